@@ -1,0 +1,106 @@
+//! The context every command runs in: where the knowledge base and the index
+//! are, and the global options.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use policygraph::check::{Checked, Corpus};
+use policygraph::model::Date;
+
+use super::args::Args;
+use super::render;
+
+/// Resolved global options.
+pub struct Ctx {
+    /// The knowledge directory.
+    pub knowledge: PathBuf,
+    /// The index directory.
+    pub index: PathBuf,
+    /// `--json`.
+    pub json: bool,
+    /// `--as-of`.
+    pub as_of: Option<Date>,
+    /// Whether to check the index against `knowledge/` before use.
+    pub refresh: bool,
+    /// `--lang`.
+    pub lang: Option<String>,
+}
+
+impl Ctx {
+    /// Finds the knowledge and index directories.
+    pub fn new(args: &Args) -> anyhow::Result<Ctx> {
+        let (knowledge, default_index) = match &args.knowledge {
+            Some(k) => {
+                if !k.is_dir() {
+                    return Err(policygraph::Error::NoKnowledge(k.clone()).into());
+                }
+                (k.clone(), sibling_index(k))
+            }
+            None => match find_knowledge()? {
+                Some(k) => {
+                    let idx = sibling_index(&k);
+                    (k, idx)
+                }
+                None => {
+                    let cache = cache_dir().context("no knowledge directory here, and no cache directory (set HOME or XDG_CACHE_HOME) for the built-in one")?;
+                    let k = policygraph::embedded::materialize(&cache)?;
+                    let idx = k.with_file_name("index");
+                    (k, idx)
+                }
+            },
+        };
+        Ok(Ctx {
+            knowledge,
+            index: args.index.clone().unwrap_or(default_index),
+            json: args.json,
+            as_of: args.as_of,
+            refresh: !args.no_refresh,
+            lang: args.lang.clone(),
+        })
+    }
+
+    /// Loads and checks the knowledge base from its files.
+    pub fn checked(&self) -> anyhow::Result<Checked> {
+        Ok(policygraph::check::check_dir(&self.knowledge)?)
+    }
+
+    /// The validated corpus. When the knowledge base has errors, prints
+    /// them and fails.
+    pub fn corpus(&self) -> anyhow::Result<Corpus> {
+        let checked = self.checked()?;
+        let errors = checked.errors();
+        match checked.corpus {
+            Some(c) => Ok(c),
+            None => {
+                render::diagnostics_stderr(&checked.diagnostics, &checked.files);
+                Err(policygraph::Error::Invalid(errors).into())
+            }
+        }
+    }
+}
+
+fn sibling_index(knowledge: &Path) -> PathBuf {
+    let abs = std::path::absolute(knowledge).unwrap_or_else(|_| knowledge.to_path_buf());
+    match abs.parent() {
+        Some(p) => p.join("index"),
+        None => PathBuf::from("index"),
+    }
+}
+
+/// `knowledge/` in the current directory or the nearest parent with one.
+fn find_knowledge() -> anyhow::Result<Option<PathBuf>> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    Ok(cwd
+        .ancestors()
+        .map(|d| d.join("knowledge"))
+        .find(|k| k.is_dir()))
+}
+
+/// The user's cache directory for policygraph.
+fn cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("policygraph"))
+}

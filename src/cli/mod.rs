@@ -1,0 +1,78 @@
+//! The command-line interface: clap arguments, one file per subcommand,
+//! rendering and exit codes. This is the only place that prints.
+//!
+//! Exit codes: 0 success; 1 problems found, or nothing found; 2 usage, I/O
+//! or index failure.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod args;
+mod check;
+mod ctx;
+mod render;
+mod stats;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Args, Command};
+pub use ctx::Ctx;
+
+/// What a command reports back to `main`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Success: exit 0.
+    Ok,
+    /// Problems found, or nothing found: exit 1.
+    Found,
+}
+
+/// Parses arguments, runs the command and turns the outcome into an exit
+/// code. The one exit point of the program.
+pub fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match args.color {
+        clap::ColorChoice::Always => anstream::ColorChoice::Always,
+        clap::ColorChoice::Never => anstream::ColorChoice::Never,
+        clap::ColorChoice::Auto => anstream::ColorChoice::Auto,
+    }
+    .write_global();
+    let result = Ctx::new(&args).and_then(|ctx| run(&ctx, &args.command));
+    match result {
+        Ok(Status::Ok) => ExitCode::SUCCESS,
+        Ok(Status::Found) => ExitCode::from(1),
+        Err(err) => {
+            if render::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            let code = render::error(&err);
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Runs one command.
+fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
+    match command {
+        Command::Check(a) => check::run(ctx, a),
+        Command::Stats => stats::run(ctx),
+    }
+}
+
+/// Writes JSON to stdout, pretty-printed, with a trailing newline.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,33 @@
+//! `policygraph stats`: counts by kind, relation and jurisdiction.
+
+use std::io::Write;
+
+use policygraph::graph::{stats, Graph};
+
+use super::{Ctx, Status};
+
+/// Runs `stats`.
+pub fn run(ctx: &Ctx) -> anyhow::Result<Status> {
+    let corpus = ctx.corpus()?;
+    let g = Graph::new(&corpus);
+    let s = stats(&g);
+    if ctx.json {
+        super::print_json(&s)?;
+        return Ok(Status::Ok);
+    }
+    let mut out = anstream::stdout().lock();
+    writeln!(out, "{} entities, {} relations", s.entities, s.relations)?;
+    writeln!(out, "\nby kind:")?;
+    for (k, n) in &s.by_kind {
+        writeln!(out, "  {:<18} {n:>6}", k.name())?;
+    }
+    writeln!(out, "\nby relation:")?;
+    for (k, n) in &s.by_relation {
+        writeln!(out, "  {:<18} {n:>6}", k.name())?;
+    }
+    writeln!(out, "\nby jurisdiction:")?;
+    for (k, n) in &s.by_jurisdiction {
+        writeln!(out, "  {k:<18} {n:>6}")?;
+    }
+    Ok(Status::Ok)
+}

@@ -1,0 +1,29 @@
+//! policygraph: a regulatory knowledge graph and policy tracker.
+//!
+//! Data flows top to bottom through these modules:
+//!
+//! - [`model`]: plain serde types of the RON knowledge format;
+//! - [`load`]: walks `knowledge/` in sorted order and parses every file,
+//!   keeping the text for diagnostics;
+//! - [`check`]: semantic rules over the whole corpus, every problem
+//!   collected, giving a validated [`check::Corpus`];
+//! - [`graph`]: the petgraph graph and the graph questions (agencies,
+//!   neighbours, paths) over any [`graph::GraphView`];
+//! - [`store`]: the on-disk snapshot and tantivy index in `index/`, kept
+//!   fresh against `knowledge/`;
+//! - [`search`], [`export`], [`track`]: full-text search, diagrams, and the
+//!   time-based views.
+//!
+//! The library never prints: it returns data, [`diag::Diagnostic`]s or a
+//! typed [`Error`]. The `policygraph` binary renders them.
+
+pub mod check;
+pub mod diag;
+pub mod embedded;
+pub mod error;
+pub mod graph;
+pub mod load;
+pub mod model;
+pub mod resolve;
+
+pub use error::{Error, Result};

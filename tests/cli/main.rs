@@ -1,0 +1,9 @@
+//! Integration tests: every test drives the real `policygraph` binary.
+//!
+//! One test binary with modules keeps link time low. Goldens live in
+//! `tests/cli/snapshots/` (insta); review changes with `cargo insta review`
+//! or `INSTA_UPDATE=always cargo test` and read the diff before committing.
+
+mod util;
+
+mod check;

@@ -1,0 +1,88 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture directory under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// The binary with a clean environment: no colour, no inherited
+/// POLICYGRAPH_* variables, a fixed "today", and a private cache and index.
+pub fn cmd(knowledge: &Path, index: &Path) -> Command {
+    let mut c = Command::cargo_bin("policygraph").unwrap_or_else(|e| panic!("binary: {e}"));
+    c.env_clear()
+        .env("NO_COLOR", "1")
+        .env("POLICYGRAPH_TODAY", "2026-11-27")
+        .env("HOME", index.join("home"))
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .arg("--knowledge")
+        .arg(knowledge)
+        .arg("--index")
+        .arg(index)
+        .current_dir(root());
+    c
+}
+
+/// A temporary directory that lives as long as the value.
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
+}
+
+/// Runs the binary on a fixture with a throwaway index; returns
+/// (exit code, stdout, stderr).
+pub fn run(knowledge: &Path, args: &[&str]) -> (i32, String, String) {
+    let idx = tmp();
+    run_with_index(knowledge, idx.path(), args)
+}
+
+/// Like [`run`] with a given index directory.
+pub fn run_with_index(knowledge: &Path, index: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = cmd(knowledge, index).args(args).output().unwrap_or_else(|e| panic!("run: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The shipped knowledge base.
+pub fn shipped() -> PathBuf {
+    root().join("knowledge")
+}
+
+/// Copies a directory tree (for tests that edit a corpus).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap_or_else(|e| panic!("walk: {e}"));
+        let rel = entry.path().strip_prefix(from).unwrap_or_else(|e| panic!("{e}"));
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap_or_else(|e| panic!("copy: {e}"));
+        }
+    }
+}
+
+/// Whether an external tool is on PATH. Tests that need one call this and
+/// skip loudly when it is missing.
+pub fn have(tool: &str) -> bool {
+    let ok = std::process::Command::new(tool)
+        .arg("-V")
+        .output()
+        .is_ok();
+    if !ok {
+        eprintln!("SKIPPED: `{tool}` is not installed; install it (apt-get install -y graphviz) to run this check");
+    }
+    ok
+}

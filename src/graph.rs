@@ -69,3 +69,87 @@ pub fn stats(g: &Graph<'_>) -> Stats {
     }
     s
 }
+
+/// Which way to follow relations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// From the entity to the targets of its relations.
+    Out,
+    /// From entities whose relations point at this one.
+    In,
+    /// Both ways.
+    #[default]
+    Both,
+}
+
+impl std::str::FromStr for Direction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "out" => Ok(Direction::Out),
+            "in" => Ok(Direction::In),
+            "both" => Ok(Direction::Both),
+            _ => Err(format!("unknown direction `{s}`, expected in, out or both")),
+        }
+    }
+}
+
+/// Whether a relation exists on `as_of`: undated relations always do;
+/// dated ones from their date on.
+pub fn relation_exists_on(r: &Relation, as_of: Option<crate::model::Date>) -> bool {
+    match (as_of, r.date) {
+        (Some(day), Some(d)) => d <= day,
+        _ => true,
+    }
+}
+
+impl Graph<'_> {
+    /// Entity positions within `depth` hops of `start` (itself included),
+    /// following relations in `direction`, seeing the world as of `as_of`
+    /// (entities not yet existing and relations not yet dated are skipped).
+    /// Sorted by position, hence by id.
+    pub fn neighbourhood(
+        &self,
+        start: usize,
+        depth: usize,
+        direction: Direction,
+        as_of: Option<crate::model::Date>,
+    ) -> Vec<usize> {
+        use petgraph::visit::EdgeRef;
+        let mut seen = vec![false; self.graph.node_count()];
+        let mut frontier = vec![start];
+        seen[start] = true;
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for &n in &frontier {
+                let node = NodeIndex::new(n);
+                let mut visit = |other: NodeIndex, r: &Relation| {
+                    let o = other.index();
+                    if !seen[o]
+                        && relation_exists_on(r, as_of)
+                        && self.corpus.entities[o].exists_on(as_of)
+                    {
+                        seen[o] = true;
+                        next.push(o);
+                    }
+                };
+                if direction != Direction::In {
+                    for e in self.graph.edges_directed(node, petgraph::Direction::Outgoing) {
+                        visit(e.target(), e.weight());
+                    }
+                }
+                if direction != Direction::Out {
+                    for e in self.graph.edges_directed(node, petgraph::Direction::Incoming) {
+                        visit(e.source(), e.weight());
+                    }
+                }
+            }
+            frontier = next;
+        }
+        seen.iter()
+            .enumerate()
+            .filter_map(|(i, &s)| s.then_some(i))
+            .collect()
+    }
+}

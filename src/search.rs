@@ -20,9 +20,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{
-    Language, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{Index, TantivyDocument, Term};
 
 use crate::model::{Date, Kind, Stage};
@@ -36,9 +34,8 @@ pub fn register_tokenizers(index: &Index) {
 
 /// The analyzer used for every text field, at index and at query time.
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(MixedTokenizer)
+    TextAnalyzer::builder(MixedTokenizer::default())
         .filter(RemoveLongFilter::limit(48))
-        .filter(Stemmer::new(Language::English))
         .build()
 }
 
@@ -47,10 +44,44 @@ fn is_cjk(c: char) -> bool {
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF | 0x20000..=0x2FA1F)
 }
 
-/// Splits text into lowercase words and CJK bigrams. `401(k)` is one word,
-/// `401k`, as people write it both ways.
-#[derive(Clone, Default)]
-pub struct MixedTokenizer;
+/// Splits text into lowercase, English-stemmed words and CJK bigrams.
+/// `401(k)` is one word, `401k`, as people write it both ways.
+///
+/// Stemming is the costliest step of indexing and words repeat a lot, so
+/// each tokenizer (one per indexing thread) keeps a bounded cache of stems.
+#[derive(Clone)]
+pub struct MixedTokenizer {
+    stemmer: std::sync::Arc<rust_stemmers::Stemmer>,
+    cache: std::collections::HashMap<String, String>,
+}
+
+impl Default for MixedTokenizer {
+    fn default() -> Self {
+        MixedTokenizer {
+            stemmer: std::sync::Arc::new(rust_stemmers::Stemmer::create(
+                rust_stemmers::Algorithm::English,
+            )),
+            cache: std::collections::HashMap::new(),
+        }
+    }
+}
+
+impl MixedTokenizer {
+    fn stem(&mut self, word: String) -> String {
+        if !word.bytes().any(|b| b.is_ascii_alphabetic()) {
+            return word;
+        }
+        if let Some(s) = self.cache.get(&word) {
+            return s.clone();
+        }
+        let stemmed = self.stemmer.stem(&word).into_owned();
+        if self.cache.len() > 200_000 {
+            self.cache.clear();
+        }
+        self.cache.insert(word, stemmed.clone());
+        stemmed
+    }
+}
 
 /// The tokens of one text.
 pub struct MixedStream {
@@ -82,6 +113,12 @@ impl Tokenizer for MixedTokenizer {
     type TokenStream<'a> = MixedStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> MixedStream {
         let mut tokens = tokenize(text);
+        for t in &mut tokens {
+            if !t.text.chars().next().is_some_and(is_cjk) {
+                let word = std::mem::take(&mut t.text);
+                t.text = self.stem(word);
+            }
+        }
         if tokens.is_empty() {
             // `token()` must always have something to point at.
             return MixedStream {

@@ -73,6 +73,20 @@ pub enum Command {
     Index(IndexArgs),
     /// Full-text search, in English or Chinese.
     Search(SearchArgs),
+    /// Write a synthetic knowledge base of N entities (for benchmarks).
+    Synth(SynthArgs),
+}
+
+/// Options of `synth`.
+#[derive(Debug, clap::Args)]
+pub struct SynthArgs {
+    /// How many entities.
+    pub entities: usize,
+    /// The directory to write into (created).
+    pub out: PathBuf,
+    /// Seed of the generator (the same seed gives the same corpus).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
 }
 
 /// Options of `show`.

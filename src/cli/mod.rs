@@ -53,6 +53,13 @@ pub fn main() -> ExitCode {
         clap::ColorChoice::Auto => anstream::ColorChoice::Auto,
     }
     .write_global();
+    // `synth` writes a new knowledge base and needs no existing one.
+    if let Command::Synth(a) = &args.command {
+        return match policygraph::synth::generate(&a.out, a.entities, a.seed) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => ExitCode::from(render::error(&e.into())),
+        };
+    }
     let result = Ctx::new(&args).and_then(|ctx| run(&ctx, &args.command));
     match result {
         Ok(Status::Ok) => ExitCode::SUCCESS,
@@ -79,6 +86,10 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
         Command::List(a) => list::run(ctx, a),
         Command::Index(a) => index::run(ctx, a),
         Command::Search(a) => search::run(ctx, a),
+        Command::Synth(a) => {
+            policygraph::synth::generate(&a.out, a.entities, a.seed)?;
+            Ok(Status::Ok)
+        }
     }
 }
 

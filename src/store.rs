@@ -259,18 +259,32 @@ fn ix(e: tantivy::TantivyError) -> Error {
 /// relative path, size and modification time, plus the format version.
 /// This metadata walk is the one O(n) step of a fresh query.
 pub fn fingerprint(knowledge: &Path) -> Result<String> {
-    let mut entries: Vec<(String, u64, u128)> = Vec::new();
+    Ok(fingerprint_of(&scan(knowledge)?))
+}
+
+/// One file as the metadata walk sees it: relative path, size and
+/// modification time in nanoseconds.
+pub type FileMeta = (String, u64, u128);
+
+/// The metadata walk: every `.ron` file under `knowledge`, sorted by path.
+pub fn scan(knowledge: &Path) -> Result<Vec<FileMeta>> {
+    let mut entries: Vec<FileMeta> = Vec::new();
     walk_meta(knowledge, knowledge, &mut entries, 0)?;
     entries.sort_unstable();
+    Ok(entries)
+}
+
+/// The fingerprint of a scan.
+pub fn fingerprint_of(entries: &[FileMeta]) -> String {
     let mut h = Fnv::new();
     h.write(&FORMAT_VERSION.to_le_bytes());
-    for (p, size, mtime) in &entries {
+    for (p, size, mtime) in entries {
         h.write(p.as_bytes());
         h.write(&[0]);
         h.write(&size.to_le_bytes());
         h.write(&mtime.to_le_bytes());
     }
-    Ok(format!("v{FORMAT_VERSION}-{}-{:016x}", entries.len(), h.0))
+    format!("v{FORMAT_VERSION}-{}-{:016x}", entries.len(), h.0)
 }
 
 fn walk_meta(
@@ -571,7 +585,9 @@ impl NodeSource for Store {
 
 /// Builds a new generation from a validated corpus and swaps it in.
 /// Returns the number of entities indexed.
-pub fn build(index_dir: &Path, corpus: &Corpus, fingerprint: &str) -> Result<usize> {
+pub fn build(index_dir: &Path, corpus: &Corpus, scan: &[FileMeta]) -> Result<usize> {
+    let fingerprint = fingerprint_of(scan);
+    let fingerprint = fingerprint.as_str();
     std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
     clean_stale_builds(index_dir);
     let tmp = tempfile::Builder::new()
@@ -600,6 +616,7 @@ pub fn build(index_dir: &Path, corpus: &Corpus, fingerprint: &str) -> Result<usi
     prepared.commit().map_err(ix)?;
     writer.wait_merging_threads().map_err(ix)?;
     drop(index);
+    write_manifest(tmp.path(), fingerprint, scan, corpus)?;
 
     // Swap: rename the finished build to a fresh generation name, then point
     // CURRENT at it atomically. Readers of the old generation keep working.
@@ -790,4 +807,240 @@ impl Store {
         out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
         Ok(out)
     }
+}
+
+/// What the last build saw of each file: path, size, mtime and the id it
+/// held. Stored beside the index, named after the fingerprint it belongs
+/// to, so that it always matches the commit that names it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    files: Vec<(String, u64, u128, String)>,
+}
+
+fn manifest_path(gen: &Path, fingerprint: &str) -> PathBuf {
+    gen.join(format!("manifest-{fingerprint}.bin"))
+}
+
+fn write_manifest(gen: &Path, fingerprint: &str, scan: &[FileMeta], corpus: &Corpus) -> Result<()> {
+    let id_of: HashMap<String, &str> = corpus
+        .paths
+        .iter()
+        .zip(&corpus.entities)
+        .map(|(p, e)| (p.to_string_lossy().replace('\\', "/"), e.id.as_str()))
+        .collect();
+    let m = Manifest {
+        files: scan
+            .iter()
+            .map(|(p, size, mtime)| {
+                (
+                    p.clone(),
+                    *size,
+                    *mtime,
+                    id_of.get(p).map(|s| (*s).to_owned()).unwrap_or_default(),
+                )
+            })
+            .collect(),
+    };
+    let bytes = postcard::to_stdvec(&m)
+        .map_err(|e| Error::Index(format!("cannot encode the manifest: {e}")))?;
+    let path = manifest_path(gen, fingerprint);
+    let mut f = tempfile::NamedTempFile::new_in(gen).map_err(|e| Error::io(gen, e))?;
+    std::io::Write::write_all(&mut f, &bytes).map_err(|e| Error::io(&path, e))?;
+    f.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+    Ok(())
+}
+
+fn read_manifest(gen: &Path, fingerprint: &str) -> Option<Manifest> {
+    let bytes = std::fs::read(manifest_path(gen, fingerprint)).ok()?;
+    postcard::from_bytes(&bytes).ok()
+}
+
+/// Above this many changed files, a full rebuild is cheaper than patching.
+const MAX_INCREMENTAL: usize = 2000;
+/// Above this many segments, patches stop and a full rebuild compacts.
+const MAX_SEGMENTS: usize = 24;
+
+/// Brings the index up to date with a few edited, added or removed files
+/// without a full rebuild: parses only those files, re-validates the corpus
+/// in memory (the other entities come from the snapshot, not from RON),
+/// and replaces just the affected documents in one tantivy commit.
+///
+/// Returns the number of documents rewritten, or `None` when a full
+/// rebuild is needed instead (too many changes, a problem that `check`
+/// should report with its full diagnostics, or another writer busy).
+pub fn update(
+    index_dir: &Path,
+    knowledge: &Path,
+    store: Store,
+    scan: &[FileMeta],
+) -> Result<Option<usize>> {
+    let Some(gen) = current_generation(index_dir) else {
+        return Ok(None);
+    };
+    let Some(old) = read_manifest(&gen, &store.fingerprint) else {
+        return Ok(None);
+    };
+    if store.searcher.segment_readers().len() >= MAX_SEGMENTS {
+        return Ok(None);
+    }
+    let before: HashMap<&str, (u64, u128, &str)> = old
+        .files
+        .iter()
+        .map(|(p, size, mtime, id)| (p.as_str(), (*size, *mtime, id.as_str())))
+        .collect();
+    let now: HashMap<&str, (u64, u128)> = scan
+        .iter()
+        .map(|(p, s, m)| (p.as_str(), (*s, *m)))
+        .collect();
+    let changed: Vec<&str> = scan
+        .iter()
+        .filter(|(p, s, m)| {
+            before
+                .get(p.as_str())
+                .is_none_or(|(bs, bm, _)| (bs, bm) != (s, m))
+        })
+        .map(|(p, _, _)| p.as_str())
+        .collect();
+    let removed: Vec<&str> = old
+        .files
+        .iter()
+        .map(|f| f.0.as_str())
+        .filter(|p| !now.contains_key(p))
+        .collect();
+    if changed.len() + removed.len() > MAX_INCREMENTAL {
+        return Ok(None);
+    }
+    let mut stale_ids: Vec<String> = changed
+        .iter()
+        .chain(&removed)
+        .filter_map(|p| before.get(p).map(|b| b.2.to_owned()))
+        .filter(|id| !id.is_empty())
+        .collect();
+    // Parse the changed files; any problem goes to the full check.
+    let mut fresh: Vec<(Entity, crate::load::SourceFile)> = Vec::new();
+    for rel in &changed {
+        let rel_path = PathBuf::from(rel);
+        let Ok(text) = crate::load::read_file(&knowledge.join(rel), &rel_path) else {
+            return Ok(None);
+        };
+        let Ok(entity) = crate::load::parse_entity(&rel_path, &text) else {
+            return Ok(None);
+        };
+        fresh.push((
+            entity,
+            crate::load::SourceFile {
+                path: rel_path,
+                text,
+            },
+        ));
+    }
+    // Everything else comes from the snapshot.
+    let skip: std::collections::HashSet<&str> = changed.iter().chain(&removed).copied().collect();
+    let old_nodes = store.all_nodes()?;
+    let mut loaded = crate::load::LoadResult::default();
+    for n in &old_nodes {
+        if skip.contains(n.path.as_str()) {
+            continue;
+        }
+        loaded.entities.push(crate::load::Loaded {
+            entity: n.entity.clone(),
+            file: loaded.files.len(),
+        });
+        loaded.files.push(crate::load::SourceFile {
+            path: PathBuf::from(&n.path),
+            text: String::new(),
+        });
+    }
+    for (e, f) in fresh {
+        stale_ids.push(e.id.clone());
+        loaded.entities.push(crate::load::Loaded {
+            entity: e,
+            file: loaded.files.len(),
+        });
+        loaded.files.push(f);
+    }
+    let checked = crate::check::check(loaded);
+    let Some(corpus) = checked.corpus else {
+        return Ok(None);
+    };
+    // Affected: the changed entities and every neighbour, old or new, since
+    // the peers and incoming lists stored with them change too.
+    let mut affected: std::collections::BTreeSet<String> = stale_ids.iter().cloned().collect();
+    let old_by_id: HashMap<&str, &Node> = old_nodes
+        .iter()
+        .map(|n| (n.entity.id.as_str(), n))
+        .collect();
+    for id in &stale_ids {
+        if let Some(n) = old_by_id.get(id.as_str()) {
+            affected.extend(n.out.iter().map(|p| p.id.clone()));
+            affected.extend(n.incoming.iter().map(|(p, _)| p.id.clone()));
+        }
+        if let Some(e) = corpus.get(id) {
+            affected.extend(e.relations.iter().map(|r| r.to.clone()));
+        }
+    }
+    for e in &corpus.entities {
+        if e.relations.iter().any(|r| stale_ids.contains(&r.to)) {
+            affected.insert(e.id.clone());
+        }
+    }
+    let nodes = build_nodes_for(&corpus, &affected);
+    let f = store.fields;
+    let Ok(mut writer) = store
+        .index
+        .writer_with_num_threads::<TantivyDocument>(1, 32 * 1024 * 1024)
+    else {
+        return Ok(None);
+    };
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    for id in &affected {
+        writer.delete_term(Term::from_field_text(f.id, id));
+    }
+    let today = Date::today();
+    for n in &nodes {
+        writer.add_document(document(&f, n, today)?).map_err(ix)?;
+    }
+    let fingerprint = fingerprint_of(scan);
+    write_manifest(&gen, &fingerprint, scan, &corpus)?;
+    let mut prepared = writer.prepare_commit().map_err(ix)?;
+    prepared.set_payload(&fingerprint);
+    prepared.commit().map_err(ix)?;
+    let _ = std::fs::remove_file(manifest_path(&gen, &store.fingerprint));
+    Ok(Some(nodes.len()))
+}
+
+/// Like [`build_nodes`], for the entities in `ids` only.
+fn build_nodes_for(corpus: &Corpus, ids: &std::collections::BTreeSet<String>) -> Vec<Node> {
+    let mut incoming: HashMap<&str, Vec<(Peer, Relation)>> = HashMap::new();
+    for e in &corpus.entities {
+        for r in &e.relations {
+            if ids.contains(&r.to) {
+                incoming
+                    .entry(r.to.as_str())
+                    .or_default()
+                    .push((Peer::of(e), r.clone()));
+            }
+        }
+    }
+    ids.iter()
+        .filter_map(|id| corpus.index_of(id))
+        .map(|i| {
+            let e = &corpus.entities[i];
+            Node {
+                out: e
+                    .relations
+                    .iter()
+                    .map(|r| {
+                        corpus
+                            .get(&r.to)
+                            .map(Peer::of)
+                            .unwrap_or_else(|| missing_peer(&r.to))
+                    })
+                    .collect(),
+                entity: e.clone(),
+                path: corpus.paths[i].to_string_lossy().replace('\\', "/"),
+                incoming: incoming.remove(e.id.as_str()).unwrap_or_default(),
+            }
+        })
+        .collect()
 }

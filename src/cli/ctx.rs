@@ -94,26 +94,37 @@ impl Ctx {
     /// as is.
     pub fn store(&self) -> anyhow::Result<Store> {
         let existing = Store::open(&self.index)?;
-        if let (false, Some(s)) = (self.refresh, &existing) {
+        if let (false, Some(s)) = (self.refresh, existing.as_ref()) {
             let _ = s;
             return existing.ok_or_else(|| anyhow::anyhow!("index vanished"));
         }
-        let fp = store::fingerprint(&self.knowledge)?;
-        match &existing {
-            Some(s) if s.fingerprint == fp => {
-                return existing.ok_or_else(|| anyhow::anyhow!("index vanished"))
+        let scan = store::scan(&self.knowledge)?;
+        let fp = store::fingerprint_of(&scan);
+        match existing {
+            Some(s) if s.fingerprint == fp => Ok(s),
+            Some(s) => {
+                if let Some(n) = store::update(&self.index, &self.knowledge, s, &scan)? {
+                    note(&format!(
+                        "knowledge base changed; updated {n} entities in the index"
+                    ));
+                    if let Some(s) = Store::open(&self.index)? {
+                        return Ok(s);
+                    }
+                }
+                note("knowledge base changed; rebuilding the index");
+                self.rebuild(&scan)
             }
-            Some(_) => note("knowledge base changed; rebuilding the index"),
-            None => note(&format!("building the index in {}", self.index.display())),
+            None => {
+                note(&format!("building the index in {}", self.index.display()));
+                self.rebuild(&scan)
+            }
         }
-        drop(existing);
-        self.rebuild(&fp)
     }
 
     /// Checks the knowledge base and builds a new index generation.
-    pub fn rebuild(&self, fingerprint: &str) -> anyhow::Result<Store> {
+    pub fn rebuild(&self, scan: &[store::FileMeta]) -> anyhow::Result<Store> {
         let corpus = self.corpus_from_files()?;
-        store::build(&self.index, &corpus, fingerprint)?;
+        store::build(&self.index, &corpus, scan)?;
         Store::open(&self.index)?.ok_or_else(|| {
             policygraph::Error::Index("the new index cannot be opened".into()).into()
         })

@@ -20,14 +20,15 @@ struct Json<'a> {
 /// Runs `index`.
 pub fn run(ctx: &Ctx, args: &IndexArgs) -> anyhow::Result<Status> {
     let started = Instant::now();
-    let fp = policygraph::store::fingerprint(&ctx.knowledge)?;
+    let scan = policygraph::store::scan(&ctx.knowledge)?;
+    let fp = policygraph::store::fingerprint_of(&scan);
     let existing = policygraph::store::Store::open(&ctx.index)?;
     let fresh = existing.as_ref().is_some_and(|s| s.fingerprint == fp);
     let store = match existing {
         Some(s) if fresh && !args.force => s,
         other => {
             drop(other);
-            ctx.rebuild(&fp)?
+            ctx.rebuild(&scan)?
         }
     };
     let rebuilt = !fresh || args.force;

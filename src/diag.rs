@@ -50,7 +50,12 @@ impl Location {
     }
 
     /// The location of a 1-based line and character column in `text`.
-    pub fn from_line_col(path: impl Into<PathBuf>, text: &str, line: usize, col: usize) -> Location {
+    pub fn from_line_col(
+        path: impl Into<PathBuf>,
+        text: &str,
+        line: usize,
+        col: usize,
+    ) -> Location {
         let mut offset = 0;
         for (i, l) in text.split_inclusive('\n').enumerate() {
             if i + 1 == line {
@@ -105,7 +110,16 @@ pub struct Diagnostic {
     /// What to do about it, when we know.
     pub help: Option<String>,
     /// Other places involved (the first definition of a duplicate id).
-    pub related: Vec<(Location, String)>,
+    pub related: Vec<Related>,
+}
+
+/// Another place involved in a problem, with a label saying how.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// Where.
+    pub location: Location,
+    /// How this place is involved ("first defined here").
+    pub label: String,
 }
 
 impl Diagnostic {
@@ -144,7 +158,10 @@ impl Diagnostic {
 
     /// Adds a related location.
     pub fn with_related(mut self, location: Location, label: impl Into<String>) -> Self {
-        self.related.push((location, label.into()));
+        self.related.push(Related {
+            location,
+            label: label.into(),
+        });
         self
     }
 }
@@ -152,12 +169,19 @@ impl Diagnostic {
 /// Sorts diagnostics by file, line and column, the order `check` reports in.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (&a.location.path, a.location.line, a.location.col, a.code, &a.message).cmp(&(
-            &b.location.path,
-            b.location.line,
-            b.location.col,
-            b.code,
-            &b.message,
-        ))
+        (
+            &a.location.path,
+            a.location.line,
+            a.location.col,
+            a.code,
+            &a.message,
+        )
+            .cmp(&(
+                &b.location.path,
+                b.location.line,
+                b.location.col,
+                b.code,
+                &b.message,
+            ))
     });
 }

@@ -11,6 +11,7 @@ use super::args::Args;
 use super::render;
 
 /// Resolved global options.
+#[allow(dead_code)] // some fields are read only by the query commands
 pub struct Ctx {
     /// The knowledge directory.
     pub knowledge: PathBuf,
@@ -101,6 +102,10 @@ fn cache_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".cache")))?;
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".cache"))
+        })?;
     Some(base.join("policygraph"))
 }

@@ -7,13 +7,14 @@ use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
-use policygraph::diag::{Diagnostic, Severity};
+use policygraph::diag::{Diagnostic, Location, Severity};
 use policygraph::load::SourceFile;
 use policygraph::Error;
 
 /// Bold.
 pub const BOLD: Style = Style::new().bold();
 /// Dimmed text, for secondary information.
+#[allow(dead_code)] // for the query commands
 pub const DIM: Style = Style::new().dimmed();
 /// Ids.
 pub const ID: Style = AnsiColor::Cyan.on_default().bold();
@@ -22,43 +23,50 @@ pub const WARN: Style = AnsiColor::Yellow.on_default().bold();
 /// Errors.
 pub const ERR: Style = AnsiColor::Red.on_default().bold();
 /// Matches in snippets.
+#[allow(dead_code)] // for `search`
 pub const HIT: Style = AnsiColor::Yellow.on_default().bold();
 
 /// Whether colour goes to stdout.
 pub fn color_stdout() -> bool {
-    !matches!(anstream::AutoStream::choice(&std::io::stdout()), anstream::ColorChoice::Never)
+    !matches!(
+        anstream::AutoStream::choice(&std::io::stdout()),
+        anstream::ColorChoice::Never
+    )
 }
 
 /// Whether colour goes to stderr.
 pub fn color_stderr() -> bool {
-    !matches!(anstream::AutoStream::choice(&std::io::stderr()), anstream::ColorChoice::Never)
+    !matches!(
+        anstream::AutoStream::choice(&std::io::stderr()),
+        anstream::ColorChoice::Never
+    )
 }
 
 /// A diagnostic in the shape miette renders.
 #[derive(Debug)]
-struct Report<'a> {
-    diag: &'a Diagnostic,
+struct Report {
+    message: String,
+    severity: miette::Severity,
+    help: Option<String>,
     source: Option<NamedSource<String>>,
-    related: Vec<Report<'a>>,
     labels: Vec<LabeledSpan>,
 }
 
-impl std::fmt::Display for Report<'_> {
+impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&self.message)
     }
 }
-impl std::error::Error for Report<'_> {}
+impl std::error::Error for Report {}
 
-impl miette::Diagnostic for Report<'_> {
+impl miette::Diagnostic for Report {
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.diag.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-        })
+        Some(self.severity)
     }
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
@@ -70,60 +78,113 @@ impl miette::Diagnostic for Report<'_> {
             Some(Box::new(self.labels.iter().cloned()))
         }
     }
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
-        if self.related.is_empty() {
-            None
-        } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
-        }
-    }
 }
 
-fn report<'a>(d: &'a Diagnostic, texts: &HashMap<&Path, &str>) -> Report<'a> {
-    let loc = &d.location;
-    let text = texts.get(loc.path.as_path()).copied();
-    let name = loc.path.display().to_string();
-    let source = text.map(|t| NamedSource::new(name, t.to_owned()));
-    let labels = if text.is_some_and(|t| !t.is_empty()) {
-        let label = if d.label.is_empty() { None } else { Some(d.label.clone()) };
-        vec![LabeledSpan::new_with_span(label, SourceSpan::new(loc.offset.into(), loc.len))]
-    } else {
-        Vec::new()
+fn span(loc: &Location, label: &str) -> LabeledSpan {
+    let label = (!label.is_empty()).then(|| label.to_owned());
+    LabeledSpan::new_with_span(label, SourceSpan::new(loc.offset.into(), loc.len))
+}
+
+/// The reports for one diagnostic: the main one, whose snippet also
+/// carries the related places in the same file, then one note per related
+/// place in another file.
+fn reports(d: &Diagnostic, texts: &HashMap<&Path, &str>) -> Vec<(Location, Report)> {
+    let text_of = |loc: &Location| {
+        texts
+            .get(loc.path.as_path())
+            .copied()
+            .filter(|t| !t.is_empty())
     };
-    let related = d
-        .related
-        .iter()
-        .map(|(l, label)| {
-            let t = texts.get(l.path.as_path()).copied();
-            Report {
-                diag: d,
-                source: t.map(|t| NamedSource::new(l.path.display().to_string(), t.to_owned())),
-                related: Vec::new(),
-                labels: vec![LabeledSpan::new_with_span(Some(label.clone()), SourceSpan::new(l.offset.into(), l.len))],
-            }
-        })
-        .collect();
-    Report { diag: d, source, related, labels }
+    let source = |loc: &Location| {
+        text_of(loc).map(|t| NamedSource::new(loc.path.display().to_string(), t.to_owned()))
+    };
+    let loc = &d.location;
+    let mut main = Report {
+        message: d.message.clone(),
+        severity: match d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        },
+        help: d.help.clone(),
+        source: source(loc),
+        labels: Vec::new(),
+    };
+    if main.source.is_some() {
+        main.labels.push(span(loc, &d.label));
+    }
+    let mut out = Vec::new();
+    for r in &d.related {
+        if r.location.path == loc.path && main.source.is_some() {
+            main.labels.push(span(&r.location, &r.label));
+        } else {
+            let source = source(&r.location);
+            let labels = if source.is_some() {
+                vec![span(&r.location, "")]
+            } else {
+                Vec::new()
+            };
+            out.push((
+                r.location.clone(),
+                Report {
+                    message: r.label.clone(),
+                    severity: miette::Severity::Advice,
+                    help: None,
+                    source,
+                    labels,
+                },
+            ));
+        }
+    }
+    out.insert(0, (loc.clone(), main));
+    out
 }
 
 /// Renders diagnostics as labelled source snippets, one after another.
-pub fn diagnostics(out: &mut dyn Write, diags: &[Diagnostic], files: &[SourceFile], color: bool) -> std::io::Result<()> {
-    let texts: HashMap<&Path, &str> = files.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1);
+/// Each starts with a plain `path:line:col: severity[code]: message` line
+/// that editors and grep understand.
+pub fn diagnostics(
+    out: &mut dyn Write,
+    diags: &[Diagnostic],
+    files: &[SourceFile],
+    color: bool,
+) -> std::io::Result<()> {
+    let texts: HashMap<&Path, &str> = files
+        .iter()
+        .map(|f| (f.path.as_path(), f.text.as_str()))
+        .collect();
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_context_lines(1);
     for d in diags {
-        let mut s = String::new();
-        let r = report(d, &texts);
-        if handler.render_report(&mut s, &r).is_err() {
-            s = format!("{}: {}:{}:{}: {}\n", d.code, d.location.path.display(), d.location.line, d.location.col, d.message);
+        for (loc, r) in reports(d, &texts) {
+            let sev = match r.severity {
+                miette::Severity::Error => "error",
+                miette::Severity::Warning => "warning",
+                miette::Severity::Advice => "note",
+            };
+            let code = if sev == "note" {
+                String::new()
+            } else {
+                format!("[{}]", d.code)
+            };
+            writeln!(
+                out,
+                "{}:{}:{}: {sev}{code}: {}",
+                loc.path.display(),
+                loc.line,
+                loc.col,
+                r.message
+            )?;
+            let mut s = String::new();
+            if handler.render_report(&mut s, &r).is_ok() {
+                out.write_all(s.as_bytes())?;
+            }
         }
-        // A plain first line that editors and grep understand.
-        let sev = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        writeln!(out, "{}:{}:{}: {sev}[{}]: {}", d.location.path.display(), d.location.line, d.location.col, d.code, d.message)?;
-        out.write_all(s.as_bytes())?;
     }
     Ok(())
 }
@@ -138,8 +199,11 @@ pub fn diagnostics_stderr(diags: &[Diagnostic], files: &[SourceFile]) {
 /// Whether an error is a closed stdout (`| head`), which exits quietly.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || e.downcast_ref::<serde_json::Error>().and_then(|j| j.io_error_kind()) == Some(std::io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>()
+                .and_then(|j| j.io_error_kind())
+                == Some(std::io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -164,7 +228,9 @@ pub fn error(err: &anyhow::Error) -> u8 {
             let _ = writeln!(e, "  use an id to pick one");
             1
         }
-        Some(Error::Query { position: Some(p), .. }) => {
+        Some(Error::Query {
+            position: Some(p), ..
+        }) => {
             let _ = writeln!(e, "  at character {}", p + 1);
             2
         }

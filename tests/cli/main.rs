@@ -4,6 +4,15 @@
 //! `tests/cli/snapshots/` (insta); review changes with `cargo insta review`
 //! or `INSTA_UPDATE=always cargo test` and read the diff before committing.
 
+// Tests may unwrap, panic and print; the library may not (Cargo.toml lints).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod util;
 
 mod check;

@@ -280,11 +280,10 @@ impl Ctx<'_> {
             }
         }
         if e.sources.is_empty() {
-            let loc = if e.relations.is_empty() && e.events.is_empty() {
-                at.value(&[Key("id")])
-            } else {
-                at.key(&[Key("sources")])
-            };
+            // At `sources: []` when it is written, else at the id.
+            let loc = at
+                .written_key(&[Key("sources")])
+                .unwrap_or_else(|| at.value(&[Key("id")]));
             diags.push(
                 Diagnostic::warning("no-source", loc, format!("entity `{}` has no source", e.id))
                     .with_label("unsourced entity")
@@ -322,12 +321,13 @@ impl Ctx<'_> {
                 &format!("relation `{}`", r.rel),
                 diags,
             );
-            let to = at.value(&[Key("relations"), Index(i), Key("to")]);
+            // Locations are looked up only when there is a problem to report.
+            let to = || at.value(&[Key("relations"), Index(i), Key("to")]);
             if r.to == e.id {
                 diags.push(
                     Diagnostic::error(
                         "self-relation",
-                        to,
+                        to(),
                         format!("relation `{}` points at the entity itself", r.rel),
                     )
                     .with_label("this entity")
@@ -377,7 +377,7 @@ impl Ctx<'_> {
             sources("events", i, ev.source, "an event", diags);
             if let Some(by) = &ev.by {
                 self.reference(
-                    at.value(&[Key("events"), Index(i), Key("by")]),
+                    || at.value(&[Key("events"), Index(i), Key("by")]),
                     by,
                     "event `by`",
                     diags,
@@ -386,10 +386,10 @@ impl Ctx<'_> {
         }
         for (i, d) in e.deadlines.iter().enumerate() {
             sources("deadlines", i, d.source, "a deadline", diags);
-            let owner = at.value(&[Key("deadlines"), Index(i), Key("owner")]);
+            let owner = || at.value(&[Key("deadlines"), Index(i), Key("owner")]);
             self.reference(owner, &d.owner, "deadline owner", diags);
             for (j, f) in d.fulfilled_by.iter().enumerate() {
-                let loc = at.value(&[Key("deadlines"), Index(i), Key("fulfilled_by"), Index(j)]);
+                let loc = || at.value(&[Key("deadlines"), Index(i), Key("fulfilled_by"), Index(j)]);
                 self.reference(loc, f, "deadline `fulfilled_by`", diags);
             }
         }
@@ -421,7 +421,7 @@ impl Ctx<'_> {
     /// with the closest ids as a suggestion.
     fn reference(
         &self,
-        loc: Location,
+        loc: impl FnOnce() -> Location,
         target: &str,
         what: &str,
         diags: &mut Vec<Diagnostic>,
@@ -431,7 +431,7 @@ impl Ctx<'_> {
         }
         let mut d = Diagnostic::error(
             "dangling-reference",
-            loc,
+            loc(),
             format!("{what} points at unknown entity `{target}`"),
         )
         .with_label("no entity has this id");

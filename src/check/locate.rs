@@ -8,7 +8,10 @@
 //! already parsed, so it need not report errors; on anything unexpected it
 //! falls back to a coarser location (the enclosing item, then the file).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use crate::diag::Location;
 use crate::load::SourceFile;
@@ -39,20 +42,48 @@ struct Tok {
     kind: Kind,
     start: usize,
     end: usize,
+    /// 1-based line and character column of `start`.
+    line: usize,
+    col: usize,
 }
 
 /// A tokenized file, ready for path lookups.
+///
+/// Every lookup is cheap however large the file: brackets are matched once,
+/// positions are computed once, and the items of a list are split once and
+/// cached, so that a file with thousands of bad relations does not cost
+/// thousands of scans.
 pub struct Located<'f> {
     file: &'f SourceFile,
     toks: Vec<Tok>,
+    /// For each `Open` token, the index of its `Close` (or the last token).
+    close: Vec<usize>,
+    items: RefCell<HashMap<usize, Rc<Vec<Range<usize>>>>>,
 }
 
 impl<'f> Located<'f> {
     /// Tokenizes `file`.
     pub fn new(file: &'f SourceFile) -> Located<'f> {
+        let toks = lex(&file.text);
+        let last = toks.len().saturating_sub(1);
+        let mut close = vec![last; toks.len()];
+        let mut stack = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            match t.kind {
+                Kind::Open => stack.push(i),
+                Kind::Close => {
+                    if let Some(o) = stack.pop() {
+                        close[o] = i;
+                    }
+                }
+                _ => {}
+            }
+        }
         Located {
             file,
-            toks: lex(&file.text),
+            toks,
+            close,
+            items: RefCell::new(HashMap::new()),
         }
     }
 
@@ -78,6 +109,19 @@ impl<'f> Located<'f> {
         }
     }
 
+    /// The key of the last step of `path`, only when the whole path is
+    /// written in the file (fields left to their default are not).
+    pub fn written_key(&self, path: &[Seg]) -> Option<Location> {
+        match self.find(path)? {
+            Found {
+                key: Some(k),
+                complete: true,
+                ..
+            } => Some(self.loc(k)),
+            _ => None,
+        }
+    }
+
     fn loc(&self, toks: Range<usize>) -> Location {
         let (Some(a), Some(b)) = (
             self.toks.get(toks.start),
@@ -85,12 +129,13 @@ impl<'f> Located<'f> {
         ) else {
             return Location::file(&self.file.path);
         };
-        Location::at(
-            &self.file.path,
-            &self.file.text,
-            a.start,
-            b.end.saturating_sub(a.start),
-        )
+        Location {
+            path: self.file.path.clone(),
+            line: a.line,
+            col: a.col,
+            offset: a.start,
+            len: b.end.saturating_sub(a.start),
+        }
     }
 
     fn find(&self, path: &[Seg]) -> Option<Found> {
@@ -105,9 +150,8 @@ impl<'f> Located<'f> {
                 Seg::Key(k) => self.field(cur.value.clone(), k),
                 Seg::Index(i) => self
                     .items(cur.value.clone())
-                    .into_iter()
-                    .nth(i)
-                    .map(|v| (None, v)),
+                    .get(i)
+                    .map(|v| (None, v.clone())),
             };
             match next {
                 Some((key, value)) => {
@@ -168,30 +212,26 @@ impl<'f> Located<'f> {
     /// The index of the token closing the group opened at `open` (or the
     /// last token when the file is unbalanced).
     fn close_of(&self, open: usize) -> usize {
-        let mut depth = 0usize;
-        for (j, t) in self.toks.iter().enumerate().skip(open) {
-            match t.kind {
-                Kind::Open => depth += 1,
-                Kind::Close => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return j;
-                    }
-                }
-                _ => {}
-            }
-        }
-        self.toks.len().saturating_sub(1)
+        self.close.get(open).copied().unwrap_or(open)
     }
 
     /// The elements directly inside the group `value` (a list, a struct's
     /// fields, a map's entries): token ranges between top-level commas.
-    fn items(&self, value: Range<usize>) -> Vec<Range<usize>> {
+    fn items(&self, value: Range<usize>) -> Rc<Vec<Range<usize>>> {
         let open = match self.toks.get(value.start).map(|t| t.kind) {
             Some(Kind::Open) => value.start,
             Some(Kind::Word) if value.len() > 1 => value.start + 1,
-            _ => return Vec::new(),
+            _ => return Rc::new(Vec::new()),
         };
+        if let Some(cached) = self.items.borrow().get(&open) {
+            return Rc::clone(cached);
+        }
+        let out = Rc::new(self.split(open));
+        self.items.borrow_mut().insert(open, Rc::clone(&out));
+        out
+    }
+
+    fn split(&self, open: usize) -> Vec<Range<usize>> {
         let close = self.close_of(open);
         let mut out = Vec::new();
         let mut i = open + 1;
@@ -227,7 +267,7 @@ impl<'f> Located<'f> {
         value: Range<usize>,
         name: &str,
     ) -> Option<(Option<Range<usize>>, Range<usize>)> {
-        self.items(value).into_iter().find_map(|item| {
+        self.items(value).iter().find_map(|item| {
             let k = self.toks.get(item.start)?;
             let colon = self.toks.get(item.start + 1)?;
             if colon.kind != Kind::Colon {
@@ -256,7 +296,16 @@ fn lex(text: &str) -> Vec<Tok> {
     let b = text.as_bytes();
     let mut toks = Vec::new();
     let mut i = 0;
-    let push = |toks: &mut Vec<Tok>, kind, start, end| toks.push(Tok { kind, start, end });
+    // Positions are filled in below, in one pass.
+    let push = |toks: &mut Vec<Tok>, kind, start, end| {
+        toks.push(Tok {
+            kind,
+            start,
+            end,
+            line: 0,
+            col: 0,
+        })
+    };
     while i < b.len() {
         let c = b[i];
         match c {
@@ -327,6 +376,22 @@ fn lex(text: &str) -> Vec<Tok> {
                 push(&mut toks, Kind::Word, start, i);
             }
         }
+    }
+    // Lines and character columns of every token, in one pass.
+    let (mut line, mut col, mut at) = (1, 1, 0);
+    for t in &mut toks {
+        for &c in &b[at..t.start] {
+            if c == b'\n' {
+                line += 1;
+                col = 1;
+            } else if c & 0xC0 != 0x80 {
+                // Count characters, not UTF-8 continuation bytes.
+                col += 1;
+            }
+        }
+        at = t.start;
+        t.line = line;
+        t.col = col;
     }
     toks
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use anstyle::{AnsiColor, Style};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
@@ -48,7 +49,7 @@ struct Report {
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<Arc<str>>>,
     labels: Vec<LabeledSpan>,
 }
 
@@ -85,18 +86,67 @@ fn span(loc: &Location, label: &str) -> LabeledSpan {
     LabeledSpan::new_with_span(label, SourceSpan::new(loc.offset.into(), loc.len))
 }
 
+/// Diagnostics after this many are listed by their head line only: a
+/// corpus with thousands of problems still prints quickly, and the first
+/// ones are what a reader fixes first.
+const MAX_SNIPPETS: usize = 100;
+
+/// Lines longer than this are not shown as snippets (miette prints whole
+/// lines, and a one-line 4 MB file would flood the terminal).
+const MAX_LINE: usize = 300;
+
+/// Whether the line holding `loc`, and the context lines around it, are
+/// short enough to show. Looks at a bounded window only.
+fn showable(text: &str, loc: &Location) -> bool {
+    let b = text.as_bytes();
+    let start = loc.offset.min(b.len());
+    let end = (loc.offset + loc.len).min(b.len());
+    if end - start > 4 * MAX_LINE {
+        return false;
+    }
+    // Backwards over the span's line and the one before it.
+    let (mut newlines, mut run, mut i) = (0, 0, start);
+    while i > 0 && newlines < 2 {
+        i -= 1;
+        if b[i] == b'\n' {
+            newlines += 1;
+            run = 0;
+        } else {
+            run += 1;
+            if run > MAX_LINE {
+                return false;
+            }
+        }
+    }
+    // Forwards over the rest of the span's last line and the one after.
+    let (mut newlines, mut run, mut i) = (0, 0, end);
+    while i < b.len() && newlines < 2 {
+        if b[i] == b'\n' {
+            newlines += 1;
+            run = 0;
+        } else {
+            run += 1;
+            if run > MAX_LINE {
+                return false;
+            }
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The files' texts, shared by every snippet that shows them.
+type Sources<'a> = HashMap<&'a Path, Arc<str>>;
+
 /// The reports for one diagnostic: the main one, whose snippet also
 /// carries the related places in the same file, then one note per related
-/// place in another file.
-fn reports(d: &Diagnostic, texts: &HashMap<&Path, &str>) -> Vec<(Location, Report)> {
-    let text_of = |loc: &Location| {
+/// place in another file. Without `snippets`, no source is attached.
+fn reports(d: &Diagnostic, texts: &Sources, snippets: bool) -> Vec<(Location, Report)> {
+    let source = |loc: &Location| {
         texts
             .get(loc.path.as_path())
-            .copied()
-            .filter(|t| !t.is_empty())
-    };
-    let source = |loc: &Location| {
-        text_of(loc).map(|t| NamedSource::new(loc.path.display().to_string(), t.to_owned()))
+            .filter(|t| snippets && !t.is_empty() && showable(t, loc))
+            .map(|t| NamedSource::new(loc.path.display().to_string(), Arc::clone(t)))
     };
     let loc = &d.location;
     let mut main = Report {
@@ -114,26 +164,27 @@ fn reports(d: &Diagnostic, texts: &HashMap<&Path, &str>) -> Vec<(Location, Repor
     }
     let mut out = Vec::new();
     for r in &d.related {
-        if r.location.path == loc.path && main.source.is_some() {
+        let here = r.location.path == loc.path && main.source.is_some();
+        if here && source(&r.location).is_some() {
             main.labels.push(span(&r.location, &r.label));
-        } else {
-            let source = source(&r.location);
-            let labels = if source.is_some() {
-                vec![span(&r.location, "")]
-            } else {
-                Vec::new()
-            };
-            out.push((
-                r.location.clone(),
-                Report {
-                    message: r.label.clone(),
-                    severity: miette::Severity::Advice,
-                    help: None,
-                    source,
-                    labels,
-                },
-            ));
+            continue;
         }
+        let source = source(&r.location);
+        let labels = if source.is_some() {
+            vec![span(&r.location, "")]
+        } else {
+            Vec::new()
+        };
+        out.push((
+            r.location.clone(),
+            Report {
+                message: r.label.clone(),
+                severity: miette::Severity::Advice,
+                help: None,
+                source,
+                labels,
+            },
+        ));
     }
     out.insert(0, (loc.clone(), main));
     out
@@ -141,16 +192,17 @@ fn reports(d: &Diagnostic, texts: &HashMap<&Path, &str>) -> Vec<(Location, Repor
 
 /// Renders diagnostics as labelled source snippets, one after another.
 /// Each starts with a plain `path:line:col: severity[code]: message` line
-/// that editors and grep understand.
+/// that editors and grep understand; after [`MAX_SNIPPETS`] diagnostics
+/// only those lines are written.
 pub fn diagnostics(
     out: &mut dyn Write,
     diags: &[Diagnostic],
     files: &[SourceFile],
     color: bool,
 ) -> std::io::Result<()> {
-    let texts: HashMap<&Path, &str> = files
+    let texts: Sources = files
         .iter()
-        .map(|f| (f.path.as_path(), f.text.as_str()))
+        .map(|f| (f.path.as_path(), Arc::from(f.text.as_str())))
         .collect();
     let theme = if color {
         GraphicalTheme::unicode()
@@ -160,8 +212,16 @@ pub fn diagnostics(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_context_lines(1);
-    for d in diags {
-        for (loc, r) in reports(d, &texts) {
+    for (n, d) in diags.iter().enumerate() {
+        let full = n < MAX_SNIPPETS;
+        if n == MAX_SNIPPETS {
+            writeln!(
+                out,
+                "note: {} more problems; showing their first lines only (`--format json` has every detail)",
+                diags.len() - MAX_SNIPPETS
+            )?;
+        }
+        for (loc, r) in reports(d, &texts, full) {
             let sev = match r.severity {
                 miette::Severity::Error => "error",
                 miette::Severity::Warning => "warning",
@@ -180,6 +240,9 @@ pub fn diagnostics(
                 loc.col,
                 r.message
             )?;
+            if !full {
+                continue;
+            }
             let mut s = String::new();
             if handler.render_report(&mut s, &r).is_ok() {
                 out.write_all(s.as_bytes())?;

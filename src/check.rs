@@ -629,3 +629,174 @@ fn valid_lang(tag: &str) -> bool {
         && parts
             .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{parse_entity, Loaded};
+
+    /// Loads `(path, text)` pairs as `load_dir` would, then checks them.
+    fn run(files: &[(&str, &str)]) -> Checked {
+        let mut out = LoadResult::default();
+        for (i, (path, text)) in files.iter().enumerate() {
+            let rel = PathBuf::from(path);
+            match parse_entity(&rel, text) {
+                Ok(entity) => out.entities.push(Loaded { entity, file: i }),
+                Err(d) => out.diagnostics.push(*d),
+            }
+            out.files.push(SourceFile {
+                path: rel,
+                text: (*text).to_owned(),
+            });
+        }
+        check(out)
+    }
+
+    fn agency(id: &str, extra: &str) -> String {
+        format!("(\n    id: \"{id}\",\n    kind: agency,\n    name: \"{id}\",\n    jurisdiction: \"US\",\n{extra}    sources: [(title: \"s\")],\n)\n")
+    }
+
+    /// `(code, path:line:col)` of every diagnostic, in order.
+    fn found(c: &Checked) -> Vec<(&'static str, String)> {
+        c.diagnostics
+            .iter()
+            .map(|d| {
+                let l = &d.location;
+                (d.code, format!("{}:{}:{}", l.path.display(), l.line, l.col))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_corpus_becomes_a_sorted_corpus() {
+        let b = agency("b", "    relations: [(rel: part_of, to: \"a\")],\n");
+        let c = run(&[("z/b.ron", &b), ("a.ron", &agency("a", ""))]);
+        assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+        let corpus = c.corpus.unwrap();
+        let ids: Vec<&str> = corpus.entities.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(corpus.paths[1], PathBuf::from("z/b.ron"));
+    }
+
+    #[test]
+    fn cycle_of_three_names_every_link() {
+        let rel = |to: &str| format!("    relations: [(rel: part_of, to: \"{to}\")],\n");
+        let c = run(&[
+            ("a.ron", &agency("a", &rel("b"))),
+            ("b.ron", &agency("b", &rel("c"))),
+            ("c.ron", &agency("c", &rel("a"))),
+            ("d.ron", &agency("d", &rel("a"))),
+        ]);
+        assert_eq!(found(&c), [("part-of-cycle", "a.ron:6:36".to_owned())]);
+        let d = &c.diagnostics[0];
+        assert_eq!(d.message, "`part_of` forms a cycle: a -> b -> c -> a");
+        let related: Vec<(String, usize)> = d
+            .related
+            .iter()
+            .map(|r| (r.label.clone(), r.location.line))
+            .collect();
+        assert_eq!(
+            related,
+            [
+                ("`b` is part of `c`".to_owned(), 6),
+                ("`c` is part of `a`".to_owned(), 6)
+            ]
+        );
+        assert!(c.corpus.is_none());
+    }
+
+    #[test]
+    fn references_are_located_by_position_not_by_text() {
+        // `dol` appears in several places; only the bad ones are blamed.
+        let eo = r#"(
+    id: "eo",
+    kind: executive_order,
+    name: "EO",
+    jurisdiction: "US",
+    events: [
+        (date: "2025-01-01", stage: signed, by: "dol", source: 0),
+        (date: "2025-01-02", stage: published, by: "dool", source: 0),
+    ],
+    deadlines: [
+        (due: "2025-06-01", owner: "dol", what: "x", fulfilled_by: ["dol", "dlo"], source: 0),
+    ],
+    relations: [
+        (rel: directs, to: "dol", note: "to: \"dol\"", source: 0),
+        (rel: directs, to: "eo", source: 1),
+    ],
+    sources: [(title: "s")],
+)
+"#;
+        let c = run(&[("dol.ron", &agency("dol", "")), ("eo.ron", eo)]);
+        assert_eq!(
+            found(&c),
+            [
+                ("dangling-reference", "eo.ron:8:52".to_owned()),
+                ("dangling-reference", "eo.ron:11:76".to_owned()),
+                ("self-relation", "eo.ron:15:28".to_owned()),
+                ("bad-source", "eo.ron:15:42".to_owned()),
+            ]
+        );
+        assert_eq!(
+            c.diagnostics[0].help.as_deref(),
+            Some("did you mean `dol`?")
+        );
+    }
+
+    #[test]
+    fn duplicates_are_each_reported_against_the_first() {
+        let a = agency("a", "");
+        let c = run(&[("a.ron", &a), ("x/a.ron", &a), ("y/a.ron", &a)]);
+        assert_eq!(
+            found(&c),
+            [
+                ("duplicate-id", "x/a.ron:2:9".to_owned()),
+                ("duplicate-id", "y/a.ron:2:9".to_owned()),
+            ]
+        );
+        for d in &c.diagnostics {
+            assert_eq!(d.related[0].location.path, PathBuf::from("a.ron"));
+        }
+    }
+
+    #[test]
+    fn language_tags_figures_and_sequences() {
+        let names = agency("a", "    names: {\"zh-Hant\": \"x\"},\n    summaries: {\"zh-Hant\": \"y\", \"en\": \"z\"},\n");
+        let fig = agency(
+            "f",
+            "    figure: (value: 1.0, unit: \"USD\", as_of: \"2025-01-01\"),\n",
+        );
+        let bill = r#"(id: "b", kind: bill, name: "B", jurisdiction: "US", sources: [(title: "s")],
+    events: [
+        (date: "2025-01-01", stage: introduced),
+        (date: "2025-02-01", stage: vetoed),
+        (date: "2025-03-01", stage: signed),
+    ])"#;
+        let c = run(&[("a.ron", &names), ("b.ron", bill), ("f.ron", &fig)]);
+        assert_eq!(
+            found(&c),
+            [
+                ("invalid-language", "a.ron:7:33".to_owned()),
+                ("impossible-sequence", "b.ron:5:16".to_owned()),
+                ("figure", "f.ron:6:5".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_directory_is_a_problem() {
+        let c = run(&[]);
+        assert_eq!(found(&c), [("empty", ".:1:1".to_owned())]);
+    }
+
+    #[test]
+    fn suggestions_rank_the_closest_first() {
+        let ids = ["treasury", "sec", "dol", "ebsa"];
+        assert_eq!(suggest("tresury", ids), ["treasury"]);
+        assert_eq!(
+            suggest("dool", ids).first().map(String::as_str),
+            Some("dol")
+        );
+        assert!(suggest("zzzzzz", ids).is_empty());
+    }
+}

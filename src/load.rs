@@ -303,7 +303,7 @@ fn spanned_diagnostic(rel: &Path, text: &str, e: &ron::error::SpannedError) -> D
             loc,
             format!("missing field `{field}` in {}", outer_name(outer.as_deref())),
         )
-        .with_label(format!("`{field}` should be given before this"))
+        .with_label(format!("{} ends here without `{field}`", outer_name(outer.as_deref())))
         .with_help(format!("add `{field}: ...`; it is required")),
         ron::Error::NoSuchStructField { expected, found, outer } => {
             let mut d = Diagnostic::error(
@@ -353,9 +353,14 @@ fn spanned_diagnostic(rel: &Path, text: &str, e: &ron::error::SpannedError) -> D
             format!("nesting is deeper than {RECURSION_LIMIT} levels; entity files are shallow RON structs"),
         )
         .with_label("too deep"),
-        ron::Error::ExpectedComma => Diagnostic::error("syntax", loc, "expected a comma")
-            .with_label("expected `,` before this")
-            .with_help("separate fields and list items with `,`; the previous line probably lacks one"),
+        ron::Error::ExpectedComma => {
+            // ron stops at the next token; the comma belongs right after
+            // the previous one, usually at the end of the line before.
+            let end = text[..loc.offset].trim_end().len();
+            Diagnostic::error("syntax", Location::at(rel, text, end, 0), "expected a comma")
+                .with_label("expected `,` here")
+                .with_help("separate fields and list items with `,`")
+        }
         ron::Error::Eof => Diagnostic::error(
             "syntax",
             loc,
@@ -438,4 +443,116 @@ fn field_help(found: &str, expected: &[&str], outer: Option<&str>) -> Option<Str
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = r#"(id: "dol", kind: agency, name: "DOL", jurisdiction: "US")"#;
+
+    fn err(text: &str) -> Diagnostic {
+        *parse_entity(Path::new("x.ron"), text).unwrap_err()
+    }
+
+    fn at(d: &Diagnostic) -> (&str, usize, usize) {
+        (d.code, d.location.line, d.location.col)
+    }
+
+    #[test]
+    fn parses_a_minimal_entity() {
+        let e = parse_entity(Path::new("dol.ron"), OK).unwrap();
+        assert_eq!(e.id, "dol");
+    }
+
+    #[test]
+    fn codes_and_positions() {
+        let d = err("(\n  id: \"x\",\n  kind: agency\n  name: \"X\",\n)");
+        assert_eq!(at(&d), ("syntax", 3, 15));
+        assert_eq!(d.label, "expected `,` here");
+
+        let d = err(&OK.replace("name:", "nme:"));
+        assert_eq!(at(&d), ("unknown-field", 1, 27));
+        assert_eq!(d.location.len, 3);
+        assert_eq!(d.help.as_deref(), Some("did you mean `name`?"));
+
+        let d = err(&OK.replace("agency", "agncy"));
+        assert_eq!(d.code, "unknown-value");
+        assert!(d
+            .message
+            .starts_with("unknown kind `agncy`, expected one of `agency`"));
+        assert_eq!(d.help.as_deref(), Some("did you mean `agency`?"));
+
+        let d = err(&OK.replace(", jurisdiction: \"US\"", ""));
+        assert_eq!(d.code, "missing-field");
+        assert_eq!(d.message, "missing field `jurisdiction` in the entity");
+
+        let d = err(&OK.replace("name: \"DOL\"", "name: \"DOL\", name: \"x\""));
+        assert_eq!(d.code, "duplicate-field");
+    }
+
+    #[test]
+    fn dates_underline_the_whole_literal() {
+        let text = OK.replace(")", ", events: [(date: \"2025-13-01\", stage: signed)])");
+        let d = err(&text);
+        assert_eq!(d.code, "invalid-date");
+        let span = &text[d.location.offset..d.location.offset + d.location.len];
+        assert_eq!(span, "\"2025-13-01\"");
+        let d = err(&OK.replace(")", ", events: [(date: \"2025-1-01\", stage: signed)])"));
+        assert_eq!(
+            (d.code, d.label.as_str()),
+            ("invalid-date", "not YYYY-MM-DD")
+        );
+    }
+
+    #[test]
+    fn a_relation_written_as_a_field_gets_advice() {
+        let d = err(&OK.replace(")", ", part_off: \"x\")"));
+        assert_eq!(d.code, "unknown-field");
+        let help = d.help.unwrap_or_default();
+        assert!(help.contains("`part_of` is a relation"), "{help}");
+    }
+
+    #[test]
+    fn empty_and_comment_only_files() {
+        assert_eq!(err("").code, "empty-file");
+        assert_eq!(err(" \n\t").code, "empty-file");
+        let d = err("// only a comment\n");
+        assert_eq!(d.code, "syntax");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let samples = [
+            "(",
+            ")",
+            "[",
+            "\"",
+            "r#\"",
+            "/*",
+            "(id: \"\u{10FFFF}\"",
+            "(id: 1e999999)",
+            "(id: \"a\", kind: agency, name: \"\", jurisdiction: \"US\", figure: (value: nan))",
+            "\u{feff}(id: \"x\")",
+            "(((((((((",
+            "(id: \"x\\u{zz}\")",
+        ];
+        for s in samples {
+            let _ = parse_entity(Path::new("x.ron"), s);
+        }
+    }
+
+    #[test]
+    fn read_file_refuses_what_is_not_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.ron");
+        std::fs::write(&p, [b'(', 0xff, b')']).unwrap();
+        let d = read_file(&p, Path::new("x.ron")).unwrap_err();
+        assert_eq!((d.code, d.location.col), ("encoding", 2));
+        std::fs::create_dir(dir.path().join("d.ron")).unwrap();
+        let d = read_file(&dir.path().join("d.ron"), Path::new("d.ron")).unwrap_err();
+        assert_eq!(d.code, "not-a-file");
+        let d = read_file(&dir.path().join("none.ron"), Path::new("none.ron")).unwrap_err();
+        assert_eq!(d.code, "unreadable");
+    }
 }

@@ -104,7 +104,7 @@ fn syntax_error_points_at_the_token() {
     let (_, out, _) = check(&util::fixture("broken-syntax"), &[]);
     assert_eq!(
         heads(&out),
-        ["dol.ron:6:5: error[syntax]: expected a comma"]
+        ["dol.ron:5:32: error[syntax]: expected a comma"]
     );
     assert!(out.contains("help: separate fields and list items with `,`"));
 }

@@ -202,7 +202,7 @@ pub fn read_file(path: &Path, rel: &Path) -> Result<String, Box<Diagnostic>> {
             Diagnostic::error(
                 "unreadable",
                 Location::file(rel),
-                format!("cannot read: {e}"),
+                format!("cannot read `{}`: {e}", rel.display()),
             )
             .with_help("check the file's permissions, or remove it"),
         )

@@ -567,6 +567,64 @@ fn hostile_broken_link() {
     assert!(!out.contains("README"), "{out}");
 }
 
+/// Permission bits do not stop root. When the tests run as root, run the
+/// check as `nobody` through `setpriv` instead; `None` when that is not
+/// possible either (the caller then skips loudly).
+#[cfg(unix)]
+fn check_unprivileged(dir: &Path) -> Option<(i32, String, String)> {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = assert_cmd::cargo::cargo_bin("policygraph");
+    // `nobody` must be able to enter the temp dir.
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).ok()?;
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&bin)
+        .arg("--knowledge")
+        .arg(dir)
+        .args(["--index", "/nonexistent-index", "check"])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .output()
+        .ok()?;
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    // setpriv itself failing (not installed, not permitted) is not our exit 1/2.
+    let code = out.status.code()?;
+    if !matches!(code, 0 | 1) || stderr.contains("setpriv:") {
+        return None;
+    }
+    Some((
+        code,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr,
+    ))
+}
+
+/// Runs `check` on a corpus with an entry that must be unreadable, as
+/// this user or, as root, as `nobody`; `None` (after a loud skip) when
+/// neither can see the permission bits.
+#[cfg(unix)]
+fn check_unreadable(dir: &Path, probe: impl Fn() -> bool, test: &str) -> Option<String> {
+    if !probe() {
+        let (code, out, err) = check(dir, &[]);
+        assert_eq!(code, 1, "stdout:\n{out}\nstderr:\n{err}");
+        return Some(out);
+    }
+    match check_unprivileged(dir) {
+        Some((code, out, err)) => {
+            assert!(!err.contains("panicked"), "{err}");
+            assert_eq!(code, 1, "stdout:\n{out}\nstderr:\n{err}");
+            Some(out)
+        }
+        None => {
+            eprintln!(
+                "SKIPPED: {test}: `chmod 000` does not stop this user (running as root?) and \
+                 `setpriv` could not drop privileges; unreadable entries are not tested here"
+            );
+            None
+        }
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn hostile_unreadable_file() {
@@ -575,15 +633,17 @@ fn hostile_unreadable_file() {
     let path = dir.path().join("secret.ron");
     std::fs::write(&path, DOL.replace("dol", "secret")).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
-    if std::fs::read(&path).is_ok() {
-        eprintln!(
-            "SKIPPED: hostile_unreadable_file: `chmod 000` does not stop this user from reading \
-             (running as root?); cannot test unreadable files here"
-        );
+    let probe = || std::fs::read(&path).is_ok();
+    let Some(out) = check_unreadable(dir.path(), probe, "hostile_unreadable_file") else {
         return;
-    }
-    let out = expect_problem(dir.path(), "secret.ron", "unreadable");
-    assert!(out.contains("Permission denied"), "{out}");
+    };
+    assert!(
+        out.contains(
+            "secret.ron:1:1: error[unreadable]: cannot read `secret.ron`: Permission denied"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("1 error, 0 warnings in 1 file\n"), "{out}");
 }
 
 #[cfg(unix)]
@@ -595,22 +655,17 @@ fn hostile_unreadable_directory() {
     std::fs::create_dir(&sub).unwrap();
     std::fs::write(sub.join("x.ron"), DOL).unwrap();
     std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let readable = std::fs::read_dir(&sub).is_ok();
-    let result = std::panic::catch_unwind(|| {
-        if readable {
-            eprintln!(
-                "SKIPPED: hostile_unreadable_directory: `chmod 000` does not stop this user from \
-                 listing (running as root?); cannot test unreadable directories here"
-            );
-            return;
-        }
-        expect_problem(dir.path(), "locked", "unreadable");
-    });
+    let probe = || std::fs::read_dir(&sub).is_ok();
+    let out = check_unreadable(dir.path(), probe, "hostile_unreadable_directory");
     // Let the temp dir be removed.
     std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o755)).unwrap();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
-    }
+    let Some(out) = out else {
+        return;
+    };
+    assert!(
+        out.contains("locked:1:1: error[unreadable]: cannot read `locked`: Permission denied"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -5,9 +5,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+mod locate;
+
 use crate::diag::{self, Diagnostic, Location, Severity};
 use crate::load::{LoadResult, SourceFile};
 use crate::model::{self, Entity, Kind, RelationKind, Stage};
+use locate::{Index, Key, Located};
 
 /// A validated knowledge base: entities sorted by id, every reference
 /// resolved, every relation allowed.
@@ -108,12 +111,23 @@ pub fn check(loaded: LoadResult) -> Checked {
         entities,
         diagnostics: mut diags,
     } = loaded;
+    if files.is_empty() && diags.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "empty",
+                Location::file("."),
+                "no entity files (`*.ron`) found",
+            )
+            .with_help("point `--knowledge` at a directory of RON entity files"),
+        );
+    }
+    let located: Vec<Located> = files.iter().map(Located::new).collect();
     let mut first: BTreeMap<&str, usize> = BTreeMap::new();
     let mut keep: Vec<usize> = Vec::new();
     for (i, l) in entities.iter().enumerate() {
         let file = &files[l.file];
         let e = &l.entity;
-        let id_loc = locate_field(file, "id", &e.id);
+        let id_loc = located[l.file].value(&[Key("id")]);
         if !model::valid_id(&e.id) {
             diags.push(
                 Diagnostic::error(
@@ -146,12 +160,14 @@ pub fn check(loaded: LoadResult) -> Checked {
         }
         match first.get(e.id.as_str()) {
             Some(&j) => {
-                let other = &files[entities[j].file];
                 diags.push(
                     Diagnostic::error("duplicate-id", id_loc, format!("duplicate id `{}`", e.id))
                         .with_label("defined again here")
-                        .with_related(locate_field(other, "id", &e.id), "first defined here")
-                        .with_help("every entity needs its own id"),
+                        .with_related(
+                            located[entities[j].file].value(&[Key("id")]),
+                            "first defined here",
+                        )
+                        .with_help("every entity needs its own id; rename one of them"),
                 );
             }
             None => {
@@ -166,11 +182,15 @@ pub fn check(loaded: LoadResult) -> Checked {
         .map(|&i| (entities[i].entity.id.as_str(), entities[i].entity.kind))
         .collect();
     let ids: Vec<&str> = first.keys().copied().collect();
+    let ctx = Ctx {
+        kinds: &kinds,
+        ids: &ids,
+    };
     for &i in &keep {
         let l = &entities[i];
-        check_entity(&l.entity, &files[l.file], &kinds, &ids, &mut diags);
+        ctx.check_entity(&l.entity, &located[l.file], &mut diags);
     }
-    check_part_of_cycles(&entities, &keep, &files, &mut diags);
+    check_part_of_cycles(&entities, &keep, &located, &mut diags);
 
     diag::sort(&mut diags);
     let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
@@ -206,203 +226,250 @@ pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .collect()
 }
 
-fn check_entity(
-    e: &Entity,
-    file: &SourceFile,
-    kinds: &HashMap<&str, Kind>,
-    ids: &[&str],
-    diags: &mut Vec<Diagnostic>,
-) {
-    let here = |needle: &str| locate(file, needle, 0);
-    if e.name.trim().is_empty() {
-        diags.push(Diagnostic::error(
-            "empty-name",
-            locate_key(file, "name"),
-            "the English name is empty",
-        ));
-    }
-    if !model::valid_jurisdiction(&e.jurisdiction) {
-        diags.push(
-            Diagnostic::error(
-                "invalid-jurisdiction",
-                locate_field(file, "jurisdiction", &e.jurisdiction),
-                format!("invalid jurisdiction `{}`", e.jurisdiction),
-            )
-            .with_label("not a jurisdiction code")
-            .with_help("use `US` for federal, or `US-TX` style for a state"),
-        );
-    }
-    for tag in e.names.keys().chain(e.summaries.keys()) {
-        if !valid_lang(tag) {
+/// What the per-entity rules need to know about the whole corpus.
+struct Ctx<'a> {
+    kinds: &'a HashMap<&'a str, Kind>,
+    ids: &'a [&'a str],
+}
+
+/// "a bill", "an asset_class".
+fn a(kind: Kind) -> String {
+    let article = if kind.name().starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {kind}")
+}
+
+impl Ctx<'_> {
+    fn check_entity(&self, e: &Entity, at: &Located, diags: &mut Vec<Diagnostic>) {
+        if e.name.trim().is_empty() {
             diags.push(
-                Diagnostic::error("invalid-language", here(&format!("\"{tag}\"")), format!("invalid language tag `{tag}`"))
-                    .with_label("not a language tag")
-                    .with_help("use a BCP 47 tag other than `en` (English goes in `name` and `summary`), such as `zh-Hant` or `zh-Hans`"),
+                Diagnostic::error(
+                    "empty-name",
+                    at.value(&[Key("name")]),
+                    "the English name is empty",
+                )
+                .with_label("empty")
+                .with_help("give the entity its English name; other languages go in `names`"),
             );
         }
-    }
-    let nsources = e.sources.len();
-    let check_source = |idx: Option<usize>, what: &str, diags: &mut Vec<Diagnostic>| {
-        if let Some(n) = idx {
-            if n >= nsources {
+        if !model::valid_jurisdiction(&e.jurisdiction) {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-jurisdiction",
+                    at.value(&[Key("jurisdiction")]),
+                    format!("invalid jurisdiction `{}`", e.jurisdiction),
+                )
+                .with_label("not a jurisdiction code")
+                .with_help("use `US` for federal, or `US-TX` style for a state"),
+            );
+        }
+        for (section, map) in [("names", &e.names), ("summaries", &e.summaries)] {
+            for tag in map.keys().filter(|t| !valid_lang(t)) {
                 diags.push(
                     Diagnostic::error(
-                        "bad-source",
-                        locate_key(file, "source"),
-                        format!("{what} cites source {n}, but the entity has {nsources} source(s)"),
+                        "invalid-language",
+                        at.key(&[Key(section), Key(tag)]),
+                        format!("invalid language tag `{tag}`"),
                     )
-                    .with_label("no such source")
-                    .with_help("`source` is a 0-based index into the entity's `sources` list"),
+                    .with_label("not a language tag")
+                    .with_help("use a BCP 47 tag other than `en` (English goes in `name` and `summary`), such as `zh-Hant` or `zh-Hans`"),
                 );
             }
         }
-    };
-    if e.sources.is_empty() {
-        diags.push(
-            Diagnostic::warning(
-                "no-source",
-                locate_key(file, "id"),
-                format!("entity `{}` has no source", e.id),
-            )
-            .with_label("unsourced entity")
-            .with_help("add at least one entry to `sources`"),
-        );
-    }
-    let reference = |section: &str,
-                     target: &str,
-                     what: &str,
-                     nth: usize,
-                     diags: &mut Vec<Diagnostic>|
-     -> Option<Kind> {
-        match kinds.get(target) {
-            Some(k) => Some(*k),
-            None => {
-                let mut d = Diagnostic::error(
-                    "dangling-reference",
-                    locate_in(file, Some(section), &format!("\"{target}\""), nth),
-                    format!("{what} points at unknown entity `{target}`"),
-                )
-                .with_label("no entity has this id");
-                let s = suggest(target, ids.iter().copied());
-                if let Some(best) = s.first() {
-                    d = d.with_help(format!("did you mean `{best}`?"));
-                }
-                diags.push(d);
-                None
-            }
-        }
-    };
-    for (i, r) in e.relations.iter().enumerate() {
-        check_source(r.source, "a relation", diags);
-        let nth = occurrence(e, &r.to, i);
-        if r.to == e.id {
-            diags.push(Diagnostic::error(
-                "self-relation",
-                locate_in(file, Some("relations"), &format!("\"{}\"", r.to), nth),
-                format!("relation `{}` points at the entity itself", r.rel),
-            ));
-            continue;
-        }
-        let Some(target_kind) = reference(
-            "relations",
-            &r.to,
-            &format!("relation `{}`", r.rel),
-            nth,
-            diags,
-        ) else {
-            continue;
-        };
-        let (from_ok, to_ok) = r.rel.allowed();
-        let bad_from = from_ok.is_some_and(|ks| !ks.contains(&e.kind));
-        let bad_to = to_ok.is_some_and(|ks| !ks.contains(&target_kind));
-        if bad_from || bad_to {
-            let (side, allowed) = if bad_from {
-                (format!("from a {}", e.kind), from_ok.unwrap_or_default())
-            } else {
-                (
-                    format!("to a {} (`{}`)", target_kind, r.to),
-                    to_ok.unwrap_or_default(),
-                )
-            };
-            let list: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
+        if e.sources.is_empty() {
+            // At `sources: []` when it is written, else at the id.
+            let loc = at
+                .written_key(&[Key("sources")])
+                .unwrap_or_else(|| at.value(&[Key("id")]));
             diags.push(
-                Diagnostic::error(
-                    "relation-kinds",
-                    locate_in(file, Some("relations"), &format!("\"{}\"", r.to), nth),
-                    format!("relation `{}` makes no sense {side}", r.rel),
-                )
-                .with_label(format!("`{}` here", r.rel))
-                .with_help(format!(
-                    "`{}` may go {} {}",
-                    r.rel,
-                    if bad_from { "from" } else { "to" },
-                    list.join(", ")
-                )),
+                Diagnostic::warning("no-source", loc, format!("entity `{}` has no source", e.id))
+                    .with_label("unsourced entity")
+                    .with_help("add at least one entry to `sources`, and cite it by index from events and relations"),
             );
         }
-    }
-    for ev in &e.events {
-        check_source(ev.source, "an event", diags);
-        if let Some(by) = &ev.by {
-            reference("events", by, "event `by`", 0, diags);
+        let sources = |section: &str,
+                       i: usize,
+                       idx: Option<usize>,
+                       what: &str,
+                       diags: &mut Vec<Diagnostic>| {
+            let Some(n) = idx.filter(|&n| n >= e.sources.len()) else {
+                return;
+            };
+            let have = match e.sources.len() {
+                0 => "no sources".to_owned(),
+                1 => "1 source (index 0)".to_owned(),
+                k => format!("{k} sources (0 to {})", k - 1),
+            };
+            diags.push(
+                Diagnostic::error(
+                    "bad-source",
+                    at.value(&[Key(section), Index(i), Key("source")]),
+                    format!("{what} cites source {n}, but the entity has {have}"),
+                )
+                .with_label("no such source")
+                .with_help("`source` is a 0-based index into the entity's `sources` list"),
+            );
+        };
+        for (i, r) in e.relations.iter().enumerate() {
+            sources(
+                "relations",
+                i,
+                r.source,
+                &format!("relation `{}`", r.rel),
+                diags,
+            );
+            // Locations are looked up only when there is a problem to report.
+            let to = || at.value(&[Key("relations"), Index(i), Key("to")]);
+            if r.to == e.id {
+                diags.push(
+                    Diagnostic::error(
+                        "self-relation",
+                        to(),
+                        format!("relation `{}` points at the entity itself", r.rel),
+                    )
+                    .with_label("this entity")
+                    .with_help("a relation links two different entities"),
+                );
+                continue;
+            }
+            let Some(target) = self.reference(to, &r.to, &format!("relation `{}`", r.rel), diags)
+            else {
+                continue;
+            };
+            let (from_ok, to_ok) = r.rel.allowed();
+            let list = |ks: &[Kind]| ks.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ");
+            if let Some(ks) = from_ok.filter(|ks| !ks.contains(&e.kind)) {
+                diags.push(
+                    Diagnostic::error(
+                        "relation-kinds",
+                        at.value(&[Key("relations"), Index(i), Key("rel")]),
+                        format!(
+                            "relation `{}` makes no sense from {} (`{}`)",
+                            r.rel,
+                            a(e.kind),
+                            e.id
+                        ),
+                    )
+                    .with_label(format!("{} cannot be `{}` anything", a(e.kind), r.rel))
+                    .with_help(format!("`{}` may go from {}", r.rel, list(ks))),
+                );
+            } else if let Some(ks) = to_ok.filter(|ks| !ks.contains(&target)) {
+                diags.push(
+                    Diagnostic::error(
+                        "relation-kinds",
+                        at.value(&[Key("relations"), Index(i), Key("to")]),
+                        format!(
+                            "relation `{}` makes no sense to {} (`{}`)",
+                            r.rel,
+                            a(target),
+                            r.to
+                        ),
+                    )
+                    .with_label(format!("`{}` is {}", r.to, a(target)))
+                    .with_help(format!("`{}` may go to {}", r.rel, list(ks))),
+                );
+            }
         }
-    }
-    for d in &e.deadlines {
-        check_source(d.source, "a deadline", diags);
-        reference("deadlines", &d.owner, "deadline owner", 0, diags);
-        for f in &d.fulfilled_by {
-            reference("deadlines", f, "deadline `fulfilled_by`", 0, diags);
+        for (i, ev) in e.events.iter().enumerate() {
+            sources("events", i, ev.source, "an event", diags);
+            if let Some(by) = &ev.by {
+                self.reference(
+                    || at.value(&[Key("events"), Index(i), Key("by")]),
+                    by,
+                    "event `by`",
+                    diags,
+                );
+            }
         }
+        for (i, d) in e.deadlines.iter().enumerate() {
+            sources("deadlines", i, d.source, "a deadline", diags);
+            let owner = || at.value(&[Key("deadlines"), Index(i), Key("owner")]);
+            self.reference(owner, &d.owner, "deadline owner", diags);
+            for (j, f) in d.fulfilled_by.iter().enumerate() {
+                let loc = || at.value(&[Key("deadlines"), Index(i), Key("fulfilled_by"), Index(j)]);
+                self.reference(loc, f, "deadline `fulfilled_by`", diags);
+            }
+        }
+        match (e.kind, &e.figure) {
+            (Kind::Figure, None) => diags.push(
+                Diagnostic::error(
+                    "figure",
+                    at.value(&[Key("kind")]),
+                    "a figure needs a `figure: (value, unit, as_of)` block",
+                )
+                .with_label("kind is figure")
+                .with_help("add `figure: (value: ..., unit: \"...\", as_of: \"YYYY-MM-DD\")`"),
+            ),
+            (k, Some(_)) if k != Kind::Figure => diags.push(
+                Diagnostic::error(
+                    "figure",
+                    at.key(&[Key("figure")]),
+                    format!("only figures carry a `figure` block, not {}", a(k)),
+                )
+                .with_label("unexpected block")
+                .with_help("remove the block, or make the entity `kind: figure`"),
+            ),
+            _ => {}
+        }
+        check_events(e, at, diags);
     }
-    match (e.kind, &e.figure) {
-        (Kind::Figure, None) => diags.push(
-            Diagnostic::error(
-                "figure",
-                locate_key(file, "kind"),
-                "a figure needs a `figure: (value, unit, as_of)` block",
-            )
-            .with_label("kind is figure"),
-        ),
-        (k, Some(_)) if k != Kind::Figure => diags.push(
-            Diagnostic::error(
-                "figure",
-                locate_key(file, "figure"),
-                format!("only figures carry a `figure` block, not a {k}"),
-            )
-            .with_label("unexpected block"),
-        ),
-        _ => {}
+
+    /// The kind of entity `target`, or a `dangling-reference` error at `loc`
+    /// with the closest ids as a suggestion.
+    fn reference(
+        &self,
+        loc: impl FnOnce() -> Location,
+        target: &str,
+        what: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Kind> {
+        if let Some(k) = self.kinds.get(target) {
+            return Some(*k);
+        }
+        let mut d = Diagnostic::error(
+            "dangling-reference",
+            loc(),
+            format!("{what} points at unknown entity `{target}`"),
+        )
+        .with_label("no entity has this id");
+        let s = suggest(target, self.ids.iter().copied());
+        if let Some(best) = s.first() {
+            d = d.with_help(format!("did you mean `{best}`?"));
+        }
+        diags.push(d);
+        None
     }
-    check_events(e, file, diags);
 }
 
-/// Which occurrence of `"target"` in the file relation `i` most likely is.
-fn occurrence(e: &Entity, target: &str, i: usize) -> usize {
-    e.relations[..i].iter().filter(|r| r.to == target).count()
-}
-
-fn check_events(e: &Entity, file: &SourceFile, diags: &mut Vec<Diagnostic>) {
-    for w in e.events.windows(2) {
+fn check_events(e: &Entity, at: &Located, diags: &mut Vec<Diagnostic>) {
+    let date_of = |i: usize| at.value(&[Key("events"), Index(i), Key("date")]);
+    for (i, w) in e.events.windows(2).enumerate() {
         if w[1].date < w[0].date {
             diags.push(
                 Diagnostic::warning(
                     "event-order",
-                    locate(file, &format!("\"{}\"", w[1].date), 0),
+                    date_of(i + 1),
                     format!(
                         "event on {} comes after an event on {}; events are listed oldest first",
                         w[1].date, w[0].date
                     ),
                 )
-                .with_label("out of order"),
+                .with_label("out of order")
+                .with_help("list events oldest first; the status is taken from the latest"),
             );
         }
     }
-    // Impossible sequences, judged in date order.
-    let mut evs: Vec<_> = e.events.iter().collect();
-    evs.sort_by_key(|ev| ev.date);
+    // Impossible sequences, judged in date order (a stable sort keeps file
+    // order for events on the same day).
+    let mut order: Vec<usize> = (0..e.events.len()).collect();
+    order.sort_by_key(|&i| e.events[i].date);
     let mut failed_since_passage: Option<Stage> = None;
     let mut enacted: Option<crate::model::Date> = None;
-    for ev in evs {
+    for i in order {
+        let ev = &e.events[i];
         match ev.stage {
             s if s.is_terminal_failure() => failed_since_passage = Some(s),
             Stage::PassedOneChamber | Stage::PassedBoth | Stage::Introduced => {
@@ -413,7 +480,7 @@ fn check_events(e: &Entity, file: &SourceFile, diags: &mut Vec<Diagnostic>) {
                     diags.push(
                         Diagnostic::warning(
                             "impossible-sequence",
-                            locate(file, &format!("\"{}\"", ev.date), 0),
+                            date_of(i),
                             format!(
                                 "`{}` on {} follows `{prev}` without a new passage",
                                 ev.stage, ev.date
@@ -434,7 +501,7 @@ fn check_events(e: &Entity, file: &SourceFile, diags: &mut Vec<Diagnostic>) {
                 diags.push(
                     Diagnostic::warning(
                         "impossible-sequence",
-                        locate(file, &format!("\"{}\"", ev.date), 0),
+                        date_of(i),
                         format!("effective on {} before it was signed or enacted", ev.date),
                     )
                     .with_label("effective too early"),
@@ -445,45 +512,111 @@ fn check_events(e: &Entity, file: &SourceFile, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// For each entity id: the index of its file, and its `part_of` targets
+/// with the index of the relation that names them.
+type PartOf<'a> = HashMap<&'a str, (usize, Vec<(&'a str, usize)>)>;
+
 fn check_part_of_cycles(
     entities: &[crate::load::Loaded],
     keep: &[usize],
-    files: &[SourceFile],
+    located: &[Located],
     diags: &mut Vec<Diagnostic>,
 ) {
     use petgraph::graphmap::DiGraphMap;
     let mut g: DiGraphMap<&str, ()> = DiGraphMap::new();
-    let mut file_of: HashMap<&str, &SourceFile> = HashMap::new();
+    // For each entity: where it came from, and its `part_of` targets with
+    // their relation index.
+    let mut at: PartOf = HashMap::new();
     for &i in keep {
         let e = &entities[i].entity;
-        file_of.insert(&e.id, &files[entities[i].file]);
-        for r in &e.relations {
+        let mut parts = Vec::new();
+        for (k, r) in e.relations.iter().enumerate() {
             if r.rel == RelationKind::PartOf && r.to != e.id {
                 g.add_edge(e.id.as_str(), r.to.as_str(), ());
+                parts.push((r.to.as_str(), k));
             }
         }
+        at.insert(&e.id, (entities[i].file, parts));
     }
     for scc in petgraph::algo::tarjan_scc(&g) {
         if scc.len() < 2 {
             continue;
         }
-        let mut members: Vec<&str> = scc;
-        members.sort_unstable();
-        let head = members[0];
-        let loc = file_of
-            .get(head)
-            .map(|f| locate_key(f, "relations"))
-            .unwrap_or_else(|| Location::file(""));
-        diags.push(
-            Diagnostic::error(
-                "part-of-cycle",
-                loc,
-                format!("`part_of` forms a cycle: {}", members.join(" -> ")),
-            )
-            .with_label("cycle starts here")
-            .with_help("an agency cannot be part of itself; remove one `part_of` link"),
-        );
+        let members: std::collections::BTreeSet<&str> = scc.into_iter().collect();
+        let Some(&head) = members.first() else {
+            continue;
+        };
+        // Walk the cycle from its smallest id: from each member take the
+        // smallest `part_of` target that leads back to the head.
+        let path = cycle_path(head, &members, &at);
+        let link = |from: &str, to: &str| {
+            at.get(from).and_then(|(file, parts)| {
+                parts
+                    .iter()
+                    .find(|(t, _)| *t == to)
+                    .map(|&(_, k)| located[*file].value(&[Key("relations"), Index(k), Key("to")]))
+            })
+        };
+        let Some(loc) = path.get(1).and_then(|next| link(head, next)) else {
+            continue;
+        };
+        let mut d = Diagnostic::error(
+            "part-of-cycle",
+            loc,
+            format!("`part_of` forms a cycle: {}", path.join(" -> ")),
+        )
+        .with_label("the cycle starts here")
+        .with_help("an agency cannot be part of itself; remove one `part_of` link");
+        for w in path.windows(2).skip(1) {
+            if let Some(l) = link(w[0], w[1]) {
+                d = d.with_related(l, format!("`{}` is part of `{}`", w[0], w[1]));
+            }
+        }
+        diags.push(d);
     }
+}
+
+/// The cycle through `head` inside a strongly connected component, as ids,
+/// starting and ending with `head`.
+fn cycle_path<'a>(
+    head: &'a str,
+    members: &std::collections::BTreeSet<&'a str>,
+    at: &PartOf<'a>,
+) -> Vec<&'a str> {
+    // Breadth-first search back to the head: the shortest cycle, and
+    // deterministic because targets are tried in id order.
+    let mut prev: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([head]);
+    while let Some(n) = queue.pop_front() {
+        let mut next: Vec<&str> = at
+            .get(n)
+            .map(|(_, ps)| {
+                ps.iter()
+                    .map(|&(t, _)| t)
+                    .filter(|t| members.contains(t))
+                    .collect()
+            })
+            .unwrap_or_default();
+        next.sort_unstable();
+        for t in next {
+            if t == head {
+                let mut path = vec![head, n];
+                let mut cur = n;
+                while let Some(&p) = prev.get(cur) {
+                    path.push(p);
+                    cur = p;
+                }
+                // `path` is head, n, ..., head: the cycle read backwards.
+                path.reverse();
+                return path;
+            }
+            if !prev.contains_key(t) && t != head {
+                prev.insert(t, n);
+                queue.push_back(t);
+            }
+        }
+    }
+    vec![head, head]
 }
 
 fn valid_lang(tag: &str) -> bool {
@@ -497,55 +630,173 @@ fn valid_lang(tag: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-/// The location of the `nth` occurrence of `needle` in the file (or the
-/// start of the file when it does not occur).
-fn locate(file: &SourceFile, needle: &str, nth: usize) -> Location {
-    locate_in(file, None, needle, nth)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{parse_entity, Loaded};
 
-/// Like [`locate`], but looks after the `section:` key first (`relations`,
-/// `events`, `deadlines`), so that an id mentioned in several places is
-/// found where the problem is.
-fn locate_in(file: &SourceFile, section: Option<&str>, needle: &str, nth: usize) -> Location {
-    let start = section
-        .map(|s| locate_key(file, s))
-        .filter(|l| l.len > 0)
-        .map_or(0, |l| l.offset);
-    let text = &file.text[start..];
-    match text
-        .match_indices(needle)
-        .nth(nth)
-        .or_else(|| text.match_indices(needle).next())
-    {
-        Some((off, m)) => Location::at(&file.path, &file.text, start + off, m.len()),
-        None if start > 0 => locate(file, needle, nth),
-        None => Location::file(&file.path),
-    }
-}
-
-/// The location of `key:` in the file.
-fn locate_key(file: &SourceFile, key: &str) -> Location {
-    let mut from = 0;
-    while let Some(pos) = file.text[from..].find(key) {
-        let at = from + pos;
-        let before_ok = at == 0
-            || !file.text.as_bytes()[at - 1].is_ascii_alphanumeric()
-                && file.text.as_bytes()[at - 1] != b'_';
-        let rest = file.text[at + key.len()..].trim_start();
-        if before_ok && rest.starts_with(':') {
-            return Location::at(&file.path, &file.text, at, key.len());
+    /// Loads `(path, text)` pairs as `load_dir` would, then checks them.
+    fn run(files: &[(&str, &str)]) -> Checked {
+        let mut out = LoadResult::default();
+        for (i, (path, text)) in files.iter().enumerate() {
+            let rel = PathBuf::from(path);
+            match parse_entity(&rel, text) {
+                Ok(entity) => out.entities.push(Loaded { entity, file: i }),
+                Err(d) => out.diagnostics.push(*d),
+            }
+            out.files.push(SourceFile {
+                path: rel,
+                text: (*text).to_owned(),
+            });
         }
-        from = at + key.len();
+        check(out)
     }
-    Location::file(&file.path)
-}
 
-/// The location of the quoted value of `key`.
-fn locate_field(file: &SourceFile, key: &str, value: &str) -> Location {
-    let k = locate_key(file, key);
-    let quoted = format!("\"{value}\"");
-    match file.text[k.offset..].find(&quoted) {
-        Some(p) => Location::at(&file.path, &file.text, k.offset + p, quoted.len()),
-        None => k,
+    fn agency(id: &str, extra: &str) -> String {
+        format!("(\n    id: \"{id}\",\n    kind: agency,\n    name: \"{id}\",\n    jurisdiction: \"US\",\n{extra}    sources: [(title: \"s\")],\n)\n")
+    }
+
+    /// `(code, path:line:col)` of every diagnostic, in order.
+    fn found(c: &Checked) -> Vec<(&'static str, String)> {
+        c.diagnostics
+            .iter()
+            .map(|d| {
+                let l = &d.location;
+                (d.code, format!("{}:{}:{}", l.path.display(), l.line, l.col))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_corpus_becomes_a_sorted_corpus() {
+        let b = agency("b", "    relations: [(rel: part_of, to: \"a\")],\n");
+        let c = run(&[("z/b.ron", &b), ("a.ron", &agency("a", ""))]);
+        assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+        let corpus = c.corpus.unwrap();
+        let ids: Vec<&str> = corpus.entities.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(corpus.paths[1], PathBuf::from("z/b.ron"));
+    }
+
+    #[test]
+    fn cycle_of_three_names_every_link() {
+        let rel = |to: &str| format!("    relations: [(rel: part_of, to: \"{to}\")],\n");
+        let c = run(&[
+            ("a.ron", &agency("a", &rel("b"))),
+            ("b.ron", &agency("b", &rel("c"))),
+            ("c.ron", &agency("c", &rel("a"))),
+            ("d.ron", &agency("d", &rel("a"))),
+        ]);
+        assert_eq!(found(&c), [("part-of-cycle", "a.ron:6:36".to_owned())]);
+        let d = &c.diagnostics[0];
+        assert_eq!(d.message, "`part_of` forms a cycle: a -> b -> c -> a");
+        let related: Vec<(String, usize)> = d
+            .related
+            .iter()
+            .map(|r| (r.label.clone(), r.location.line))
+            .collect();
+        assert_eq!(
+            related,
+            [
+                ("`b` is part of `c`".to_owned(), 6),
+                ("`c` is part of `a`".to_owned(), 6)
+            ]
+        );
+        assert!(c.corpus.is_none());
+    }
+
+    #[test]
+    fn references_are_located_by_position_not_by_text() {
+        // `dol` appears in several places; only the bad ones are blamed.
+        let eo = r#"(
+    id: "eo",
+    kind: executive_order,
+    name: "EO",
+    jurisdiction: "US",
+    events: [
+        (date: "2025-01-01", stage: signed, by: "dol", source: 0),
+        (date: "2025-01-02", stage: published, by: "dool", source: 0),
+    ],
+    deadlines: [
+        (due: "2025-06-01", owner: "dol", what: "x", fulfilled_by: ["dol", "dlo"], source: 0),
+    ],
+    relations: [
+        (rel: directs, to: "dol", note: "to: \"dol\"", source: 0),
+        (rel: directs, to: "eo", source: 1),
+    ],
+    sources: [(title: "s")],
+)
+"#;
+        let c = run(&[("dol.ron", &agency("dol", "")), ("eo.ron", eo)]);
+        assert_eq!(
+            found(&c),
+            [
+                ("dangling-reference", "eo.ron:8:52".to_owned()),
+                ("dangling-reference", "eo.ron:11:76".to_owned()),
+                ("self-relation", "eo.ron:15:28".to_owned()),
+                ("bad-source", "eo.ron:15:42".to_owned()),
+            ]
+        );
+        assert_eq!(
+            c.diagnostics[0].help.as_deref(),
+            Some("did you mean `dol`?")
+        );
+    }
+
+    #[test]
+    fn duplicates_are_each_reported_against_the_first() {
+        let a = agency("a", "");
+        let c = run(&[("a.ron", &a), ("x/a.ron", &a), ("y/a.ron", &a)]);
+        assert_eq!(
+            found(&c),
+            [
+                ("duplicate-id", "x/a.ron:2:9".to_owned()),
+                ("duplicate-id", "y/a.ron:2:9".to_owned()),
+            ]
+        );
+        for d in &c.diagnostics {
+            assert_eq!(d.related[0].location.path, PathBuf::from("a.ron"));
+        }
+    }
+
+    #[test]
+    fn language_tags_figures_and_sequences() {
+        let names = agency("a", "    names: {\"zh-Hant\": \"x\"},\n    summaries: {\"zh-Hant\": \"y\", \"en\": \"z\"},\n");
+        let fig = agency(
+            "f",
+            "    figure: (value: 1.0, unit: \"USD\", as_of: \"2025-01-01\"),\n",
+        );
+        let bill = r#"(id: "b", kind: bill, name: "B", jurisdiction: "US", sources: [(title: "s")],
+    events: [
+        (date: "2025-01-01", stage: introduced),
+        (date: "2025-02-01", stage: vetoed),
+        (date: "2025-03-01", stage: signed),
+    ])"#;
+        let c = run(&[("a.ron", &names), ("b.ron", bill), ("f.ron", &fig)]);
+        assert_eq!(
+            found(&c),
+            [
+                ("invalid-language", "a.ron:7:33".to_owned()),
+                ("impossible-sequence", "b.ron:5:16".to_owned()),
+                ("figure", "f.ron:6:5".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_directory_is_a_problem() {
+        let c = run(&[]);
+        assert_eq!(found(&c), [("empty", ".:1:1".to_owned())]);
+    }
+
+    #[test]
+    fn suggestions_rank_the_closest_first() {
+        let ids = ["treasury", "sec", "dol", "ebsa"];
+        assert_eq!(suggest("tresury", ids), ["treasury"]);
+        assert_eq!(
+            suggest("dool", ids).first().map(String::as_str),
+            Some("dol")
+        );
+        assert!(suggest("zzzzzz", ids).is_empty());
     }
 }

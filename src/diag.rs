@@ -110,7 +110,16 @@ pub struct Diagnostic {
     /// What to do about it, when we know.
     pub help: Option<String>,
     /// Other places involved (the first definition of a duplicate id).
-    pub related: Vec<(Location, String)>,
+    pub related: Vec<Related>,
+}
+
+/// Another place involved in a problem, with a label saying how.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// Where.
+    pub location: Location,
+    /// How this place is involved ("first defined here").
+    pub label: String,
 }
 
 impl Diagnostic {
@@ -149,7 +158,10 @@ impl Diagnostic {
 
     /// Adds a related location.
     pub fn with_related(mut self, location: Location, label: impl Into<String>) -> Self {
-        self.related.push((location, label.into()));
+        self.related.push(Related {
+            location,
+            label: label.into(),
+        });
         self
     }
 }

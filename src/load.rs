@@ -75,37 +75,96 @@ pub fn list_files(dir: &Path) -> crate::Result<(Vec<PathBuf>, Vec<Diagnostic>)> 
                     continue;
                 }
                 let rel = relative(dir, e.path());
-                if e.file_type().is_dir() {
-                    diags.push(
-                        Diagnostic::error(
-                            "not-a-file",
-                            Location::file(&rel),
-                            format!("`{}` is a directory, not an entity file", rel.display()),
-                        )
-                        .with_help("rename the directory so that it does not end in `.ron`"),
-                    );
-                } else {
+                let ft = e.file_type();
+                if ft.is_file() {
                     files.push(rel);
+                } else {
+                    diags.push(not_a_file(&rel, &ft));
                 }
             }
             Err(err) => {
-                let rel = err.path().map(|p| relative(dir, p)).unwrap_or_default();
-                let msg = if err.loop_ancestor().is_some() {
-                    format!("symbolic link loop at `{}`", rel.display())
-                } else {
-                    format!("cannot walk `{}`: {}", rel.display(), io_reason(&err))
-                };
-                diags.push(Diagnostic::error("unreadable", Location::file(&rel), msg));
+                if let Some(d) = walk_error(dir, &err) {
+                    diags.push(d);
+                }
             }
         }
     }
     Ok((files, diags))
 }
 
-fn io_reason(err: &walkdir::Error) -> String {
-    err.io_error()
-        .map(|e| e.to_string())
-        .unwrap_or_else(|| err.to_string())
+/// The OS error number for "too many levels of symbolic links".
+#[cfg(target_os = "linux")]
+const ELOOP: Option<i32> = Some(40);
+#[cfg(any(
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
+const ELOOP: Option<i32> = Some(62);
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+)))]
+const ELOOP: Option<i32> = None;
+
+/// The diagnostic for an entry the walk could not follow, or `None` for a
+/// broken link that does not look like an entity file (a stale
+/// `README.md` link is none of our business).
+fn walk_error(dir: &Path, err: &walkdir::Error) -> Option<Diagnostic> {
+    let path = err.path().unwrap_or(dir);
+    let rel = relative(dir, path);
+    let is_ron = path.extension().is_some_and(|x| x == "ron");
+    if let Some(ancestor) = err.loop_ancestor() {
+        return Some(
+            Diagnostic::error(
+                "symlink-loop",
+                Location::file(&rel),
+                format!(
+                    "`{}` is a symbolic link back to `{}`; the walk would never end",
+                    rel.display(),
+                    relative(dir, ancestor).display()
+                ),
+            )
+            .with_help("remove the link, or point it outside the knowledge directory"),
+        );
+    }
+    let io = err.io_error();
+    let (code, msg) = match io.map(std::io::Error::kind) {
+        Some(std::io::ErrorKind::NotFound) if !is_ron => return None,
+        Some(std::io::ErrorKind::NotFound) => (
+            "broken-link",
+            format!(
+                "`{}` is a symbolic link to a file that does not exist",
+                rel.display()
+            ),
+        ),
+        // ELOOP: a link that points at itself, or a chain of links back.
+        _ if io.and_then(std::io::Error::raw_os_error) == ELOOP => (
+            "symlink-loop",
+            format!(
+                "`{}` is a symbolic link that leads back to itself",
+                rel.display()
+            ),
+        ),
+        _ => (
+            "unreadable",
+            format!(
+                "cannot read `{}`: {}",
+                rel.display(),
+                io.map_or_else(|| err.to_string(), ToString::to_string)
+            ),
+        ),
+    };
+    Some(
+        Diagnostic::error(code, Location::file(&rel), msg)
+            .with_help("fix or remove this entry; the other files were still checked"),
+    )
 }
 
 fn relative(dir: &Path, path: &Path) -> PathBuf {
@@ -122,92 +181,378 @@ pub fn load_dir(dir: &Path) -> crate::Result<LoadResult> {
                 let file = out.files.len();
                 match parse_entity(&rel, &text) {
                     Ok(entity) => out.entities.push(Loaded { entity, file }),
-                    Err(d) => diagnostics.push(d),
+                    Err(d) => diagnostics.push(*d),
                 }
                 out.files.push(SourceFile { path: rel, text });
             }
-            Err(d) => diagnostics.push(d),
+            Err(d) => diagnostics.push(*d),
         }
     }
     out.diagnostics = diagnostics;
     Ok(out)
 }
 
-/// Reads one entity file, refusing huge and non-UTF-8 files with a
+/// Reads one entity file, refusing anything that is not a regular file
+/// (a FIFO would block forever), huge files and non-UTF-8 text, with a
 /// diagnostic that says where the problem is.
-pub fn read_file(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error(
-            "unreadable",
-            Location::file(rel),
-            format!("cannot read: {e}"),
+pub fn read_file(path: &Path, rel: &Path) -> Result<String, Box<Diagnostic>> {
+    use std::io::Read as _;
+    let unreadable = |e: std::io::Error| {
+        Box::new(
+            Diagnostic::error(
+                "unreadable",
+                Location::file(rel),
+                format!("cannot read `{}`: {e}", rel.display()),
+            )
+            .with_help("check the file's permissions, or remove it"),
         )
-    })?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            "too-large",
-            Location::file(rel),
-            format!(
-                "file is {} bytes; entity files are limited to {} bytes",
-                meta.len(),
-                MAX_FILE_BYTES
-            ),
-        )
-        .with_help("an entity is a few kilobytes of RON; split or remove this file"));
+    };
+    // `metadata` follows symlinks and never opens the file, so a FIFO or a
+    // device is refused before `open` could block on it.
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(Box::new(not_a_file(rel, &meta.file_type())));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(
-            "unreadable",
-            Location::file(rel),
-            format!("cannot read: {e}"),
+    let too_large = |len: u64| {
+        Box::new(
+            Diagnostic::error(
+                "too-large",
+                Location::file(rel),
+                format!("file is {len} bytes; entity files are limited to {MAX_FILE_BYTES} bytes"),
+            )
+            .with_help("an entity is a few kilobytes of RON; split or remove this file"),
         )
-    })?;
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    // Read at most one byte past the limit, in case the file grew since
+    // `metadata` looked at it.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
         let bytes = e.into_bytes();
         let prefix = String::from_utf8_lossy(&bytes[..good]).into_owned();
-        Diagnostic::error(
-            "encoding",
-            Location::at(rel, &prefix, good, 0),
-            format!("file is not valid UTF-8 (invalid byte at offset {good})"),
+        Box::new(
+            Diagnostic::error(
+                "encoding",
+                Location::at(rel, &prefix, good, 0),
+                format!("file is not valid UTF-8 (invalid byte at offset {good})"),
+            )
+            .with_help("save the file as UTF-8"),
         )
-        .with_help("save the file as UTF-8")
     })
+}
+
+fn not_a_file(rel: &Path, ft: &std::fs::FileType) -> Diagnostic {
+    let what = if ft.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    };
+    Diagnostic::error(
+        "not-a-file",
+        Location::file(rel),
+        format!("`{}` is {what}, not an entity file", rel.display()),
+    )
+    .with_help("entity files are regular files; rename or remove this entry so that it does not end in `.ron`")
 }
 
 /// Parses one entity from RON text. A syntax error, a missing or unknown
 /// field, or an impossible date becomes a diagnostic at its line and column.
-pub fn parse_entity(rel: &Path, text: &str) -> Result<Entity, Diagnostic> {
+pub fn parse_entity(rel: &Path, text: &str) -> Result<Entity, Box<Diagnostic>> {
     if text.trim().is_empty() {
-        return Err(Diagnostic::error("syntax", Location::file(rel), "file is empty")
-            .with_label("expected an entity")
-            .with_help("an entity file holds one RON struct: `(id: \"...\", kind: ..., name: \"...\", ...)`"));
+        return Err(Box::new(
+            Diagnostic::error("empty-file", Location::file(rel), "file is empty")
+                .with_label("expected an entity")
+                .with_help("an entity file holds one RON struct: `(id: \"...\", kind: ..., name: \"...\", ...)`"),
+        ));
     }
-    ron_options().from_str::<Entity>(text).map_err(|e| {
-        let loc = Location::from_line_col(rel, text, e.span.start.line, e.span.start.col);
-        let message = describe(&e.code);
-        Diagnostic::error("syntax", loc, message.clone()).with_label(short_label(&e.code))
-    })
+    ron_options()
+        .from_str::<Entity>(text)
+        .map_err(|e| Box::new(spanned_diagnostic(rel, text, &e)))
 }
 
-fn describe(err: &ron::Error) -> String {
-    let s = err.to_string();
-    // ron words a few messages for its own developers; make them read well.
-    match err {
-        ron::Error::ExceededRecursionLimit => format!(
-            "nesting is deeper than {RECURSION_LIMIT} levels; entity files are shallow RON structs"
-        ),
-        ron::Error::Eof => "unexpected end of file: a bracket or quote is not closed".to_owned(),
-        _ => s,
+/// Turns a RON error into a diagnostic with a stable code, a message in our
+/// words, a span over the offending token and, where we can, a suggestion.
+fn spanned_diagnostic(rel: &Path, text: &str, e: &ron::error::SpannedError) -> Diagnostic {
+    let start = Location::from_line_col(rel, text, e.span.start.line, e.span.start.col);
+    let end = Location::from_line_col(rel, text, e.span.end.line, e.span.end.col);
+    let mut loc = start;
+    let mut len = end.offset.saturating_sub(loc.offset);
+    // ron starts a string's span after its opening quote; cover the quote
+    // too, so the whole literal is underlined.
+    if len > 0
+        && text[..loc.offset].ends_with('"')
+        && text[loc.offset..loc.offset + len].ends_with('"')
+    {
+        loc = Location::at(rel, text, loc.offset - 1, len + 1);
+        len = loc.len;
+    }
+    loc.len = len.min(text.len() - loc.offset);
+    let code = &e.code;
+    match code {
+        ron::Error::MissingStructField { field, outer } => Diagnostic::error(
+            "missing-field",
+            loc,
+            format!("missing field `{field}` in {}", outer_name(outer.as_deref())),
+        )
+        .with_label(format!("{} ends here without `{field}`", outer_name(outer.as_deref())))
+        .with_help(format!("add `{field}: ...`; it is required")),
+        ron::Error::NoSuchStructField { expected, found, outer } => {
+            let mut d = Diagnostic::error(
+                "unknown-field",
+                loc,
+                format!(
+                    "unknown field `{found}` in {}, expected one of {}",
+                    outer_name(outer.as_deref()),
+                    backticked(expected)
+                ),
+            )
+            .with_label(format!("unknown field `{found}`"));
+            if let Some(help) = field_help(found, expected, outer.as_deref()) {
+                d = d.with_help(help);
+            }
+            d
+        }
+        ron::Error::NoSuchEnumVariant { expected, found, outer } => {
+            let what = enum_name(outer.as_deref());
+            let mut d = Diagnostic::error(
+                "unknown-value",
+                loc,
+                format!("unknown {what} `{found}`, expected one of {}", backticked(expected)),
+            )
+            .with_label(format!("unknown {what}"));
+            if let Some(best) = closest(found, expected.iter().copied()) {
+                d = d.with_help(format!("did you mean `{best}`?"));
+            }
+            d
+        }
+        ron::Error::DuplicateStructField { field, outer } => Diagnostic::error(
+            "duplicate-field",
+            loc,
+            format!("field `{field}` is given twice in {}", outer_name(outer.as_deref())),
+        )
+        .with_label(format!("`{field}` again"))
+        .with_help(format!("keep one `{field}`")),
+        ron::Error::Message(m) if m.contains(" date `") => {
+            let label = if m.starts_with("impossible") { "no such day" } else { "not YYYY-MM-DD" };
+            Diagnostic::error("invalid-date", loc, m.clone())
+                .with_label(label)
+                .with_help("dates are written \"YYYY-MM-DD\" and must exist in the calendar")
+        }
+        ron::Error::ExceededRecursionLimit => Diagnostic::error(
+            "too-deep",
+            loc,
+            format!("nesting is deeper than {RECURSION_LIMIT} levels; entity files are shallow RON structs"),
+        )
+        .with_label("too deep"),
+        ron::Error::ExpectedComma => {
+            // ron stops at the next token; the comma belongs right after
+            // the previous one, usually at the end of the line before.
+            let end = text[..loc.offset].trim_end().len();
+            Diagnostic::error("syntax", Location::at(rel, text, end, 0), "expected a comma")
+                .with_label("expected `,` here")
+                .with_help("separate fields and list items with `,`")
+        }
+        ron::Error::Eof => Diagnostic::error(
+            "syntax",
+            loc,
+            "unexpected end of file: a bracket or quote is not closed",
+        )
+        .with_label("file ends here"),
+        other => Diagnostic::error("syntax", loc, sentence(&other.to_string()))
+            .with_label("here")
+            .with_help("a bracket, quote or comma just before this point may be missing"),
     }
 }
 
-fn short_label(err: &ron::Error) -> String {
-    match err {
-        ron::Error::MissingStructField { field, .. } => format!("missing `{field}`"),
-        ron::Error::NoSuchStructField { found, .. } => format!("unknown field `{found}`"),
-        ron::Error::NoSuchEnumVariant { found, .. } => format!("unknown value `{found}`"),
-        ron::Error::DuplicateStructField { field, .. } => format!("`{field}` given twice"),
-        _ => "here".to_owned(),
+/// "Expected closing `]`" reads better lowercased after a colon-free code.
+fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// How a model struct is called in messages.
+fn outer_name(outer: Option<&str>) -> &'static str {
+    match outer {
+        Some("Entity") => "the entity",
+        Some("Relation") => "a relation",
+        Some("Event") => "an event",
+        Some("Deadline") => "a deadline",
+        Some("Source") => "a source",
+        Some("Identifier") => "an identifier",
+        Some("Figure") => "the figure block",
+        _ => "this struct",
+    }
+}
+
+/// How a model vocabulary is called in messages.
+fn enum_name(outer: Option<&str>) -> &'static str {
+    match outer {
+        Some("Kind") => "kind",
+        Some("RelationKind") => "relation",
+        Some("Stage") => "stage",
+        Some("Confidence") => "confidence",
+        Some("IdScheme") => "identifier scheme",
+        _ => "value",
+    }
+}
+
+fn backticked(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The closest of `candidates` to `wrong`, when one is close enough to be a
+/// likely typo.
+fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(wrong, c), c))
+        .filter(|(s, _)| *s >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// A suggestion for an unknown field: a close field name, or, when the
+/// author wrote a relation as a field of the entity (`issued_by: "..."`),
+/// the way relations are written.
+fn field_help(found: &str, expected: &[&str], outer: Option<&str>) -> Option<String> {
+    if let Some(best) = closest(found, expected.iter().copied()) {
+        return Some(format!("did you mean `{best}`?"));
+    }
+    if outer == Some("Entity") {
+        let rels = crate::model::RelationKind::ALL.iter().map(|r| r.name());
+        if let Some(rel) = closest(found, rels) {
+            return Some(format!(
+                "`{rel}` is a relation, not a field: write `relations: [(rel: {rel}, to: \"...\")]`"
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = r#"(id: "dol", kind: agency, name: "DOL", jurisdiction: "US")"#;
+
+    fn err(text: &str) -> Diagnostic {
+        *parse_entity(Path::new("x.ron"), text).unwrap_err()
+    }
+
+    fn at(d: &Diagnostic) -> (&str, usize, usize) {
+        (d.code, d.location.line, d.location.col)
+    }
+
+    #[test]
+    fn parses_a_minimal_entity() {
+        let e = parse_entity(Path::new("dol.ron"), OK).unwrap();
+        assert_eq!(e.id, "dol");
+    }
+
+    #[test]
+    fn codes_and_positions() {
+        let d = err("(\n  id: \"x\",\n  kind: agency\n  name: \"X\",\n)");
+        assert_eq!(at(&d), ("syntax", 3, 15));
+        assert_eq!(d.label, "expected `,` here");
+
+        let d = err(&OK.replace("name:", "nme:"));
+        assert_eq!(at(&d), ("unknown-field", 1, 27));
+        assert_eq!(d.location.len, 3);
+        assert_eq!(d.help.as_deref(), Some("did you mean `name`?"));
+
+        let d = err(&OK.replace("agency", "agncy"));
+        assert_eq!(d.code, "unknown-value");
+        assert!(d
+            .message
+            .starts_with("unknown kind `agncy`, expected one of `agency`"));
+        assert_eq!(d.help.as_deref(), Some("did you mean `agency`?"));
+
+        let d = err(&OK.replace(", jurisdiction: \"US\"", ""));
+        assert_eq!(d.code, "missing-field");
+        assert_eq!(d.message, "missing field `jurisdiction` in the entity");
+
+        let d = err(&OK.replace("name: \"DOL\"", "name: \"DOL\", name: \"x\""));
+        assert_eq!(d.code, "duplicate-field");
+    }
+
+    #[test]
+    fn dates_underline_the_whole_literal() {
+        let text = OK.replace(")", ", events: [(date: \"2025-13-01\", stage: signed)])");
+        let d = err(&text);
+        assert_eq!(d.code, "invalid-date");
+        let span = &text[d.location.offset..d.location.offset + d.location.len];
+        assert_eq!(span, "\"2025-13-01\"");
+        let d = err(&OK.replace(")", ", events: [(date: \"2025-1-01\", stage: signed)])"));
+        assert_eq!(
+            (d.code, d.label.as_str()),
+            ("invalid-date", "not YYYY-MM-DD")
+        );
+    }
+
+    #[test]
+    fn a_relation_written_as_a_field_gets_advice() {
+        let d = err(&OK.replace(")", ", part_off: \"x\")"));
+        assert_eq!(d.code, "unknown-field");
+        let help = d.help.unwrap_or_default();
+        assert!(help.contains("`part_of` is a relation"), "{help}");
+    }
+
+    #[test]
+    fn empty_and_comment_only_files() {
+        assert_eq!(err("").code, "empty-file");
+        assert_eq!(err(" \n\t").code, "empty-file");
+        let d = err("// only a comment\n");
+        assert_eq!(d.code, "syntax");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let samples = [
+            "(",
+            ")",
+            "[",
+            "\"",
+            "r#\"",
+            "/*",
+            "(id: \"\u{10FFFF}\"",
+            "(id: 1e999999)",
+            "(id: \"a\", kind: agency, name: \"\", jurisdiction: \"US\", figure: (value: nan))",
+            "\u{feff}(id: \"x\")",
+            "(((((((((",
+            "(id: \"x\\u{zz}\")",
+        ];
+        for s in samples {
+            let _ = parse_entity(Path::new("x.ron"), s);
+        }
+    }
+
+    #[test]
+    fn read_file_refuses_what_is_not_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.ron");
+        std::fs::write(&p, [b'(', 0xff, b')']).unwrap();
+        let d = read_file(&p, Path::new("x.ron")).unwrap_err();
+        assert_eq!((d.code, d.location.col), ("encoding", 2));
+        std::fs::create_dir(dir.path().join("d.ron")).unwrap();
+        let d = read_file(&dir.path().join("d.ron"), Path::new("d.ron")).unwrap_err();
+        assert_eq!(d.code, "not-a-file");
+        let d = read_file(&dir.path().join("none.ron"), Path::new("none.ron")).unwrap_err();
+        assert_eq!(d.code, "unreadable");
     }
 }

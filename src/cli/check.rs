@@ -17,6 +17,15 @@ struct JsonReport<'a> {
     diagnostics: &'a [policygraph::diag::Diagnostic],
 }
 
+/// `1 file`, `2 files`, `1 entity`, `3 entities`.
+fn plural(n: usize, word: &str) -> String {
+    match (n, word.strip_suffix('y')) {
+        (1, _) => format!("{n} {word}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {word}s"),
+    }
+}
+
 /// Runs `check`.
 pub fn run(ctx: &Ctx, args: &CheckArgs) -> anyhow::Result<Status> {
     let mut checked = ctx.checked()?;
@@ -40,18 +49,30 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> anyhow::Result<Status> {
         let color = render::color_stdout();
         let mut out = anstream::stdout().lock();
         render::diagnostics(&mut out, &checked.diagnostics, &checked.files, color)?;
-        let summary = match (errors, warnings) {
-            (0, 0) => format!(
-                "ok: {} entities in {} files, no problems",
-                entities.unwrap_or(0),
-                checked.files.len()
+        let files = plural(checked.files.len(), "file");
+        let (style, summary) = match (errors, warnings) {
+            (0, 0) => (
+                render::BOLD,
+                format!(
+                    "ok: {} in {files}, no problems",
+                    plural(entities.unwrap_or(0), "entity")
+                ),
             ),
-            _ => format!(
-                "{errors} error(s), {warnings} warning(s) in {} files",
-                checked.files.len()
+            (0, _) => (
+                render::WARN,
+                format!("ok: {} in {files}", plural(warnings, "warning")),
+            ),
+            _ => (
+                render::ERR,
+                format!(
+                    "{}, {} in {files}",
+                    plural(errors, "error"),
+                    plural(warnings, "warning")
+                ),
             ),
         };
-        writeln!(out, "{summary}")?;
+        // `out` is an anstream stream: it drops the styling when colour is off.
+        writeln!(out, "{}{summary}{}", style.render(), style.render_reset())?;
     }
     Ok(if errors > 0 {
         Status::Found

@@ -14,6 +14,7 @@ use super::args::Args;
 use super::render;
 
 /// Resolved global options.
+#[allow(dead_code)] // some fields are read only by the query commands
 pub struct Ctx {
     /// The knowledge directory.
     pub knowledge: PathBuf,

@@ -4,16 +4,18 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use anstyle::{AnsiColor, Style};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
-use policygraph::diag::{Diagnostic, Severity};
+use policygraph::diag::{Diagnostic, Location, Severity};
 use policygraph::load::SourceFile;
 use policygraph::Error;
 
 /// Bold.
 pub const BOLD: Style = Style::new().bold();
 /// Dimmed text, for secondary information.
+#[allow(dead_code)] // for the query commands
 pub const DIM: Style = Style::new().dimmed();
 /// Ids.
 pub const ID: Style = AnsiColor::Cyan.on_default().bold();
@@ -22,6 +24,7 @@ pub const WARN: Style = AnsiColor::Yellow.on_default().bold();
 /// Errors.
 pub const ERR: Style = AnsiColor::Red.on_default().bold();
 /// Matches in snippets.
+#[allow(dead_code)] // for `search`
 pub const HIT: Style = AnsiColor::Yellow.on_default().bold();
 
 /// Whether colour goes to stdout.
@@ -42,30 +45,27 @@ pub fn color_stderr() -> bool {
 
 /// A diagnostic in the shape miette renders.
 #[derive(Debug)]
-struct Report<'a> {
-    diag: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
-    related: Vec<Report<'a>>,
+struct Report {
+    message: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<NamedSource<Arc<str>>>,
     labels: Vec<LabeledSpan>,
 }
 
-impl std::fmt::Display for Report<'_> {
+impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&self.message)
     }
 }
-impl std::error::Error for Report<'_> {}
+impl std::error::Error for Report {}
 
-impl miette::Diagnostic for Report<'_> {
+impl miette::Diagnostic for Report {
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.diag.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-        })
+        Some(self.severity)
     }
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diag
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
@@ -79,69 +79,130 @@ impl miette::Diagnostic for Report<'_> {
             Some(Box::new(self.labels.iter().cloned()))
         }
     }
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
-        if self.related.is_empty() {
-            None
-        } else {
-            Some(Box::new(
-                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-            ))
-        }
-    }
 }
 
-fn report<'a>(d: &'a Diagnostic, texts: &HashMap<&Path, &str>) -> Report<'a> {
-    let loc = &d.location;
-    let text = texts.get(loc.path.as_path()).copied();
-    let name = loc.path.display().to_string();
-    let source = text.map(|t| NamedSource::new(name, t.to_owned()));
-    let labels = if text.is_some_and(|t| !t.is_empty()) {
-        let label = if d.label.is_empty() {
-            None
-        } else {
-            Some(d.label.clone())
-        };
-        vec![LabeledSpan::new_with_span(
-            label,
-            SourceSpan::new(loc.offset.into(), loc.len),
-        )]
-    } else {
-        Vec::new()
-    };
-    let related = d
-        .related
-        .iter()
-        .map(|(l, label)| {
-            let t = texts.get(l.path.as_path()).copied();
-            Report {
-                diag: d,
-                source: t.map(|t| NamedSource::new(l.path.display().to_string(), t.to_owned())),
-                related: Vec::new(),
-                labels: vec![LabeledSpan::new_with_span(
-                    Some(label.clone()),
-                    SourceSpan::new(l.offset.into(), l.len),
-                )],
-            }
-        })
-        .collect();
-    Report {
-        diag: d,
-        source,
-        related,
-        labels,
+fn span(loc: &Location, label: &str) -> LabeledSpan {
+    let label = (!label.is_empty()).then(|| label.to_owned());
+    LabeledSpan::new_with_span(label, SourceSpan::new(loc.offset.into(), loc.len))
+}
+
+/// Diagnostics after this many are listed by their head line only: a
+/// corpus with thousands of problems still prints quickly, and the first
+/// ones are what a reader fixes first.
+const MAX_SNIPPETS: usize = 100;
+
+/// Lines longer than this are not shown as snippets (miette prints whole
+/// lines, and a one-line 4 MB file would flood the terminal).
+const MAX_LINE: usize = 300;
+
+/// Whether the line holding `loc`, and the context lines around it, are
+/// short enough to show. Looks at a bounded window only.
+fn showable(text: &str, loc: &Location) -> bool {
+    let b = text.as_bytes();
+    let start = loc.offset.min(b.len());
+    let end = (loc.offset + loc.len).min(b.len());
+    if end - start > 4 * MAX_LINE {
+        return false;
     }
+    // Backwards over the span's line and the one before it.
+    let (mut newlines, mut run, mut i) = (0, 0, start);
+    while i > 0 && newlines < 2 {
+        i -= 1;
+        if b[i] == b'\n' {
+            newlines += 1;
+            run = 0;
+        } else {
+            run += 1;
+            if run > MAX_LINE {
+                return false;
+            }
+        }
+    }
+    // Forwards over the rest of the span's last line and the one after.
+    let (mut newlines, mut run, mut i) = (0, 0, end);
+    while i < b.len() && newlines < 2 {
+        if b[i] == b'\n' {
+            newlines += 1;
+            run = 0;
+        } else {
+            run += 1;
+            if run > MAX_LINE {
+                return false;
+            }
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The files' texts, shared by every snippet that shows them.
+type Sources<'a> = HashMap<&'a Path, Arc<str>>;
+
+/// The reports for one diagnostic: the main one, whose snippet also
+/// carries the related places in the same file, then one note per related
+/// place in another file. Without `snippets`, no source is attached.
+fn reports(d: &Diagnostic, texts: &Sources, snippets: bool) -> Vec<(Location, Report)> {
+    let source = |loc: &Location| {
+        texts
+            .get(loc.path.as_path())
+            .filter(|t| snippets && !t.is_empty() && showable(t, loc))
+            .map(|t| NamedSource::new(loc.path.display().to_string(), Arc::clone(t)))
+    };
+    let loc = &d.location;
+    let mut main = Report {
+        message: d.message.clone(),
+        severity: match d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        },
+        help: d.help.clone(),
+        source: source(loc),
+        labels: Vec::new(),
+    };
+    if main.source.is_some() {
+        main.labels.push(span(loc, &d.label));
+    }
+    let mut out = Vec::new();
+    for r in &d.related {
+        let here = r.location.path == loc.path && main.source.is_some();
+        if here && source(&r.location).is_some() {
+            main.labels.push(span(&r.location, &r.label));
+            continue;
+        }
+        let source = source(&r.location);
+        let labels = if source.is_some() {
+            vec![span(&r.location, "")]
+        } else {
+            Vec::new()
+        };
+        out.push((
+            r.location.clone(),
+            Report {
+                message: r.label.clone(),
+                severity: miette::Severity::Advice,
+                help: None,
+                source,
+                labels,
+            },
+        ));
+    }
+    out.insert(0, (loc.clone(), main));
+    out
 }
 
 /// Renders diagnostics as labelled source snippets, one after another.
+/// Each starts with a plain `path:line:col: severity[code]: message` line
+/// that editors and grep understand; after [`MAX_SNIPPETS`] diagnostics
+/// only those lines are written.
 pub fn diagnostics(
     out: &mut dyn Write,
     diags: &[Diagnostic],
     files: &[SourceFile],
     color: bool,
 ) -> std::io::Result<()> {
-    let texts: HashMap<&Path, &str> = files
+    let texts: Sources = files
         .iter()
-        .map(|f| (f.path.as_path(), f.text.as_str()))
+        .map(|f| (f.path.as_path(), Arc::from(f.text.as_str())))
         .collect();
     let theme = if color {
         GraphicalTheme::unicode()
@@ -151,34 +212,42 @@ pub fn diagnostics(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_context_lines(1);
-    for d in diags {
-        let mut s = String::new();
-        let r = report(d, &texts);
-        if handler.render_report(&mut s, &r).is_err() {
-            s = format!(
-                "{}: {}:{}:{}: {}\n",
-                d.code,
-                d.location.path.display(),
-                d.location.line,
-                d.location.col,
-                d.message
-            );
+    for (n, d) in diags.iter().enumerate() {
+        let full = n < MAX_SNIPPETS;
+        if n == MAX_SNIPPETS {
+            writeln!(
+                out,
+                "note: {} more problems; showing their first lines only (`--format json` has every detail)",
+                diags.len() - MAX_SNIPPETS
+            )?;
         }
-        // A plain first line that editors and grep understand.
-        let sev = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        writeln!(
-            out,
-            "{}:{}:{}: {sev}[{}]: {}",
-            d.location.path.display(),
-            d.location.line,
-            d.location.col,
-            d.code,
-            d.message
-        )?;
-        out.write_all(s.as_bytes())?;
+        for (loc, r) in reports(d, &texts, full) {
+            let sev = match r.severity {
+                miette::Severity::Error => "error",
+                miette::Severity::Warning => "warning",
+                miette::Severity::Advice => "note",
+            };
+            let code = if sev == "note" {
+                String::new()
+            } else {
+                format!("[{}]", d.code)
+            };
+            writeln!(
+                out,
+                "{}:{}:{}: {sev}{code}: {}",
+                loc.path.display(),
+                loc.line,
+                loc.col,
+                r.message
+            )?;
+            if !full {
+                continue;
+            }
+            let mut s = String::new();
+            if handler.render_report(&mut s, &r).is_ok() {
+                out.write_all(s.as_bytes())?;
+            }
+        }
     }
     Ok(())
 }

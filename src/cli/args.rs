@@ -57,6 +57,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Count entities by kind, relations by relation, and jurisdictions.
     Stats,
+    /// Export the graph, whole or focused, as Graphviz DOT, Mermaid or JSON.
+    Export(super::export::ExportArgs),
 }
 
 /// Output format of `check`.

@@ -9,6 +9,7 @@
 mod args;
 mod check;
 mod ctx;
+mod export;
 mod render;
 mod stats;
 
@@ -65,6 +66,7 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
     match command {
         Command::Check(a) => check::run(ctx, a),
         Command::Stats => stats::run(ctx),
+        Command::Export(a) => export::run(ctx, a),
     }
 }
 

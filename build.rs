@@ -15,7 +15,12 @@ fn main() {
     for rel in &files {
         let abs = dir.join(rel);
         println!("cargo:rerun-if-changed={}", abs.display());
-        let _ = writeln!(out, "    ({:?}, include_str!({:?})),", rel, abs.display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({:?}, include_str!({:?})),",
+            rel,
+            abs.display().to_string()
+        );
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded.rs");
@@ -25,7 +30,9 @@ fn main() {
 }
 
 fn collect(base: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in rd.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();

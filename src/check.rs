@@ -116,9 +116,13 @@ pub fn check(loaded: LoadResult) -> Checked {
         let id_loc = locate_field(file, "id", &e.id);
         if !model::valid_id(&e.id) {
             diags.push(
-                Diagnostic::error("invalid-id", id_loc.clone(), format!("invalid id `{}`", e.id))
-                    .with_label("not a valid id")
-                    .with_help("ids are lowercase a-z, 0-9 and `-`, at most 64 characters"),
+                Diagnostic::error(
+                    "invalid-id",
+                    id_loc.clone(),
+                    format!("invalid id `{}`", e.id),
+                )
+                .with_label("not a valid id")
+                .with_help("ids are lowercase a-z, 0-9 and `-`, at most 64 characters"),
             );
         }
         let stem = file
@@ -144,14 +148,10 @@ pub fn check(loaded: LoadResult) -> Checked {
             Some(&j) => {
                 let other = &files[entities[j].file];
                 diags.push(
-                    Diagnostic::error(
-                        "duplicate-id",
-                        id_loc,
-                        format!("duplicate id `{}`", e.id),
-                    )
-                    .with_label("defined again here")
-                    .with_related(locate_field(other, "id", &e.id), "first defined here")
-                    .with_help("every entity needs its own id"),
+                    Diagnostic::error("duplicate-id", id_loc, format!("duplicate id `{}`", e.id))
+                        .with_label("defined again here")
+                        .with_related(locate_field(other, "id", &e.id), "first defined here")
+                        .with_help("every entity needs its own id"),
                 );
             }
             None => {
@@ -199,7 +199,11 @@ pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .filter(|(s, _)| *s >= 0.75)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(3).map(|(_, c)| c.to_owned()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| c.to_owned())
+        .collect()
 }
 
 fn check_entity(
@@ -211,7 +215,11 @@ fn check_entity(
 ) {
     let here = |needle: &str| locate(file, needle, 0);
     if e.name.trim().is_empty() {
-        diags.push(Diagnostic::error("empty-name", locate_key(file, "name"), "the English name is empty"));
+        diags.push(Diagnostic::error(
+            "empty-name",
+            locate_key(file, "name"),
+            "the English name is empty",
+        ));
     }
     if !model::valid_jurisdiction(&e.jurisdiction) {
         diags.push(
@@ -251,12 +259,21 @@ fn check_entity(
     };
     if e.sources.is_empty() {
         diags.push(
-            Diagnostic::warning("no-source", locate_key(file, "id"), format!("entity `{}` has no source", e.id))
-                .with_label("unsourced entity")
-                .with_help("add at least one entry to `sources`"),
+            Diagnostic::warning(
+                "no-source",
+                locate_key(file, "id"),
+                format!("entity `{}` has no source", e.id),
+            )
+            .with_label("unsourced entity")
+            .with_help("add at least one entry to `sources`"),
         );
     }
-    let reference = |section: &str, target: &str, what: &str, nth: usize, diags: &mut Vec<Diagnostic>| -> Option<Kind> {
+    let reference = |section: &str,
+                     target: &str,
+                     what: &str,
+                     nth: usize,
+                     diags: &mut Vec<Diagnostic>|
+     -> Option<Kind> {
         match kinds.get(target) {
             Some(k) => Some(*k),
             None => {
@@ -286,7 +303,13 @@ fn check_entity(
             ));
             continue;
         }
-        let Some(target_kind) = reference("relations", &r.to, &format!("relation `{}`", r.rel), nth, diags) else {
+        let Some(target_kind) = reference(
+            "relations",
+            &r.to,
+            &format!("relation `{}`", r.rel),
+            nth,
+            diags,
+        ) else {
             continue;
         };
         let (from_ok, to_ok) = r.rel.allowed();
@@ -296,7 +319,10 @@ fn check_entity(
             let (side, allowed) = if bad_from {
                 (format!("from a {}", e.kind), from_ok.unwrap_or_default())
             } else {
-                (format!("to a {} (`{}`)", target_kind, r.to), to_ok.unwrap_or_default())
+                (
+                    format!("to a {} (`{}`)", target_kind, r.to),
+                    to_ok.unwrap_or_default(),
+                )
             };
             let list: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
             diags.push(
@@ -330,12 +356,20 @@ fn check_entity(
     }
     match (e.kind, &e.figure) {
         (Kind::Figure, None) => diags.push(
-            Diagnostic::error("figure", locate_key(file, "kind"), "a figure needs a `figure: (value, unit, as_of)` block")
-                .with_label("kind is figure"),
+            Diagnostic::error(
+                "figure",
+                locate_key(file, "kind"),
+                "a figure needs a `figure: (value, unit, as_of)` block",
+            )
+            .with_label("kind is figure"),
         ),
         (k, Some(_)) if k != Kind::Figure => diags.push(
-            Diagnostic::error("figure", locate_key(file, "figure"), format!("only figures carry a `figure` block, not a {k}"))
-                .with_label("unexpected block"),
+            Diagnostic::error(
+                "figure",
+                locate_key(file, "figure"),
+                format!("only figures carry a `figure` block, not a {k}"),
+            )
+            .with_label("unexpected block"),
         ),
         _ => {}
     }
@@ -354,7 +388,10 @@ fn check_events(e: &Entity, file: &SourceFile, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::warning(
                     "event-order",
                     locate(file, &format!("\"{}\"", w[1].date), 0),
-                    format!("event on {} comes after an event on {}; events are listed oldest first", w[1].date, w[0].date),
+                    format!(
+                        "event on {} comes after an event on {}; events are listed oldest first",
+                        w[1].date, w[0].date
+                    ),
                 )
                 .with_label("out of order"),
             );
@@ -368,31 +405,40 @@ fn check_events(e: &Entity, file: &SourceFile, diags: &mut Vec<Diagnostic>) {
     for ev in evs {
         match ev.stage {
             s if s.is_terminal_failure() => failed_since_passage = Some(s),
-            Stage::PassedOneChamber | Stage::PassedBoth | Stage::Introduced => failed_since_passage = None,
+            Stage::PassedOneChamber | Stage::PassedBoth | Stage::Introduced => {
+                failed_since_passage = None
+            }
             Stage::Signed | Stage::Enacted => {
                 if let Some(prev) = failed_since_passage {
                     diags.push(
                         Diagnostic::warning(
                             "impossible-sequence",
                             locate(file, &format!("\"{}\"", ev.date), 0),
-                            format!("`{}` on {} follows `{prev}` without a new passage", ev.stage, ev.date),
+                            format!(
+                                "`{}` on {} follows `{prev}` without a new passage",
+                                ev.stage, ev.date
+                            ),
                         )
                         .with_label("impossible here"),
                     );
                 }
                 enacted.get_or_insert(ev.date);
             }
-            Stage::Effective if e.kind.is_instrument() => {
-                if enacted.is_none() && e.events.iter().any(|x| matches!(x.stage, Stage::Signed | Stage::Enacted) && x.date > ev.date) {
-                    diags.push(
-                        Diagnostic::warning(
-                            "impossible-sequence",
-                            locate(file, &format!("\"{}\"", ev.date), 0),
-                            format!("effective on {} before it was signed or enacted", ev.date),
-                        )
-                        .with_label("effective too early"),
-                    );
-                }
+            Stage::Effective
+                if e.kind.is_instrument()
+                    && enacted.is_none()
+                    && e.events.iter().any(|x| {
+                        matches!(x.stage, Stage::Signed | Stage::Enacted) && x.date > ev.date
+                    }) =>
+            {
+                diags.push(
+                    Diagnostic::warning(
+                        "impossible-sequence",
+                        locate(file, &format!("\"{}\"", ev.date), 0),
+                        format!("effective on {} before it was signed or enacted", ev.date),
+                    )
+                    .with_label("effective too early"),
+                );
             }
             _ => {}
         }
@@ -445,7 +491,10 @@ fn valid_lang(tag: &str) -> bool {
     let primary_ok = parts
         .next()
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()));
-    primary_ok && tag != "en" && parts.all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    primary_ok
+        && tag != "en"
+        && parts
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The location of the `nth` occurrence of `needle` in the file (or the
@@ -463,7 +512,11 @@ fn locate_in(file: &SourceFile, section: Option<&str>, needle: &str, nth: usize)
         .filter(|l| l.len > 0)
         .map_or(0, |l| l.offset);
     let text = &file.text[start..];
-    match text.match_indices(needle).nth(nth).or_else(|| text.match_indices(needle).next()) {
+    match text
+        .match_indices(needle)
+        .nth(nth)
+        .or_else(|| text.match_indices(needle).next())
+    {
         Some((off, m)) => Location::at(&file.path, &file.text, start + off, m.len()),
         None if start > 0 => locate(file, needle, nth),
         None => Location::file(&file.path),
@@ -475,7 +528,9 @@ fn locate_key(file: &SourceFile, key: &str) -> Location {
     let mut from = 0;
     while let Some(pos) = file.text[from..].find(key) {
         let at = from + pos;
-        let before_ok = at == 0 || !file.text.as_bytes()[at - 1].is_ascii_alphanumeric() && file.text.as_bytes()[at - 1] != b'_';
+        let before_ok = at == 0
+            || !file.text.as_bytes()[at - 1].is_ascii_alphanumeric()
+                && file.text.as_bytes()[at - 1] != b'_';
         let rest = file.text[at + key.len()..].trim_start();
         if before_ok && rest.starts_with(':') {
             return Location::at(&file.path, &file.text, at, key.len());

@@ -50,7 +50,12 @@ impl Location {
     }
 
     /// The location of a 1-based line and character column in `text`.
-    pub fn from_line_col(path: impl Into<PathBuf>, text: &str, line: usize, col: usize) -> Location {
+    pub fn from_line_col(
+        path: impl Into<PathBuf>,
+        text: &str,
+        line: usize,
+        col: usize,
+    ) -> Location {
         let mut offset = 0;
         for (i, l) in text.split_inclusive('\n').enumerate() {
             if i + 1 == line {
@@ -152,12 +157,19 @@ impl Diagnostic {
 /// Sorts diagnostics by file, line and column, the order `check` reports in.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (&a.location.path, a.location.line, a.location.col, a.code, &a.message).cmp(&(
-            &b.location.path,
-            b.location.line,
-            b.location.col,
-            b.code,
-            &b.message,
-        ))
+        (
+            &a.location.path,
+            a.location.line,
+            a.location.col,
+            a.code,
+            &a.message,
+        )
+            .cmp(&(
+                &b.location.path,
+                b.location.line,
+                b.location.col,
+                b.code,
+                &b.message,
+            ))
     });
 }

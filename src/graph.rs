@@ -135,12 +135,18 @@ impl Graph<'_> {
                     }
                 };
                 if direction != Direction::In {
-                    for e in self.graph.edges_directed(node, petgraph::Direction::Outgoing) {
+                    for e in self
+                        .graph
+                        .edges_directed(node, petgraph::Direction::Outgoing)
+                    {
                         visit(e.target(), e.weight());
                     }
                 }
                 if direction != Direction::Out {
-                    for e in self.graph.edges_directed(node, petgraph::Direction::Incoming) {
+                    for e in self
+                        .graph
+                        .edges_directed(node, petgraph::Direction::Incoming)
+                    {
                         visit(e.source(), e.weight());
                     }
                 }

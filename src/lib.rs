@@ -19,6 +19,9 @@
 //! The library never prints: it returns data, [`diag::Diagnostic`]s or a
 //! typed [`Error`]. The `policygraph` binary renders them.
 
+// Diagnostics are the cold path, and carry their context by value.
+#![allow(clippy::result_large_err)]
+
 pub mod check;
 pub mod diag;
 pub mod embedded;
@@ -27,7 +30,10 @@ pub mod export;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod query;
 pub mod resolve;
+pub mod search;
 pub mod select;
+pub mod store;
 
 pub use error::{Error, Result};

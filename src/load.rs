@@ -137,7 +137,11 @@ pub fn load_dir(dir: &Path) -> crate::Result<LoadResult> {
 /// diagnostic that says where the problem is.
 pub fn read_file(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error("unreadable", Location::file(rel), format!("cannot read: {e}"))
+        Diagnostic::error(
+            "unreadable",
+            Location::file(rel),
+            format!("cannot read: {e}"),
+        )
     })?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
@@ -152,7 +156,11 @@ pub fn read_file(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
         .with_help("an entity is a few kilobytes of RON; split or remove this file"));
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error("unreadable", Location::file(rel), format!("cannot read: {e}"))
+        Diagnostic::error(
+            "unreadable",
+            Location::file(rel),
+            format!("cannot read: {e}"),
+        )
     })?;
     String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();

@@ -95,7 +95,11 @@ impl FromStr for Date {
         let (y, m, d) = (num(0..4), num(5..7), num(8..10));
         jiff::civil::Date::new(y as i16, m as i8, d as i8)
             .map(Date)
-            .map_err(|_| DateError(format!("impossible date `{s}`: no such day in the calendar")))
+            .map_err(|_| {
+                DateError(format!(
+                    "impossible date `{s}`: no such day in the calendar"
+                ))
+            })
     }
 }
 
@@ -308,36 +312,81 @@ impl RelationKind {
         const INSTRUMENTS: &[Kind] = &[ExecutiveOrder, Statute, Bill, Rule, Guidance, Report];
         const LAWLIKE: &[Kind] = &[ExecutiveOrder, Statute, Bill, Rule, Guidance];
         const DIRECTIVES: &[Kind] = &[
-            ExecutiveOrder, Statute, Bill, Rule, Guidance, Report, Program, Agency, Office, Body,
+            ExecutiveOrder,
+            Statute,
+            Bill,
+            Rule,
+            Guidance,
+            Report,
+            Program,
+            Agency,
+            Office,
+            Body,
             Person,
         ];
         const ISSUED: &[Kind] = &[
-            ExecutiveOrder, Rule, Guidance, Report, Figure, Program, Event, Statute, Bill,
+            ExecutiveOrder,
+            Rule,
+            Guidance,
+            Report,
+            Figure,
+            Program,
+            Event,
+            Statute,
+            Bill,
         ];
         const SUBJECTS: &[Kind] = &[AssetClass, PlanType, Program, Bill, Statute, Rule, Guidance];
         match self {
             RelationKind::Directs => (Some(DIRECTIVES), Some(ACTORS)),
             RelationKind::Consults => (Some(DIRECTIVES), Some(ACTORS)),
             RelationKind::IssuedBy => (Some(ISSUED), Some(ACTORS)),
-            RelationKind::Administers => {
-                (Some(ACTORS), Some(&[Program, Statute, Rule, PlanType, Guidance]))
-            }
+            RelationKind::Administers => (
+                Some(ACTORS),
+                Some(&[Program, Statute, Rule, PlanType, Guidance]),
+            ),
             RelationKind::Implements => (
-                Some(&[Rule, Guidance, Program, Report, ExecutiveOrder, Body, Statute]),
+                Some(&[
+                    Rule,
+                    Guidance,
+                    Program,
+                    Report,
+                    ExecutiveOrder,
+                    Body,
+                    Statute,
+                ]),
                 Some(&[ExecutiveOrder, Statute, Bill, Rule, Program, Guidance]),
             ),
             RelationKind::Amends => (Some(LAWLIKE), Some(LAWLIKE)),
             RelationKind::Revokes => (Some(INSTRUMENTS), Some(INSTRUMENTS)),
             RelationKind::Supersedes => (Some(INSTRUMENTS), Some(INSTRUMENTS)),
             RelationKind::Establishes => (
-                Some(&[ExecutiveOrder, Statute, Bill, Rule, Agency, Office, Body, Person]),
+                Some(&[
+                    ExecutiveOrder,
+                    Statute,
+                    Bill,
+                    Rule,
+                    Agency,
+                    Office,
+                    Body,
+                    Person,
+                ]),
                 Some(&[Program, Body, Office, Agency, Event]),
             ),
             RelationKind::PartOf => (Some(AGENCY_LIKE), Some(AGENCY_LIKE)),
             RelationKind::MemberOf => (Some(ACTORS), Some(&[Body])),
             RelationKind::Governs => (Some(LAWLIKE), Some(SUBJECTS)),
             RelationKind::Covers => (
-                Some(&[ExecutiveOrder, Statute, Bill, Rule, Guidance, Report, Event, Program, Figure]),
+                Some(&[
+                    ExecutiveOrder,
+                    Statute,
+                    Bill,
+                    Rule,
+                    Guidance,
+                    Report,
+                    Event,
+                    Program,
+                    Figure,
+                ]),
                 Some(&[AssetClass, PlanType, Program, Bill, Statute, Figure]),
             ),
             RelationKind::Enacts => (Some(ACTORS), Some(&[Statute, Bill])),
@@ -420,12 +469,6 @@ vocabulary! {
     }
 }
 
-impl Default for Confidence {
-    fn default() -> Self {
-        Confidence::Verified
-    }
-}
-
 vocabulary! {
     /// The scheme of an official identifier.
     pub enum IdScheme {
@@ -451,6 +494,14 @@ vocabulary! {
         Section => "section",
         /// Anything else.
         Other => "other",
+    }
+}
+
+// The vocabulary macro cannot mark a `#[default]` variant.
+#[allow(clippy::derivable_impls)]
+impl Default for Confidence {
+    fn default() -> Self {
+        Confidence::Verified
     }
 }
 
@@ -678,7 +729,11 @@ pub fn valid_jurisdiction(j: &str) -> bool {
     let b = j.as_bytes();
     match b.len() {
         2 => b.iter().all(u8::is_ascii_uppercase),
-        5 => b[..2].iter().all(u8::is_ascii_uppercase) && b[2] == b'-' && b[3..].iter().all(u8::is_ascii_uppercase),
+        5 => {
+            b[..2].iter().all(u8::is_ascii_uppercase)
+                && b[2] == b'-'
+                && b[3..].iter().all(u8::is_ascii_uppercase)
+        }
         _ => false,
     }
 }
@@ -700,7 +755,10 @@ mod tests {
     #[test]
     fn vocabulary_accepts_kebab() {
         assert_eq!("executive-order".parse::<Kind>(), Ok(Kind::ExecutiveOrder));
-        assert!("nope".parse::<Kind>().unwrap_err().contains("expected one of"));
+        assert!("nope"
+            .parse::<Kind>()
+            .unwrap_err()
+            .contains("expected one of"));
     }
 
     #[test]

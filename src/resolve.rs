@@ -71,7 +71,11 @@ impl KeyIndex {
             }),
             _ => Err(crate::Error::UnknownEntity {
                 reference: reference.to_owned(),
-                suggestions: suggest(&key, self.map.iter().map(|(k, v)| (k.as_str(), v.as_slice())), entities),
+                suggestions: suggest(
+                    &key,
+                    self.map.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
+                    entities,
+                ),
             }),
         }
     }

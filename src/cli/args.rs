@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use clap::{ColorChoice, Parser, Subcommand};
 
-use policygraph::model::Date;
+use policygraph::graph::Direction;
+use policygraph::model::{Date, Kind, RelationKind, Stage};
 
 /// A regulatory knowledge graph and policy tracker.
 ///
@@ -57,8 +58,132 @@ pub enum Command {
     Check(CheckArgs),
     /// Count entities by kind, relations by relation, and jurisdictions.
     Stats,
+    /// Print one entity: names, status, relations both ways, timeline, sources.
+    Show(ShowArgs),
+    /// Which agencies, offices and bodies an entity touches, and why.
+    Agencies(AgenciesArgs),
+    /// Entities within N relations of an entity.
+    #[command(alias = "neighbours")]
+    Neighbors(NeighborsArgs),
+    /// The shortest chain of relations between two entities.
+    Path(PathArgs),
+    /// List entities, filtered by kind, jurisdiction, status and tag.
+    List(ListArgs),
+    /// Build (or rebuild) the search index and snapshot in `index/`.
+    Index(IndexArgs),
+    /// Full-text search, in English or Chinese.
+    Search(SearchArgs),
     /// Export the graph, whole or focused, as Graphviz DOT, Mermaid or JSON.
     Export(super::export::ExportArgs),
+}
+
+/// Options of `show`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The entity: id, alias, or name in any language.
+    pub entity: String,
+}
+
+/// Options of `agencies`.
+#[derive(Debug, clap::Args)]
+pub struct AgenciesArgs {
+    /// The entity: id, alias, or name in any language.
+    pub entity: String,
+    /// How many relations away to look.
+    #[arg(long, default_value_t = 2)]
+    pub depth: usize,
+    /// Only agencies related directly (depth 1, no roll-up).
+    #[arg(long)]
+    pub direct: bool,
+}
+
+/// Options of `neighbors`.
+#[derive(Debug, clap::Args)]
+pub struct NeighborsArgs {
+    /// The entity: id, alias, or name in any language.
+    pub entity: String,
+    /// How many relations away.
+    #[arg(long, default_value_t = 1)]
+    pub depth: usize,
+    /// Only follow this relation (repeatable).
+    #[arg(long = "relation", value_name = "RELATION")]
+    pub relations: Vec<RelationKind>,
+    /// Only list this kind (repeatable).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<Kind>,
+    /// Which way to follow relations: in, out or both.
+    #[arg(long, default_value = "both")]
+    pub direction: Direction,
+}
+
+/// Options of `path`.
+#[derive(Debug, clap::Args)]
+pub struct PathArgs {
+    /// Where the chain starts.
+    pub from: String,
+    /// Where it ends.
+    pub to: String,
+    /// List every shortest chain, not just one.
+    #[arg(long)]
+    pub all: bool,
+    /// With `--all`, at most this many chains.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+}
+
+/// Options of `list`.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only this kind (repeatable).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<Kind>,
+    /// Jurisdiction or prefix: `US`, `US-TX`, or `US-` for every state.
+    #[arg(long)]
+    pub jurisdiction: Option<String>,
+    /// Only this current status (repeatable).
+    #[arg(long = "status", value_name = "STAGE")]
+    pub statuses: Vec<Stage>,
+    /// Only entities with this tag (repeatable: all must match).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+}
+
+/// Options of `index`.
+#[derive(Debug, clap::Args)]
+pub struct IndexArgs {
+    /// Rebuild even when the index is fresh.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `search`.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// The query: words, "phrases", -excluded, field:value (fields: name,
+    /// ident, body, id, kind, jurisdiction, status, tag).
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// At most this many hits.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Only this kind (repeatable).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<Kind>,
+    /// Jurisdiction or prefix: `US`, `US-TX`, or `US-` for every state.
+    #[arg(long)]
+    pub jurisdiction: Option<String>,
+    /// Only this status (repeatable).
+    #[arg(long = "status", value_name = "STAGE")]
+    pub statuses: Vec<Stage>,
+    /// Only entities with a date (event, deadline, figure) on or after this day.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<Date>,
+    /// Only entities with a date on or before this day.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<Date>,
+    /// Also count all matches by kind, jurisdiction and status.
+    #[arg(long)]
+    pub facets: bool,
 }
 
 /// Output format of `check`.

@@ -41,10 +41,21 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> anyhow::Result<Status> {
         let mut out = anstream::stdout().lock();
         render::diagnostics(&mut out, &checked.diagnostics, &checked.files, color)?;
         let summary = match (errors, warnings) {
-            (0, 0) => format!("ok: {} entities in {} files, no problems", entities.unwrap_or(0), checked.files.len()),
-            _ => format!("{errors} error(s), {warnings} warning(s) in {} files", checked.files.len()),
+            (0, 0) => format!(
+                "ok: {} entities in {} files, no problems",
+                entities.unwrap_or(0),
+                checked.files.len()
+            ),
+            _ => format!(
+                "{errors} error(s), {warnings} warning(s) in {} files",
+                checked.files.len()
+            ),
         };
         writeln!(out, "{summary}")?;
     }
-    Ok(if errors > 0 { Status::Found } else { Status::Ok })
+    Ok(if errors > 0 {
+        Status::Found
+    } else {
+        Status::Ok
+    })
 }

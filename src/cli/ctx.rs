@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use policygraph::check::{Checked, Corpus};
+use std::io::Write as _;
+
 use policygraph::model::Date;
+use policygraph::store::{self, Store};
 
 use super::args::Args;
 use super::render;
@@ -64,9 +67,14 @@ impl Ctx {
         Ok(policygraph::check::check_dir(&self.knowledge)?)
     }
 
-    /// The validated corpus. When the knowledge base has errors, prints
-    /// them and fails.
+    /// The validated corpus, decoded from the (fresh) snapshot.
     pub fn corpus(&self) -> anyhow::Result<Corpus> {
+        Ok(self.store()?.corpus()?)
+    }
+
+    /// The validated corpus, parsed from the files. When the knowledge base
+    /// has errors, prints them and fails.
+    pub fn corpus_from_files(&self) -> anyhow::Result<Corpus> {
         let checked = self.checked()?;
         let errors = checked.errors();
         match checked.corpus {
@@ -77,6 +85,50 @@ impl Ctx {
             }
         }
     }
+}
+
+impl Ctx {
+    /// The store (snapshot and search index), fresh against `knowledge/`:
+    /// rebuilt first, with a note on stderr, when any file was added,
+    /// edited or removed. With `--no-refresh`, an existing index is used
+    /// as is.
+    pub fn store(&self) -> anyhow::Result<Store> {
+        let existing = Store::open(&self.index)?;
+        if let (false, Some(s)) = (self.refresh, &existing) {
+            let _ = s;
+            return existing.ok_or_else(|| anyhow::anyhow!("index vanished"));
+        }
+        let fp = store::fingerprint(&self.knowledge)?;
+        match &existing {
+            Some(s) if s.fingerprint == fp => {
+                return existing.ok_or_else(|| anyhow::anyhow!("index vanished"))
+            }
+            Some(_) => note("knowledge base changed; rebuilding the index"),
+            None => note(&format!("building the index in {}", self.index.display())),
+        }
+        drop(existing);
+        self.rebuild(&fp)
+    }
+
+    /// Checks the knowledge base and builds a new index generation.
+    pub fn rebuild(&self, fingerprint: &str) -> anyhow::Result<Store> {
+        let corpus = self.corpus_from_files()?;
+        store::build(&self.index, &corpus, fingerprint)?;
+        Store::open(&self.index)?.ok_or_else(|| {
+            policygraph::Error::Index("the new index cannot be opened".into()).into()
+        })
+    }
+}
+
+/// A progress note on stderr.
+pub fn note(msg: &str) {
+    let mut e = anstream::stderr().lock();
+    let _ = writeln!(
+        e,
+        "{}note:{} {msg}",
+        render::DIM.render(),
+        render::DIM.render_reset()
+    );
 }
 
 fn sibling_index(knowledge: &Path) -> PathBuf {
@@ -101,6 +153,10 @@ fn cache_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".cache")))?;
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".cache"))
+        })?;
     Some(base.join("policygraph"))
 }

@@ -6,11 +6,18 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod agencies;
 mod args;
 mod check;
 mod ctx;
 mod export;
+mod index;
+mod list;
+mod neighbors;
+mod path;
 mod render;
+mod search;
+mod show;
 mod stats;
 
 use std::io::Write;
@@ -66,6 +73,13 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
     match command {
         Command::Check(a) => check::run(ctx, a),
         Command::Stats => stats::run(ctx),
+        Command::Show(a) => show::run(ctx, a),
+        Command::Agencies(a) => agencies::run(ctx, a),
+        Command::Neighbors(a) => neighbors::run(ctx, a),
+        Command::Path(a) => path::run(ctx, a),
+        Command::List(a) => list::run(ctx, a),
+        Command::Index(a) => index::run(ctx, a),
+        Command::Search(a) => search::run(ctx, a),
         Command::Export(a) => export::run(ctx, a),
     }
 }

@@ -26,12 +26,18 @@ pub const HIT: Style = AnsiColor::Yellow.on_default().bold();
 
 /// Whether colour goes to stdout.
 pub fn color_stdout() -> bool {
-    !matches!(anstream::AutoStream::choice(&std::io::stdout()), anstream::ColorChoice::Never)
+    !matches!(
+        anstream::AutoStream::choice(&std::io::stdout()),
+        anstream::ColorChoice::Never
+    )
 }
 
 /// Whether colour goes to stderr.
 pub fn color_stderr() -> bool {
-    !matches!(anstream::AutoStream::choice(&std::io::stderr()), anstream::ColorChoice::Never)
+    !matches!(
+        anstream::AutoStream::choice(&std::io::stderr()),
+        anstream::ColorChoice::Never
+    )
 }
 
 /// A diagnostic in the shape miette renders.
@@ -58,7 +64,10 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
@@ -74,7 +83,9 @@ impl miette::Diagnostic for Report<'_> {
         if self.related.is_empty() {
             None
         } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
         }
     }
 }
@@ -85,8 +96,15 @@ fn report<'a>(d: &'a Diagnostic, texts: &HashMap<&Path, &str>) -> Report<'a> {
     let name = loc.path.display().to_string();
     let source = text.map(|t| NamedSource::new(name, t.to_owned()));
     let labels = if text.is_some_and(|t| !t.is_empty()) {
-        let label = if d.label.is_empty() { None } else { Some(d.label.clone()) };
-        vec![LabeledSpan::new_with_span(label, SourceSpan::new(loc.offset.into(), loc.len))]
+        let label = if d.label.is_empty() {
+            None
+        } else {
+            Some(d.label.clone())
+        };
+        vec![LabeledSpan::new_with_span(
+            label,
+            SourceSpan::new(loc.offset.into(), loc.len),
+        )]
     } else {
         Vec::new()
     };
@@ -99,30 +117,67 @@ fn report<'a>(d: &'a Diagnostic, texts: &HashMap<&Path, &str>) -> Report<'a> {
                 diag: d,
                 source: t.map(|t| NamedSource::new(l.path.display().to_string(), t.to_owned())),
                 related: Vec::new(),
-                labels: vec![LabeledSpan::new_with_span(Some(label.clone()), SourceSpan::new(l.offset.into(), l.len))],
+                labels: vec![LabeledSpan::new_with_span(
+                    Some(label.clone()),
+                    SourceSpan::new(l.offset.into(), l.len),
+                )],
             }
         })
         .collect();
-    Report { diag: d, source, related, labels }
+    Report {
+        diag: d,
+        source,
+        related,
+        labels,
+    }
 }
 
 /// Renders diagnostics as labelled source snippets, one after another.
-pub fn diagnostics(out: &mut dyn Write, diags: &[Diagnostic], files: &[SourceFile], color: bool) -> std::io::Result<()> {
-    let texts: HashMap<&Path, &str> = files.iter().map(|f| (f.path.as_path(), f.text.as_str())).collect();
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1);
+pub fn diagnostics(
+    out: &mut dyn Write,
+    diags: &[Diagnostic],
+    files: &[SourceFile],
+    color: bool,
+) -> std::io::Result<()> {
+    let texts: HashMap<&Path, &str> = files
+        .iter()
+        .map(|f| (f.path.as_path(), f.text.as_str()))
+        .collect();
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_context_lines(1);
     for d in diags {
         let mut s = String::new();
         let r = report(d, &texts);
         if handler.render_report(&mut s, &r).is_err() {
-            s = format!("{}: {}:{}:{}: {}\n", d.code, d.location.path.display(), d.location.line, d.location.col, d.message);
+            s = format!(
+                "{}: {}:{}:{}: {}\n",
+                d.code,
+                d.location.path.display(),
+                d.location.line,
+                d.location.col,
+                d.message
+            );
         }
         // A plain first line that editors and grep understand.
         let sev = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(out, "{}:{}:{}: {sev}[{}]: {}", d.location.path.display(), d.location.line, d.location.col, d.code, d.message)?;
+        writeln!(
+            out,
+            "{}:{}:{}: {sev}[{}]: {}",
+            d.location.path.display(),
+            d.location.line,
+            d.location.col,
+            d.code,
+            d.message
+        )?;
         out.write_all(s.as_bytes())?;
     }
     Ok(())
@@ -138,8 +193,11 @@ pub fn diagnostics_stderr(diags: &[Diagnostic], files: &[SourceFile]) {
 /// Whether an error is a closed stdout (`| head`), which exits quietly.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || e.downcast_ref::<serde_json::Error>().and_then(|j| j.io_error_kind()) == Some(std::io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>()
+                .and_then(|j| j.io_error_kind())
+                == Some(std::io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -164,11 +222,46 @@ pub fn error(err: &anyhow::Error) -> u8 {
             let _ = writeln!(e, "  use an id to pick one");
             1
         }
-        Some(Error::Query { position: Some(p), .. }) => {
+        Some(Error::Query {
+            position: Some(p), ..
+        }) => {
             let _ = writeln!(e, "  at character {}", p + 1);
             2
         }
         Some(Error::Invalid(_)) => 1,
         _ => 2,
     }
+}
+
+/// A chain of steps as text: `eo-14330 ─directs→ dol`, with `←rel─` where
+/// the walk went against the relation as written.
+pub fn chain(start: &str, steps: &[policygraph::query::Step]) -> String {
+    let mut s = start.to_owned();
+    for st in steps {
+        if st.reversed {
+            s.push_str(&format!(" ←{}─ {}", st.relation, st.from));
+        } else {
+            s.push_str(&format!(" ─{}→ {}", st.relation, st.to));
+        }
+    }
+    s
+}
+
+/// A table without borders, aligned, Unicode-width aware (CJK names).
+pub fn table(header: &[&str]) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::NOTHING)
+        .set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+    if !header.is_empty() {
+        t.set_header(header.iter().map(|h| h.to_uppercase()));
+    }
+    t
+}
+
+/// Writes a table, trimming the padding comfy-table leaves at line ends.
+pub fn write_table(out: &mut dyn Write, t: &comfy_table::Table) -> std::io::Result<()> {
+    for line in t.lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
 }

@@ -4,6 +4,14 @@
 //! `tests/cli/snapshots/` (insta); review changes with `cargo insta review`
 //! or `INSTA_UPDATE=always cargo test` and read the diff before committing.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stderr,
+    clippy::print_stdout
+)]
+
 mod util;
 
 mod check;

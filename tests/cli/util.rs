@@ -47,7 +47,10 @@ pub fn run(knowledge: &Path, args: &[&str]) -> (i32, String, String) {
 
 /// Like [`run`] with a given index directory.
 pub fn run_with_index(knowledge: &Path, index: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = cmd(knowledge, index).args(args).output().unwrap_or_else(|e| panic!("run: {e}"));
+    let out = cmd(knowledge, index)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -64,7 +67,10 @@ pub fn shipped() -> PathBuf {
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap_or_else(|e| panic!("walk: {e}"));
-        let rel = entry.path().strip_prefix(from).unwrap_or_else(|e| panic!("{e}"));
+        let rel = entry
+            .path()
+            .strip_prefix(from)
+            .unwrap_or_else(|e| panic!("{e}"));
         let dest = to.join(rel);
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&dest).unwrap_or_else(|e| panic!("mkdir: {e}"));
@@ -77,10 +83,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
 /// Whether an external tool is on PATH. Tests that need one call this and
 /// skip loudly when it is missing.
 pub fn have(tool: &str) -> bool {
-    let ok = std::process::Command::new(tool)
-        .arg("-V")
-        .output()
-        .is_ok();
+    let ok = std::process::Command::new(tool).arg("-V").output().is_ok();
     if !ok {
         eprintln!("SKIPPED: `{tool}` is not installed; install it (apt-get install -y graphviz) to run this check");
     }

@@ -1,0 +1,62 @@
+//! `policygraph index`: build the search index and snapshot.
+
+use std::io::Write;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::args::IndexArgs;
+use super::{Ctx, Status};
+
+#[derive(Serialize)]
+struct Json<'a> {
+    index: &'a std::path::Path,
+    entities: u64,
+    rebuilt: bool,
+    millis: u128,
+    fingerprint: &'a str,
+}
+
+/// Runs `index`.
+pub fn run(ctx: &Ctx, args: &IndexArgs) -> anyhow::Result<Status> {
+    let started = Instant::now();
+    let fp = policygraph::store::fingerprint(&ctx.knowledge)?;
+    let existing = policygraph::store::Store::open(&ctx.index)?;
+    let fresh = existing.as_ref().is_some_and(|s| s.fingerprint == fp);
+    let store = match existing {
+        Some(s) if fresh && !args.force => s,
+        other => {
+            drop(other);
+            ctx.rebuild(&fp)?
+        }
+    };
+    let rebuilt = !fresh || args.force;
+    let millis = started.elapsed().as_millis();
+    if ctx.json {
+        super::print_json(&Json {
+            index: &ctx.index,
+            entities: store.len(),
+            rebuilt,
+            millis,
+            fingerprint: &store.fingerprint,
+        })?;
+    } else {
+        let mut out = anstream::stdout().lock();
+        if rebuilt {
+            writeln!(
+                out,
+                "indexed {} entities into {} in {millis} ms",
+                store.len(),
+                ctx.index.display()
+            )?;
+        } else {
+            writeln!(
+                out,
+                "index is fresh: {} entities in {}",
+                store.len(),
+                ctx.index.display()
+            )?;
+        }
+    }
+    Ok(Status::Ok)
+}

@@ -1,0 +1,78 @@
+//! `policygraph list`: entities filtered by kind, jurisdiction, status, tag.
+
+use serde::Serialize;
+
+use policygraph::store::ListFilter;
+
+use super::args::ListArgs;
+use super::render;
+use super::{Ctx, Status};
+
+#[derive(Serialize)]
+struct Item<'a> {
+    id: &'a str,
+    kind: policygraph::model::Kind,
+    name: &'a str,
+    local_name: Option<&'a str>,
+    jurisdiction: &'a str,
+    status: Option<policygraph::model::Stage>,
+    tags: &'a [String],
+}
+
+/// Runs `list`.
+pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
+    let store = ctx.store()?;
+    let filter = ListFilter {
+        kinds: args.kinds.clone(),
+        jurisdiction: args.jurisdiction.clone(),
+        statuses: args.statuses.clone(),
+        tags: args.tags.clone(),
+        as_of: ctx.as_of,
+    };
+    let nodes = store.list(&filter)?;
+    let items: Vec<Item> = nodes
+        .iter()
+        .map(|n| {
+            let e = &n.entity;
+            Item {
+                id: &e.id,
+                kind: e.kind,
+                name: &e.name,
+                local_name: ctx
+                    .lang
+                    .as_deref()
+                    .and_then(|l| e.names.get(l))
+                    .map(String::as_str),
+                jurisdiction: &e.jurisdiction,
+                status: if e.kind.has_status() {
+                    e.status(ctx.as_of)
+                } else {
+                    None
+                },
+                tags: &e.tags,
+            }
+        })
+        .collect();
+    if ctx.json {
+        super::print_json(&items)?;
+    } else if items.is_empty() {
+        super::ctx::note("no entity matches these filters");
+    } else {
+        let mut t = render::table(&["id", "kind", "jurisdiction", "status", "name"]);
+        for i in &items {
+            t.add_row(vec![
+                i.id.to_owned(),
+                i.kind.name().to_owned(),
+                i.jurisdiction.to_owned(),
+                i.status.map_or("-", |s| s.name()).to_owned(),
+                i.local_name.unwrap_or(i.name).to_owned(),
+            ]);
+        }
+        render::write_table(&mut anstream::stdout().lock(), &t)?;
+    }
+    Ok(if items.is_empty() {
+        Status::Found
+    } else {
+        Status::Ok
+    })
+}

@@ -1,0 +1,46 @@
+//! `policygraph path`: shortest chains of relations between two entities.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::args::PathArgs;
+use super::render;
+use super::{Ctx, Status};
+
+#[derive(Serialize)]
+struct Json<'a> {
+    from: &'a str,
+    to: &'a str,
+    length: Option<usize>,
+    paths: &'a [Vec<policygraph::query::Step>],
+}
+
+/// Runs `path`.
+pub fn run(ctx: &Ctx, args: &PathArgs) -> anyhow::Result<Status> {
+    let store = ctx.store()?;
+    let a = store.resolve(&args.from)?;
+    let b = store.resolve(&args.to)?;
+    let found = policygraph::query::paths(&store, &a, &b, args.all, args.limit, ctx.as_of)?;
+    if ctx.json {
+        super::print_json(&Json {
+            from: &a,
+            to: &b,
+            length: found.first().map(Vec::len),
+            paths: &found,
+        })?;
+    } else if found.is_empty() {
+        let mut e = anstream::stderr().lock();
+        writeln!(e, "no chain of relations connects {a} and {b}")?;
+    } else {
+        let mut out = anstream::stdout().lock();
+        for p in &found {
+            writeln!(out, "{}", render::chain(&a, p))?;
+        }
+    }
+    Ok(if found.is_empty() {
+        Status::Found
+    } else {
+        Status::Ok
+    })
+}

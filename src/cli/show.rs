@@ -1,0 +1,319 @@
+//! `policygraph show`: one entity in full.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use policygraph::model::{Confidence, Date};
+use policygraph::store::{Node, NodeSource};
+use serde::Serialize;
+
+use super::args::ShowArgs;
+use super::render::{BOLD, DIM, ID, WARN};
+use super::{Ctx, Status};
+
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    as_of: Option<Date>,
+    exists: bool,
+    status: Option<policygraph::model::Stage>,
+    path: &'a str,
+    entity: &'a policygraph::model::Entity,
+    incoming: Vec<Incoming<'a>>,
+}
+
+#[derive(Serialize)]
+struct Incoming<'a> {
+    from: &'a str,
+    from_kind: policygraph::model::Kind,
+    from_name: &'a str,
+    relation: policygraph::model::RelationKind,
+    reads: &'static str,
+    date: Option<Date>,
+    note: &'a str,
+}
+
+fn confidence_mark(c: Confidence) -> &'static str {
+    match c {
+        Confidence::Verified => "",
+        Confidence::Partly => " (partly verified)",
+        Confidence::Unverified => " (unverified)",
+    }
+}
+
+/// Runs `show`.
+pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
+    let store = ctx.store()?;
+    let id = store.resolve(&args.entity)?;
+    let node = store.node(&id)?.ok_or_else(|| {
+        policygraph::Error::Index(format!("`{id}` is in the key index but not stored"))
+    })?;
+    let as_of = ctx.as_of;
+    let e = &node.entity;
+    let exists = e.exists_on(as_of);
+    let status = if e.kind.has_status() {
+        e.status(as_of)
+    } else {
+        None
+    };
+    let rel_ok =
+        |r: &policygraph::model::Relation| policygraph::graph::relation_exists_on(r, as_of);
+    if ctx.json {
+        let incoming = node
+            .incoming
+            .iter()
+            .filter(|(p, r)| rel_ok(r) && p.exists_on(as_of))
+            .map(|(p, r)| Incoming {
+                from: &p.id,
+                from_kind: p.kind,
+                from_name: &p.name,
+                relation: r.rel,
+                reads: r.rel.inverse_name(),
+                date: r.date,
+                note: &r.note,
+            })
+            .collect();
+        super::print_json(&ShowJson {
+            as_of,
+            exists,
+            status,
+            path: &node.path,
+            entity: e,
+            incoming,
+        })?;
+        return Ok(if exists { Status::Ok } else { Status::Found });
+    }
+    let mut out = anstream::stdout().lock();
+    if !exists {
+        writeln!(
+            out,
+            "{}{}{} did not exist yet on {}: its first event is on {}.",
+            ID.render(),
+            e.id,
+            ID.render_reset(),
+            as_of.map(|d| d.to_string()).unwrap_or_default(),
+            e.first_seen().map(|d| d.to_string()).unwrap_or_default()
+        )?;
+        return Ok(Status::Found);
+    }
+    render_node(&mut out, ctx, &node)?;
+    Ok(Status::Ok)
+}
+
+fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<()> {
+    let as_of = ctx.as_of;
+    let e = &node.entity;
+    let (b, r) = (BOLD.render(), BOLD.render_reset());
+    writeln!(
+        out,
+        "{}{}{}  {}  {}  {}",
+        ID.render(),
+        e.id,
+        ID.render_reset(),
+        e.kind,
+        e.jurisdiction,
+        node.path
+    )?;
+    writeln!(out, "{b}{}{r}{}", e.name, confidence_mark(e.confidence))?;
+    for (lang, n) in &e.names {
+        writeln!(out, "  {lang}: {n}")?;
+    }
+    if !e.aliases.is_empty() {
+        writeln!(out, "  aliases: {}", e.aliases.join("; "))?;
+    }
+    if e.kind.has_status() {
+        let when = as_of.map(|d| format!(" as of {d}")).unwrap_or_default();
+        let latest = e
+            .events
+            .iter()
+            .filter(|ev| as_of.is_none_or(|d| ev.date <= d))
+            .map(|ev| ev.date)
+            .max();
+        match e.status(as_of) {
+            Some(s) => writeln!(
+                out,
+                "  status{when}: {b}{s}{r} (since {})",
+                latest.map(|d| d.to_string()).unwrap_or_default()
+            )?,
+            None => writeln!(out, "  status{when}: no events")?,
+        }
+    }
+    if let Some(f) = &e.figure {
+        writeln!(
+            out,
+            "  value: {} {} as of {}",
+            format_value(f.value),
+            f.unit,
+            f.as_of
+        )?;
+        if let Some(d) = &f.derived {
+            writeln!(out, "  derived: {d}")?;
+        }
+    }
+    if !e.identifiers.is_empty() {
+        writeln!(out, "\n{b}identifiers{r}")?;
+        for i in &e.identifiers {
+            writeln!(
+                out,
+                "  {:<18} {}{}",
+                i.scheme.name(),
+                i.value,
+                confidence_mark(i.confidence)
+            )?;
+        }
+    }
+    if !e.summary.is_empty() || !e.summaries.is_empty() {
+        writeln!(out, "\n{b}summary{r}")?;
+        if !e.summary.is_empty() {
+            writeln!(out, "  {}", e.summary)?;
+        }
+        for (lang, s) in &e.summaries {
+            writeln!(out, "  [{lang}] {s}")?;
+        }
+    }
+    // Outgoing, grouped by relation.
+    let mut outgoing: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (rel, p) in e.relations.iter().zip(&node.out) {
+        if !policygraph::graph::relation_exists_on(rel, as_of) || !p.exists_on(as_of) {
+            continue;
+        }
+        outgoing
+            .entry(rel.rel.name())
+            .or_default()
+            .push(edge_line(&p.id, &p.name, rel));
+    }
+    if !outgoing.is_empty() {
+        writeln!(out, "\n{b}relations{r}")?;
+        for (rel, lines) in outgoing {
+            writeln!(out, "  {rel}")?;
+            for l in lines {
+                writeln!(out, "    {l}")?;
+            }
+        }
+    }
+    let mut incoming: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut inc: Vec<_> = node.incoming.iter().collect();
+    inc.sort_by(|a, b| (a.1.rel, &a.0.id).cmp(&(b.1.rel, &b.0.id)));
+    for (p, rel) in inc {
+        if !policygraph::graph::relation_exists_on(rel, as_of) || !p.exists_on(as_of) {
+            continue;
+        }
+        incoming
+            .entry(rel.rel.inverse_name())
+            .or_default()
+            .push(edge_line(&p.id, &p.name, rel));
+    }
+    if !incoming.is_empty() {
+        writeln!(out, "\n{b}incoming{r}")?;
+        for (rel, lines) in incoming {
+            writeln!(out, "  {rel}")?;
+            for l in lines {
+                writeln!(out, "    {l}")?;
+            }
+        }
+    }
+    let events: Vec<_> = e
+        .events
+        .iter()
+        .filter(|ev| as_of.is_none_or(|d| ev.date <= d))
+        .collect();
+    if !events.is_empty() {
+        writeln!(out, "\n{b}timeline{r}")?;
+        for ev in events {
+            let by = ev
+                .by
+                .as_ref()
+                .map(|b| format!(" [by {b}]"))
+                .unwrap_or_default();
+            let src = ev.source.map(|s| format!(" [{s}]")).unwrap_or_default();
+            writeln!(
+                out,
+                "  {}  {:<18} {}{by}{src}{}",
+                ev.date,
+                ev.stage.name(),
+                ev.note,
+                confidence_mark(ev.confidence)
+            )?;
+        }
+    }
+    if !e.deadlines.is_empty() {
+        writeln!(out, "\n{b}deadlines{r}")?;
+        for d in &e.deadlines {
+            writeln!(out, "  {}  owed by {}: {}", d.due, d.owner, d.what)?;
+            if !d.fulfilled_by.is_empty() {
+                writeln!(
+                    out,
+                    "              fulfilled by: {}",
+                    d.fulfilled_by.join(", ")
+                )?;
+            }
+        }
+    }
+    if !e.notes.is_empty() {
+        writeln!(out, "\n{b}notes{r}")?;
+        for n in &e.notes {
+            writeln!(out, "  {}{n}{}", WARN.render(), WARN.render_reset())?;
+        }
+    }
+    if !e.sources.is_empty() {
+        writeln!(out, "\n{b}sources{r}")?;
+        for (i, s) in e.sources.iter().enumerate() {
+            let mut line = format!("  [{i}] {}", s.title);
+            if let Some(p) = &s.publisher {
+                line.push_str(&format!(" — {p}"));
+            }
+            if let Some(d) = s.date {
+                line.push_str(&format!(", {d}"));
+            }
+            writeln!(out, "{line}")?;
+            if let Some(u) = &s.url {
+                writeln!(out, "      {}{u}{}", DIM.render(), DIM.render_reset())?;
+            }
+        }
+    }
+    if !e.tags.is_empty() {
+        writeln!(out, "\ntags: {}", e.tags.join(", "))?;
+    }
+    Ok(())
+}
+
+fn edge_line(id: &str, name: &str, r: &policygraph::model::Relation) -> String {
+    let mut l = format!("{id}  {name}");
+    if let Some(d) = r.date {
+        l.push_str(&format!("  ({d})"));
+    }
+    if !r.note.is_empty() {
+        l.push_str(&format!(" — {}", r.note));
+    }
+    l.push_str(confidence_mark(r.confidence));
+    l
+}
+
+/// A number as people read it: `23,500`, `8.7 trillion`.
+pub fn format_value(v: f64) -> String {
+    let abs = v.abs();
+    let scaled = |d: f64, w: &str| format!("{} {w}", trim_float(v / d));
+    if abs >= 1e12 {
+        scaled(1e12, "trillion")
+    } else if abs >= 1e9 {
+        scaled(1e9, "billion")
+    } else if abs >= 1e6 {
+        scaled(1e6, "million")
+    } else if v.fract() == 0.0 {
+        let s = format!("{}", v as i64);
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 && c != '-' {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    } else {
+        trim_float(v)
+    }
+}
+
+fn trim_float(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}

@@ -1,0 +1,436 @@
+//! Graph questions, written once against [`NodeSource`] so that they run on
+//! the on-disk store (reading only the nodes they visit) or on a corpus in
+//! memory: which agencies an entity touches and why, neighbours, and the
+//! shortest chains between two entities.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::rc::Rc;
+
+use serde::Serialize;
+
+use crate::graph::Direction;
+use crate::model::{Date, Kind, Relation, RelationKind};
+use crate::store::{Node, NodeSource, Peer};
+use crate::{Error, Result};
+
+/// One hop of a chain, as the relation is written: `from --rel--> to`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Step {
+    /// The entity whose file holds the relation.
+    pub from: String,
+    /// The relation.
+    pub relation: RelationKind,
+    /// The relation's target.
+    pub to: String,
+    /// Whether the walk went against the relation (from `to` to `from`);
+    /// read it with the inverse name.
+    pub reversed: bool,
+    /// The relation read in the direction walked (`directs`, or
+    /// `directed_by` when reversed).
+    pub reads: &'static str,
+    /// The relation's date.
+    pub date: Option<Date>,
+    /// The relation's note.
+    pub note: String,
+}
+
+impl Step {
+    fn new(here: &str, peer: &Peer, r: &Relation, outgoing: bool) -> Step {
+        let (from, to) = if outgoing {
+            (here.to_owned(), peer.id.clone())
+        } else {
+            (peer.id.clone(), here.to_owned())
+        };
+        Step {
+            from,
+            relation: r.rel,
+            to,
+            reversed: !outgoing,
+            reads: if outgoing {
+                r.rel.name()
+            } else {
+                r.rel.inverse_name()
+            },
+            date: r.date,
+            note: r.note.clone(),
+        }
+    }
+}
+
+/// An edge as seen from a node: the peer, the relation, and its direction.
+struct Adj<'a> {
+    peer: &'a Peer,
+    rel: &'a Relation,
+    outgoing: bool,
+}
+
+/// The edges of a node that exist on `as_of`, in a stable order: outgoing
+/// first in file order, then incoming sorted by source id.
+fn adjacent(node: &Node, direction: Direction, as_of: Option<Date>) -> Vec<Adj<'_>> {
+    let mut out = Vec::new();
+    if direction != Direction::In {
+        for (r, p) in node.entity.relations.iter().zip(&node.out) {
+            out.push(Adj {
+                peer: p,
+                rel: r,
+                outgoing: true,
+            });
+        }
+    }
+    if direction != Direction::Out {
+        let mut inc: Vec<_> = node.incoming.iter().collect();
+        inc.sort_by(|a, b| (&a.0.id, a.1.rel).cmp(&(&b.0.id, b.1.rel)));
+        for (p, r) in inc {
+            out.push(Adj {
+                peer: p,
+                rel: r,
+                outgoing: false,
+            });
+        }
+    }
+    out.retain(|a| crate::graph::relation_exists_on(a.rel, as_of) && a.peer.exists_on(as_of));
+    out
+}
+
+fn fetch(src: &dyn NodeSource, id: &str) -> Result<Rc<Node>> {
+    src.node(id)?.ok_or_else(|| Error::UnknownEntity {
+        reference: id.to_owned(),
+        suggestions: Vec::new(),
+    })
+}
+
+/// The start entity, failing clearly when it did not exist on `as_of`.
+fn start_node(src: &dyn NodeSource, id: &str, as_of: Option<Date>) -> Result<Rc<Node>> {
+    let n = fetch(src, id)?;
+    if !n.entity.exists_on(as_of) {
+        return Err(Error::Usage(format!(
+            "`{id}` did not exist yet on {} (its first event is {})",
+            as_of.map(|d| d.to_string()).unwrap_or_default(),
+            n.entity
+                .first_seen()
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        )));
+    }
+    Ok(n)
+}
+
+/// An agency, office or body that an entity touches.
+#[derive(Clone, Debug, Serialize)]
+pub struct AgencyHit {
+    /// Its id.
+    pub id: String,
+    /// Its kind (agency, office or body).
+    pub kind: Kind,
+    /// Its English name.
+    pub name: String,
+    /// Number of relations between the entity and it (the roll-up adds one).
+    pub distance: usize,
+    /// Why: the chain of relations from the entity to it.
+    pub chain: Vec<Step>,
+    /// True when it is reached only as the parent (`part_of`) of a touched one.
+    pub rollup: bool,
+    /// Its parents through `part_of`, nearest first.
+    pub parents: Vec<String>,
+}
+
+/// Kinds a walk for agencies passes through. Actors end a chain; asset
+/// classes, plan types and figures are hubs that would connect everything.
+fn passes_through(k: Kind) -> bool {
+    k.is_instrument() || matches!(k, Kind::Program | Kind::Event)
+}
+
+/// Every agency, office or body `id` touches within `depth` relations (in
+/// either direction), each with its chain, plus their `part_of` parents as a
+/// roll-up. Sorted by distance, then name.
+pub fn agencies(
+    src: &dyn NodeSource,
+    id: &str,
+    depth: usize,
+    direct: bool,
+    as_of: Option<Date>,
+) -> Result<Vec<AgencyHit>> {
+    let depth = if direct { 1 } else { depth };
+    let start = start_node(src, id, as_of)?;
+    let mut best: BTreeMap<String, AgencyHit> = BTreeMap::new();
+    let mut seen: BTreeSet<String> = BTreeSet::from([id.to_owned()]);
+    let mut queue: VecDeque<(Rc<Node>, Vec<Step>)> = VecDeque::from([(start, Vec::new())]);
+    while let Some((node, chain)) = queue.pop_front() {
+        if chain.len() >= depth {
+            continue;
+        }
+        for a in adjacent(&node, Direction::Both, as_of) {
+            let mut next = chain.clone();
+            next.push(Step::new(&node.entity.id, a.peer, a.rel, a.outgoing));
+            if a.peer.kind.is_agency_like() && a.peer.id != id {
+                best.entry(a.peer.id.clone()).or_insert_with(|| AgencyHit {
+                    id: a.peer.id.clone(),
+                    kind: a.peer.kind,
+                    name: a.peer.name.clone(),
+                    distance: next.len(),
+                    chain: next.clone(),
+                    rollup: false,
+                    parents: Vec::new(),
+                });
+            }
+            // `cites` and `related` are weak links: they end a chain.
+            let strong = !matches!(a.rel.rel, RelationKind::Cites | RelationKind::Related);
+            if strong && passes_through(a.peer.kind) && seen.insert(a.peer.id.clone()) {
+                queue.push_back((fetch(src, &a.peer.id)?, next));
+            }
+        }
+    }
+    // Roll-up: parents through part_of, for every agency found.
+    let found: Vec<String> = best.keys().cloned().collect();
+    for aid in found {
+        let mut parents = Vec::new();
+        let mut cur = fetch(src, &aid)?;
+        let mut chain = best.get(&aid).map(|h| h.chain.clone()).unwrap_or_default();
+        let mut guard = BTreeSet::from([aid.clone()]);
+        loop {
+            let parent = cur.entity.relations.iter().zip(&cur.out).find(|(r, p)| {
+                r.rel == RelationKind::PartOf
+                    && crate::graph::relation_exists_on(r, as_of)
+                    && p.exists_on(as_of)
+            });
+            let Some((r, p)) = parent else { break };
+            if !guard.insert(p.id.clone()) {
+                break;
+            }
+            chain.push(Step::new(&cur.entity.id, p, r, true));
+            parents.push(p.id.clone());
+            if !direct && p.id != id {
+                best.entry(p.id.clone()).or_insert_with(|| AgencyHit {
+                    id: p.id.clone(),
+                    kind: p.kind,
+                    name: p.name.clone(),
+                    distance: chain.len(),
+                    chain: chain.clone(),
+                    rollup: true,
+                    parents: Vec::new(),
+                });
+            }
+            cur = fetch(src, &p.id)?;
+        }
+        if let Some(h) = best.get_mut(&aid) {
+            h.parents = parents;
+        }
+    }
+    // Parents of roll-up entries were not filled in the loop above when
+    // they were added later; fill them now.
+    let ids: Vec<String> = best.keys().cloned().collect();
+    for aid in ids {
+        if best
+            .get(&aid)
+            .is_some_and(|h| h.rollup && h.parents.is_empty())
+        {
+            let mut parents = Vec::new();
+            let mut cur = fetch(src, &aid)?;
+            let mut guard = BTreeSet::from([aid.clone()]);
+            while let Some(p) = cur
+                .entity
+                .relations
+                .iter()
+                .zip(&cur.out)
+                .find(|(r, _)| r.rel == RelationKind::PartOf)
+                .map(|(_, p)| p.id.clone())
+            {
+                if !guard.insert(p.clone()) {
+                    break;
+                }
+                parents.push(p.clone());
+                cur = fetch(src, &p)?;
+            }
+            if let Some(h) = best.get_mut(&aid) {
+                h.parents = parents;
+            }
+        }
+    }
+    let mut out: Vec<AgencyHit> = best.into_values().collect();
+    out.sort_by(|a, b| (a.distance, &a.name, &a.id).cmp(&(b.distance, &b.name, &b.id)));
+    Ok(out)
+}
+
+/// Options of [`neighbors`].
+#[derive(Clone, Debug, Default)]
+pub struct NeighborOptions {
+    /// How many relations away.
+    pub depth: usize,
+    /// Only these relations (any, when empty).
+    pub relations: Vec<RelationKind>,
+    /// Only list these kinds (any, when empty); the walk still passes through others.
+    pub kinds: Vec<Kind>,
+    /// Which way to follow relations.
+    pub direction: Direction,
+    /// See the world as of this day.
+    pub as_of: Option<Date>,
+}
+
+/// A neighbour of an entity.
+#[derive(Clone, Debug, Serialize)]
+pub struct Neighbor {
+    /// Its id.
+    pub id: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// Its English name.
+    pub name: String,
+    /// Relations away.
+    pub distance: usize,
+    /// The chain that reached it first.
+    pub chain: Vec<Step>,
+}
+
+/// Entities within `depth` relations of `id`, sorted by distance then id.
+pub fn neighbors(src: &dyn NodeSource, id: &str, opts: &NeighborOptions) -> Result<Vec<Neighbor>> {
+    let start = start_node(src, id, opts.as_of)?;
+    let mut seen: BTreeSet<String> = BTreeSet::from([id.to_owned()]);
+    let mut out = Vec::new();
+    let mut frontier: Vec<(Rc<Node>, Vec<Step>)> = vec![(start, Vec::new())];
+    for d in 1..=opts.depth {
+        let mut next = Vec::new();
+        for (node, chain) in &frontier {
+            for a in adjacent(node, opts.direction, opts.as_of) {
+                if !opts.relations.is_empty() && !opts.relations.contains(&a.rel.rel) {
+                    continue;
+                }
+                if !seen.insert(a.peer.id.clone()) {
+                    continue;
+                }
+                let mut c = chain.clone();
+                c.push(Step::new(&node.entity.id, a.peer, a.rel, a.outgoing));
+                if opts.kinds.is_empty() || opts.kinds.contains(&a.peer.kind) {
+                    out.push(Neighbor {
+                        id: a.peer.id.clone(),
+                        kind: a.peer.kind,
+                        name: a.peer.name.clone(),
+                        distance: d,
+                        chain: c.clone(),
+                    });
+                }
+                if d < opts.depth {
+                    next.push((fetch(src, &a.peer.id)?, c));
+                }
+            }
+        }
+        frontier = next;
+    }
+    out.sort_by(|a, b| (a.distance, &a.id).cmp(&(b.distance, &b.id)));
+    Ok(out)
+}
+
+/// The shortest chains of relations between `a` and `b`, in either
+/// direction: one, or with `all` every shortest chain up to `limit`.
+/// Empty when there is none. The walk meets in the middle, always growing
+/// the smaller side, so that it reads few nodes even around hubs.
+pub fn paths(
+    src: &dyn NodeSource,
+    a: &str,
+    b: &str,
+    all: bool,
+    limit: usize,
+    as_of: Option<Date>,
+) -> Result<Vec<Vec<Step>>> {
+    let sa = start_node(src, a, as_of)?;
+    let sb = start_node(src, b, as_of)?;
+    if a == b {
+        return Ok(vec![Vec::new()]);
+    }
+    // Predecessors on each side: node -> [(previous node, step)].
+    type Preds = HashMap<String, Vec<(String, Step)>>;
+    let mut pred_a: Preds = HashMap::from([(a.to_owned(), Vec::new())]);
+    let mut pred_b: Preds = HashMap::from([(b.to_owned(), Vec::new())]);
+    let mut front_a: Vec<Rc<Node>> = vec![sa];
+    let mut front_b: Vec<Rc<Node>> = vec![sb];
+    let meet: Vec<String> = loop {
+        if front_a.is_empty() || front_b.is_empty() {
+            return Ok(Vec::new());
+        }
+        let grow_a = front_a.len() <= front_b.len();
+        let (front, pred, other) = if grow_a {
+            (&mut front_a, &mut pred_a, &pred_b)
+        } else {
+            (&mut front_b, &mut pred_b, &pred_a)
+        };
+        let mut level: BTreeMap<String, Vec<(String, Step)>> = BTreeMap::new();
+        for node in front.iter() {
+            for adj in adjacent(node, Direction::Both, as_of) {
+                if pred.contains_key(&adj.peer.id) {
+                    continue;
+                }
+                let step = Step::new(&node.entity.id, adj.peer, adj.rel, adj.outgoing);
+                level
+                    .entry(adj.peer.id.clone())
+                    .or_default()
+                    .push((node.entity.id.clone(), step));
+            }
+        }
+        let meet: Vec<String> = level
+            .keys()
+            .filter(|k| other.contains_key(*k))
+            .cloned()
+            .collect();
+        let ids: Vec<String> = level.keys().cloned().collect();
+        pred.extend(level);
+        if !meet.is_empty() {
+            break meet;
+        }
+        let mut next = Vec::with_capacity(ids.len());
+        for id in ids {
+            next.push(fetch(src, &id)?);
+        }
+        *front = next;
+    };
+    let limit = if all { limit.max(1) } else { 1 };
+    let mut out: Vec<Vec<Step>> = Vec::new();
+    for m in meet {
+        let left = unwind(&pred_a, &m, limit);
+        let right = unwind(&pred_b, &m, limit);
+        for l in &left {
+            for r in &right {
+                let mut chain = l.clone();
+                // The right half was walked from `b`: reverse it.
+                for s in r.iter().rev() {
+                    let mut s = s.clone();
+                    s.reversed = !s.reversed;
+                    s.reads = if s.reversed {
+                        s.relation.inverse_name()
+                    } else {
+                        s.relation.name()
+                    };
+                    chain.push(s);
+                }
+                out.push(chain);
+            }
+        }
+    }
+    out.sort_by(|x, y| {
+        let kx: Vec<(&str, &str)> = x.iter().map(|s| (s.from.as_str(), s.to.as_str())).collect();
+        let ky: Vec<(&str, &str)> = y.iter().map(|s| (s.from.as_str(), s.to.as_str())).collect();
+        kx.cmp(&ky)
+    });
+    out.dedup();
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// Every chain from a side's root to `node`, at most `limit`, root first.
+fn unwind(pred: &HashMap<String, Vec<(String, Step)>>, node: &str, limit: usize) -> Vec<Vec<Step>> {
+    match pred.get(node) {
+        None => Vec::new(),
+        Some(ps) if ps.is_empty() => vec![Vec::new()],
+        Some(ps) => {
+            let mut out = Vec::new();
+            for (prev, step) in ps {
+                for mut chain in unwind(pred, prev, limit) {
+                    chain.push(step.clone());
+                    out.push(chain);
+                    if out.len() >= limit {
+                        return out;
+                    }
+                }
+            }
+            out
+        }
+    }
+}

@@ -1,0 +1,686 @@
+//! Full-text search over the store: the tokenizer (English words plus CJK
+//! bigrams, with Traditional Chinese folded to Simplified), query checking
+//! and rewriting, filters, facets, typo-tolerant fallback and snippets.
+//!
+//! Chinese is tokenized the way Lucene's CJK analyzer does it: every run of
+//! Han characters becomes overlapping bigrams, so `比特幣戰略儲備` matches as a
+//! phrase of bigrams without a dictionary to load. Traditional characters
+//! are folded to Simplified (fast2s, a static table) at index and query
+//! time, so either script finds the same items.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::ops::Range;
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, RangeQuery, RegexQuery,
+    TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{
+    Language, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+use tantivy::{Index, TantivyDocument, Term};
+
+use crate::model::{Date, Kind, Stage};
+use crate::store::{tantivy_date, Store, TOKENIZER};
+use crate::{Error, Result};
+
+/// Registers the policygraph tokenizer on an index.
+pub fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(TOKENIZER, analyzer());
+}
+
+/// The analyzer used for every text field, at index and at query time.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(MixedTokenizer)
+        .filter(RemoveLongFilter::limit(48))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF | 0x20000..=0x2FA1F)
+}
+
+/// Splits text into lowercase words and CJK bigrams. `401(k)` is one word,
+/// `401k`, as people write it both ways.
+#[derive(Clone, Default)]
+pub struct MixedTokenizer;
+
+/// The tokens of one text.
+pub struct MixedStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for MixedStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self
+            .next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1))]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        let i = self
+            .next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1));
+        &mut self.tokens[i]
+    }
+}
+
+impl Tokenizer for MixedTokenizer {
+    type TokenStream<'a> = MixedStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> MixedStream {
+        let mut tokens = tokenize(text);
+        if tokens.is_empty() {
+            // `token()` must always have something to point at.
+            return MixedStream {
+                tokens: vec![Token::default()],
+                next: 1,
+            };
+        }
+        tokens.shrink_to_fit();
+        MixedStream { tokens, next: 0 }
+    }
+}
+
+fn tokenize(text: &str) -> Vec<Token> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let end_of = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
+    let mut out: Vec<Token> = Vec::new();
+    let mut pos = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i].1;
+        if is_cjk(c) {
+            let start = i;
+            while i < chars.len() && is_cjk(chars[i].1) {
+                i += 1;
+            }
+            let run: String = chars[start..i].iter().map(|c| c.1).collect();
+            let folded: Vec<char> = fast2s::convert(&run).chars().collect();
+            let n = i - start;
+            if n == 1 || folded.len() != n {
+                let t: String = folded.iter().collect();
+                push(&mut out, &mut pos, t, chars[start].0, end_of(i));
+            } else {
+                for k in 0..n - 1 {
+                    let t: String = folded[k..k + 2].iter().collect();
+                    push(
+                        &mut out,
+                        &mut pos,
+                        t,
+                        chars[start + k].0,
+                        end_of(start + k + 2),
+                    );
+                }
+            }
+        } else if c.is_alphanumeric() {
+            let start = i;
+            let mut word = String::new();
+            while i < chars.len() {
+                let c = chars[i].1;
+                if c.is_alphanumeric() && !is_cjk(c) {
+                    word.extend(c.to_lowercase());
+                    i += 1;
+                } else if c == '(' && !word.is_empty() {
+                    // `401(k)`, `404(a)(1)`: fold a parenthesised suffix in.
+                    let mut j = i + 1;
+                    let mut inner = String::new();
+                    while j < chars.len() && chars[j].1.is_ascii_alphanumeric() {
+                        inner.extend(chars[j].1.to_lowercase());
+                        j += 1;
+                    }
+                    if !inner.is_empty() && inner.len() <= 3 && j < chars.len() && chars[j].1 == ')'
+                    {
+                        word.push_str(&inner);
+                        i = j + 1;
+                    } else {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            push(&mut out, &mut pos, word, chars[start].0, end_of(i));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn push(out: &mut Vec<Token>, pos: &mut usize, text: String, from: usize, to: usize) {
+    out.push(Token {
+        offset_from: from,
+        offset_to: to,
+        position: *pos,
+        text,
+        position_length: 1,
+    });
+    *pos += 1;
+}
+
+/// Fields a query may name, and what they search.
+pub const QUERY_FIELDS: &[(&str, &str)] = &[
+    ("name", "names in every language and aliases"),
+    (
+        "ident",
+        "official identifiers (EO number, bill number, public law, citations)",
+    ),
+    (
+        "body",
+        "summaries, notes, event and deadline notes, source titles, tags",
+    ),
+    ("id", "the exact entity id"),
+    ("kind", "the exact kind"),
+    ("jurisdiction", "the exact jurisdiction code"),
+    ("status", "the exact current status"),
+    ("tag", "an exact tag"),
+];
+
+/// Checks a query for mistakes the parser would report badly (unbalanced
+/// quotes and parentheses, unknown fields), with their character position,
+/// and rewrites `401(k)`-style words so the parser does not take their
+/// parentheses for grouping.
+pub fn prepare_query(q: &str) -> Result<String> {
+    let chars: Vec<char> = q.chars().collect();
+    if q.trim().is_empty() {
+        return Err(Error::Query {
+            message: "the query is empty".into(),
+            position: None,
+        });
+    }
+    let mut out = String::with_capacity(q.len());
+    let mut depth: Vec<usize> = Vec::new();
+    let mut quote: Option<usize> = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if let Some(start) = quote {
+            let _ = start;
+            if c == '"' {
+                quote = None;
+            }
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        match c {
+            '"' => {
+                quote = Some(i);
+                out.push(c);
+            }
+            '(' => {
+                // `401(k)`: letters or digits right before, a short word and `)` after.
+                let prev_alnum = i > 0 && chars[i - 1].is_alphanumeric();
+                let mut j = i + 1;
+                while j < chars.len() && chars[j].is_ascii_alphanumeric() {
+                    j += 1;
+                }
+                if prev_alnum && j > i + 1 && j - i - 1 <= 3 && j < chars.len() && chars[j] == ')' {
+                    out.extend(chars[i + 1..j].iter());
+                    i = j + 1;
+                    continue;
+                }
+                depth.push(i);
+                out.push(c);
+            }
+            ')' => {
+                if depth.pop().is_none() {
+                    return Err(Error::Query {
+                        message: "unbalanced `)`: no `(` before it".into(),
+                        position: Some(i),
+                    });
+                }
+                out.push(c);
+            }
+            ':' => {
+                let start = chars[..i]
+                    .iter()
+                    .rposition(|c| !(c.is_alphanumeric() || *c == '_'))
+                    .map_or(0, |p| p + 1);
+                let field: String = chars[start..i].iter().collect();
+                let url_like = chars.get(i + 1) == Some(&'/');
+                if !field.is_empty() && !url_like && !QUERY_FIELDS.iter().any(|(f, _)| *f == field)
+                {
+                    let known: Vec<&str> = QUERY_FIELDS.iter().map(|f| f.0).collect();
+                    return Err(Error::Query {
+                        message: format!(
+                            "unknown field `{field}`; fields are {}",
+                            known.join(", ")
+                        ),
+                        position: Some(start),
+                    });
+                }
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    if let Some(start) = quote {
+        return Err(Error::Query {
+            message: "unbalanced `\"`: the phrase is not closed".into(),
+            position: Some(start),
+        });
+    }
+    if let Some(open) = depth.pop() {
+        return Err(Error::Query {
+            message: "unbalanced `(`: it is never closed".into(),
+            position: Some(open),
+        });
+    }
+    Ok(out)
+}
+
+/// What to search for, and how to filter.
+#[derive(Clone, Debug, Default)]
+pub struct SearchOptions {
+    /// The query text.
+    pub query: String,
+    /// At most this many hits.
+    pub limit: usize,
+    /// Only these kinds (any of them).
+    pub kinds: Vec<Kind>,
+    /// Jurisdiction prefix (`US-` = every state).
+    pub jurisdiction: Option<String>,
+    /// Only entities with this status (as of `as_of`, or today).
+    pub status: Vec<Stage>,
+    /// Only entities with a date on or after this.
+    pub since: Option<Date>,
+    /// Only entities with a date on or before this.
+    pub until: Option<Date>,
+    /// See the world as of this day.
+    pub as_of: Option<Date>,
+    /// Count hits by kind, jurisdiction and status.
+    pub facets: bool,
+}
+
+/// A part of a snippet, highlighted or not.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Snippet {
+    /// The snippet text.
+    pub text: String,
+    /// Byte ranges of matched words in `text`.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// One search result.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hit {
+    /// Entity id.
+    pub id: String,
+    /// Kind.
+    pub kind: Kind,
+    /// English name.
+    pub name: String,
+    /// Name in the requested language, when asked for and known.
+    pub local_name: Option<String>,
+    /// Jurisdiction.
+    pub jurisdiction: String,
+    /// Status on the as-of day (or today).
+    pub status: Option<Stage>,
+    /// BM25 score (higher is better).
+    pub score: f32,
+    /// Why it matched.
+    pub snippet: Snippet,
+}
+
+/// Result of a search.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchResult {
+    /// The query as typed.
+    pub query: String,
+    /// Whether exact matching found nothing and typo-tolerant matching was used.
+    pub fuzzy: bool,
+    /// Number of matching entities, before `--limit` (after filters other
+    /// than status and as-of, which are applied to the listed hits).
+    pub total: usize,
+    /// The hits, best first.
+    pub hits: Vec<Hit>,
+    /// Counts by kind, jurisdiction and status over every match, when asked.
+    pub facets: Option<BTreeMap<String, BTreeMap<String, u64>>>,
+}
+
+fn ix(e: tantivy::TantivyError) -> Error {
+    Error::Index(e.to_string())
+}
+
+/// Runs a search against the store.
+pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result<SearchResult> {
+    let f = store.fields;
+    let text = prepare_query(&opts.query)?;
+    let mut parser = QueryParser::for_index(&store.index, vec![f.name, f.ident, f.body]);
+    parser.set_conjunction_by_default();
+    parser.set_field_boost(f.name, 4.0);
+    parser.set_field_boost(f.ident, 3.0);
+    let user = parser.parse_query(&text).map_err(|e| Error::Query {
+        message: e.to_string(),
+        position: None,
+    })?;
+    // Several plain words: a match of the whole phrase in a name ranks first.
+    let plain = !text.contains([
+        '"', ':', '(', ')', '+', '-', '*', '~', '^', '[', ']', '{', '}',
+    ]);
+    let user: Box<dyn Query> = if plain && text.split_whitespace().count() > 1 {
+        match parser.parse_query(&format!("name:\"{}\"", text.trim())) {
+            Ok(phrase) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, user),
+                (Occur::Should, Box::new(BoostQuery::new(phrase, 3.0))),
+            ])),
+            Err(_) => user,
+        }
+    } else {
+        user
+    };
+    // An exact name or alias (`DOL`, `勞工部`, `EO 14330`) ranks its entity
+    // first; close spellings of every word in a name rescue a typo that
+    // still matched something else exactly.
+    let mut boosts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, user)];
+    let key = crate::resolve::normalize(&opts.query);
+    boosts.push((
+        Occur::Should,
+        Box::new(BoostQuery::new(
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.key, &key),
+                IndexRecordOption::Basic,
+            )),
+            20.0,
+        )),
+    ));
+    if let Some(fq) = fuzzy_query(store, &text, &[f.name]) {
+        boosts.push((Occur::Should, Box::new(BoostQuery::new(fq, 8.0))));
+    }
+    let user: Box<dyn Query> = Box::new(BooleanQuery::new(boosts));
+    let filters = filter_queries(store, opts)?;
+    let combined = |q: Box<dyn Query>| -> Box<dyn Query> {
+        if filters.is_empty() {
+            return q;
+        }
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q)];
+        parts.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
+        Box::new(BooleanQuery::new(parts))
+    };
+    let mut query = combined(user.box_clone());
+    let mut total = store.searcher.search(&query, &Count).map_err(ix)?;
+    let mut fuzzy = false;
+    if total == 0 {
+        if let Some(fq) = fuzzy_query(store, &text, &[f.name, f.body, f.ident]) {
+            let q = combined(fq);
+            let n = store.searcher.search(&q, &Count).map_err(ix)?;
+            if n > 0 {
+                query = q;
+                total = n;
+                fuzzy = true;
+            }
+        }
+    }
+    let post_filter = !opts.status.is_empty() || opts.as_of.is_some();
+    let fetch = if post_filter {
+        total.max(1)
+    } else {
+        opts.limit.max(1)
+    };
+    let top = store
+        .searcher
+        .search(&query, &TopDocs::with_limit(fetch))
+        .map_err(ix)?;
+    let snip_body = SnippetGenerator::create(&store.searcher, &*query, f.body).map_err(ix)?;
+    let snip_name = SnippetGenerator::create(&store.searcher, &*query, f.name).map_err(ix)?;
+    let mut hits = Vec::new();
+    let mut ranked: Vec<(f32, tantivy::DocAddress)> = top;
+    // Equal scores: id order, so output never flaps.
+    let mut with_ids = Vec::with_capacity(ranked.len());
+    for (score, addr) in ranked.drain(..) {
+        let doc: TantivyDocument = store.searcher.doc(addr).map_err(ix)?;
+        let id = doc
+            .get_first(f.id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        with_ids.push((score, id, addr, doc));
+    }
+    with_ids.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    for (score, _, addr, doc) in with_ids {
+        if hits.len() >= opts.limit {
+            break;
+        }
+        let node = store.node_at(addr)?;
+        let e = &node.entity;
+        if !e.exists_on(opts.as_of) {
+            continue;
+        }
+        let status = if e.kind.has_status() {
+            e.status(opts.as_of)
+        } else {
+            None
+        };
+        if !opts.status.is_empty() && !status.is_some_and(|s| opts.status.contains(&s)) {
+            continue;
+        }
+        let snippet = make_snippet(&snip_body, &snip_name, &doc, f);
+        hits.push(Hit {
+            id: e.id.clone(),
+            kind: e.kind,
+            name: e.name.clone(),
+            local_name: lang.and_then(|l| e.names.get(l).cloned()),
+            jurisdiction: e.jurisdiction.clone(),
+            status,
+            score,
+            snippet,
+        });
+    }
+    let facets = if opts.facets {
+        Some(facets(store, &*query)?)
+    } else {
+        None
+    };
+    let total = if post_filter && hits.len() < opts.limit {
+        hits.len()
+    } else {
+        total
+    };
+    Ok(SearchResult {
+        query: opts.query.clone(),
+        fuzzy,
+        total,
+        hits,
+        facets,
+    })
+}
+
+fn make_snippet(
+    body: &SnippetGenerator,
+    name: &SnippetGenerator,
+    doc: &TantivyDocument,
+    f: crate::store::Fields,
+) -> Snippet {
+    let join = |field| {
+        doc.get_all(field)
+            .filter_map(|v| v.as_str())
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    for (generator, field) in [(body, f.body), (name, f.name)] {
+        let text = join(field);
+        let s = generator.snippet(&text);
+        if !s.highlighted().is_empty() {
+            return Snippet {
+                text: s.fragment().to_owned(),
+                highlights: s.highlighted().to_vec(),
+            };
+        }
+    }
+    let text = join(f.body);
+    let cut: String = text.chars().take(150).collect();
+    Snippet {
+        text: cut,
+        highlights: Vec::new(),
+    }
+}
+
+fn filter_queries(store: &Store, opts: &SearchOptions) -> Result<Vec<Box<dyn Query>>> {
+    let f = store.fields;
+    let mut out: Vec<Box<dyn Query>> = Vec::new();
+    if !opts.kinds.is_empty() {
+        let any: Vec<(Occur, Box<dyn Query>)> = opts
+            .kinds
+            .iter()
+            .map(|k| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(f.kind, k.name()),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        out.push(Box::new(BooleanQuery::new(any)));
+    }
+    if let Some(j) = &opts.jurisdiction {
+        out.push(Box::new(jurisdiction_query(f.jurisdiction, j)?));
+    }
+    if opts.since.is_some() || opts.until.is_some() {
+        let lo = opts.since.map_or(Bound::Unbounded, |d| {
+            Bound::Included(Term::from_field_date(f.date, tantivy_date(d)))
+        });
+        let hi = opts.until.map_or(Bound::Unbounded, |d| {
+            Bound::Included(Term::from_field_date(f.date, tantivy_date(d)))
+        });
+        out.push(Box::new(RangeQuery::new(lo, hi)));
+    }
+    Ok(out)
+}
+
+/// A query matching jurisdictions that start with `prefix`.
+pub fn jurisdiction_query(field: tantivy::schema::Field, prefix: &str) -> Result<RegexQuery> {
+    if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
+        return Err(Error::Usage(format!(
+            "invalid jurisdiction `{prefix}`: use `US`, `US-TX`, or a prefix such as `US-`"
+        )));
+    }
+    let pattern = format!("{}.*", prefix.to_ascii_uppercase().replace('-', "\\-"));
+    RegexQuery::from_pattern(&pattern, field).map_err(ix)
+}
+
+/// Typo-tolerant form of a plain query: every word must match a name or
+/// body word within one or two edits. `None` for queries with syntax.
+fn fuzzy_query(
+    store: &Store,
+    text: &str,
+    fields: &[tantivy::schema::Field],
+) -> Option<Box<dyn Query>> {
+    if text.contains([
+        '"', ':', '(', ')', '+', '-', '*', '~', '^', '[', ']', '{', '}',
+    ]) {
+        return None;
+    }
+    let _ = store;
+    let mut a = analyzer();
+    let mut stream = a.token_stream(text);
+    let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    while stream.advance() {
+        let word = stream.token().text.clone();
+        let n = word.chars().count();
+        let distance = match n {
+            0..=3 => 0,
+            4..=7 => 1,
+            _ => 2,
+        };
+        let any: Vec<(Occur, Box<dyn Query>)> = fields
+            .iter()
+            .map(|&field| {
+                let term = Term::from_field_text(field, &word);
+                let q: Box<dyn Query> = if distance == 0 {
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+                } else {
+                    Box::new(FuzzyTermQuery::new(term, distance, true))
+                };
+                (Occur::Should, q)
+            })
+            .collect();
+        musts.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
+    if musts.is_empty() {
+        return None;
+    }
+    Some(Box::new(BooleanQuery::new(musts)))
+}
+
+fn facets(store: &Store, query: &dyn Query) -> Result<BTreeMap<String, BTreeMap<String, u64>>> {
+    let mut c = FacetCollector::for_field("facet");
+    for root in ["/kind", "/jurisdiction", "/status"] {
+        c.add_facet(root);
+    }
+    let counts = store.searcher.search(query, &c).map_err(ix)?;
+    let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for root in ["kind", "jurisdiction", "status"] {
+        let m = out.entry(root.to_owned()).or_default();
+        for (facet, n) in counts.get(&format!("/{root}")) {
+            let leaf = facet
+                .to_path()
+                .last()
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            m.insert(leaf, n);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        tokenize(s).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn words_and_bigrams() {
+        assert_eq!(texts("401(k) Plans"), vec!["401k", "plans"]);
+        assert_eq!(texts("勞工部"), vec!["劳工", "工部"]);
+        assert_eq!(texts("EO 14330"), vec!["eo", "14330"]);
+        assert_eq!(texts("幣"), vec!["币"]);
+    }
+
+    #[test]
+    fn query_errors_have_positions() {
+        let e = prepare_query("\"strategic bitcoin").unwrap_err();
+        assert!(matches!(
+            e,
+            Error::Query {
+                position: Some(0),
+                ..
+            }
+        ));
+        let e = prepare_query("a (b").unwrap_err();
+        assert!(matches!(
+            e,
+            Error::Query {
+                position: Some(2),
+                ..
+            }
+        ));
+        let e = prepare_query("nmae:reserve").unwrap_err();
+        assert!(matches!(
+            e,
+            Error::Query {
+                position: Some(0),
+                ..
+            }
+        ));
+        assert_eq!(prepare_query("401(k) plans").unwrap(), "401k plans");
+        assert!(prepare_query("name:reserve").is_ok());
+    }
+}

@@ -1,0 +1,793 @@
+//! The on-disk artifact in `index/`: one tantivy index that is both the
+//! full-text index and the validated snapshot of every entity.
+//!
+//! Each document stores its entity together with the peers of its outgoing
+//! and incoming relations (id, kind, name, first date), so that graph
+//! questions read only the few documents they visit, through tantivy's
+//! memory-mapped, block-compressed doc store, and never re-parse RON.
+//!
+//! Layout of `index/`:
+//! - `CURRENT`: the name of the generation in use, replaced atomically;
+//! - `gen-<n>/`: a complete tantivy index whose commit payload records the
+//!   fingerprint of the `knowledge/` it was built from;
+//! - `.build-*`: a build in progress. Builds happen there and are renamed
+//!   into place, so an interrupted build leaves the previous one working.
+//!
+//! Freshness is a metadata walk of `knowledge/`: every `.ron` file's path,
+//! size and modification time are hashed and compared with the payload.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{
+    DateOptions, Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
+    TextOptions, Value, FAST, STORED, STRING,
+};
+use tantivy::{DateTime, Index, IndexReader, Searcher, TantivyDocument, Term};
+
+use crate::check::Corpus;
+use crate::model::{Date, Entity, Kind, Relation};
+use crate::{Error, Result};
+
+/// Bumped whenever the schema or the stored record changes, so that an old
+/// index is rebuilt rather than misread.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The other end of a relation, as much as a graph walk needs to know
+/// without reading that entity's document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Peer {
+    /// Its id.
+    pub id: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// Its English name.
+    pub name: String,
+    /// Its first date (see [`Entity::first_seen`]).
+    pub first_seen: Option<Date>,
+}
+
+impl Peer {
+    fn of(e: &Entity) -> Peer {
+        Peer {
+            id: e.id.clone(),
+            kind: e.kind,
+            name: e.name.clone(),
+            first_seen: e.first_seen(),
+        }
+    }
+
+    /// Whether the peer existed on `as_of`.
+    pub fn exists_on(&self, as_of: Option<Date>) -> bool {
+        match (as_of, self.first_seen) {
+            (Some(d), Some(f)) => f <= d,
+            _ => true,
+        }
+    }
+}
+
+/// One entity with its neighbourhood: the unit the snapshot stores.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    /// The entity itself.
+    pub entity: Entity,
+    /// The file it came from, relative to `knowledge/`.
+    pub path: String,
+    /// The target of each of `entity.relations`, in the same order.
+    pub out: Vec<Peer>,
+    /// Relations pointing at this entity: the source and the relation.
+    pub incoming: Vec<(Peer, Relation)>,
+}
+
+/// Anything that can hand out nodes by id: the in-memory corpus or the
+/// on-disk store. Graph questions are written once against this.
+pub trait NodeSource {
+    /// The node with this id, if any.
+    fn node(&self, id: &str) -> Result<Option<Rc<Node>>>;
+}
+
+/// Builds the nodes of a corpus, in id order.
+pub fn build_nodes(corpus: &Corpus) -> Vec<Node> {
+    let mut incoming: Vec<Vec<(Peer, Relation)>> = vec![Vec::new(); corpus.len()];
+    for e in &corpus.entities {
+        let me = Peer::of(e);
+        for r in &e.relations {
+            if let Some(j) = corpus.index_of(&r.to) {
+                incoming[j].push((me.clone(), r.clone()));
+            }
+        }
+    }
+    corpus
+        .entities
+        .iter()
+        .zip(&corpus.paths)
+        .zip(incoming)
+        .map(|((e, path), incoming)| Node {
+            out: e
+                .relations
+                .iter()
+                .map(|r| {
+                    corpus
+                        .get(&r.to)
+                        .map(Peer::of)
+                        .unwrap_or_else(|| missing_peer(&r.to))
+                })
+                .collect(),
+            entity: e.clone(),
+            path: path.to_string_lossy().replace('\\', "/"),
+            incoming,
+        })
+        .collect()
+}
+
+fn missing_peer(id: &str) -> Peer {
+    Peer {
+        id: id.to_owned(),
+        kind: Kind::Event,
+        name: id.to_owned(),
+        first_seen: None,
+    }
+}
+
+/// Nodes held in memory (for a corpus that was just loaded).
+pub struct MemNodes {
+    map: HashMap<String, Rc<Node>>,
+}
+
+impl MemNodes {
+    /// Builds the nodes of a corpus.
+    pub fn new(corpus: &Corpus) -> MemNodes {
+        MemNodes {
+            map: build_nodes(corpus)
+                .into_iter()
+                .map(|n| (n.entity.id.clone(), Rc::new(n)))
+                .collect(),
+        }
+    }
+}
+
+impl NodeSource for MemNodes {
+    fn node(&self, id: &str) -> Result<Option<Rc<Node>>> {
+        Ok(self.map.get(id).cloned())
+    }
+}
+
+/// The fields of the schema, defined in one place.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    /// Entity id, raw.
+    pub id: Field,
+    /// Normalized lookup keys (id, names, aliases), raw.
+    pub key: Field,
+    /// Kind name, raw.
+    pub kind: Field,
+    /// Jurisdiction code, raw.
+    pub jurisdiction: Field,
+    /// Status today, raw (`none` when the kind has no status).
+    pub status: Field,
+    /// Tags, raw.
+    pub tag: Field,
+    /// Every event date, deadline and figure date.
+    pub date: Field,
+    /// Names in every language and aliases: tokenized, stored.
+    pub name: Field,
+    /// Identifiers: tokenized.
+    pub ident: Field,
+    /// Summaries, notes, event and deadline notes, source titles: tokenized, stored.
+    pub body: Field,
+    /// `/kind/..`, `/jurisdiction/..`, `/status/..` facets.
+    pub facet: Field,
+    /// The postcard-encoded [`Node`].
+    pub record: Field,
+}
+
+/// The name of the tokenizer used for every text field.
+pub const TOKENIZER: &str = "policygraph";
+
+impl Fields {
+    fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let text = |stored: bool| {
+            let idx = TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            let o = TextOptions::default().set_indexing_options(idx);
+            if stored {
+                o.set_stored()
+            } else {
+                o
+            }
+        };
+        let fields = Fields {
+            id: b.add_text_field("id", STRING | STORED),
+            key: b.add_text_field("key", STRING),
+            kind: b.add_text_field("kind", STRING | FAST),
+            jurisdiction: b.add_text_field("jurisdiction", STRING | FAST),
+            status: b.add_text_field("status", STRING | FAST),
+            tag: b.add_text_field("tag", STRING),
+            date: b.add_date_field("date", DateOptions::default().set_indexed().set_fast()),
+            name: b.add_text_field("name", text(true)),
+            ident: b.add_text_field("ident", text(false)),
+            body: b.add_text_field("body", text(true)),
+            facet: b.add_facet_field("facet", FacetOptions::default()),
+            record: b.add_bytes_field("record", STORED),
+        };
+        (b.build(), fields)
+    }
+
+    fn from_schema(schema: &Schema) -> Result<Fields> {
+        let f = |name: &str| {
+            schema.get_field(name).map_err(|_| {
+                Error::Index(format!(
+                    "index schema lacks field `{name}`; rebuild with `policygraph index`"
+                ))
+            })
+        };
+        Ok(Fields {
+            id: f("id")?,
+            key: f("key")?,
+            kind: f("kind")?,
+            jurisdiction: f("jurisdiction")?,
+            status: f("status")?,
+            tag: f("tag")?,
+            date: f("date")?,
+            name: f("name")?,
+            ident: f("ident")?,
+            body: f("body")?,
+            facet: f("facet")?,
+            record: f("record")?,
+        })
+    }
+}
+
+/// The converted date of a day, for date fields.
+pub fn tantivy_date(d: Date) -> DateTime {
+    DateTime::from_timestamp_secs(d.unix_days() * 86_400)
+}
+
+fn ix(e: tantivy::TantivyError) -> Error {
+    Error::Index(e.to_string())
+}
+
+/// The fingerprint of a knowledge directory: a hash of every `.ron` file's
+/// relative path, size and modification time, plus the format version.
+/// This metadata walk is the one O(n) step of a fresh query.
+pub fn fingerprint(knowledge: &Path) -> Result<String> {
+    let mut entries: Vec<(String, u64, u128)> = Vec::new();
+    walk_meta(knowledge, knowledge, &mut entries, 0)?;
+    entries.sort_unstable();
+    let mut h = Fnv::new();
+    h.write(&FORMAT_VERSION.to_le_bytes());
+    for (p, size, mtime) in &entries {
+        h.write(p.as_bytes());
+        h.write(&[0]);
+        h.write(&size.to_le_bytes());
+        h.write(&mtime.to_le_bytes());
+    }
+    Ok(format!("v{FORMAT_VERSION}-{}-{:016x}", entries.len(), h.0))
+}
+
+fn walk_meta(
+    base: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, u64, u128)>,
+    depth: usize,
+) -> Result<()> {
+    if depth > 64 {
+        return Ok(());
+    }
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in rd {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        // `metadata` follows symbolic links, as loading does.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            // A dangling link or an unreadable entry: its name still counts.
+            let rel = path
+                .strip_prefix(base)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .into_owned();
+            out.push((rel, 0, 0));
+            continue;
+        };
+        if meta.is_dir() {
+            if name.ends_with(".ron") {
+                let rel = path
+                    .strip_prefix(base)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((rel, 0, 1));
+            }
+            walk_meta(base, &path, out, depth + 1)?;
+        } else if name.ends_with(".ron") {
+            let mtime = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            let rel = path
+                .strip_prefix(base)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .into_owned();
+            out.push((rel, meta.len(), mtime));
+        }
+    }
+    Ok(())
+}
+
+/// FNV-1a, enough to tell two directory listings apart.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// An open snapshot/index generation.
+pub struct Store {
+    /// The tantivy index.
+    pub index: Index,
+    /// Its reader.
+    pub reader: IndexReader,
+    /// A searcher over the current commit.
+    pub searcher: Searcher,
+    /// The schema fields.
+    pub fields: Fields,
+    /// The fingerprint it was built from.
+    pub fingerprint: String,
+    cache: RefCell<HashMap<String, Option<Rc<Node>>>>,
+}
+
+fn current_path(index_dir: &Path) -> PathBuf {
+    index_dir.join("CURRENT")
+}
+
+/// The generation directory named by `index/CURRENT`, if any.
+pub fn current_generation(index_dir: &Path) -> Option<PathBuf> {
+    let name = std::fs::read_to_string(current_path(index_dir)).ok()?;
+    let name = name.trim();
+    if name.is_empty() || name.contains('/') || name.contains("..") {
+        return None;
+    }
+    let dir = index_dir.join(name);
+    dir.is_dir().then_some(dir)
+}
+
+impl Store {
+    /// Opens the current generation in `index_dir`, if there is one.
+    pub fn open(index_dir: &Path) -> Result<Option<Store>> {
+        // A concurrent rebuild may remove the generation between reading
+        // CURRENT and opening it: read CURRENT again once.
+        for attempt in 0..2 {
+            let Some(dir) = current_generation(index_dir) else {
+                return Ok(None);
+            };
+            match Store::open_generation(&dir) {
+                Ok(s) => return Ok(Some(s)),
+                Err(e) if attempt == 1 => return Err(e),
+                Err(_) => continue,
+            }
+        }
+        Ok(None)
+    }
+
+    fn open_generation(dir: &Path) -> Result<Store> {
+        let index = Index::open_in_dir(dir).map_err(ix)?;
+        crate::search::register_tokenizers(&index);
+        let fields = Fields::from_schema(&index.schema())?;
+        let fingerprint = index.load_metas().map_err(ix)?.payload.unwrap_or_default();
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(ix)?;
+        let searcher = reader.searcher();
+        Ok(Store {
+            index,
+            reader,
+            searcher,
+            fields,
+            fingerprint,
+            cache: RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    /// Whether the store holds no entity.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Decodes the node stored in a document.
+    pub fn node_at(&self, addr: tantivy::DocAddress) -> Result<Node> {
+        let doc: TantivyDocument = self.searcher.doc(addr).map_err(ix)?;
+        let bytes = doc
+            .get_first(self.fields.record)
+            .and_then(|v| v.as_bytes())
+            .ok_or_else(|| {
+                Error::Index("document without a record; rebuild with `policygraph index`".into())
+            })?;
+        postcard::from_bytes(bytes).map_err(|e| {
+            Error::Index(format!(
+                "corrupt record: {e}; rebuild with `policygraph index`"
+            ))
+        })
+    }
+
+    /// The documents whose raw `field` holds `value`.
+    pub fn lookup(
+        &self,
+        field: Field,
+        value: &str,
+        limit: usize,
+    ) -> Result<Vec<tantivy::DocAddress>> {
+        let q = TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        );
+        let hits = self
+            .searcher
+            .search(&q, &TopDocs::with_limit(limit.max(1)))
+            .map_err(ix)?;
+        let mut addrs: Vec<_> = hits.into_iter().map(|(_, a)| a).collect();
+        addrs.sort();
+        Ok(addrs)
+    }
+
+    /// Every node, in id order. O(n): for whole-corpus commands.
+    pub fn all_nodes(&self) -> Result<Vec<Node>> {
+        let mut out = Vec::with_capacity(self.len() as usize);
+        for (ord, seg) in self.searcher.segment_readers().iter().enumerate() {
+            let alive = seg.alive_bitset();
+            for doc in 0..seg.max_doc() {
+                if alive.is_some_and(|a| !a.is_alive(doc)) {
+                    continue;
+                }
+                out.push(self.node_at(tantivy::DocAddress::new(ord as u32, doc))?);
+            }
+        }
+        out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
+        Ok(out)
+    }
+
+    /// The whole validated corpus, decoded from the snapshot.
+    pub fn corpus(&self) -> Result<Corpus> {
+        Ok(Corpus::from_validated(
+            self.all_nodes()?
+                .into_iter()
+                .map(|n| (n.entity, PathBuf::from(n.path)))
+                .collect(),
+        ))
+    }
+
+    /// Resolves what a user typed to an entity id: an exact id, else every
+    /// entity with that normalized key (id, name in any language, alias).
+    pub fn resolve(&self, reference: &str) -> Result<String> {
+        if let Some(n) = self.node(reference)? {
+            return Ok(n.entity.id.clone());
+        }
+        let key = crate::resolve::normalize(reference);
+        let addrs = self.lookup(self.fields.key, &key, 50)?;
+        let mut nodes = Vec::new();
+        for a in addrs {
+            nodes.push(self.node_at(a)?);
+        }
+        nodes.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
+        match nodes.len() {
+            1 => Ok(nodes.remove(0).entity.id),
+            0 => Err(Error::UnknownEntity {
+                reference: reference.to_owned(),
+                suggestions: self.suggest(&key)?,
+            }),
+            _ => Err(Error::Ambiguous {
+                reference: reference.to_owned(),
+                candidates: nodes
+                    .into_iter()
+                    .map(|n| (n.entity.id, n.entity.name))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// The closest keys to an unknown one, as `id (name)`. Walks the key
+    /// dictionary: only on the error path.
+    fn suggest(&self, key: &str) -> Result<Vec<String>> {
+        let mut scored: BTreeMap<String, f64> = BTreeMap::new();
+        for seg in self.searcher.segment_readers() {
+            let inv = seg.inverted_index(self.fields.key).map_err(ix)?;
+            let mut stream = inv
+                .terms()
+                .stream()
+                .map_err(|e| Error::Index(e.to_string()))?;
+            while stream.advance() {
+                let Ok(k) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let s = strsim::jaro_winkler(key, k);
+                if s >= 0.8 {
+                    let e = scored.entry(k.to_owned()).or_insert(0.0);
+                    *e = e.max(s);
+                }
+            }
+        }
+        let mut best: Vec<(f64, String)> = scored.into_iter().map(|(k, s)| (s, k)).collect();
+        best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut out: Vec<String> = Vec::new();
+        for (_, k) in best.into_iter().take(10) {
+            for a in self.lookup(self.fields.key, &k, 5)? {
+                let n = self.node_at(a)?;
+                let s = format!("{} ({})", n.entity.id, n.entity.name);
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+            if out.len() >= 5 {
+                break;
+            }
+        }
+        out.truncate(5);
+        Ok(out)
+    }
+}
+
+impl NodeSource for Store {
+    fn node(&self, id: &str) -> Result<Option<Rc<Node>>> {
+        if let Some(hit) = self.cache.borrow().get(id) {
+            return Ok(hit.clone());
+        }
+        let found = match self.lookup(self.fields.id, id, 1)?.first() {
+            Some(&a) => Some(Rc::new(self.node_at(a)?)),
+            None => None,
+        };
+        self.cache.borrow_mut().insert(id.to_owned(), found.clone());
+        Ok(found)
+    }
+}
+
+/// Builds a new generation from a validated corpus and swaps it in.
+/// Returns the number of entities indexed.
+pub fn build(index_dir: &Path, corpus: &Corpus, fingerprint: &str) -> Result<usize> {
+    std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    clean_stale_builds(index_dir);
+    let tmp = tempfile::Builder::new()
+        .prefix(".build-")
+        .tempdir_in(index_dir)
+        .map_err(|e| Error::io(index_dir, e))?;
+    let (schema, f) = Fields::schema();
+    let index = Index::create_in_dir(tmp.path(), schema).map_err(ix)?;
+    crate::search::register_tokenizers(&index);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let mut writer = index
+        .writer_with_num_threads::<TantivyDocument>(threads, 64 * 1024 * 1024 * threads)
+        .map_err(ix)?;
+    let today = Date::today();
+    let nodes = build_nodes(corpus);
+    let count = nodes.len();
+    for node in &nodes {
+        writer
+            .add_document(document(&f, node, today)?)
+            .map_err(ix)?;
+    }
+    let mut prepared = writer.prepare_commit().map_err(ix)?;
+    prepared.set_payload(fingerprint);
+    prepared.commit().map_err(ix)?;
+    writer.wait_merging_threads().map_err(ix)?;
+    drop(index);
+
+    // Swap: rename the finished build to a fresh generation name, then point
+    // CURRENT at it atomically. Readers of the old generation keep working.
+    let old = current_generation(index_dir);
+    let name = format!("gen-{}-{}", std::process::id(), unique_suffix());
+    let gen_dir = index_dir.join(&name);
+    let built = tmp.keep();
+    std::fs::rename(&built, &gen_dir).map_err(|e| Error::io(&gen_dir, e))?;
+    let mut cur =
+        tempfile::NamedTempFile::new_in(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    std::io::Write::write_all(&mut cur, name.as_bytes()).map_err(|e| Error::io(index_dir, e))?;
+    cur.persist(current_path(index_dir))
+        .map_err(|e| Error::io(current_path(index_dir), e.error))?;
+    if let Some(old) = old {
+        if old != gen_dir {
+            let _ = std::fs::remove_dir_all(old);
+        }
+    }
+    Ok(count)
+}
+
+fn unique_suffix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}")
+}
+
+/// Removes builds left behind by killed processes (older than ten minutes,
+/// so that a build in progress elsewhere is left alone) and generations
+/// that CURRENT no longer names.
+fn clean_stale_builds(index_dir: &Path) {
+    let current = current_generation(index_dir);
+    let Ok(rd) = std::fs::read_dir(index_dir) else {
+        return;
+    };
+    for entry in rd.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let old_enough = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 600);
+        let stale_build = name.starts_with(".build-") && old_enough;
+        let stale_gen = name.starts_with("gen-") && Some(&path) != current.as_ref() && old_enough;
+        if stale_build || stale_gen {
+            let _ = std::fs::remove_dir_all(path);
+        }
+    }
+}
+
+fn document(f: &Fields, node: &Node, today: Date) -> Result<TantivyDocument> {
+    let e = &node.entity;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &e.id);
+    for k in crate::resolve::keys(e) {
+        doc.add_text(f.key, &k);
+    }
+    doc.add_text(f.kind, e.kind.name());
+    doc.add_text(f.jurisdiction, &e.jurisdiction);
+    let status = e.status(Some(today)).map_or("none", |s| s.name());
+    doc.add_text(f.status, status);
+    for t in &e.tags {
+        doc.add_text(f.tag, t);
+    }
+    let dates = e
+        .events
+        .iter()
+        .map(|ev| ev.date)
+        .chain(e.deadlines.iter().map(|d| d.due))
+        .chain(e.figure.as_ref().map(|fig| fig.as_of));
+    for d in dates {
+        doc.add_date(f.date, tantivy_date(d));
+    }
+    doc.add_text(f.name, &e.name);
+    for n in e.names.values() {
+        doc.add_text(f.name, n);
+    }
+    for a in &e.aliases {
+        doc.add_text(f.name, a);
+    }
+    for i in &e.identifiers {
+        doc.add_text(f.ident, &i.value);
+    }
+    for text in body_texts(e) {
+        doc.add_text(f.body, text);
+    }
+    doc.add_facet(f.facet, Facet::from_path(["kind", e.kind.name()]));
+    doc.add_facet(
+        f.facet,
+        Facet::from_path(["jurisdiction", e.jurisdiction.as_str()]),
+    );
+    doc.add_facet(f.facet, Facet::from_path(["status", status]));
+    let bytes = postcard::to_stdvec(node)
+        .map_err(|e| Error::Index(format!("cannot encode `{}`: {e}", node.entity.id)))?;
+    doc.add_bytes(f.record, &bytes);
+    Ok(doc)
+}
+
+/// The texts of an entity that full-text search reads besides its names.
+fn body_texts(e: &Entity) -> impl Iterator<Item = &str> {
+    std::iter::once(e.summary.as_str())
+        .chain(e.summaries.values().map(String::as_str))
+        .chain(e.notes.iter().map(String::as_str))
+        .chain(e.events.iter().map(|ev| ev.note.as_str()))
+        .chain(e.deadlines.iter().map(|d| d.what.as_str()))
+        .chain(e.relations.iter().map(|r| r.note.as_str()))
+        .chain(e.sources.iter().map(|s| s.title.as_str()))
+        .chain(e.tags.iter().map(String::as_str))
+        .filter(|s| !s.is_empty())
+}
+
+/// Filters for [`Store::list`].
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    /// Any of these kinds (all when empty).
+    pub kinds: Vec<Kind>,
+    /// Jurisdiction prefix.
+    pub jurisdiction: Option<String>,
+    /// Status on the as-of day (any of these; all when empty).
+    pub statuses: Vec<crate::model::Stage>,
+    /// Every one of these tags.
+    pub tags: Vec<String>,
+    /// See the world as of this day.
+    pub as_of: Option<Date>,
+}
+
+impl Store {
+    /// The entities matching a filter, in id order. Kind, jurisdiction and
+    /// tags are answered by the index; only matching records are decoded.
+    pub fn list(&self, filter: &ListFilter) -> Result<Vec<Node>> {
+        use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
+        let f = self.fields;
+        let term = |field, v: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, v),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !filter.kinds.is_empty() {
+            let any = filter
+                .kinds
+                .iter()
+                .map(|k| (Occur::Should, term(f.kind, k.name())))
+                .collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if let Some(j) = &filter.jurisdiction {
+            must.push((
+                Occur::Must,
+                Box::new(crate::search::jurisdiction_query(f.jurisdiction, j)?),
+            ));
+        }
+        for t in &filter.tags {
+            must.push((Occur::Must, term(f.tag, t)));
+        }
+        let query: Box<dyn Query> = if must.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(must))
+        };
+        let docs = self
+            .searcher
+            .search(&*query, &tantivy::collector::DocSetCollector)
+            .map_err(ix)?;
+        let mut out = Vec::with_capacity(docs.len());
+        for addr in docs {
+            let n = self.node_at(addr)?;
+            let e = &n.entity;
+            if !e.exists_on(filter.as_of) {
+                continue;
+            }
+            if !filter.statuses.is_empty() {
+                let s = if e.kind.has_status() {
+                    e.status(filter.as_of)
+                } else {
+                    None
+                };
+                if !s.is_some_and(|s| filter.statuses.contains(&s)) {
+                    continue;
+                }
+            }
+            out.push(n);
+        }
+        out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
+        Ok(out)
+    }
+}

@@ -1,0 +1,1 @@
+//! Tests of `policygraph check` (fixtures and goldens are added in the core-tests branch).

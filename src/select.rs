@@ -130,7 +130,7 @@ pub fn select<'c>(g: &Graph<'c>, sel: &Selection) -> Subgraph<'c> {
             )
         })
         .collect();
-    edges.sort_by(|a, b| (a.0, a.1, a.3.rel, a.2).cmp(&(b.0, b.1, b.3.rel, b.2)));
+    edges.sort_by_key(|&(s, t, id, r)| (s, t, r.rel, id));
 
     // Rule 5: a relation filter drops entities it leaves unconnected.
     if !sel.relations.is_empty() {

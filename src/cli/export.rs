@@ -119,7 +119,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
     };
     let sub = select(&graph, &selection);
     if sub.is_empty() {
-        eprintln!("nothing to export: no entity matches the selection");
+        super::ctx::note("nothing to export: no entity matches the selection");
         return Ok(Status::Found);
     }
     let opts = Options {

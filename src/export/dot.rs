@@ -121,7 +121,7 @@ fn write_node(
         kind_label(e.kind),
         e.jurisdiction
     );
-    if let Some(s) = e.status(sub.as_of) {
+    if let Some(s) = e.kind.has_status().then(|| e.status(sub.as_of)).flatten() {
         tip.push_str(&format!(", {s}"));
     }
     tip.push(')');

@@ -110,7 +110,7 @@ fn node<'a>(
         names: &e.names,
         aliases: &e.aliases,
         jurisdiction: &e.jurisdiction,
-        status: e.status(sub.as_of),
+        status: e.kind.has_status().then(|| e.status(sub.as_of)).flatten(),
         first_seen: e.first_seen(),
         summary: &e.summary,
         summaries: &e.summaries,

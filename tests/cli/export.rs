@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -24,9 +25,30 @@ fn hostile() -> std::path::PathBuf {
     util::fixture("hostile-export")
 }
 
+/// A search index for a fixture, built once per test binary under
+/// `CARGO_TARGET_TMPDIR` and shared, since building one per run would
+/// dominate the run time.
+fn index_for(knowledge: &Path) -> std::path::PathBuf {
+    static BUILT: OnceLock<Mutex<BTreeSet<std::path::PathBuf>>> = OnceLock::new();
+    let name = knowledge.file_name().unwrap().to_string_lossy();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("export-index-{name}"));
+    let mut built = BUILT.get_or_init(Mutex::default).lock().unwrap();
+    if built.insert(dir.clone()) {
+        let (code, out, err) = util::run_with_index(knowledge, &dir, &["index"]);
+        assert_eq!(code, 0, "cannot index {}: {out}{err}", knowledge.display());
+    }
+    dir
+}
+
+/// Runs policygraph on a fixture with its shared index; returns (exit
+/// code, stdout, stderr).
+fn run(knowledge: &Path, args: &[&str]) -> (i32, String, String) {
+    util::run_with_index(knowledge, &index_for(knowledge), args)
+}
+
 /// Runs `policygraph <global...> export <args...>` and expects success.
 fn export_ok(knowledge: &Path, args: &[&str]) -> String {
-    let (code, out, err) = util::run(knowledge, args);
+    let (code, out, err) = run(knowledge, args);
     assert_eq!(code, 0, "policygraph {args:?} failed:\n{err}");
     out
 }
@@ -382,7 +404,7 @@ fn golden_mermaid_focus() {
 
 #[test]
 fn golden_json_focus() {
-    let (code, out, err) = util::run(
+    let (code, out, err) = run(
         &corpus(),
         &[
             "--as-of",
@@ -585,7 +607,7 @@ fn as_of_hides_later_entities_relations_and_events() {
 fn lang_labels_fall_back_to_english() {
     let d = dot(&corpus(), &["--focus", "dol", "--depth", "1"]);
     assert!(d.contains("label=\"Department of Labor\\ndol\""));
-    let (code, d, err) = util::run(
+    let (code, d, err) = run(
         &corpus(),
         &[
             "--lang", "zh-Hant", "export", "dot", "--focus", "dol", "--depth", "1",
@@ -598,13 +620,13 @@ fn lang_labels_fall_back_to_english() {
         d.contains("label=\"Fiduciary Duties in Selecting"),
         "no Chinese name: English"
     );
-    let (_, m, _) = util::run(
+    let (_, m, _) = run(
         &corpus(),
         &["--lang", "zh-Hant", "export", "mermaid", "--no-ids"],
     );
     check_mermaid(&m);
     assert!(m.contains("n_dol[\"勞工部\"]"));
-    let (_, j, _) = util::run(
+    let (_, j, _) = run(
         &corpus(),
         &[
             "--lang", "zh-Hant", "export", "json", "--focus", "dol", "--depth", "0",
@@ -628,22 +650,22 @@ fn output_is_deterministic() {
 
 #[test]
 fn bad_selections_fail_cleanly() {
-    let (code, out, err) = util::run(&corpus(), &["export", "dot", "--focus", "eo-99999"]);
+    let (code, out, err) = run(&corpus(), &["export", "dot", "--focus", "eo-99999"]);
     assert_eq!(code, 1);
     assert!(out.is_empty());
     assert!(err.contains("no entity matches `eo-99999`"), "{err}");
 
-    let (code, out, err) = util::run(&corpus(), &["export", "mermaid", "--jurisdiction", "US-CA"]);
+    let (code, out, err) = run(&corpus(), &["export", "mermaid", "--jurisdiction", "US-CA"]);
     assert_eq!(code, 1, "nothing selected is exit 1");
     assert!(out.is_empty());
     assert!(err.contains("nothing to export"), "{err}");
 
-    let (code, _, err) = util::run(&corpus(), &["export", "dot", "--depth", "3"]);
+    let (code, _, err) = run(&corpus(), &["export", "dot", "--depth", "3"]);
     assert_eq!(code, 2, "--depth needs --focus: {err}");
-    let (code, _, err) = util::run(&corpus(), &["export", "dot", "--kind", "agnecy"]);
+    let (code, _, err) = run(&corpus(), &["export", "dot", "--kind", "agnecy"]);
     assert_eq!(code, 2);
     assert!(err.contains("expected one of"), "{err}");
-    let (code, _, err) = util::run(&corpus(), &["export", "json", "--cluster", "jurisdiction"]);
+    let (code, _, err) = run(&corpus(), &["export", "json", "--cluster", "jurisdiction"]);
     assert_eq!(code, 2);
     assert!(err.contains("--cluster"), "{err}");
 }
@@ -667,7 +689,7 @@ fn output_file_is_written_whole_and_atomically() {
     let path = dir.path().join("eo.dot");
     std::fs::write(&path, "old").unwrap();
     let p = path.to_string_lossy().into_owned();
-    let (code, out, err) = util::run(
+    let (code, out, err) = run(
         &corpus(),
         &["export", "dot", "--focus", "eo-14330", "-o", &p],
     );
@@ -684,14 +706,14 @@ fn output_file_is_written_whole_and_atomically() {
     }
 
     // A failed export leaves the old file alone and no litter.
-    let (code, _, _) = util::run(&corpus(), &["export", "dot", "--focus", "nope", "-o", &p]);
+    let (code, _, _) = run(&corpus(), &["export", "dot", "--focus", "nope", "-o", &p]);
     assert_eq!(code, 1);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
     assert_eq!(listing(dir.path()), ["eo.dot"]);
 
     // A missing directory is an I/O error (exit 2), and nothing is created.
     let missing = dir.path().join("no/such/dir/x.json");
-    let (code, _, err) = util::run(
+    let (code, _, err) = run(
         &corpus(),
         &["export", "json", "-o", &missing.to_string_lossy()],
     );
@@ -712,7 +734,7 @@ fn svg_png_and_pdf_are_rendered_by_graphviz() {
         ("pdf", &b"%PDF"[..]),
     ] {
         let path = dir.path().join(format!("eo.{ext}"));
-        let (code, out, err) = util::run(
+        let (code, out, err) = run(
             &corpus(),
             &[
                 "export",
@@ -737,7 +759,7 @@ fn svg_png_and_pdf_are_rendered_by_graphviz() {
 
     // Only DOT can be rendered.
     let path = dir.path().join("m.svg");
-    let (code, _, err) = util::run(
+    let (code, _, err) = run(
         &corpus(),
         &["export", "mermaid", "-o", &path.to_string_lossy()],
     );
@@ -752,8 +774,7 @@ fn missing_graphviz_says_how_to_install_it() {
     let empty_path = util::tmp();
     let out = dir.path().join("eo.svg");
     std::fs::write(&out, "old").unwrap();
-    let idx = util::tmp();
-    let res = util::cmd(&corpus(), idx.path())
+    let res = util::cmd(&corpus(), &index_for(&corpus()))
         .env("PATH", empty_path.path())
         .args(["export", "dot", "--focus", "eo-14330", "-o"])
         .arg(&out)
@@ -777,7 +798,7 @@ fn missing_graphviz_says_how_to_install_it() {
 
 #[test]
 fn hostile_corpus_passes_check() {
-    let (code, out, err) = util::run(&hostile(), &["check"]);
+    let (code, out, err) = run(&hostile(), &["check"]);
     assert_eq!(code, 0, "{out}{err}");
 }
 

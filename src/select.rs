@@ -84,6 +84,9 @@ pub fn select<'c>(g: &Graph<'c>, sel: &Selection) -> Subgraph<'c> {
             seen[f] = true;
             let mut frontier = vec![f];
             for _ in 0..sel.depth {
+                if frontier.is_empty() {
+                    break;
+                }
                 let mut next = Vec::new();
                 for &at in &frontier {
                     let node = NodeIndex::new(at);

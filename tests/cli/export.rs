@@ -455,6 +455,13 @@ fn focus_depth_counts_hops() {
     assert!(e2.contains(&("ebsa".into(), "part_of".into(), "dol".into())));
     assert!(!n2.iter().any(|n| n.starts_with("tx-")));
 
+    // A huge depth ends as soon as nothing new is in reach.
+    let (n_max, _) = graph_of(&json(
+        &corpus(),
+        &["--focus", "eo-14330", "--depth", "18446744073709551615"],
+    ));
+    assert_eq!(n_max, n2);
+
     // The focus is marked in every format.
     let d = dot(&corpus(), &["--focus", "eo-14330", "--depth", "1"]);
     let focus_line = d

@@ -179,7 +179,7 @@ fn write_legend(out: &mut impl Write, sub: &Subgraph<'_>) -> io::Result<()> {
         };
         writeln!(
             out,
-            "    {} [label={}, shape=\"{}\", style=\"{style}\", fillcolor=\"{}\", color=\"{}\", fontsize=\"9\"];",
+            "    {} [label={}, shape=\"{}\", style=\"{style}\", fillcolor=\"{}\", color=\"{}\", fontsize=\"9\", height=\"0.3\", margin=\"0.08,0.03\"];",
             q(&format!("legend_{}", k.name())),
             q(&kind_label(k)),
             st.shape,

@@ -11,6 +11,8 @@
 //!   neighbours, paths) over any [`graph::GraphView`];
 //! - [`store`]: the on-disk snapshot and tantivy index in `index/`, kept
 //!   fresh against `knowledge/`;
+//! - [`select`]: the part of the graph a diagram shows (focus, kinds,
+//!   relations, jurisdictions, date);
 //! - [`search`], [`export`], [`track`]: full-text search, diagrams, and the
 //!   time-based views.
 //!
@@ -24,12 +26,14 @@ pub mod check;
 pub mod diag;
 pub mod embedded;
 pub mod error;
+pub mod export;
 pub mod graph;
 pub mod load;
 pub mod model;
 pub mod query;
 pub mod resolve;
 pub mod search;
+pub mod select;
 pub mod store;
 pub mod synth;
 

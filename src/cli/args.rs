@@ -73,6 +73,8 @@ pub enum Command {
     Index(IndexArgs),
     /// Full-text search, in English or Chinese.
     Search(SearchArgs),
+    /// Export the graph, whole or focused, as Graphviz DOT, Mermaid or JSON.
+    Export(super::export::ExportArgs),
     /// Write a synthetic knowledge base of N entities (for benchmarks).
     Synth(SynthArgs),
 }

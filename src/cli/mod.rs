@@ -10,6 +10,7 @@ mod agencies;
 mod args;
 mod check;
 mod ctx;
+mod export;
 mod index;
 mod list;
 mod neighbors;
@@ -90,6 +91,7 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
             policygraph::synth::generate(&a.out, a.entities, a.seed)?;
             Ok(Status::Ok)
         }
+        Command::Export(a) => export::run(ctx, a),
     }
 }
 

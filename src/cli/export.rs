@@ -1,0 +1,154 @@
+//! `policygraph export`: the graph, whole or focused, as Graphviz DOT,
+//! Mermaid or node-link JSON, to stdout or atomically to a file (rendered
+//! by Graphviz when the file ends in `.svg`, `.png` or `.pdf`).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use policygraph::export::{self, Cluster, Format, Options, RenderFormat};
+use policygraph::graph::Graph;
+use policygraph::model::{Kind, RelationKind};
+use policygraph::select::{select, Selection};
+use policygraph::Error;
+
+use super::{Ctx, Status};
+
+/// The format argument of `export`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Graphviz DOT (`| dot -Tsvg > graph.svg`).
+    Dot,
+    /// A Mermaid flowchart for Markdown (GitHub renders it).
+    Mermaid,
+    /// Node-link JSON with every field.
+    Json,
+}
+
+/// How `--cluster` groups nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ClusterBy {
+    /// One box per jurisdiction (`US`, `US-TX`).
+    Jurisdiction,
+}
+
+/// Options of `export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(value_enum)]
+    pub format: ExportFormat,
+
+    /// Show only the neighbourhood of this entity (id, alias or name).
+    #[arg(long, value_name = "REF")]
+    pub focus: Option<String>,
+
+    /// Hops from the focus, following relations both ways.
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "focus")]
+    pub depth: usize,
+
+    /// Keep only entities of this kind (repeatable; the focus is always
+    /// kept): agency, office, body, person, organization, executive_order,
+    /// statute, bill, rule, guidance, report, program, plan_type,
+    /// asset_class, event, figure.
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<Kind>,
+
+    /// Keep only this relation (repeatable); entities it leaves
+    /// unconnected are dropped. For example directs, issued_by, part_of.
+    #[arg(long = "relation", value_name = "REL")]
+    pub relations: Vec<RelationKind>,
+
+    /// Keep only entities whose jurisdiction starts with this (repeatable):
+    /// `US-TX` for Texas, `US-` for every state, `US` for everything.
+    #[arg(long = "jurisdiction", value_name = "J")]
+    pub jurisdictions: Vec<String>,
+
+    /// Group nodes into boxes (dot and mermaid).
+    #[arg(long, value_enum, value_name = "BY")]
+    pub cluster: Option<ClusterBy>,
+
+    /// Leave entity ids out of node labels (dot and mermaid).
+    #[arg(long)]
+    pub no_ids: bool,
+
+    /// Write to this file instead of stdout, atomically. With `dot`, a name
+    /// ending in `.svg`, `.png` or `.pdf` is rendered by Graphviz.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Runs `export`.
+pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
+    let format = match args.format {
+        ExportFormat::Dot => Format::Dot,
+        ExportFormat::Mermaid => Format::Mermaid,
+        ExportFormat::Json => Format::Json,
+    };
+    let render = args.output.as_deref().and_then(RenderFormat::from_path);
+    if let Some(r) = render {
+        if format != Format::Dot {
+            return Err(Error::Usage(format!(
+                "only `export dot` can be rendered to .{}; use `export dot -o FILE.{}`, or another file name",
+                r.name(),
+                r.name()
+            ))
+            .into());
+        }
+    }
+    if args.cluster.is_some() && format == Format::Json {
+        return Err(Error::Usage("`--cluster` applies to dot and mermaid, not json".into()).into());
+    }
+    let corpus = ctx.corpus()?;
+    let graph = Graph::new(&corpus);
+    let focus = args
+        .focus
+        .as_deref()
+        .map(|r| corpus.resolve(r))
+        .transpose()?;
+    let selection = Selection {
+        focus,
+        depth: args.depth,
+        kinds: args.kinds.clone(),
+        relations: args.relations.clone(),
+        jurisdictions: args
+            .jurisdictions
+            .iter()
+            .map(|j| j.trim().to_ascii_uppercase())
+            .collect(),
+        as_of: ctx.as_of,
+    };
+    let sub = select(&graph, &selection);
+    if sub.is_empty() {
+        super::ctx::note("nothing to export: no entity matches the selection");
+        return Ok(Status::Found);
+    }
+    let opts = Options {
+        lang: ctx.lang.clone(),
+        cluster: args.cluster.map(|c| match c {
+            ClusterBy::Jurisdiction => Cluster::Jurisdiction,
+        }),
+        hide_ids: args.no_ids,
+    };
+    match (&args.output, render) {
+        (None, _) => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            export::write(format, &mut out, &sub, &opts)
+                .and_then(|()| out.flush())
+                .map_err(|e| Error::io("<stdout>", e))?;
+        }
+        (Some(path), None) => {
+            export::write_atomic(path, |mut w| {
+                export::write(format, &mut w, &sub, &opts).map_err(|e| Error::io(path, e))
+            })?;
+        }
+        (Some(path), Some(r)) => {
+            let mut dot = Vec::new();
+            export::write(format, &mut dot, &sub, &opts).map_err(|e| Error::io(path, e))?;
+            let image = export::graphviz(&dot, r)?;
+            export::write_atomic(path, |w| {
+                w.write_all(&image).map_err(|e| Error::io(path, e))
+            })?;
+        }
+    }
+    Ok(Status::Ok)
+}

@@ -31,5 +31,6 @@ pub mod query;
 pub mod resolve;
 pub mod search;
 pub mod store;
+pub mod track;
 
 pub use error::{Error, Result};

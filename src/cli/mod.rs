@@ -8,8 +8,10 @@
 
 mod agencies;
 mod args;
+mod changes;
 mod check;
 mod ctx;
+mod deadlines;
 mod index;
 mod list;
 mod neighbors;
@@ -18,6 +20,7 @@ mod render;
 mod search;
 mod show;
 mod stats;
+mod timeline;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -79,6 +82,9 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
         Command::List(a) => list::run(ctx, a),
         Command::Index(a) => index::run(ctx, a),
         Command::Search(a) => search::run(ctx, a),
+        Command::Timeline(a) => timeline::run(ctx, a),
+        Command::Deadlines(a) => deadlines::run(ctx, a),
+        Command::Changes(a) => changes::run(ctx, a),
     }
 }
 

@@ -257,9 +257,9 @@ pub struct DeadlinesArgs {
 /// Options of `changes`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  policygraph changes HEAD~3 HEAD     between two commits
-  policygraph changes v1              from tag v1 to the working tree
-  policygraph changes --dirs old/ new/  between two directories (no git needed)")]
+  policygraph changes HEAD~3 HEAD        between two commits
+  policygraph changes v1                 from tag v1 to the working tree
+  policygraph changes --dirs old/ new/   between two directories (no git needed)")]
 pub struct ChangesArgs {
     /// The old version: a git revision (a directory with `--dirs`).
     #[arg(value_name = "OLD")]

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use policygraph::model::Stage;
+use policygraph::track::changes::{EntityChange, RelationKey};
 use policygraph::track::{self, Side};
 
 use super::args::ChangesArgs;
@@ -48,26 +49,33 @@ fn side_from_dir(dir: &str) -> anyhow::Result<Side> {
     Ok(Side::from_dir(Path::new(dir), dir)?)
 }
 
+/// A status in text: `-` for kinds without one or entities without events.
 fn stage(s: Option<Stage>) -> &'static str {
-    s.map_or("none", Stage::name)
+    s.map_or("-", Stage::name)
 }
 
 fn print_human(c: &track::Changes) -> anyhow::Result<()> {
     let mut out = anstream::stdout().lock();
     let (b, r) = (render::BOLD.render(), render::BOLD.render_reset());
     writeln!(out, "{b}changes from {} to {}{r}", c.old, c.new)?;
-    let mut section = |title: &str, lines: Vec<String>| -> std::io::Result<()> {
-        if !lines.is_empty() {
-            writeln!(out, "\n{b}{title} ({}){r}", lines.len())?;
-            for l in lines {
-                writeln!(out, "  {l}")?;
-            }
+    let mut section = |title: &str, rows: Vec<Vec<String>>| -> std::io::Result<()> {
+        if rows.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        writeln!(out, "\n{b}{title} ({}){r}", rows.len())?;
+        let mut t = render::table(&[]);
+        for row in rows {
+            t.add_row(row);
+        }
+        render::write_table(&mut out, &t)
     };
-    let entity = |e: &track::changes::EntityChange| {
-        let status = e.status.map(|s| format!(" [{s}]")).unwrap_or_default();
-        format!("{}  {}  {}{status}", e.id, e.kind, e.name)
+    let entity = |e: &EntityChange| {
+        vec![
+            e.id.clone(),
+            e.kind.name().to_owned(),
+            stage(e.status).to_owned(),
+            e.name.clone(),
+        ]
     };
     section("added", c.added.iter().map(entity).collect())?;
     section("removed", c.removed.iter().map(entity).collect())?;
@@ -75,17 +83,22 @@ fn print_human(c: &track::Changes) -> anyhow::Result<()> {
         "modified",
         c.modified
             .iter()
-            .map(|m| format!("{}  {}", m.id, m.fields.join(", ")))
+            .map(|m| vec![m.id.clone(), m.fields.join(", ")])
             .collect(),
     )?;
     section(
         "status changed",
         c.status_changes
             .iter()
-            .map(|s| format!("{}  {} -> {}", s.id, stage(s.before), stage(s.after)))
+            .map(|s| {
+                vec![
+                    s.id.clone(),
+                    format!("{} -> {}", stage(s.before), stage(s.after)),
+                ]
+            })
             .collect(),
     )?;
-    let rel = |k: &track::changes::RelationKey| format!("{} ─{}→ {}", k.from, k.rel, k.to);
+    let rel = |k: &RelationKey| vec![k.from.clone(), k.rel.name().to_owned(), k.to.clone()];
     section(
         "relations added",
         c.relations_added.iter().map(rel).collect(),

@@ -357,7 +357,7 @@ impl GitRepo {
                 continue;
             };
             let mut parts = meta.split(' ');
-            let (Some(_mode), Some(kind), Some(sha)) = (parts.next(), parts.next(), parts.next())
+            let (Some(mode), Some(kind), Some(sha)) = (parts.next(), parts.next(), parts.next())
             else {
                 continue;
             };
@@ -365,7 +365,8 @@ impl GitRepo {
                 continue;
             };
             let hidden = rel.split('/').any(|c| c.starts_with('.'));
-            if kind == "blob" && rel.ends_with(".ron") && !hidden {
+            // A symbolic link's blob is its target's path, not an entity.
+            if kind == "blob" && mode != "120000" && rel.ends_with(".ron") && !hidden {
                 files.push((PathBuf::from(rel), sha.to_owned()));
             }
         }

@@ -36,5 +36,6 @@ pub mod search;
 pub mod select;
 pub mod store;
 pub mod synth;
+pub mod track;
 
 pub use error::{Error, Result};

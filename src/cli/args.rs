@@ -73,6 +73,12 @@ pub enum Command {
     Index(IndexArgs),
     /// Full-text search, in English or Chinese.
     Search(SearchArgs),
+    /// Events across the knowledge base in date order.
+    Timeline(TimelineArgs),
+    /// Deadlines: who owes what, by when, and whether it was met.
+    Deadlines(DeadlinesArgs),
+    /// What changed between two git revisions or two directories.
+    Changes(ChangesArgs),
     /// Export the graph, whole or focused, as Graphviz DOT, Mermaid or JSON.
     Export(super::export::ExportArgs),
     /// Write a synthetic knowledge base of N entities (for benchmarks).
@@ -218,4 +224,67 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_name = "FORMAT", default_value = "human")]
     pub format: Format,
+}
+
+/// Options of `timeline`.
+#[derive(Debug, clap::Args)]
+pub struct TimelineArgs {
+    /// Only events on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<Date>,
+    /// Only events on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<Date>,
+    /// Only events of this kind of entity (repeatable).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<Kind>,
+    /// Jurisdiction or prefix: `US`, `US-TX`, or `US-` for every state.
+    #[arg(long)]
+    pub jurisdiction: Option<String>,
+    /// Only events of this entity (id, alias or name) ...
+    #[arg(long, value_name = "REF")]
+    pub entity: Option<String>,
+    /// ... and of entities up to this many relations away from it.
+    #[arg(long, default_value_t = 0, requires = "entity")]
+    pub depth: usize,
+    /// Only events marking this stage (repeatable).
+    #[arg(long = "stage", value_name = "STAGE")]
+    pub stages: Vec<Stage>,
+}
+
+/// Options of `deadlines`.
+#[derive(Debug, clap::Args)]
+pub struct DeadlinesArgs {
+    /// Only deadlines not yet met and not yet due.
+    #[arg(long)]
+    pub upcoming: bool,
+    /// Only deadlines past due and not met.
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only deadlines met (on time or late).
+    #[arg(long)]
+    pub met: bool,
+    /// Only deadlines due within this span after the day judged: `30d`,
+    /// `2w` or `30` (days).
+    #[arg(long, value_name = "SPAN", value_parser = policygraph::track::parse_days)]
+    pub within: Option<i64>,
+}
+
+/// Options of `changes`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  policygraph changes HEAD~3 HEAD        between two commits
+  policygraph changes v1                 from tag v1 to the working tree
+  policygraph changes --dirs old/ new/   between two directories (no git needed)")]
+pub struct ChangesArgs {
+    /// The old version: a git revision (a directory with `--dirs`).
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The new version: a git revision [default: the working tree] (a
+    /// directory with `--dirs`).
+    #[arg(value_name = "NEW", required_if_eq("dirs", "true"))]
+    pub new: Option<String>,
+    /// Compare two knowledge directories instead of git revisions.
+    #[arg(long)]
+    pub dirs: bool,
 }

@@ -8,8 +8,10 @@
 
 mod agencies;
 mod args;
+mod changes;
 mod check;
 mod ctx;
+mod deadlines;
 mod export;
 mod index;
 mod list;
@@ -19,6 +21,7 @@ mod render;
 mod search;
 mod show;
 mod stats;
+mod timeline;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -92,6 +95,9 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
             Ok(Status::Ok)
         }
         Command::Export(a) => export::run(ctx, a),
+        Command::Timeline(a) => timeline::run(ctx, a),
+        Command::Deadlines(a) => deadlines::run(ctx, a),
+        Command::Changes(a) => changes::run(ctx, a),
     }
 }
 

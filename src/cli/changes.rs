@@ -1,0 +1,111 @@
+//! `policygraph changes`: what changed in the knowledge base between two
+//! git revisions, a revision and the working tree, or two directories.
+
+use std::io::Write;
+use std::path::Path;
+
+use policygraph::model::Stage;
+use policygraph::track::changes::{EntityChange, RelationKey};
+use policygraph::track::{self, Side};
+
+use super::args::ChangesArgs;
+use super::render;
+use super::{Ctx, Status};
+
+/// Runs `changes`.
+pub fn run(ctx: &Ctx, args: &ChangesArgs) -> anyhow::Result<Status> {
+    let (old, new) = if args.dirs {
+        let new = args.new.as_deref().unwrap_or_default();
+        (side_from_dir(&args.old)?, side_from_dir(new)?)
+    } else {
+        let old = Side::from_git(&ctx.knowledge, &args.old)?;
+        let new = match &args.new {
+            Some(rev) => Side::from_git(&ctx.knowledge, rev)?,
+            None => Side::from_dir(&ctx.knowledge, "working tree")?,
+        };
+        (old, new)
+    };
+    let c = track::changes(&old, &new, ctx.as_of);
+    if ctx.json {
+        super::print_json(&c)?;
+    } else {
+        for w in &c.warnings {
+            let mut e = anstream::stderr().lock();
+            let (s, r) = (render::WARN.render(), render::WARN.render_reset());
+            writeln!(e, "{s}warning:{r} {w}")?;
+        }
+        if !c.is_empty() {
+            print_human(&c)?;
+        }
+    }
+    if c.is_empty() {
+        super::ctx::note(&format!("no changes between {} and {}", c.old, c.new));
+        return Ok(Status::Found);
+    }
+    Ok(Status::Ok)
+}
+
+fn side_from_dir(dir: &str) -> anyhow::Result<Side> {
+    Ok(Side::from_dir(Path::new(dir), dir)?)
+}
+
+/// A status in text: `-` for kinds without one or entities without events.
+fn stage(s: Option<Stage>) -> &'static str {
+    s.map_or("-", Stage::name)
+}
+
+fn print_human(c: &track::Changes) -> anyhow::Result<()> {
+    let mut out = anstream::stdout().lock();
+    let (b, r) = (render::BOLD.render(), render::BOLD.render_reset());
+    writeln!(out, "{b}changes from {} to {}{r}", c.old, c.new)?;
+    let mut section = |title: &str, rows: Vec<Vec<String>>| -> std::io::Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "\n{b}{title} ({}){r}", rows.len())?;
+        let mut t = render::table(&[]);
+        for row in rows {
+            t.add_row(row);
+        }
+        render::write_table(&mut out, &t)
+    };
+    let entity = |e: &EntityChange| {
+        vec![
+            e.id.clone(),
+            e.kind.name().to_owned(),
+            stage(e.status).to_owned(),
+            e.name.clone(),
+        ]
+    };
+    section("added", c.added.iter().map(entity).collect())?;
+    section("removed", c.removed.iter().map(entity).collect())?;
+    section(
+        "modified",
+        c.modified
+            .iter()
+            .map(|m| vec![m.id.clone(), m.fields.join(", ")])
+            .collect(),
+    )?;
+    section(
+        "status changed",
+        c.status_changes
+            .iter()
+            .map(|s| {
+                vec![
+                    s.id.clone(),
+                    format!("{} -> {}", stage(s.before), stage(s.after)),
+                ]
+            })
+            .collect(),
+    )?;
+    let rel = |k: &RelationKey| vec![k.from.clone(), k.rel.name().to_owned(), k.to.clone()];
+    section(
+        "relations added",
+        c.relations_added.iter().map(rel).collect(),
+    )?;
+    section(
+        "relations removed",
+        c.relations_removed.iter().map(rel).collect(),
+    )?;
+    Ok(())
+}

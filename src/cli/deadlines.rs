@@ -1,0 +1,126 @@
+//! `policygraph deadlines`: who owes what, by when, for whom, and whether
+//! it was met, judged as of `--as-of` (default today).
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use policygraph::model::Date;
+use policygraph::track::{self, DeadlineFilter, DeadlineState, DeadlineStatus, EntityRef};
+
+use super::args::DeadlinesArgs;
+use super::render;
+use super::{Ctx, Status};
+
+/// Met deadlines.
+const MET: Style = AnsiColor::Green.on_default();
+
+/// The JSON document (schema in `docs/tracking.md`).
+#[derive(Serialize)]
+struct Report<'a> {
+    as_of: Date,
+    deadlines: &'a [DeadlineStatus],
+}
+
+/// Runs `deadlines`.
+pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
+    let corpus = ctx.corpus()?;
+    let as_of = ctx.as_of.unwrap_or_else(Date::today);
+    let states = [
+        (args.upcoming, DeadlineState::Upcoming),
+        (args.overdue, DeadlineState::Overdue),
+        (args.met, DeadlineState::Met),
+    ]
+    .into_iter()
+    .filter_map(|(on, s)| on.then_some(s))
+    .collect();
+    let filter = DeadlineFilter {
+        states,
+        within: args.within,
+    };
+    let items = track::deadlines(&corpus, as_of, &filter);
+    if items.is_empty() {
+        super::ctx::note(&format!("no deadlines match these filters as of {as_of}"));
+        return Ok(Status::Found);
+    }
+    if ctx.json {
+        super::print_json(&Report {
+            as_of,
+            deadlines: &items,
+        })?;
+        return Ok(Status::Ok);
+    }
+    let name = |r: &EntityRef| {
+        let local = corpus
+            .get(&r.id)
+            .map_or(r.name.as_str(), |e| e.name_in(ctx.lang.as_deref()));
+        if local.is_empty() {
+            r.id.clone()
+        } else {
+            format!("{} ({local})", r.id)
+        }
+    };
+    let mut out = anstream::stdout().lock();
+    let (b, r) = (render::BOLD.render(), render::BOLD.render_reset());
+    writeln!(out, "{b}deadlines as of {as_of}{r}")?;
+    for d in &items {
+        let (style, state) = describe(d);
+        writeln!(
+            out,
+            "\n{}  {}{state}{}",
+            d.due,
+            style.render(),
+            style.render_reset()
+        )?;
+        writeln!(out, "  owed by {}: {}", name(&d.owner), d.what)?;
+        writeln!(out, "  set by  {}", name(&d.set_by))?;
+    }
+    let count = |s| items.iter().filter(|d| d.state == s).count();
+    writeln!(
+        out,
+        "\n{} deadline(s): {} upcoming, {} overdue, {} met",
+        items.len(),
+        count(DeadlineState::Upcoming),
+        count(DeadlineState::Overdue),
+        count(DeadlineState::Met)
+    )?;
+    Ok(Status::Ok)
+}
+
+/// The state in words, and its colour.
+fn describe(d: &DeadlineStatus) -> (Style, String) {
+    let days = |n: i64| {
+        if n == 1 {
+            "1 day".to_owned()
+        } else {
+            format!("{n} days")
+        }
+    };
+    match (&d.met, d.state) {
+        (Some(m), _) => {
+            let when = if m.on_time {
+                let early = m.date.days_until(d.due);
+                match early {
+                    0 => "on the due date".to_owned(),
+                    n => format!("{} early", days(n)),
+                }
+            } else {
+                format!("{} late", days(d.days_late.unwrap_or(0)))
+            };
+            let how = if m.on_time { "on time" } else { "late" };
+            (
+                if m.on_time { MET } else { render::WARN },
+                format!("met {how}: {} {} on {}, {when}", m.by.id, m.stage, m.date),
+            )
+        }
+        (None, DeadlineState::Overdue) => (
+            render::ERR,
+            format!("overdue by {}", days(d.days_late.unwrap_or(0))),
+        ),
+        _ => match d.days_left.unwrap_or(0) {
+            0 => (render::WARN, "upcoming: due today".to_owned()),
+            n => (render::WARN, format!("upcoming: {} left", days(n))),
+        },
+    }
+}

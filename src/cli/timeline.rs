@@ -1,0 +1,62 @@
+//! `policygraph timeline`: events across the knowledge base in date order.
+
+use serde::Serialize;
+
+use policygraph::model::Date;
+use policygraph::track::{self, TimelineEntry, TimelineFilter};
+
+use super::args::TimelineArgs;
+use super::render;
+use super::{Ctx, Status};
+
+/// The JSON document (schema in `docs/tracking.md`).
+#[derive(Serialize)]
+struct Report<'a> {
+    as_of: Option<Date>,
+    events: &'a [TimelineEntry],
+}
+
+/// Runs `timeline`.
+pub fn run(ctx: &Ctx, args: &TimelineArgs) -> anyhow::Result<Status> {
+    let corpus = ctx.corpus()?;
+    let filter = TimelineFilter {
+        since: args.since,
+        until: args.until,
+        as_of: ctx.as_of,
+        kinds: args.kinds.clone(),
+        jurisdiction: args.jurisdiction.clone(),
+        entity: args.entity.clone(),
+        depth: args.depth,
+        stages: args.stages.clone(),
+    };
+    let events = track::timeline(&corpus, &filter)?;
+    if events.is_empty() {
+        super::ctx::note("no events match these filters");
+        return Ok(Status::Found);
+    }
+    if ctx.json {
+        super::print_json(&Report {
+            as_of: ctx.as_of,
+            events: &events,
+        })?;
+        return Ok(Status::Ok);
+    }
+    // Events after today are scheduled, not yet history: say so.
+    let today = ctx.as_of.unwrap_or_else(Date::today);
+    let mut t = render::table(&["date", "entity", "kind", "stage", "note"]);
+    for ev in &events {
+        let mut stage = ev.stage.name().to_owned();
+        if ev.date > today {
+            stage.push_str(" (scheduled)");
+        }
+        t.add_row(vec![
+            ev.date.to_string(),
+            ev.entity.clone(),
+            ev.kind.name().to_owned(),
+            stage,
+            ev.note.clone(),
+        ]);
+    }
+    render::write_table(&mut anstream::stdout().lock(), &t)?;
+    Ok(Status::Ok)
+}

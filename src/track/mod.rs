@@ -1,0 +1,338 @@
+//! Policy over time: timelines, deadlines and what changed between two
+//! versions of the knowledge base. It sits beside [`crate::graph`] in the
+//! flow: pure functions over a validated [`Corpus`] that return
+//! serializable data, which the binary renders as text or JSON.
+//!
+//! Status is not stored: it follows from events ([`Entity::status`]), and
+//! only kinds with [`Kind::has_status`] have one. The vocabulary of stages
+//! and the rules are described in `docs/tracking.md`.
+
+pub mod changes;
+
+use serde::Serialize;
+
+use crate::check::Corpus;
+use crate::graph::{Direction, Graph};
+use crate::model::{Confidence, Date, Entity, Kind, Stage};
+use crate::{Error, Result};
+
+pub use changes::{changes, Changes, Side};
+
+/// An entity as it appears in a report: its id and English name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EntityRef {
+    /// The entity id.
+    pub id: String,
+    /// Its English name.
+    pub name: String,
+}
+
+impl EntityRef {
+    fn of(e: &Entity) -> EntityRef {
+        EntityRef {
+            id: e.id.clone(),
+            name: e.name.clone(),
+        }
+    }
+}
+
+/// Which events a timeline shows. Every filter narrows; empty lists and
+/// `None` do not filter.
+#[derive(Clone, Debug, Default)]
+pub struct TimelineFilter {
+    /// Only events on or after this day.
+    pub since: Option<Date>,
+    /// Only events on or before this day.
+    pub until: Option<Date>,
+    /// Only events on or before this day (the global `--as-of`).
+    pub as_of: Option<Date>,
+    /// Only events of entities of these kinds.
+    pub kinds: Vec<Kind>,
+    /// Only events of entities whose jurisdiction starts with this prefix
+    /// (`US-` is every state). Case-insensitive.
+    pub jurisdiction: Option<String>,
+    /// Only events of this entity (an id, alias or name) ...
+    pub entity: Option<String>,
+    /// ... and of entities up to this many relations away from it.
+    pub depth: usize,
+    /// Only events marking these stages.
+    pub stages: Vec<Stage>,
+}
+
+/// One event on a timeline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TimelineEntry {
+    /// When it happened.
+    pub date: Date,
+    /// The entity id.
+    pub entity: String,
+    /// The entity's kind.
+    pub kind: Kind,
+    /// The entity's English name.
+    pub name: String,
+    /// The entity's jurisdiction.
+    pub jurisdiction: String,
+    /// The stage the event marks.
+    pub stage: Stage,
+    /// What happened.
+    pub note: String,
+    /// Who acted, when recorded (an entity id).
+    pub by: Option<String>,
+    /// How well the event is supported.
+    pub confidence: Confidence,
+}
+
+/// Checks that a jurisdiction filter looks like a code or a prefix of one.
+fn jurisdiction_prefix(j: &str) -> Result<String> {
+    if j.is_empty() || !j.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
+        return Err(Error::Usage(format!(
+            "invalid jurisdiction `{j}`: use `US`, `US-TX`, or a prefix such as `US-`"
+        )));
+    }
+    Ok(j.to_ascii_uppercase())
+}
+
+/// Every event of the corpus that passes `filter`, in date order; events on
+/// the same day are ordered by entity id, then by their order in the file.
+///
+/// Fails when `--entity` matches no entity (or several), when the
+/// jurisdiction is malformed, or when `since` is after `until`.
+pub fn timeline(corpus: &Corpus, filter: &TimelineFilter) -> Result<Vec<TimelineEntry>> {
+    if let (Some(s), Some(u)) = (filter.since, filter.until) {
+        if s > u {
+            return Err(Error::Usage(format!(
+                "--since {s} is after --until {u}: no day can match"
+            )));
+        }
+    }
+    let jurisdiction = filter
+        .jurisdiction
+        .as_deref()
+        .map(jurisdiction_prefix)
+        .transpose()?;
+    let within: Option<Vec<usize>> = match &filter.entity {
+        Some(r) => {
+            let start = corpus.resolve(r)?;
+            let g = Graph::new(corpus);
+            Some(g.neighbourhood(start, filter.depth, Direction::Both, filter.as_of))
+        }
+        None => None,
+    };
+    let mut out = Vec::new();
+    for (i, e) in corpus.entities.iter().enumerate() {
+        if within
+            .as_ref()
+            .is_some_and(|w| w.binary_search(&i).is_err())
+            || (!filter.kinds.is_empty() && !filter.kinds.contains(&e.kind))
+            || jurisdiction
+                .as_ref()
+                .is_some_and(|j| !e.jurisdiction.starts_with(j.as_str()))
+        {
+            continue;
+        }
+        for ev in &e.events {
+            let keep = filter.since.is_none_or(|d| ev.date >= d)
+                && filter.until.is_none_or(|d| ev.date <= d)
+                && filter.as_of.is_none_or(|d| ev.date <= d)
+                && (filter.stages.is_empty() || filter.stages.contains(&ev.stage));
+            if keep {
+                out.push(TimelineEntry {
+                    date: ev.date,
+                    entity: e.id.clone(),
+                    kind: e.kind,
+                    name: e.name.clone(),
+                    jurisdiction: e.jurisdiction.clone(),
+                    stage: ev.stage,
+                    note: ev.note.clone(),
+                    by: ev.by.clone(),
+                    confidence: ev.confidence,
+                });
+            }
+        }
+    }
+    // Entities are already in id order and events in file order, so a
+    // stable sort by date keeps both tie-breaks.
+    out.sort_by_key(|t| t.date);
+    Ok(out)
+}
+
+/// Where a deadline stands on a given day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineState {
+    /// Not met, and due on or after the day.
+    Upcoming,
+    /// Not met, and due before the day.
+    Overdue,
+    /// Met by an event on or before the day.
+    Met,
+}
+
+impl DeadlineState {
+    /// The name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeadlineState::Upcoming => "upcoming",
+            DeadlineState::Overdue => "overdue",
+            DeadlineState::Met => "met",
+        }
+    }
+}
+
+/// The event that met a deadline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fulfilment {
+    /// When it was met.
+    pub date: Date,
+    /// The entity whose event met it.
+    pub by: EntityRef,
+    /// The stage of that event.
+    pub stage: Stage,
+    /// Whether it was met on or before the due date.
+    pub on_time: bool,
+}
+
+/// A deadline, judged on a day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeadlineStatus {
+    /// When it is due.
+    pub due: Date,
+    /// What is owed.
+    pub what: String,
+    /// Who owes it.
+    pub owner: EntityRef,
+    /// The entity that sets the deadline (for whom the work is done).
+    pub set_by: EntityRef,
+    /// Where it stands.
+    pub state: DeadlineState,
+    /// Days from the day judged to the due date, when upcoming (0 on the
+    /// due date itself).
+    pub days_left: Option<i64>,
+    /// Days past the due date: so far when overdue, at fulfilment when met
+    /// late.
+    pub days_late: Option<i64>,
+    /// The event that met it, when met.
+    pub met: Option<Fulfilment>,
+    /// The entities whose events can meet it.
+    pub fulfilled_by: Vec<String>,
+    /// How well the deadline is supported.
+    pub confidence: Confidence,
+}
+
+/// Which deadlines to report. States combine as "any of"; no state means
+/// every state.
+#[derive(Clone, Debug, Default)]
+pub struct DeadlineFilter {
+    /// Only deadlines in these states.
+    pub states: Vec<DeadlineState>,
+    /// Only deadlines due from the day judged up to this many days after it.
+    pub within: Option<i64>,
+}
+
+/// Every deadline of the corpus judged on `as_of`, by due date (ties: the
+/// setting entity's id, then file order). Deadlines set by entities that did
+/// not exist yet on `as_of` are left out.
+pub fn deadlines(corpus: &Corpus, as_of: Date, filter: &DeadlineFilter) -> Vec<DeadlineStatus> {
+    let mut out = Vec::new();
+    for e in &corpus.entities {
+        if !e.exists_on(Some(as_of)) {
+            continue;
+        }
+        for d in &e.deadlines {
+            let met = fulfilment(corpus, &d.fulfilled_by, as_of, d.due);
+            let state = match (&met, d.due >= as_of) {
+                (Some(_), _) => DeadlineState::Met,
+                (None, true) => DeadlineState::Upcoming,
+                (None, false) => DeadlineState::Overdue,
+            };
+            let (days_left, days_late) = match (&met, state) {
+                (Some(m), _) => (None, (!m.on_time).then(|| d.due.days_until(m.date))),
+                (None, DeadlineState::Upcoming) => (Some(as_of.days_until(d.due)), None),
+                (None, _) => (None, Some(d.due.days_until(as_of))),
+            };
+            if !filter.states.is_empty() && !filter.states.contains(&state) {
+                continue;
+            }
+            if let Some(n) = filter.within {
+                if d.due < as_of || d.due > as_of.add_days(n) {
+                    continue;
+                }
+            }
+            let owner = corpus.get(&d.owner).map_or_else(
+                || EntityRef {
+                    id: d.owner.clone(),
+                    name: String::new(),
+                },
+                EntityRef::of,
+            );
+            out.push(DeadlineStatus {
+                due: d.due,
+                what: d.what.clone(),
+                owner,
+                set_by: EntityRef::of(e),
+                state,
+                days_left,
+                days_late,
+                met,
+                fulfilled_by: d.fulfilled_by.clone(),
+                confidence: d.confidence,
+            });
+        }
+    }
+    out.sort_by_key(|d| d.due);
+    out
+}
+
+/// The earliest event on or before `as_of` of any of `by` whose stage is not
+/// `announced` (an announcement promises the work; it does not deliver it).
+/// Ties on the day go to the entity listed first.
+fn fulfilment(corpus: &Corpus, by: &[String], as_of: Date, due: Date) -> Option<Fulfilment> {
+    let mut best: Option<(Date, &Entity, Stage)> = None;
+    for id in by {
+        let Some(e) = corpus.get(id) else { continue };
+        for ev in &e.events {
+            if ev.stage == Stage::Announced || ev.date > as_of {
+                continue;
+            }
+            if best.is_none_or(|(d, _, _)| ev.date < d) {
+                best = Some((ev.date, e, ev.stage));
+            }
+        }
+    }
+    best.map(|(date, e, stage)| Fulfilment {
+        date,
+        by: EntityRef::of(e),
+        stage,
+        on_time: date <= due,
+    })
+}
+
+/// Parses a span of days: `30`, `30d` or `2w`.
+pub fn parse_days(s: &str) -> std::result::Result<i64, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let (num, unit) = match t.strip_suffix('w') {
+        Some(n) => (n, 7),
+        None => (t.strip_suffix('d').unwrap_or(&t), 1),
+    };
+    match num.trim().parse::<i64>() {
+        Ok(n) if (0..=100_000).contains(&n) => Ok(n * unit),
+        _ => Err(format!(
+            "invalid span `{s}`: expected a number of days (`30`, `30d`) or weeks (`2w`)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_days;
+
+    #[test]
+    fn spans_of_days() {
+        assert_eq!(parse_days("30"), Ok(30));
+        assert_eq!(parse_days("30d"), Ok(30));
+        assert_eq!(parse_days("2w"), Ok(14));
+        assert!(parse_days("-1").is_err());
+        assert!(parse_days("w").is_err());
+        assert!(parse_days("3m").is_err());
+    }
+}

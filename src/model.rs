@@ -451,6 +451,24 @@ vocabulary! {
 }
 
 impl Stage {
+    /// Stages that deliver what a deadline asks for: a document published,
+    /// proposed, final or in effect, an order or law signed or enacted, an
+    /// event held, a comment period closed. Announcements, drafts sent for
+    /// review and introductions do not.
+    pub fn delivers(self) -> bool {
+        matches!(
+            self,
+            Stage::Published
+                | Stage::Proposed
+                | Stage::Final
+                | Stage::Effective
+                | Stage::Signed
+                | Stage::Enacted
+                | Stage::Held
+                | Stage::CommentClosed
+        )
+    }
+
     /// Stages after which a bill cannot be signed without a new passage.
     pub fn is_terminal_failure(self) -> bool {
         matches!(self, Stage::Vetoed | Stage::Failed | Stage::Withdrawn)
@@ -568,9 +586,14 @@ pub struct Deadline {
     /// What is owed.
     pub what: String,
     /// Entities whose events fulfil the deadline (a proposed rule, a report).
-    /// The earliest event of any of them that is not `announced` meets it.
+    /// The earliest delivering event of any of them meets it.
     #[serde(default)]
     pub fulfilled_by: Vec<String>,
+    /// The stage of a fulfilling event that meets the deadline, when only
+    /// one does (a comment period is met by `comment_closed`). By default
+    /// any stage that delivers ([`Stage::delivers`]) meets it.
+    #[serde(default)]
+    pub stage: Option<Stage>,
     /// Index into the entity's `sources`.
     #[serde(default)]
     pub source: Option<usize>,

@@ -37,7 +37,7 @@ use crate::{Error, Result};
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The other end of a relation, as much as a graph walk needs to know
 /// without reading that entity's document.

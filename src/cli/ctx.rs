@@ -104,7 +104,9 @@ impl Ctx {
         match existing {
             Some(s) if s.fingerprint == fp => Ok(s),
             Some(s) => {
-                if let Some(n) = store::update(&self.index, &self.knowledge, s, &scan)? {
+                // Any failure of the patch (an index from an older
+                // version, say) falls back to a full rebuild.
+                if let Ok(Some(n)) = store::update(&self.index, &self.knowledge, s, &scan) {
                     note(&format!(
                         "knowledge base changed; updated {n} entities in the index"
                     ));

@@ -239,7 +239,7 @@ pub fn deadlines(corpus: &Corpus, as_of: Date, filter: &DeadlineFilter) -> Vec<D
             continue;
         }
         for d in &e.deadlines {
-            let met = fulfilment(corpus, &d.fulfilled_by, as_of, d.due);
+            let met = fulfilment(corpus, &d.fulfilled_by, d.stage, as_of, d.due);
             let state = match (&met, d.due >= as_of) {
                 (Some(_), _) => DeadlineState::Met,
                 (None, true) => DeadlineState::Upcoming,
@@ -283,15 +283,20 @@ pub fn deadlines(corpus: &Corpus, as_of: Date, filter: &DeadlineFilter) -> Vec<D
     out
 }
 
-/// The earliest event on or before `as_of` of any of `by` whose stage is not
-/// `announced` (an announcement promises the work; it does not deliver it).
+/// The earliest event on or before `as_of` of any of `by` whose stage
+/// delivers the work ([`Stage::delivers`]): an announcement or a draft sent
+/// for review promises the work; publication delivers it.
 /// Ties on the day go to the entity listed first.
-fn fulfilment(corpus: &Corpus, by: &[String], as_of: Date, due: Date) -> Option<Fulfilment> {
+fn fulfilment(corpus: &Corpus, by: &[String], stage: Option<Stage>, as_of: Date, due: Date) -> Option<Fulfilment> {
     let mut best: Option<(Date, &Entity, Stage)> = None;
     for id in by {
         let Some(e) = corpus.get(id) else { continue };
         for ev in &e.events {
-            if ev.stage == Stage::Announced || ev.date > as_of {
+            let counts = match stage {
+                Some(s) => ev.stage == s,
+                None => ev.stage.delivers(),
+            };
+            if !counts || ev.date > as_of {
                 continue;
             }
             if best.is_none_or(|(d, _, _)| ev.date < d) {

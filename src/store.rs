@@ -841,7 +841,11 @@ fn write_manifest(gen: &Path, fingerprint: &str, scan: &[FileMeta], corpus: &Cor
             })
             .collect(),
     };
-    let bytes = postcard::to_stdvec(&m)
+    save_manifest(gen, fingerprint, &m)
+}
+
+fn save_manifest(gen: &Path, fingerprint: &str, m: &Manifest) -> Result<()> {
+    let bytes = postcard::to_stdvec(m)
         .map_err(|e| Error::Index(format!("cannot encode the manifest: {e}")))?;
     let path = manifest_path(gen, fingerprint);
     let mut f = tempfile::NamedTempFile::new_in(gen).map_err(|e| Error::io(gen, e))?;
@@ -861,13 +865,22 @@ const MAX_INCREMENTAL: usize = 2000;
 const MAX_SEGMENTS: usize = 24;
 
 /// Brings the index up to date with a few edited, added or removed files
-/// without a full rebuild: parses only those files, re-validates the corpus
-/// in memory (the other entities come from the snapshot, not from RON),
-/// and replaces just the affected documents in one tantivy commit.
+/// without a full rebuild, reading only what the change touches:
+///
+/// 1. the metadata scan is compared with the manifest of the last build to
+///    find the changed and removed files; only those are parsed;
+/// 2. the changed entities are checked by the same rules as a full `check`,
+///    against stand-ins for the entities they reference (kinds read from the
+///    snapshot); rules that span the corpus (duplicate ids, `part_of`
+///    cycles, references to a removed entity) are checked through the
+///    snapshot's indexes;
+/// 3. the documents of the changed entities and of their old and new
+///    neighbours (whose peers and incoming lists change) are replaced in one
+///    tantivy commit, whose payload is the new fingerprint.
 ///
 /// Returns the number of documents rewritten, or `None` when a full
-/// rebuild is needed instead (too many changes, a problem that `check`
-/// should report with its full diagnostics, or another writer busy).
+/// rebuild is needed instead: too many changes, any problem (the full
+/// `check` then reports it with every diagnostic), or another writer busy.
 pub fn update(
     index_dir: &Path,
     knowledge: &Path,
@@ -888,10 +901,7 @@ pub fn update(
         .iter()
         .map(|(p, size, mtime, id)| (p.as_str(), (*size, *mtime, id.as_str())))
         .collect();
-    let now: HashMap<&str, (u64, u128)> = scan
-        .iter()
-        .map(|(p, s, m)| (p.as_str(), (*s, *m)))
-        .collect();
+    let now: std::collections::HashSet<&str> = scan.iter().map(|(p, _, _)| p.as_str()).collect();
     let changed: Vec<&str> = scan
         .iter()
         .filter(|(p, s, m)| {
@@ -905,19 +915,25 @@ pub fn update(
         .files
         .iter()
         .map(|f| f.0.as_str())
-        .filter(|p| !now.contains_key(p))
+        .filter(|p| !now.contains(p))
         .collect();
     if changed.len() + removed.len() > MAX_INCREMENTAL {
         return Ok(None);
     }
-    let mut stale_ids: Vec<String> = changed
+    // Ids whose documents go away or change.
+    let old_ids: std::collections::BTreeSet<String> = changed
         .iter()
         .chain(&removed)
         .filter_map(|p| before.get(p).map(|b| b.2.to_owned()))
         .filter(|id| !id.is_empty())
         .collect();
-    // Parse the changed files; any problem goes to the full check.
-    let mut fresh: Vec<(Entity, crate::load::SourceFile)> = Vec::new();
+    let changed_paths: std::collections::HashSet<&str> =
+        changed.iter().chain(&removed).copied().collect();
+
+    // 1. Parse the changed files.
+    let mut loaded = crate::load::LoadResult::default();
+    let mut fresh: BTreeMap<String, Entity> = BTreeMap::new();
+    let mut fresh_path: HashMap<String, String> = HashMap::new();
     for rel in &changed {
         let rel_path = PathBuf::from(rel);
         let Ok(text) = crate::load::read_file(&knowledge.join(rel), &rel_path) else {
@@ -926,69 +942,180 @@ pub fn update(
         let Ok(entity) = crate::load::parse_entity(&rel_path, &text) else {
             return Ok(None);
         };
-        fresh.push((
-            entity,
-            crate::load::SourceFile {
-                path: rel_path,
-                text,
-            },
-        ));
-    }
-    // Everything else comes from the snapshot.
-    let skip: std::collections::HashSet<&str> = changed.iter().chain(&removed).copied().collect();
-    let old_nodes = store.all_nodes()?;
-    let mut loaded = crate::load::LoadResult::default();
-    for n in &old_nodes {
-        if skip.contains(n.path.as_str()) {
-            continue;
+        if fresh.insert(entity.id.clone(), entity.clone()).is_some() {
+            return Ok(None);
         }
+        fresh_path.insert(entity.id.clone(), (*rel).to_owned());
         loaded.entities.push(crate::load::Loaded {
-            entity: n.entity.clone(),
+            entity,
             file: loaded.files.len(),
         });
         loaded.files.push(crate::load::SourceFile {
-            path: PathBuf::from(&n.path),
-            text: String::new(),
+            path: rel_path,
+            text,
         });
     }
-    for (e, f) in fresh {
-        stale_ids.push(e.id.clone());
-        loaded.entities.push(crate::load::Loaded {
-            entity: e,
-            file: loaded.files.len(),
-        });
-        loaded.files.push(f);
+    // The stored node of an id, unless the change replaces or removes it.
+    let unchanged = |id: &str| -> Result<Option<Rc<Node>>> {
+        Ok(store
+            .node(id)?
+            .filter(|n| !changed_paths.contains(n.path.as_str())))
+    };
+
+    // 2. Check the changed entities against stand-ins for their targets.
+    let mut stand_ins: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for e in fresh.values() {
+        if unchanged(&e.id)?.is_some() {
+            return Ok(None); // duplicate id: let `check` show both places
+        }
+        let targets = e
+            .relations
+            .iter()
+            .map(|r| &r.to)
+            .chain(e.events.iter().filter_map(|ev| ev.by.as_ref()))
+            .chain(
+                e.deadlines
+                    .iter()
+                    .flat_map(|d| std::iter::once(&d.owner).chain(&d.fulfilled_by)),
+            );
+        for t in targets {
+            if fresh.contains_key(t) || stand_ins.contains(t) {
+                continue;
+            }
+            match unchanged(t)? {
+                Some(n) => {
+                    let mut stub = n.entity.clone();
+                    // Only the id and kind matter to the rules that look at
+                    // a target; drop the rest so nothing is re-checked.
+                    stub.relations.clear();
+                    stub.events.clear();
+                    stub.deadlines.clear();
+                    loaded.entities.push(crate::load::Loaded {
+                        entity: stub,
+                        file: loaded.files.len(),
+                    });
+                    loaded.files.push(crate::load::SourceFile {
+                        path: PathBuf::from(&n.path),
+                        text: String::new(),
+                    });
+                    stand_ins.insert(t.clone());
+                }
+                None => return Ok(None), // dangling: `check` reports it
+            }
+        }
     }
     let checked = crate::check::check(loaded);
-    let Some(corpus) = checked.corpus else {
+    if checked.errors() > 0 {
         return Ok(None);
-    };
-    // Affected: the changed entities and every neighbour, old or new, since
-    // the peers and incoming lists stored with them change too.
-    let mut affected: std::collections::BTreeSet<String> = stale_ids.iter().cloned().collect();
-    let old_by_id: HashMap<&str, &Node> = old_nodes
-        .iter()
-        .map(|n| (n.entity.id.as_str(), n))
-        .collect();
-    for id in &stale_ids {
-        if let Some(n) = old_by_id.get(id.as_str()) {
+    }
+    // Corpus-wide rules, through the snapshot.
+    for id in &old_ids {
+        if fresh.contains_key(id) {
+            continue;
+        }
+        // A removed entity must not be referenced by an unchanged one.
+        if let Some(n) = store.node(id)? {
+            if n.incoming.iter().any(|(p, _)| !old_ids.contains(&p.id)) {
+                return Ok(None);
+            }
+        }
+    }
+    for e in fresh.values() {
+        // A `part_of` chain must not lead back to where it started.
+        let mut cur = e
+            .relations
+            .iter()
+            .find(|r| r.rel == crate::model::RelationKind::PartOf)
+            .map(|r| r.to.clone());
+        let mut steps = 0;
+        while let Some(id) = cur {
+            if id == e.id || steps > 256 {
+                return Ok(None);
+            }
+            steps += 1;
+            cur = match fresh.get(&id) {
+                Some(f) => f
+                    .relations
+                    .iter()
+                    .find(|r| r.rel == crate::model::RelationKind::PartOf)
+                    .map(|r| r.to.clone()),
+                None => unchanged(&id)?.and_then(|n| {
+                    n.entity
+                        .relations
+                        .iter()
+                        .find(|r| r.rel == crate::model::RelationKind::PartOf)
+                        .map(|r| r.to.clone())
+                }),
+            };
+        }
+    }
+
+    // 3. Every document whose content changes.
+    let mut affected: std::collections::BTreeSet<String> = old_ids.clone();
+    for id in &old_ids {
+        if let Some(n) = store.node(id)? {
             affected.extend(n.out.iter().map(|p| p.id.clone()));
             affected.extend(n.incoming.iter().map(|(p, _)| p.id.clone()));
         }
-        if let Some(e) = corpus.get(id) {
-            affected.extend(e.relations.iter().map(|r| r.to.clone()));
-        }
     }
-    for e in &corpus.entities {
-        if e.relations.iter().any(|r| stale_ids.contains(&r.to)) {
-            affected.insert(e.id.clone());
-        }
+    for e in fresh.values() {
+        affected.insert(e.id.clone());
+        affected.extend(e.relations.iter().map(|r| r.to.clone()));
     }
-    let nodes = build_nodes_for(&corpus, &affected);
+    let peer_of = |id: &str| -> Result<Peer> {
+        Ok(match fresh.get(id) {
+            Some(e) => Peer::of(e),
+            None => match unchanged(id)? {
+                Some(n) => Peer::of(&n.entity),
+                None => missing_peer(id),
+            },
+        })
+    };
+    let mut nodes: Vec<Node> = Vec::new();
+    for id in &affected {
+        let (entity, path, old_incoming) = match fresh.get(id) {
+            Some(e) => {
+                let path = fresh_path.get(id).cloned().unwrap_or_default();
+                let old_incoming = store
+                    .node(id)?
+                    .map(|n| n.incoming.clone())
+                    .unwrap_or_default();
+                (e.clone(), path, old_incoming)
+            }
+            None => match unchanged(id)? {
+                Some(n) => (n.entity.clone(), n.path.clone(), n.incoming.clone()),
+                None => continue, // removed
+            },
+        };
+        let mut incoming: Vec<(Peer, Relation)> = old_incoming
+            .into_iter()
+            .filter(|(p, _)| !old_ids.contains(&p.id) && !fresh.contains_key(&p.id))
+            .collect();
+        for f in fresh.values() {
+            for r in f.relations.iter().filter(|r| &r.to == id) {
+                incoming.push((Peer::of(f), r.clone()));
+            }
+        }
+        let mut refreshed = Vec::with_capacity(incoming.len());
+        for (p, r) in incoming {
+            refreshed.push((peer_of(&p.id)?, r));
+        }
+        let out = entity
+            .relations
+            .iter()
+            .map(|r| peer_of(&r.to))
+            .collect::<Result<Vec<_>>>()?;
+        nodes.push(Node {
+            entity,
+            path,
+            out,
+            incoming: refreshed,
+        });
+    }
     let f = store.fields;
     let Ok(mut writer) = store
         .index
-        .writer_with_num_threads::<TantivyDocument>(1, 32 * 1024 * 1024)
+        .writer_with_num_threads::<TantivyDocument>(1, 16 * 1024 * 1024)
     else {
         return Ok(None);
     };
@@ -1001,46 +1128,34 @@ pub fn update(
         writer.add_document(document(&f, n, today)?).map_err(ix)?;
     }
     let fingerprint = fingerprint_of(scan);
-    write_manifest(&gen, &fingerprint, scan, &corpus)?;
+    // The manifest maps paths to ids: the old one, patched.
+    let mut ids: HashMap<&str, &str> = old
+        .files
+        .iter()
+        .map(|(p, _, _, id)| (p.as_str(), id.as_str()))
+        .collect();
+    for n in &nodes {
+        ids.insert(n.path.as_str(), n.entity.id.as_str());
+    }
+    let manifest = Manifest {
+        files: scan
+            .iter()
+            .map(|(p, size, mtime)| {
+                (
+                    p.clone(),
+                    *size,
+                    *mtime,
+                    ids.get(p.as_str())
+                        .map(|s| (*s).to_owned())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
+    };
+    save_manifest(&gen, &fingerprint, &manifest)?;
     let mut prepared = writer.prepare_commit().map_err(ix)?;
     prepared.set_payload(&fingerprint);
     prepared.commit().map_err(ix)?;
     let _ = std::fs::remove_file(manifest_path(&gen, &store.fingerprint));
     Ok(Some(nodes.len()))
-}
-
-/// Like [`build_nodes`], for the entities in `ids` only.
-fn build_nodes_for(corpus: &Corpus, ids: &std::collections::BTreeSet<String>) -> Vec<Node> {
-    let mut incoming: HashMap<&str, Vec<(Peer, Relation)>> = HashMap::new();
-    for e in &corpus.entities {
-        for r in &e.relations {
-            if ids.contains(&r.to) {
-                incoming
-                    .entry(r.to.as_str())
-                    .or_default()
-                    .push((Peer::of(e), r.clone()));
-            }
-        }
-    }
-    ids.iter()
-        .filter_map(|id| corpus.index_of(id))
-        .map(|i| {
-            let e = &corpus.entities[i];
-            Node {
-                out: e
-                    .relations
-                    .iter()
-                    .map(|r| {
-                        corpus
-                            .get(&r.to)
-                            .map(Peer::of)
-                            .unwrap_or_else(|| missing_peer(&r.to))
-                    })
-                    .collect(),
-                entity: e.clone(),
-                path: corpus.paths[i].to_string_lossy().replace('\\', "/"),
-                incoming: incoming.remove(e.id.as_str()).unwrap_or_default(),
-            }
-        })
-        .collect()
 }

@@ -287,7 +287,13 @@ pub fn deadlines(corpus: &Corpus, as_of: Date, filter: &DeadlineFilter) -> Vec<D
 /// delivers the work ([`Stage::delivers`]): an announcement or a draft sent
 /// for review promises the work; publication delivers it.
 /// Ties on the day go to the entity listed first.
-fn fulfilment(corpus: &Corpus, by: &[String], stage: Option<Stage>, as_of: Date, due: Date) -> Option<Fulfilment> {
+fn fulfilment(
+    corpus: &Corpus,
+    by: &[String],
+    stage: Option<Stage>,
+    as_of: Date,
+    due: Date,
+) -> Option<Fulfilment> {
     let mut best: Option<(Date, &Entity, Stage)> = None;
     for id in by {
         let Some(e) = corpus.get(id) else { continue };

@@ -121,18 +121,20 @@ pub fn check(loaded: LoadResult) -> Checked {
             .with_help("point `--knowledge` at a directory of RON entity files"),
         );
     }
-    let located: Vec<Located> = files.iter().map(Located::new).collect();
+    // Locating needs a tokenized file; only files with a problem pay for it.
+    let cells: Vec<std::cell::OnceCell<Located>> = files.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let located = |i: usize| cells[i].get_or_init(|| Located::new(&files[i]));
     let mut first: BTreeMap<&str, usize> = BTreeMap::new();
     let mut keep: Vec<usize> = Vec::new();
     for (i, l) in entities.iter().enumerate() {
         let file = &files[l.file];
         let e = &l.entity;
-        let id_loc = located[l.file].value(&[Key("id")]);
+        let id_loc = || located(l.file).value(&[Key("id")]);
         if !model::valid_id(&e.id) {
             diags.push(
                 Diagnostic::error(
                     "invalid-id",
-                    id_loc.clone(),
+                    id_loc(),
                     format!("invalid id `{}`", e.id),
                 )
                 .with_label("not a valid id")
@@ -148,7 +150,7 @@ pub fn check(loaded: LoadResult) -> Checked {
             diags.push(
                 Diagnostic::error(
                     "id-mismatch",
-                    id_loc.clone(),
+                    id_loc(),
                     format!("id `{}` differs from the file name `{stem}.ron`", e.id),
                 )
                 .with_label("id here")
@@ -161,10 +163,10 @@ pub fn check(loaded: LoadResult) -> Checked {
         match first.get(e.id.as_str()) {
             Some(&j) => {
                 diags.push(
-                    Diagnostic::error("duplicate-id", id_loc, format!("duplicate id `{}`", e.id))
+                    Diagnostic::error("duplicate-id", id_loc(), format!("duplicate id `{}`", e.id))
                         .with_label("defined again here")
                         .with_related(
-                            located[entities[j].file].value(&[Key("id")]),
+                            located(entities[j].file).value(&[Key("id")]),
                             "first defined here",
                         )
                         .with_help("every entity needs its own id; rename one of them"),
@@ -188,22 +190,24 @@ pub fn check(loaded: LoadResult) -> Checked {
     };
     for &i in &keep {
         let l = &entities[i];
-        ctx.check_entity(&l.entity, &located[l.file], &mut diags);
+        ctx.check_entity(&l.entity, located(l.file), &mut diags);
     }
     check_part_of_cycles(&entities, &keep, &located, &mut diags);
 
     diag::sort(&mut diags);
     let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
-    let corpus = (!has_errors).then(|| {
-        Corpus::from_validated(
-            keep.iter()
-                .map(|&i| {
-                    let l = &entities[i];
-                    (l.entity.clone(), files[l.file].path.clone())
-                })
-                .collect(),
-        )
-    });
+    let corpus = if has_errors {
+        None
+    } else {
+        // Move the kept entities into the corpus rather than copy them.
+        let mut slots: Vec<Option<crate::load::Loaded>> = entities.into_iter().map(Some).collect();
+        let items = keep
+            .iter()
+            .filter_map(|&i| slots[i].take())
+            .map(|l| (l.entity, files[l.file].path.clone()))
+            .collect();
+        Some(Corpus::from_validated(items))
+    };
     Checked {
         corpus,
         diagnostics: diags,
@@ -516,10 +520,10 @@ fn check_events(e: &Entity, at: &Located, diags: &mut Vec<Diagnostic>) {
 /// with the index of the relation that names them.
 type PartOf<'a> = HashMap<&'a str, (usize, Vec<(&'a str, usize)>)>;
 
-fn check_part_of_cycles(
+fn check_part_of_cycles<'f>(
     entities: &[crate::load::Loaded],
     keep: &[usize],
-    located: &[Located],
+    located: &dyn Fn(usize) -> &'f Located<'f>,
     diags: &mut Vec<Diagnostic>,
 ) {
     use petgraph::graphmap::DiGraphMap;
@@ -554,7 +558,7 @@ fn check_part_of_cycles(
                 parts
                     .iter()
                     .find(|(t, _)| *t == to)
-                    .map(|&(_, k)| located[*file].value(&[Key("relations"), Index(k), Key("to")]))
+                    .map(|&(_, k)| located(*file).value(&[Key("relations"), Index(k), Key("to")]))
             })
         };
         let Some(loc) = path.get(1).and_then(|next| link(head, next)) else {

@@ -15,3 +15,4 @@
 mod util;
 
 mod check;
+mod query;

@@ -200,7 +200,8 @@ fn agencies_chains_rollup_and_order() {
             "dept-labor",
             "mint",
             "benefits-office",
-            "treasury-dept"
+            "treasury-dept",
+            "cabinet"
         ]
     );
     let by_id = |id: &str| {
@@ -243,10 +244,16 @@ fn agencies_chains_rollup_and_order() {
     assert_eq!(last["from"], "mint");
     assert_eq!(last["relation"], "part_of");
     assert_eq!(last["to"], "treasury-dept");
+    assert_eq!(t["parents"], serde_json::json!(["cabinet"]));
     assert_eq!(
         by_id("mint")["parents"],
-        serde_json::json!(["treasury-dept"])
+        serde_json::json!(["treasury-dept", "cabinet"])
     );
+    // Two levels up: the roll-up chain goes on from the first.
+    let cab = by_id("cabinet");
+    assert_eq!(cab["rollup"], true);
+    assert_eq!(cab["distance"], 3);
+    assert_eq!(cab["parents"], serde_json::json!([]));
     // Every hit has the full schema.
     for h in hits.as_array().unwrap() {
         for key in [
@@ -278,7 +285,7 @@ fn agencies_direct_and_depth() {
     // Depth 1 still rolls up through part_of.
     assert_eq!(
         ids(&d1["agencies"]),
-        vec!["potus", "dept-labor", "mint", "treasury-dept"]
+        vec!["potus", "dept-labor", "mint", "treasury-dept", "cabinet"]
     );
     // From the guidance: its issuer at 1, and the order's agencies at 2.
     let g1 = json(&["agencies", "guide-beta", "--direct"]);
@@ -300,6 +307,50 @@ fn agencies_as_of_skips_what_did_not_exist() {
         "reached through guidance published later: {got:?}"
     );
     assert!(got.contains(&"dept-labor".to_owned()));
+}
+
+#[test]
+fn agencies_rollup_as_of_skips_later_part_of() {
+    // The treasury joined the cabinet on 2026-01-01.
+    let v = json(&["--as-of", "2025-12-01", "agencies", "order-alpha"]);
+    let hits = v["agencies"].as_array().unwrap();
+    let got = ids(&v["agencies"]);
+    assert!(!got.contains(&"cabinet".to_owned()), "{got:?}");
+    let parents = |id: &str| {
+        hits.iter()
+            .find(|h| h["id"] == id)
+            .unwrap_or_else(|| panic!("{id} missing from {got:?}"))["parents"]
+            .clone()
+    };
+    assert_eq!(parents("mint"), serde_json::json!(["treasury-dept"]));
+    assert_eq!(
+        parents("treasury-dept"),
+        serde_json::json!([]),
+        "a roll-up entry lists a parent it did not have yet"
+    );
+    let text = ok(&["--as-of", "2025-12-01", "agencies", "order-alpha"]);
+    assert!(!text.contains("cabinet"), "{text}");
+}
+
+#[test]
+fn graph_commands_before_the_entity_existed_exit_1() {
+    for args in [
+        &["agencies", "order-alpha"][..],
+        &["neighbors", "order-alpha"],
+        &["path", "order-alpha", "mint"],
+        &["path", "mint", "order-alpha"],
+    ] {
+        let mut all = vec!["--as-of", "2025-01-01"];
+        all.extend_from_slice(args);
+        let (code, out, err) = util::run(&fx(), &all);
+        assert_eq!(code, 1, "{args:?}: like `show`, nothing found: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert!(
+            err.contains("order-alpha did not exist yet on 2025-01-01")
+                && err.contains("2025-03-01"),
+            "{args:?}: {err}"
+        );
+    }
 }
 
 #[test]
@@ -531,7 +582,7 @@ fn list_ids(args: &[&str]) -> Vec<String> {
 
 #[test]
 fn list_filters() {
-    assert_eq!(list_ids(&[]).len(), 12);
+    assert_eq!(list_ids(&[]).len(), 13);
     assert_eq!(
         list_ids(&["--kind", "bill"]),
         vec!["ny-widget-bill", "tx-widget-bill", "widget-act"]
@@ -555,7 +606,7 @@ fn list_filters() {
         list_ids(&["--jurisdiction", "US-TX"]),
         vec!["tx-widget-bill"]
     );
-    assert_eq!(list_ids(&["--jurisdiction", "US"]).len(), 12);
+    assert_eq!(list_ids(&["--jurisdiction", "US"]).len(), 13);
     assert_eq!(
         list_ids(&["--status", "signed"]),
         vec!["order-alpha", "tx-widget-bill"]
@@ -592,6 +643,42 @@ fn list_as_of() {
     // Entities without events always exist.
     assert!(list_ids(&["--as-of", "2000-01-01"]).contains(&"mint".to_owned()));
     assert!(!list_ids(&["--as-of", "2000-01-01"]).contains(&"lonely-report".to_owned()));
+}
+
+/// A status is the stage of the latest event up to today (or `--as-of`),
+/// never a scheduled event still in the future: `widget-act` is to be
+/// enacted on 2027-01-15, after the tests' fixed today, 2026-11-27.
+#[test]
+fn status_ignores_events_after_today() {
+    let v = json(&["list", "--kind", "bill", "--jurisdiction", "US"]);
+    let act = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "widget-act")
+        .unwrap()
+        .clone();
+    assert_eq!(act["status"], "passed_one_chamber");
+    let (code, _, _) = util::run(&fx(), &["list", "--status", "enacted"]);
+    assert_eq!(code, 1, "nothing is enacted yet");
+    assert_eq!(
+        list_ids(&["--as-of", "2027-02-01", "--status", "enacted"]),
+        vec!["widget-act"]
+    );
+    let shown = ok(&["show", "widget-act"]);
+    assert!(
+        shown.contains("status: passed_one_chamber (since 2025-07-20)"),
+        "{shown}"
+    );
+    assert_eq!(
+        json(&["show", "widget-act"])["status"],
+        "passed_one_chamber"
+    );
+    let later = ok(&["--as-of", "2027-02-01", "show", "widget-act"]);
+    assert!(
+        later.contains("status as of 2027-02-01: enacted (since 2027-01-15)"),
+        "{later}"
+    );
 }
 
 #[test]

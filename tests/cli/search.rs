@@ -324,6 +324,45 @@ fn search_filters() {
     );
 }
 
+/// Like `list` and `show`: an event scheduled after today (`widget-act`
+/// is to be enacted on 2027-01-15; the tests' today is 2026-11-27) is not
+/// a status yet, and the status of hits, the `--status` filter, the
+/// `status:` field and the facets agree.
+#[test]
+fn search_status_ignores_events_after_today() {
+    let (_, v) = fx_search(&["widget", "--kind", "bill", "--facets"]);
+    let act = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "widget-act")
+        .unwrap()
+        .clone();
+    assert_eq!(act["status"], "passed_one_chamber");
+    assert_eq!(v["facets"]["status"]["passed_one_chamber"], 1);
+    let (code, _) = fx_search(&["widget", "--status", "enacted"]);
+    assert_eq!(code, 1, "nothing is enacted yet");
+    let (code, _) = fx_search(&["status:enacted"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        fx_ids(&["widget", "--status", "passed_one_chamber"]),
+        vec!["widget-act"]
+    );
+    assert_eq!(fx_ids(&["status:passed_one_chamber"]), vec!["widget-act"]);
+    // Seen from after the event, it is enacted.
+    assert_eq!(
+        fx_ids(&["--as-of", "2027-02-01", "widget", "--status", "enacted"]),
+        vec!["widget-act"]
+    );
+}
+
+#[test]
+fn search_limit_zero_is_a_usage_error() {
+    let (code, out, err) = util::run(&fx(), &["search", "widget", "--limit", "0"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(!err.contains("no matches"), "{err}");
+}
+
 #[test]
 fn search_facets_count_every_match() {
     let (code, v) = fx_search(&["widget", "--facets", "-n", "1"]);
@@ -644,7 +683,7 @@ fn current_names_a_generation() {
     // A forced rebuild swaps in a new generation and removes the old one.
     let (code, out, err) = c.run(&["index", "--force"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("indexed 12 entities"), "{out}");
+    assert!(out.contains("indexed 13 entities"), "{out}");
     let again = std::fs::read_to_string(c.index.join("CURRENT")).unwrap();
     assert_ne!(again.trim(), name);
     assert!(c.index.join(again.trim()).is_dir());
@@ -652,10 +691,10 @@ fn current_names_a_generation() {
     // Fresh: nothing to do.
     let (code, out, _) = c.run(&["index"]);
     assert_eq!(code, 0);
-    assert!(out.contains("index is fresh: 12 entities"), "{out}");
+    assert!(out.contains("index is fresh: 13 entities"), "{out}");
     let (_, out, _) = c.run(&["--json", "index"]);
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["entities"], 12);
+    assert_eq!(v["entities"], 13);
     assert_eq!(v["rebuilt"], false);
 }
 

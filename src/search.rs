@@ -427,6 +427,10 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         }
     }
     let post_filter = !opts.status.is_empty() || opts.as_of.is_some();
+    // A status is the stage reached by the as-of day or today: an event
+    // scheduled for later is not a status yet (as in the indexed `status`
+    // field and the facets).
+    let status_day = Some(opts.as_of.unwrap_or_else(Date::today));
     let fetch = if post_filter {
         total.max(1)
     } else {
@@ -462,7 +466,7 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
             continue;
         }
         let status = if e.kind.has_status() {
-            e.status(opts.as_of)
+            e.status(status_day)
         } else {
             None
         };

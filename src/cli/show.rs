@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
     let e = &node.entity;
     let exists = e.exists_on(as_of);
     let status = if e.kind.has_status() {
-        e.status(as_of)
+        e.status(Some(status_day(as_of)))
     } else {
         None
     };
@@ -122,13 +122,14 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
     }
     if e.kind.has_status() {
         let when = as_of.map(|d| format!(" as of {d}")).unwrap_or_default();
+        let day = status_day(as_of);
         let latest = e
             .events
             .iter()
-            .filter(|ev| as_of.is_none_or(|d| ev.date <= d))
+            .filter(|ev| ev.date <= day)
             .map(|ev| ev.date)
             .max();
-        match e.status(as_of) {
+        match e.status(Some(day)) {
             Some(s) => writeln!(
                 out,
                 "  status{when}: {b}{s}{r} (since {})",
@@ -274,6 +275,12 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
         writeln!(out, "\ntags: {}", e.tags.join(", "))?;
     }
     Ok(())
+}
+
+/// The day a status is read on: `--as-of`, else today. An event scheduled
+/// after today is listed in the timeline but is not a status yet.
+pub(super) fn status_day(as_of: Option<Date>) -> Date {
+    as_of.unwrap_or_else(Date::today)
 }
 
 fn edge_line(id: &str, name: &str, r: &policygraph::model::Relation) -> String {

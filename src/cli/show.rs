@@ -84,19 +84,47 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
     }
     let mut out = anstream::stdout().lock();
     if !exists {
-        writeln!(
-            out,
-            "{}{}{} did not exist yet on {}: its first event is on {}.",
-            ID.render(),
-            e.id,
-            ID.render_reset(),
-            as_of.map(|d| d.to_string()).unwrap_or_default(),
-            e.first_seen().map(|d| d.to_string()).unwrap_or_default()
-        )?;
+        write_not_yet(&mut out, e, as_of)?;
         return Ok(Status::Found);
     }
     render_node(&mut out, ctx, &node)?;
     Ok(Status::Ok)
+}
+
+/// `<id> did not exist yet on <as-of>: its first event is on <date>.`
+fn write_not_yet(
+    out: &mut dyn Write,
+    e: &policygraph::model::Entity,
+    as_of: Option<Date>,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}{}{} did not exist yet on {}: its first event is on {}.",
+        ID.render(),
+        e.id,
+        ID.render_reset(),
+        as_of.map(|d| d.to_string()).unwrap_or_default(),
+        e.first_seen().map(|d| d.to_string()).unwrap_or_default()
+    )
+}
+
+/// For graph commands: when one of `ids` did not exist yet on `--as-of`,
+/// says so on stderr and returns true. There is then nothing to answer,
+/// which exits 1 as `show` does (not 2: the date is a valid one).
+pub(super) fn any_not_yet(
+    store: &policygraph::store::Store,
+    ids: &[&str],
+    as_of: Option<Date>,
+) -> anyhow::Result<bool> {
+    for id in ids {
+        if let Some(node) = store.node(id)? {
+            if !node.entity.exists_on(as_of) {
+                write_not_yet(&mut anstream::stderr().lock(), &node.entity, as_of)?;
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<()> {

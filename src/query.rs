@@ -187,10 +187,7 @@ pub fn agencies(
         let mut cur = fetch(src, &aid)?;
         let mut chain = best.get(&aid).map(|h| h.chain.clone()).unwrap_or_default();
         let mut guard = BTreeSet::from([aid.clone()]);
-        loop {
-            let Some((r, p)) = part_of(&cur, as_of) else {
-                break;
-            };
+        while let Some((r, p)) = part_of(&cur, as_of) {
             if !guard.insert(p.id.clone()) {
                 break;
             }

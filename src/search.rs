@@ -264,6 +264,21 @@ pub fn prepare_query(q: &str) -> Result<String> {
                     });
                 }
                 out.push(c);
+                if let Some(fold) = raw_fold(&field) {
+                    // Raw fields hold exact values: fold a bare value to
+                    // their spelling, as the command-line filters do
+                    // (`kind:Bill`, `jurisdiction:us-tx`).
+                    let mut j = i + 1;
+                    while j < chars.len()
+                        && !chars[j].is_whitespace()
+                        && !matches!(chars[j], '(' | ')' | '"')
+                    {
+                        out.push_str(&fold(chars[j]));
+                        j += 1;
+                    }
+                    i = j;
+                    continue;
+                }
             }
             _ => out.push(c),
         }
@@ -282,6 +297,24 @@ pub fn prepare_query(q: &str) -> Result<String> {
         });
     }
     Ok(out)
+}
+
+/// How a bare value after a raw field is folded to the indexed spelling:
+/// ids are lowercase, kinds and statuses snake_case, jurisdictions
+/// uppercase. Tags and the text fields are left alone.
+fn raw_fold(field: &str) -> Option<fn(char) -> String> {
+    match field {
+        "id" => Some(|c| c.to_lowercase().collect()),
+        "kind" | "status" => Some(|c| {
+            if c == '-' {
+                "_".into()
+            } else {
+                c.to_lowercase().collect()
+            }
+        }),
+        "jurisdiction" => Some(|c| c.to_uppercase().collect()),
+        _ => None,
+    }
 }
 
 /// What to search for, and how to filter.
@@ -686,5 +719,10 @@ mod tests {
         ));
         assert_eq!(prepare_query("401(k) plans").unwrap(), "401k plans");
         assert!(prepare_query("name:reserve").is_ok());
+        assert_eq!(
+            prepare_query("kind:Executive-Order jurisdiction:us-tx id:EO-1 Name").unwrap(),
+            "kind:executive_order jurisdiction:US-TX id:eo-1 Name"
+        );
+        assert_eq!(prepare_query("name:Reserve").unwrap(), "name:Reserve");
     }
 }

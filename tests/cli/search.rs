@@ -426,6 +426,26 @@ fn search_boolean_phrase_and_field_queries() {
     assert_eq!(mixed, vec!["guide-beta", "order-alpha"]);
 }
 
+/// Raw fields match exact values; what is typed is folded to their
+/// spelling, as `--kind Bill` and `--jurisdiction us-tx` are.
+#[test]
+fn search_raw_field_values_ignore_case() {
+    let mut bills = fx_ids(&["kind:Bill"]);
+    bills.sort();
+    assert_eq!(
+        bills,
+        vec!["ny-widget-bill", "tx-widget-bill", "widget-act"]
+    );
+    assert_eq!(fx_ids(&["jurisdiction:us-tx"]), vec!["tx-widget-bill"]);
+    assert_eq!(fx_ids(&["id:MINT"]), vec!["mint"]);
+    assert_eq!(fx_ids(&["kind:executive-order"]), vec!["order-alpha"]);
+    assert_eq!(fx_ids(&["status:Passed-One-Chamber"]), vec!["widget-act"]);
+    assert_eq!(
+        fx_ids(&["widget jurisdiction:US-ny"]),
+        vec!["ny-widget-bill"]
+    );
+}
+
 #[test]
 fn search_fuzzy_fallback_is_reported() {
     // `fiduciaries` is only in the guidance's summary; misspelt, nothing

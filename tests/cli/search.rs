@@ -752,3 +752,45 @@ fn dangling_current_is_rebuilt() {
     let current = std::fs::read_to_string(c.index.join("CURRENT")).unwrap();
     assert!(c.index.join(current.trim()).is_dir());
 }
+
+/// Sets a file's or directory's modification time into the past.
+fn age(path: &Path, secs: u64) {
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+    std::fs::File::open(path)
+        .and_then(|f| f.set_modified(when))
+        .unwrap_or_else(|e| panic!("cannot age {}: {e}", path.display()));
+}
+
+#[test]
+fn old_leftovers_are_cleaned_by_the_next_build_and_recent_ones_kept() {
+    let c = corpus_copy();
+    let (code, _, err) = c.run(&["index"]);
+    assert_eq!(code, 0, "{err}");
+    let old_build = c.index.join(".build-killed");
+    let old_gen = c.index.join("gen-1-orphan");
+    let recent_build = c.index.join(".build-running");
+    for d in [&old_build, &old_gen, &recent_build] {
+        std::fs::create_dir_all(d).unwrap();
+        std::fs::write(d.join("meta.json"), "junk").unwrap();
+    }
+    age(&old_build, 3600);
+    age(&old_gen, 3600);
+    // Answers from the current generation, untouched by the leftovers.
+    let (code, out, _) = c.run(&["search", "mint"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("National Mint"));
+    let (code, _, err) = c.run(&["index", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !old_build.exists(),
+        "a killed build older than ten minutes stays"
+    );
+    assert!(
+        !old_gen.exists(),
+        "an old generation CURRENT does not name stays"
+    );
+    assert!(
+        recent_build.exists(),
+        "a build that may still be running elsewhere was removed"
+    );
+}

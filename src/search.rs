@@ -377,12 +377,12 @@ pub struct SearchResult {
     pub query: String,
     /// Whether exact matching found nothing and typo-tolerant matching was used.
     pub fuzzy: bool,
-    /// Number of matching entities, before `--limit` (after filters other
-    /// than status and as-of, which are applied to the listed hits).
+    /// Number of matching entities, after every filter, before `--limit`.
     pub total: usize,
     /// The hits, best first.
     pub hits: Vec<Hit>,
-    /// Counts by kind, jurisdiction and status over every match, when asked.
+    /// Counts by kind, jurisdiction and status over every match (after
+    /// every filter), when asked.
     pub facets: Option<BTreeMap<String, BTreeMap<String, u64>>>,
 }
 
@@ -489,8 +489,13 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         with_ids.push((score, id, addr, doc));
     }
     with_ids.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    // With filters applied to the decoded entities (status, as-of), every
+    // match is decoded anyway: count them all, and their facets, so that
+    // `total` and the facets describe the hits' own filters.
+    let mut matched = 0usize;
+    let mut tallied = empty_facets();
     for (score, _, addr, doc) in with_ids {
-        if hits.len() >= opts.limit {
+        if !post_filter && hits.len() >= opts.limit {
             break;
         }
         let node = store.node_at(addr)?;
@@ -506,6 +511,23 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         if !opts.status.is_empty() && !status.is_some_and(|s| opts.status.contains(&s)) {
             continue;
         }
+        matched += 1;
+        if post_filter && opts.facets {
+            for (root, leaf) in [
+                ("kind", e.kind.name()),
+                ("jurisdiction", e.jurisdiction.as_str()),
+                ("status", status.map_or("none", Stage::name)),
+            ] {
+                *tallied
+                    .entry(root.to_owned())
+                    .or_default()
+                    .entry(leaf.to_owned())
+                    .or_default() += 1;
+            }
+        }
+        if hits.len() >= opts.limit {
+            continue;
+        }
         let snippet = make_snippet(&snip_body, &snip_name, &doc, f);
         hits.push(Hit {
             id: e.id.clone(),
@@ -518,16 +540,12 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
             snippet,
         });
     }
-    let facets = if opts.facets {
-        Some(facets(store, &*query)?)
-    } else {
-        None
+    let facets = match (opts.facets, post_filter) {
+        (false, _) => None,
+        (true, true) => Some(tallied),
+        (true, false) => Some(facets(store, &*query)?),
     };
-    let total = if post_filter && hits.len() < opts.limit {
-        hits.len()
-    } else {
-        total
-    };
+    let total = if post_filter { matched } else { total };
     Ok(SearchResult {
         query: opts.query.clone(),
         fuzzy,
@@ -652,6 +670,13 @@ fn fuzzy_query(
         return None;
     }
     Some(Box::new(BooleanQuery::new(musts)))
+}
+
+fn empty_facets() -> BTreeMap<String, BTreeMap<String, u64>> {
+    ["kind", "jurisdiction", "status"]
+        .into_iter()
+        .map(|root| (root.to_owned(), BTreeMap::new()))
+        .collect()
 }
 
 fn facets(store: &Store, query: &dyn Query) -> Result<BTreeMap<String, BTreeMap<String, u64>>> {

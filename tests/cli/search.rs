@@ -386,6 +386,44 @@ fn search_facets_count_every_match() {
     assert_eq!(v["facets"]["kind"], serde_json::json!({"bill": 2}));
 }
 
+/// Status and `--as-of` are checked on the decoded entities; the total
+/// and the facets must still describe the filtered matches, not every
+/// text match.
+#[test]
+fn search_total_and_facets_follow_status_and_as_of() {
+    let (code, v) = fx_search(&["widget", "--status", "signed", "-n", "1", "--facets"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(v["total"], 2, "two signed matches");
+    assert_eq!(
+        v["facets"],
+        serde_json::json!({
+            "jurisdiction": {"US": 1, "US-TX": 1},
+            "kind": {"bill": 1, "executive_order": 1},
+            "status": {"signed": 2},
+        })
+    );
+    let (code, v) = fx_search(&[
+        "--as-of",
+        "2025-05-01",
+        "widget",
+        "--kind",
+        "bill",
+        "--facets",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(v["total"], 3);
+    assert_eq!(
+        v["facets"]["status"],
+        serde_json::json!({"failed": 1, "introduced": 2}),
+        "statuses as of the day asked"
+    );
+    // Before anything but the NY bill and the undated entities existed.
+    let (_, v) = fx_search(&["--as-of", "2024-06-01", "widget", "--facets"]);
+    assert_eq!(v["total"], 3, "{v}");
+    assert_eq!(v["facets"]["kind"]["bill"], 1, "{v}");
+}
+
 #[test]
 fn search_boolean_phrase_and_field_queries() {
     let mut names = fx_ids(&["name:reserve"]);

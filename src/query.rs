@@ -187,13 +187,7 @@ pub fn agencies(
         let mut cur = fetch(src, &aid)?;
         let mut chain = best.get(&aid).map(|h| h.chain.clone()).unwrap_or_default();
         let mut guard = BTreeSet::from([aid.clone()]);
-        loop {
-            let parent = cur.entity.relations.iter().zip(&cur.out).find(|(r, p)| {
-                r.rel == RelationKind::PartOf
-                    && crate::graph::relation_exists_on(r, as_of)
-                    && p.exists_on(as_of)
-            });
-            let Some((r, p)) = parent else { break };
+        while let Some((r, p)) = part_of(&cur, as_of) {
             if !guard.insert(p.id.clone()) {
                 break;
             }
@@ -227,14 +221,7 @@ pub fn agencies(
             let mut parents = Vec::new();
             let mut cur = fetch(src, &aid)?;
             let mut guard = BTreeSet::from([aid.clone()]);
-            while let Some(p) = cur
-                .entity
-                .relations
-                .iter()
-                .zip(&cur.out)
-                .find(|(r, _)| r.rel == RelationKind::PartOf)
-                .map(|(_, p)| p.id.clone())
-            {
+            while let Some(p) = part_of(&cur, as_of).map(|(_, p)| p.id.clone()) {
                 if !guard.insert(p.clone()) {
                     break;
                 }
@@ -249,6 +236,16 @@ pub fn agencies(
     let mut out: Vec<AgencyHit> = best.into_values().collect();
     out.sort_by(|a, b| (a.distance, &a.name, &a.id).cmp(&(b.distance, &b.name, &b.id)));
     Ok(out)
+}
+
+/// The first `part_of` relation of a node that holds on `as_of`, with its
+/// target.
+fn part_of(node: &Node, as_of: Option<Date>) -> Option<(&Relation, &Peer)> {
+    node.entity.relations.iter().zip(&node.out).find(|(r, p)| {
+        r.rel == RelationKind::PartOf
+            && crate::graph::relation_exists_on(r, as_of)
+            && p.exists_on(as_of)
+    })
 }
 
 /// Options of [`neighbors`].

@@ -301,6 +301,21 @@ pub fn prepare_query(q: &str) -> Result<String> {
                     });
                 }
                 out.push(c);
+                if let Some(fold) = raw_fold(&field) {
+                    // Raw fields hold exact values: fold a bare value to
+                    // their spelling, as the command-line filters do
+                    // (`kind:Bill`, `jurisdiction:us-tx`).
+                    let mut j = i + 1;
+                    while j < chars.len()
+                        && !chars[j].is_whitespace()
+                        && !matches!(chars[j], '(' | ')' | '"')
+                    {
+                        out.push_str(&fold(chars[j]));
+                        j += 1;
+                    }
+                    i = j;
+                    continue;
+                }
             }
             _ => out.push(c),
         }
@@ -319,6 +334,24 @@ pub fn prepare_query(q: &str) -> Result<String> {
         });
     }
     Ok(out)
+}
+
+/// How a bare value after a raw field is folded to the indexed spelling:
+/// ids are lowercase, kinds and statuses snake_case, jurisdictions
+/// uppercase. Tags and the text fields are left alone.
+fn raw_fold(field: &str) -> Option<fn(char) -> String> {
+    match field {
+        "id" => Some(|c| c.to_lowercase().collect()),
+        "kind" | "status" => Some(|c| {
+            if c == '-' {
+                "_".into()
+            } else {
+                c.to_lowercase().collect()
+            }
+        }),
+        "jurisdiction" => Some(|c| c.to_uppercase().collect()),
+        _ => None,
+    }
 }
 
 /// What to search for, and how to filter.
@@ -381,12 +414,12 @@ pub struct SearchResult {
     pub query: String,
     /// Whether exact matching found nothing and typo-tolerant matching was used.
     pub fuzzy: bool,
-    /// Number of matching entities, before `--limit` (after filters other
-    /// than status and as-of, which are applied to the listed hits).
+    /// Number of matching entities, after every filter, before `--limit`.
     pub total: usize,
     /// The hits, best first.
     pub hits: Vec<Hit>,
-    /// Counts by kind, jurisdiction and status over every match, when asked.
+    /// Counts by kind, jurisdiction and status over every match (after
+    /// every filter), when asked.
     pub facets: Option<BTreeMap<String, BTreeMap<String, u64>>>,
 }
 
@@ -464,6 +497,10 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         }
     }
     let post_filter = !opts.status.is_empty() || opts.as_of.is_some();
+    // A status is the stage reached by the as-of day or today: an event
+    // scheduled for later is not a status yet (as in the indexed `status`
+    // field and the facets).
+    let status_day = Some(opts.as_of.unwrap_or_else(Date::today));
     let fetch = if post_filter {
         total.max(1)
     } else {
@@ -489,8 +526,13 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         with_ids.push((score, id, addr, doc));
     }
     with_ids.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    // With filters applied to the decoded entities (status, as-of), every
+    // match is decoded anyway: count them all, and their facets, so that
+    // `total` and the facets describe the hits' own filters.
+    let mut matched = 0usize;
+    let mut tallied = empty_facets();
     for (score, _, addr, doc) in with_ids {
-        if hits.len() >= opts.limit {
+        if !post_filter && hits.len() >= opts.limit {
             break;
         }
         let node = store.node_at(addr)?;
@@ -499,11 +541,28 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
             continue;
         }
         let status = if e.kind.has_status() {
-            e.status(opts.as_of)
+            e.status(status_day)
         } else {
             None
         };
         if !opts.status.is_empty() && !status.is_some_and(|s| opts.status.contains(&s)) {
+            continue;
+        }
+        matched += 1;
+        if post_filter && opts.facets {
+            for (root, leaf) in [
+                ("kind", e.kind.name()),
+                ("jurisdiction", e.jurisdiction.as_str()),
+                ("status", status.map_or("none", Stage::name)),
+            ] {
+                *tallied
+                    .entry(root.to_owned())
+                    .or_default()
+                    .entry(leaf.to_owned())
+                    .or_default() += 1;
+            }
+        }
+        if hits.len() >= opts.limit {
             continue;
         }
         let snippet = make_snippet(&snip_body, &snip_name, &doc, f);
@@ -518,16 +577,12 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
             snippet,
         });
     }
-    let facets = if opts.facets {
-        Some(facets(store, &*query)?)
-    } else {
-        None
+    let facets = match (opts.facets, post_filter) {
+        (false, _) => None,
+        (true, true) => Some(tallied),
+        (true, false) => Some(facets(store, &*query)?),
     };
-    let total = if post_filter && hits.len() < opts.limit {
-        hits.len()
-    } else {
-        total
-    };
+    let total = if post_filter { matched } else { total };
     Ok(SearchResult {
         query: opts.query.clone(),
         fuzzy,
@@ -654,6 +709,13 @@ fn fuzzy_query(
     Some(Box::new(BooleanQuery::new(musts)))
 }
 
+fn empty_facets() -> BTreeMap<String, BTreeMap<String, u64>> {
+    ["kind", "jurisdiction", "status"]
+        .into_iter()
+        .map(|root| (root.to_owned(), BTreeMap::new()))
+        .collect()
+}
+
 fn facets(store: &Store, query: &dyn Query) -> Result<BTreeMap<String, BTreeMap<String, u64>>> {
     let mut c = FacetCollector::for_field("facet");
     for root in ["/kind", "/jurisdiction", "/status"] {
@@ -719,5 +781,10 @@ mod tests {
         ));
         assert_eq!(prepare_query("401(k) plans").unwrap(), "401k plans");
         assert!(prepare_query("name:reserve").is_ok());
+        assert_eq!(
+            prepare_query("kind:Executive-Order jurisdiction:us-tx id:EO-1 Name").unwrap(),
+            "kind:executive_order jurisdiction:US-TX id:eo-1 Name"
+        );
+        assert_eq!(prepare_query("name:Reserve").unwrap(), "name:Reserve");
     }
 }

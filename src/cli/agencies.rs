@@ -21,6 +21,9 @@ struct Json<'a> {
 pub fn run(ctx: &Ctx, args: &AgenciesArgs) -> anyhow::Result<Status> {
     let store = ctx.store()?;
     let id = store.resolve(&args.entity)?;
+    if super::show::any_not_yet(&store, &[&id], ctx.as_of)? {
+        return Ok(Status::Found);
+    }
     let hits = policygraph::query::agencies(&store, &id, args.depth, args.direct, ctx.as_of)?;
     if ctx.json {
         super::print_json(&Json {

@@ -25,11 +25,24 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
     let filter = ListFilter {
         kinds: args.kinds.clone(),
         jurisdiction: args.jurisdiction.clone(),
-        statuses: args.statuses.clone(),
+        // Filtered below: the store reads a status from every event, even
+        // one scheduled after today.
+        statuses: Vec::new(),
         tags: args.tags.clone(),
         as_of: ctx.as_of,
     };
-    let nodes = store.list(&filter)?;
+    let day = Some(super::show::status_day(ctx.as_of));
+    let status_of = |e: &policygraph::model::Entity| {
+        if e.kind.has_status() {
+            e.status(day)
+        } else {
+            None
+        }
+    };
+    let mut nodes = store.list(&filter)?;
+    if !args.statuses.is_empty() {
+        nodes.retain(|n| status_of(&n.entity).is_some_and(|s| args.statuses.contains(&s)));
+    }
     let items: Vec<Item> = nodes
         .iter()
         .map(|n| {
@@ -44,11 +57,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
                     .and_then(|l| e.names.get(l))
                     .map(String::as_str),
                 jurisdiction: &e.jurisdiction,
-                status: if e.kind.has_status() {
-                    e.status(ctx.as_of)
-                } else {
-                    None
-                },
+                status: status_of(e),
                 tags: &e.tags,
             }
         })

@@ -19,6 +19,9 @@ struct Json<'a> {
 pub fn run(ctx: &Ctx, args: &NeighborsArgs) -> anyhow::Result<Status> {
     let store = ctx.store()?;
     let id = store.resolve(&args.entity)?;
+    if super::show::any_not_yet(&store, &[&id], ctx.as_of)? {
+        return Ok(Status::Found);
+    }
     let opts = NeighborOptions {
         depth: args.depth,
         relations: args.relations.clone(),

@@ -10,6 +10,10 @@ use super::{Ctx, Status};
 
 /// Runs `search`.
 pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<Status> {
+    if args.limit == 0 {
+        // Zero hits would read as "no matches".
+        return Err(policygraph::Error::Usage("--limit must be at least 1".into()).into());
+    }
     let query = args.query.join(" ");
     // Check the query before touching the index, so a typo in it is
     // reported at once.

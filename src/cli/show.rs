@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
     let e = &node.entity;
     let exists = e.exists_on(as_of);
     let status = if e.kind.has_status() {
-        e.status(as_of)
+        e.status(Some(status_day(as_of)))
     } else {
         None
     };
@@ -84,19 +84,47 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
     }
     let mut out = anstream::stdout().lock();
     if !exists {
-        writeln!(
-            out,
-            "{}{}{} did not exist yet on {}: its first event is on {}.",
-            ID.render(),
-            e.id,
-            ID.render_reset(),
-            as_of.map(|d| d.to_string()).unwrap_or_default(),
-            e.first_seen().map(|d| d.to_string()).unwrap_or_default()
-        )?;
+        write_not_yet(&mut out, e, as_of)?;
         return Ok(Status::Found);
     }
     render_node(&mut out, ctx, &node)?;
     Ok(Status::Ok)
+}
+
+/// `<id> did not exist yet on <as-of>: its first event is on <date>.`
+fn write_not_yet(
+    out: &mut dyn Write,
+    e: &policygraph::model::Entity,
+    as_of: Option<Date>,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}{}{} did not exist yet on {}: its first event is on {}.",
+        ID.render(),
+        e.id,
+        ID.render_reset(),
+        as_of.map(|d| d.to_string()).unwrap_or_default(),
+        e.first_seen().map(|d| d.to_string()).unwrap_or_default()
+    )
+}
+
+/// For graph commands: when one of `ids` did not exist yet on `--as-of`,
+/// says so on stderr and returns true. There is then nothing to answer,
+/// which exits 1 as `show` does (not 2: the date is a valid one).
+pub(super) fn any_not_yet(
+    store: &policygraph::store::Store,
+    ids: &[&str],
+    as_of: Option<Date>,
+) -> anyhow::Result<bool> {
+    for id in ids {
+        if let Some(node) = store.node(id)? {
+            if !node.entity.exists_on(as_of) {
+                write_not_yet(&mut anstream::stderr().lock(), &node.entity, as_of)?;
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<()> {
@@ -122,13 +150,14 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
     }
     if e.kind.has_status() {
         let when = as_of.map(|d| format!(" as of {d}")).unwrap_or_default();
+        let day = status_day(as_of);
         let latest = e
             .events
             .iter()
-            .filter(|ev| as_of.is_none_or(|d| ev.date <= d))
+            .filter(|ev| ev.date <= day)
             .map(|ev| ev.date)
             .max();
-        match e.status(as_of) {
+        match e.status(Some(day)) {
             Some(s) => writeln!(
                 out,
                 "  status{when}: {b}{s}{r} (since {})",
@@ -274,6 +303,12 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
         writeln!(out, "\ntags: {}", e.tags.join(", "))?;
     }
     Ok(())
+}
+
+/// The day a status is read on: `--as-of`, else today. An event scheduled
+/// after today is listed in the timeline but is not a status yet.
+pub(super) fn status_day(as_of: Option<Date>) -> Date {
+    as_of.unwrap_or_else(Date::today)
 }
 
 fn edge_line(id: &str, name: &str, r: &policygraph::model::Relation) -> String {

@@ -17,3 +17,5 @@ mod util;
 mod check;
 mod export;
 mod track;
+mod query;
+mod search;

@@ -1,0 +1,834 @@
+//! Full-text search against the real binary (issue #5): ranking on the
+//! shipped knowledge base in English and Chinese, typo tolerance, filters,
+//! facets, query syntax and its errors, and the index life cycle (build,
+//! freshness, `--no-refresh`, invalid corpora, interrupted builds).
+//!
+//! Tests on the shipped knowledge base assert only that an expected entity
+//! ranks first or within the top few, since the knowledge base grows.
+//! Exact expectations and goldens use `tests/fixtures/graph`.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::util;
+
+fn fx() -> PathBuf {
+    util::fixture("graph")
+}
+
+/// One index of the shipped knowledge base for the whole test binary,
+/// built once (and refreshed by the binary's own freshness check if the
+/// knowledge base changed since an earlier run).
+fn shipped_index() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("search-shipped-index");
+        let (code, out, err) = util::run_with_index(&util::shipped(), &dir, &["index"]);
+        assert_eq!(code, 0, "indexing the shipped KB failed:\n{out}\n{err}");
+        dir
+    })
+}
+
+/// `search --json` on the shipped knowledge base; (exit code, parsed output).
+fn shipped_search(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["--json", "search"];
+    all.extend_from_slice(args);
+    let (code, out, err) = util::run_with_index(&util::shipped(), shipped_index(), &all);
+    let v = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("{args:?} (exit {code}): not JSON ({e}):\n{out}\n{err}"));
+    (code, v)
+}
+
+/// `search --json` on the fixture; (exit code, parsed output).
+fn fx_search(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["--json", "search"];
+    all.extend_from_slice(args);
+    let (code, out, err) = util::run(&fx(), &all);
+    let v = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("{args:?} (exit {code}): not JSON ({e}):\n{out}\n{err}"));
+    (code, v)
+}
+
+fn hit_ids(v: &Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no hits array: {v}"))
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The ids found by a query on the shipped knowledge base.
+fn shipped_ids(query: &str) -> Vec<String> {
+    let (code, v) = shipped_search(&[query]);
+    assert_eq!(code, 0, "`{query}` found nothing: {v}");
+    hit_ids(&v)
+}
+
+fn fx_ids(args: &[&str]) -> Vec<String> {
+    let (code, v) = fx_search(args);
+    assert_eq!(code, 0, "{args:?} found nothing: {v}");
+    hit_ids(&v)
+}
+
+// ------------------------------------------------------- shipped: ranking
+
+#[test]
+fn shipped_exact_names_ids_and_identifiers_rank_first() {
+    let cases = [
+        ("stablecoin", "genius-act"),
+        ("DOL", "dol"),
+        ("SEC", "sec"),
+        ("EO 14330", "eo-14330"),
+        ("14330", "eo-14330"),
+        ("S. 1582", "genius-act"),
+        ("Pub. L. 119-27", "genius-act"),
+        ("401k", "401k-plan"),
+        ("401(k)", "401k-plan"),
+    ];
+    let mut wrong = Vec::new();
+    for (query, want) in cases {
+        let got = shipped_ids(query);
+        if got.first().map(String::as_str) != Some(want) {
+            wrong.push(format!("`{query}`: want {want} first, got {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn shipped_several_words_rank_the_best_match_high() {
+    let got = shipped_ids("Texas bitcoin reserve");
+    assert!(
+        got.iter().take(3).any(|id| id == "tx-sb-21"),
+        "tx-sb-21 not in the top 3: {got:?}"
+    );
+}
+
+#[test]
+fn shipped_typos_still_find() {
+    for (query, want) in [
+        ("stablecoinn", "genius-act"),
+        ("Employe Retirement", "erisa"),
+    ] {
+        let got = shipped_ids(query);
+        assert_eq!(
+            got.first().map(String::as_str),
+            Some(want),
+            "`{query}`: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn shipped_chinese_in_either_script() {
+    for (query, want) in [
+        ("比特幣戰略儲備", "strategic-bitcoin-reserve"),
+        ("比特币战略储备", "strategic-bitcoin-reserve"),
+        ("勞工部", "dol"),
+        ("劳工部", "dol"),
+    ] {
+        let got = shipped_ids(query);
+        assert_eq!(
+            got.first().map(String::as_str),
+            Some(want),
+            "`{query}`: {got:?}"
+        );
+    }
+    // Both scripts give the same ranking.
+    assert_eq!(shipped_ids("比特幣戰略儲備"), shipped_ids("比特币战略储备"));
+}
+
+/// Terms taken from the Traditional Chinese article the knowledge base was
+/// built from (`/work/shared/reference/article-zh-hant.txt`), each with the
+/// entity a reader would expect among the first five hits.
+#[test]
+fn shipped_chinese_recall_from_the_article() {
+    let cases = [
+        ("財政部", "treasury"),
+        ("美國證券交易委員會", "sec"),
+        ("勞工部長", "dol"),
+        ("穩定幣", "genius-act"),
+        ("穩定幣法案", "genius-act"),
+        ("私募股權", "private-equity"),
+        ("房地產", "real-estate"),
+        ("加密貨幣", "digital-assets"),
+        ("另類資產", "eo-14330"),
+        ("數字資產", "digital-assets"),
+        ("數字資產庫存", "us-digital-asset-stockpile"),
+        ("僱員退休收入保障法", "erisa"),
+        ("共同基金", "fig-401k-mutual-funds-2025q1"),
+        ("加密貨幣周", "crypto-week-2025"),
+        (
+            "美國白宮總統數字資產市場工作組",
+            "pwg-digital-asset-markets",
+        ),
+    ];
+    let mut missed = Vec::new();
+    for (query, want) in cases {
+        let (code, v) = shipped_search(&[query, "-n", "5"]);
+        let got = hit_ids(&v);
+        if code != 0 || !got.iter().any(|id| id == want) {
+            missed.push(format!("`{query}`: want {want} in the top 5, got {got:?}"));
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
+
+/// 對沖基金 (hedge funds) appears in the article ("私募股權和對沖基金等機構")
+/// but no entity of the knowledge base mentions hedge funds yet, in any
+/// language, so the search finds nothing. Kept, ignored, as a record of
+/// the gap: run with `cargo test -- --ignored` once the knowledge base has it.
+#[test]
+#[ignore = "the shipped KB has no entity mentioning 對沖基金 (hedge funds) yet"]
+fn shipped_chinese_recall_hedge_funds() {
+    let (code, v) = shipped_search(&["對沖基金", "-n", "5"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(hit_ids(&v).iter().any(|id| id == "private-equity"), "{v}");
+}
+
+#[test]
+fn shipped_query_syntax() {
+    // A phrase: the program named by it comes first.
+    let got = shipped_ids("\"strategic bitcoin\"");
+    assert_eq!(got[0], "strategic-bitcoin-reserve", "{got:?}");
+    // Exclusion, typed as one argument as a shell user would.
+    let with = shipped_ids("stablecoin");
+    let without = shipped_ids("stablecoin -genius");
+    assert!(with.contains(&"genius-act".to_owned()));
+    assert!(!without.contains(&"genius-act".to_owned()), "{without:?}");
+    assert!(!without.is_empty());
+    // A field: every hit has `reserve` in a name or alias.
+    let (code, v) = shipped_search(&["name:reserve", "-n", "50"]);
+    assert_eq!(code, 0);
+    for h in v["hits"].as_array().unwrap() {
+        let id = h["id"].as_str().unwrap();
+        let (_, shown, _) =
+            util::run_with_index(&util::shipped(), shipped_index(), &["--json", "show", id]);
+        let e: Value = serde_json::from_str(&shown).unwrap();
+        let mut names = vec![e["entity"]["name"].as_str().unwrap().to_lowercase()];
+        for a in e["entity"]["aliases"].as_array().unwrap() {
+            names.push(a.as_str().unwrap().to_lowercase());
+        }
+        assert!(
+            names.iter().any(|n| n.contains("reserve")),
+            "{id} matched name:reserve: {names:?}"
+        );
+    }
+}
+
+// ------------------------------------------------------- fixture: filters
+
+#[test]
+fn search_golden() {
+    let (code, out, err) = util::run(&fx(), &["search", "widget", "--facets"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("search_widget_facets", out);
+    let (code, out, _) = util::run(&fx(), &["search", "戰略小部件", "--lang", "zh-Hant"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("search_chinese_zh_hant", out);
+}
+
+#[test]
+fn search_json_schema() {
+    let (code, v) = fx_search(&["reserve", "--kind", "bill", "-n", "2"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["query"], "reserve");
+    assert_eq!(v["fuzzy"], false);
+    assert_eq!(v["total"], 3, "total counts matches before --limit");
+    assert_eq!(v["facets"], Value::Null);
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 2);
+    for h in hits {
+        for key in [
+            "id",
+            "kind",
+            "name",
+            "local_name",
+            "jurisdiction",
+            "status",
+            "score",
+            "snippet",
+        ] {
+            assert!(h.get(key).is_some(), "missing `{key}`: {h}");
+        }
+        assert_eq!(h["kind"], "bill");
+        assert!(h["score"].as_f64().unwrap() > 0.0);
+        assert!(h["snippet"]["text"].is_string());
+        assert!(h["snippet"]["highlights"].is_array());
+    }
+    // Scores never increase down the list.
+    let (_, all) = fx_search(&["widget"]);
+    let scores: Vec<f64> = all["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+#[test]
+fn search_filters() {
+    let mut bills = fx_ids(&["widget", "--kind", "bill"]);
+    bills.sort();
+    assert_eq!(
+        bills,
+        vec!["ny-widget-bill", "tx-widget-bill", "widget-act"]
+    );
+    let mut several = fx_ids(&["widget", "--kind", "agency", "--kind", "guidance"]);
+    several.sort();
+    assert_eq!(several, vec!["guide-beta", "mint"]);
+    let mut states = fx_ids(&["widget", "--jurisdiction", "US-"]);
+    states.sort();
+    assert_eq!(states, vec!["ny-widget-bill", "tx-widget-bill"]);
+    assert_eq!(
+        fx_ids(&["widget", "--jurisdiction", "us-tx"]),
+        vec!["tx-widget-bill"]
+    );
+    let mut signed = fx_ids(&["widget", "--status", "signed"]);
+    signed.sort();
+    assert_eq!(signed, vec!["order-alpha", "tx-widget-bill"]);
+    // Dates: events, inclusive on both ends.
+    let mut june = fx_ids(&["widget", "--since", "2025-06-01", "--until", "2025-06-30"]);
+    june.sort();
+    assert_eq!(june, vec!["guide-beta", "tx-widget-bill"]);
+    let mut late = fx_ids(&["widget", "--since", "2025-07-01"]);
+    late.sort();
+    assert_eq!(late, vec!["widget-act"]);
+    let mut early = fx_ids(&["widget", "--until", "2025-01-10"]);
+    early.sort();
+    assert_eq!(early, vec!["ny-widget-bill"]);
+    // Limit.
+    assert_eq!(fx_ids(&["widget", "--limit", "3"]).len(), 3);
+    assert_eq!(fx_ids(&["widget", "-n", "1"]).len(), 1);
+    // As of a day: what did not exist yet is not listed, and the status is
+    // the one on that day.
+    let (code, v) = fx_search(&["--as-of", "2025-05-01", "widget", "--kind", "bill"]);
+    assert_eq!(code, 0);
+    let hits = v["hits"].as_array().unwrap();
+    let mut got: Vec<(&str, &str)> = hits
+        .iter()
+        .map(|h| (h["id"].as_str().unwrap(), h["status"].as_str().unwrap()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("ny-widget-bill", "failed"),
+            ("tx-widget-bill", "introduced"),
+            ("widget-act", "introduced"),
+        ]
+    );
+}
+
+/// Like `list` and `show`: an event scheduled after today (`widget-act`
+/// is to be enacted on 2027-01-15; the tests' today is 2026-11-27) is not
+/// a status yet, and the status of hits, the `--status` filter, the
+/// `status:` field and the facets agree.
+#[test]
+fn search_status_ignores_events_after_today() {
+    let (_, v) = fx_search(&["widget", "--kind", "bill", "--facets"]);
+    let act = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "widget-act")
+        .unwrap()
+        .clone();
+    assert_eq!(act["status"], "passed_one_chamber");
+    assert_eq!(v["facets"]["status"]["passed_one_chamber"], 1);
+    let (code, _) = fx_search(&["widget", "--status", "enacted"]);
+    assert_eq!(code, 1, "nothing is enacted yet");
+    let (code, _) = fx_search(&["status:enacted"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        fx_ids(&["widget", "--status", "passed_one_chamber"]),
+        vec!["widget-act"]
+    );
+    assert_eq!(fx_ids(&["status:passed_one_chamber"]), vec!["widget-act"]);
+    // Seen from after the event, it is enacted.
+    assert_eq!(
+        fx_ids(&["--as-of", "2027-02-01", "widget", "--status", "enacted"]),
+        vec!["widget-act"]
+    );
+}
+
+#[test]
+fn search_limit_zero_is_a_usage_error() {
+    let (code, out, err) = util::run(&fx(), &["search", "widget", "--limit", "0"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(!err.contains("no matches"), "{err}");
+}
+
+#[test]
+fn search_facets_count_every_match() {
+    let (code, v) = fx_search(&["widget", "--facets", "-n", "1"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["total"], 7);
+    assert_eq!(v["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        v["facets"],
+        serde_json::json!({
+            "jurisdiction": {"US": 5, "US-NY": 1, "US-TX": 1},
+            "kind": {"agency": 1, "asset_class": 1, "bill": 3, "executive_order": 1, "guidance": 1},
+            "status": {"failed": 1, "none": 2, "passed_one_chamber": 1, "published": 1, "signed": 2},
+        })
+    );
+    // Facets follow the filters.
+    let (_, v) = fx_search(&["widget", "--facets", "--jurisdiction", "US-"]);
+    assert_eq!(
+        v["facets"]["jurisdiction"],
+        serde_json::json!({"US-NY": 1, "US-TX": 1})
+    );
+    assert_eq!(v["facets"]["kind"], serde_json::json!({"bill": 2}));
+}
+
+/// Status and `--as-of` are checked on the decoded entities; the total
+/// and the facets must still describe the filtered matches, not every
+/// text match.
+#[test]
+fn search_total_and_facets_follow_status_and_as_of() {
+    let (code, v) = fx_search(&["widget", "--status", "signed", "-n", "1", "--facets"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(v["total"], 2, "two signed matches");
+    assert_eq!(
+        v["facets"],
+        serde_json::json!({
+            "jurisdiction": {"US": 1, "US-TX": 1},
+            "kind": {"bill": 1, "executive_order": 1},
+            "status": {"signed": 2},
+        })
+    );
+    let (code, v) = fx_search(&[
+        "--as-of",
+        "2025-05-01",
+        "widget",
+        "--kind",
+        "bill",
+        "--facets",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(v["total"], 3);
+    assert_eq!(
+        v["facets"]["status"],
+        serde_json::json!({"failed": 1, "introduced": 2}),
+        "statuses as of the day asked"
+    );
+    // Before anything but the NY bill and the undated entities existed.
+    let (_, v) = fx_search(&["--as-of", "2024-06-01", "widget", "--facets"]);
+    assert_eq!(v["total"], 3, "{v}");
+    assert_eq!(v["facets"]["kind"]["bill"], 1, "{v}");
+}
+
+#[test]
+fn search_boolean_phrase_and_field_queries() {
+    let mut names = fx_ids(&["name:reserve"]);
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            "guide-beta",
+            "ny-widget-bill",
+            "order-alpha",
+            "tx-widget-bill",
+            "widget-act"
+        ],
+        "the mint mentions reserves only in its summary"
+    );
+    assert_eq!(fx_ids(&["\"strategic widget\""]), vec!["order-alpha"]);
+    // The words in another order are not the phrase.
+    let (code, _) = fx_search(&["\"widget strategic\""]);
+    assert_eq!(code, 1);
+    let mut minus = fx_ids(&["widget -bill"]);
+    minus.sort();
+    assert_eq!(minus, vec!["guide-beta", "mint", "order-alpha", "widgets"]);
+    // After `--`, the exclusion can be its own argument.
+    let mut minus2 = fx_ids(&["--", "widget", "-bill"]);
+    minus2.sort();
+    assert_eq!(minus2, minus);
+    let mut raw = fx_ids(&["kind:bill"]);
+    raw.sort();
+    assert_eq!(raw, vec!["ny-widget-bill", "tx-widget-bill", "widget-act"]);
+    assert_eq!(fx_ids(&["jurisdiction:US-TX"]), vec!["tx-widget-bill"]);
+    assert_eq!(fx_ids(&["ident:\"H.R. 77\""]), vec!["widget-act"]);
+    let mut or = fx_ids(&["widget OR gadgets"]);
+    or.sort();
+    assert_eq!(or.len(), 8, "{or:?}");
+    assert!(or.contains(&"lonely-report".to_owned()));
+    let mut mixed = fx_ids(&["name:reserve -kind:bill"]);
+    mixed.sort();
+    assert_eq!(mixed, vec!["guide-beta", "order-alpha"]);
+}
+
+/// Raw fields match exact values; what is typed is folded to their
+/// spelling, as `--kind Bill` and `--jurisdiction us-tx` are.
+#[test]
+fn search_raw_field_values_ignore_case() {
+    let mut bills = fx_ids(&["kind:Bill"]);
+    bills.sort();
+    assert_eq!(
+        bills,
+        vec!["ny-widget-bill", "tx-widget-bill", "widget-act"]
+    );
+    assert_eq!(fx_ids(&["jurisdiction:us-tx"]), vec!["tx-widget-bill"]);
+    assert_eq!(fx_ids(&["id:MINT"]), vec!["mint"]);
+    assert_eq!(fx_ids(&["kind:executive-order"]), vec!["order-alpha"]);
+    assert_eq!(fx_ids(&["status:Passed-One-Chamber"]), vec!["widget-act"]);
+    assert_eq!(
+        fx_ids(&["widget jurisdiction:US-ny"]),
+        vec!["ny-widget-bill"]
+    );
+}
+
+#[test]
+fn search_fuzzy_fallback_is_reported() {
+    // `fiduciaries` is only in the guidance's summary; misspelt, nothing
+    // matches exactly and close spellings are used.
+    let (code, v) = fx_search(&["fiduciares"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["fuzzy"], true);
+    assert_eq!(hit_ids(&v), vec!["guide-beta"]);
+    let (code, _, err) = util::run(&fx(), &["search", "fiduciares"]);
+    assert_eq!(code, 0);
+    assert!(err.contains("close spellings"), "{err}");
+}
+
+// ----------------------------------------------------------- errors
+
+#[test]
+fn search_query_errors_have_positions_and_exit_2() {
+    let idx = util::tmp();
+    for (query, message, at) in [
+        ("\"strategic bitcoin", "unbalanced `\"`", 1),
+        ("reserve (widget", "unbalanced `(`", 9),
+        ("reserve )", "unbalanced `)`", 9),
+        ("nmae:reserve", "unknown field `nmae`", 1),
+        ("widget kindd:bill", "unknown field `kindd`", 8),
+    ] {
+        let (code, out, err) = util::run_with_index(&fx(), idx.path(), &["search", query]);
+        assert_eq!(code, 2, "`{query}`: {err}");
+        assert!(out.is_empty(), "`{query}`: {out}");
+        assert!(err.contains("invalid query"), "`{query}`: {err}");
+        assert!(err.contains(message), "`{query}`: {err}");
+        assert!(
+            err.contains(&format!("at character {at}")),
+            "`{query}`: {err}"
+        );
+        // The query is checked before the index is touched.
+        assert!(!err.contains("building the index"), "`{query}`: {err}");
+    }
+    assert!(!idx.path().join("CURRENT").exists());
+    // The unknown-field message lists the fields.
+    let (_, _, err) = util::run(&fx(), &["search", "nmae:reserve"]);
+    assert!(err.contains("name, ident, body"), "{err}");
+}
+
+#[test]
+fn search_no_hits_exits_1_with_a_message() {
+    let (code, out, err) = util::run(&fx(), &["search", "zzzqqqxx"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("no matches for `zzzqqqxx`"), "{err}");
+    let (code, v) = fx_search(&["zzzqqqxx"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["hits"], serde_json::json!([]));
+    assert_eq!(v["total"], 0);
+    // Filters can empty a result too.
+    let (code, _) = fx_search(&["gadgets", "--kind", "bill"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn search_usage_errors_exit_2() {
+    for args in [
+        &["search"][..],
+        &["search", "widget", "--kind", "nope"],
+        &["search", "widget", "--since", "2025-02-30"],
+        &["search", "widget", "--status", "sleeping"],
+        &["search", "widget", "--jurisdiction", "U$"],
+    ] {
+        let (code, _, err) = util::run(&fx(), args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+    }
+}
+
+// ------------------------------------------------- index life cycle
+
+/// A copy of the fixture in a temporary directory, with its index beside.
+struct Corpus {
+    _dir: tempfile::TempDir,
+    knowledge: PathBuf,
+    index: PathBuf,
+}
+
+fn corpus_copy() -> Corpus {
+    let dir = util::tmp();
+    let knowledge = dir.path().join("knowledge");
+    let index = dir.path().join("index");
+    util::copy_tree(&fx(), &knowledge);
+    Corpus {
+        _dir: dir,
+        knowledge,
+        index,
+    }
+}
+
+impl Corpus {
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        util::run_with_index(&self.knowledge, &self.index, args)
+    }
+    fn run_env(&self, env: (&str, &str), args: &[&str]) -> (i32, String, String) {
+        let out = util::cmd(&self.knowledge, &self.index)
+            .env(env.0, env.1)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+    /// Replaces text in a file of the corpus.
+    fn edit(&self, file: &str, from: &str, to: &str) {
+        let p = self.knowledge.join(file);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{file} lacks `{from}`");
+        std::fs::write(&p, text.replace(from, to)).unwrap();
+    }
+}
+
+#[test]
+fn freshness_rebuilds_after_an_edit_unless_told_not_to() {
+    let c = corpus_copy();
+    let (code, out, err) = c.run(&["search", "mint"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("National Mint"), "{out}");
+    assert!(err.contains("building the index"), "{err}");
+    // Fresh: no rebuild.
+    let (code, _, err) = c.run(&["search", "mint"]);
+    assert_eq!(code, 0);
+    assert!(!err.contains("index"), "no note when fresh: {err}");
+
+    c.edit("mint.ron", "National Mint", "Royal Gizmo Mint");
+    let (code, out, err) = c.run(&["search", "gizmo"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("knowledge base changed; rebuilding the index"),
+        "{err}"
+    );
+    assert!(out.contains("Royal Gizmo Mint"), "{out}");
+
+    // Skipping the freshness check answers from the old index.
+    c.edit("mint.ron", "Royal Gizmo Mint", "Imperial Sprocket Mint");
+    let (code, out, err) = c.run(&["--no-refresh", "search", "sprocket"]);
+    assert_eq!(code, 1, "old index, old name: {out}{err}");
+    assert!(!err.contains("rebuilding"), "{err}");
+    let (code, out, err) = c.run(&["--no-refresh", "search", "gizmo"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Royal Gizmo Mint"), "{out}");
+    let (code, out, err) = c.run_env(("POLICYGRAPH_NO_REFRESH", "true"), &["search", "gizmo"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Royal Gizmo Mint"), "{out}");
+    assert!(!err.contains("rebuilding"), "{err}");
+    // Graph commands read the same snapshot.
+    let (code, out, _) = c.run(&["--no-refresh", "show", "mint"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Royal Gizmo Mint"), "{out}");
+
+    // Without the flag, the edit is picked up.
+    let (code, out, err) = c.run(&["search", "sprocket"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("rebuilding"), "{err}");
+    assert!(out.contains("Imperial Sprocket Mint"), "{out}");
+    // Adding and removing files count as changes too.
+    std::fs::remove_file(c.knowledge.join("lonely-report.ron")).unwrap();
+    let (code, _, err) = c.run(&["search", "gadgets"]);
+    assert_eq!(code, 1, "removed entity still found: {err}");
+    assert!(err.contains("rebuilding"), "{err}");
+}
+
+/// `POLICYGRAPH_NO_REFRESH=1`, the usual way to set a flag from the
+/// environment, is rejected: clap's default parser for a `SetTrue` flag
+/// read from `env` accepts only `true` and `false` ("invalid value '1' for
+/// '--no-refresh'", exit 2). The fix belongs in `src/cli/args.rs`
+/// (`value_parser = clap::builder::BoolishValueParser::new()` on
+/// `no_refresh`), which this branch does not own.
+#[test]
+#[ignore = "bug: POLICYGRAPH_NO_REFRESH=1 is rejected by clap (fix in src/cli/args.rs)"]
+fn no_refresh_env_accepts_1() {
+    let c = corpus_copy();
+    let (code, _, err) = c.run(&["index"]);
+    assert_eq!(code, 0, "{err}");
+    c.edit("mint.ron", "National Mint", "Royal Gizmo Mint");
+    let (code, out, err) = c.run_env(("POLICYGRAPH_NO_REFRESH", "1"), &["search", "mint"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("National Mint"), "old answer expected: {out}");
+    assert!(!err.contains("rebuilding"), "{err}");
+}
+
+#[test]
+fn no_refresh_without_an_index_builds_one() {
+    let c = corpus_copy();
+    let (code, out, err) = c.run(&["--no-refresh", "search", "mint"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("National Mint"));
+    assert!(err.contains("building the index"), "{err}");
+}
+
+#[test]
+fn invalid_corpus_is_not_indexed() {
+    let c = corpus_copy();
+    std::fs::write(
+        c.knowledge.join("broken.ron"),
+        r#"(
+    id: "broken",
+    kind: guidance,
+    name: "Broken Guidance",
+    jurisdiction: "US",
+    relations: [(rel: implements, to: "order-alpah")],
+    sources: [(title: "x")],
+)
+"#,
+    )
+    .unwrap();
+    let (code, out, err) = c.run(&["search", "widget"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("broken.ron:6:") && err.contains("order-alpah"),
+        "diagnostics with a location: {err}"
+    );
+    assert!(err.contains("did you mean `order-alpha`"), "{err}");
+    assert!(err.contains("the knowledge base has 1 error(s)"), "{err}");
+    assert!(
+        !c.index.join("CURRENT").exists(),
+        "an invalid corpus left an index"
+    );
+    // Graph commands refuse it the same way.
+    let (code, _, err) = c.run(&["show", "mint"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("order-alpah"), "{err}");
+
+    // With a valid index already there: still refused, and the old index
+    // stays for --no-refresh.
+    std::fs::remove_file(c.knowledge.join("broken.ron")).unwrap();
+    let (code, _, err) = c.run(&["index"]);
+    assert_eq!(code, 0, "{err}");
+    c.edit("mint.ron", "National Mint", "Broken \"Mint");
+    let (code, _, err) = c.run(&["search", "mint"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("mint.ron"), "{err}");
+    let (code, out, _) = c.run(&["--no-refresh", "search", "mint"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("National Mint"), "{out}");
+}
+
+#[test]
+fn current_names_a_generation() {
+    let c = corpus_copy();
+    let (code, _, err) = c.run(&["index"]);
+    assert_eq!(code, 0, "{err}");
+    let current = std::fs::read_to_string(c.index.join("CURRENT")).unwrap();
+    let name = current.trim();
+    assert!(name.starts_with("gen-"), "{name}");
+    assert!(c.index.join(name).is_dir(), "{name} is not a directory");
+    assert!(c.index.join(name).join("meta.json").is_file());
+    // A forced rebuild swaps in a new generation and removes the old one.
+    let (code, out, err) = c.run(&["index", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("indexed 13 entities"), "{out}");
+    let again = std::fs::read_to_string(c.index.join("CURRENT")).unwrap();
+    assert_ne!(again.trim(), name);
+    assert!(c.index.join(again.trim()).is_dir());
+    assert!(!c.index.join(name).exists(), "old generation left behind");
+    // Fresh: nothing to do.
+    let (code, out, _) = c.run(&["index"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("index is fresh: 13 entities"), "{out}");
+    let (_, out, _) = c.run(&["--json", "index"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["entities"], 13);
+    assert_eq!(v["rebuilt"], false);
+}
+
+#[test]
+fn interrupted_build_leaves_the_index_working() {
+    let c = corpus_copy();
+    let (code, _, err) = c.run(&["index"]);
+    assert_eq!(code, 0, "{err}");
+    // What a killed build leaves: a half-written directory with junk.
+    let junk = c.index.join(".build-x7Qz9a");
+    std::fs::create_dir_all(junk.join("sub")).unwrap();
+    std::fs::write(junk.join("meta.json"), "{ not json").unwrap();
+    std::fs::write(junk.join("0123.idx"), [0u8, 159, 146, 150]).unwrap();
+    std::fs::write(junk.join("sub/x"), "junk").unwrap();
+    let (code, out, err) = c.run(&["search", "mint"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("National Mint"), "{out}");
+    assert!(!err.contains("rebuilding"), "{err}");
+    // A rebuild next to it still works.
+    c.edit("mint.ron", "National Mint", "Royal Gizmo Mint");
+    let (code, out, err) = c.run(&["search", "gizmo"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Royal Gizmo Mint"), "{out}");
+}
+
+#[test]
+fn dangling_current_is_rebuilt() {
+    let c = corpus_copy();
+    std::fs::create_dir_all(&c.index).unwrap();
+    std::fs::write(c.index.join("CURRENT"), "gen-does-not-exist").unwrap();
+    let (code, out, err) = c.run(&["search", "mint"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("National Mint"), "{out}");
+    assert!(err.contains("building the index"), "{err}");
+    let current = std::fs::read_to_string(c.index.join("CURRENT")).unwrap();
+    assert!(c.index.join(current.trim()).is_dir());
+}
+
+/// Sets a file's or directory's modification time into the past.
+fn age(path: &Path, secs: u64) {
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+    std::fs::File::open(path)
+        .and_then(|f| f.set_modified(when))
+        .unwrap_or_else(|e| panic!("cannot age {}: {e}", path.display()));
+}
+
+#[test]
+fn old_leftovers_are_cleaned_by_the_next_build_and_recent_ones_kept() {
+    let c = corpus_copy();
+    let (code, _, err) = c.run(&["index"]);
+    assert_eq!(code, 0, "{err}");
+    let old_build = c.index.join(".build-killed");
+    let old_gen = c.index.join("gen-1-orphan");
+    let recent_build = c.index.join(".build-running");
+    for d in [&old_build, &old_gen, &recent_build] {
+        std::fs::create_dir_all(d).unwrap();
+        std::fs::write(d.join("meta.json"), "junk").unwrap();
+    }
+    age(&old_build, 3600);
+    age(&old_gen, 3600);
+    // Answers from the current generation, untouched by the leftovers.
+    let (code, out, _) = c.run(&["search", "mint"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("National Mint"));
+    let (code, _, err) = c.run(&["index", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !old_build.exists(),
+        "a killed build older than ten minutes stays"
+    );
+    assert!(
+        !old_gen.exists(),
+        "an old generation CURRENT does not name stays"
+    );
+    assert!(
+        recent_build.exists(),
+        "a build that may still be running elsewhere was removed"
+    );
+}

@@ -122,7 +122,8 @@ pub fn check(loaded: LoadResult) -> Checked {
         );
     }
     // Locating needs a tokenized file; only files with a problem pay for it.
-    let cells: Vec<std::cell::OnceCell<Located>> = files.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let cells: Vec<std::cell::OnceCell<Located>> =
+        files.iter().map(|_| std::cell::OnceCell::new()).collect();
     let located = |i: usize| cells[i].get_or_init(|| Located::new(&files[i]));
     let mut first: BTreeMap<&str, usize> = BTreeMap::new();
     let mut keep: Vec<usize> = Vec::new();
@@ -132,13 +133,9 @@ pub fn check(loaded: LoadResult) -> Checked {
         let id_loc = || located(l.file).value(&[Key("id")]);
         if !model::valid_id(&e.id) {
             diags.push(
-                Diagnostic::error(
-                    "invalid-id",
-                    id_loc(),
-                    format!("invalid id `{}`", e.id),
-                )
-                .with_label("not a valid id")
-                .with_help("ids are lowercase a-z, 0-9 and `-`, at most 64 characters"),
+                Diagnostic::error("invalid-id", id_loc(), format!("invalid id `{}`", e.id))
+                    .with_label("not a valid id")
+                    .with_help("ids are lowercase a-z, 0-9 and `-`, at most 64 characters"),
             );
         }
         let stem = file

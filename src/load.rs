@@ -176,12 +176,20 @@ pub fn load_dir(dir: &Path) -> crate::Result<LoadResult> {
     let (paths, mut diagnostics) = list_files(dir)?;
     // Parsing dominates loading: spread it over the cores, in contiguous
     // chunks so that the results come back in path order.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
     let chunk = paths.len().div_ceil(threads).max(256);
     let parsed: Vec<Vec<Parsed>> = std::thread::scope(|scope| {
         let handles: Vec<_> = paths
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|rel| parse_one(dir, rel)).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|rel| parse_one(dir, rel))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles
             .into_iter()

@@ -39,7 +39,12 @@ pub struct Args {
     pub as_of: Option<Date>,
 
     /// Skip the freshness check of the index against `knowledge/`.
-    #[arg(long, global = true, env = "POLICYGRAPH_NO_REFRESH")]
+    #[arg(
+        long,
+        global = true,
+        env = "POLICYGRAPH_NO_REFRESH",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub no_refresh: bool,
 
     /// Show names in this language (`zh-Hant`, `zh-Hans`) where known.

@@ -16,6 +16,6 @@ mod util;
 
 mod check;
 mod export;
-mod track;
 mod query;
 mod search;
+mod track;

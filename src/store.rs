@@ -37,7 +37,7 @@ use crate::{Error, Result};
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The other end of a relation, as much as a graph walk needs to know
 /// without reading that entity's document.
@@ -370,6 +370,9 @@ pub struct Store {
     pub fields: Fields,
     /// The fingerprint it was built from.
     pub fingerprint: String,
+    /// The first day on which a status stored in the index may have
+    /// changed: the earliest event dated after the build day.
+    pub valid_until: Option<Date>,
     cache: RefCell<HashMap<String, Option<Rc<Node>>>>,
 }
 
@@ -410,7 +413,8 @@ impl Store {
         let index = Index::open_in_dir(dir).map_err(ix)?;
         crate::search::register_tokenizers(&index);
         let fields = Fields::from_schema(&index.schema())?;
-        let fingerprint = index.load_metas().map_err(ix)?.payload.unwrap_or_default();
+        let payload = index.load_metas().map_err(ix)?.payload.unwrap_or_default();
+        let (fingerprint, valid_until) = parse_payload(&payload);
         let reader = index
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
@@ -423,6 +427,7 @@ impl Store {
             searcher,
             fields,
             fingerprint,
+            valid_until,
             cache: RefCell::new(HashMap::new()),
         })
     }
@@ -612,7 +617,8 @@ pub fn build(index_dir: &Path, corpus: &Corpus, scan: &[FileMeta]) -> Result<usi
             .map_err(ix)?;
     }
     let mut prepared = writer.prepare_commit().map_err(ix)?;
-    prepared.set_payload(fingerprint);
+    let next = next_event_after(corpus.entities.iter(), today);
+    prepared.set_payload(&payload(fingerprint, next));
     prepared.commit().map_err(ix)?;
     writer.wait_merging_threads().map_err(ix)?;
     drop(index);
@@ -702,6 +708,22 @@ fn document(f: &Fields, node: &Node, today: Date) -> Result<TantivyDocument> {
     }
     for i in &e.identifiers {
         doc.add_text(f.ident, &i.value);
+    }
+    // `EO14330`, `HR3633`, `PubL119-27` written without spaces: index the
+    // run-together form of identifiers and of aliases that carry a number.
+    for v in e
+        .identifiers
+        .iter()
+        .map(|i| i.value.as_str())
+        .chain(e.aliases.iter().map(String::as_str))
+    {
+        if v.chars().any(|c| c.is_ascii_digit()) && v.contains([' ', '.']) {
+            let compact: String = v
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '.')
+                .collect();
+            doc.add_text(f.ident, &compact);
+        }
     }
     for text in body_texts(e) {
         doc.add_text(f.body, text);
@@ -1154,8 +1176,36 @@ pub fn update(
     };
     save_manifest(&gen, &fingerprint, &manifest)?;
     let mut prepared = writer.prepare_commit().map_err(ix)?;
-    prepared.set_payload(&fingerprint);
+    let next = match (store.valid_until, next_event_after(fresh.values(), today)) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    prepared.set_payload(&payload(&fingerprint, next));
     prepared.commit().map_err(ix)?;
     let _ = std::fs::remove_file(manifest_path(&gen, &store.fingerprint));
     Ok(Some(nodes.len()))
+}
+
+/// The commit payload: the fingerprint, and `@DATE` when a stored status
+/// expires on that day.
+fn payload(fingerprint: &str, valid_until: Option<Date>) -> String {
+    match valid_until {
+        Some(d) => format!("{fingerprint}@{d}"),
+        None => fingerprint.to_owned(),
+    }
+}
+
+fn parse_payload(p: &str) -> (String, Option<Date>) {
+    match p.split_once('@') {
+        Some((fp, d)) => (fp.to_owned(), d.parse().ok()),
+        None => (p.to_owned(), None),
+    }
+}
+
+/// The earliest event dated after `today`.
+fn next_event_after<'a>(entities: impl Iterator<Item = &'a Entity>, today: Date) -> Option<Date> {
+    entities
+        .flat_map(|e| e.events.iter().map(|ev| ev.date))
+        .filter(|d| *d > today)
+        .min()
 }

@@ -102,7 +102,14 @@ impl Ctx {
         let scan = store::scan(&self.knowledge)?;
         let fp = store::fingerprint_of(&scan);
         match existing {
-            Some(s) if s.fingerprint == fp => Ok(s),
+            Some(s) if s.fingerprint == fp && s.valid_until.is_none_or(|d| d > Date::today()) => {
+                Ok(s)
+            }
+            Some(s) if s.fingerprint == fp => {
+                note("an event date has passed since the index was built; rebuilding it so statuses are current");
+                drop(s);
+                self.rebuild(&scan)
+            }
             Some(s) => {
                 // Any failure of the patch (an index from an older
                 // version, say) falls back to a full rebuild.

@@ -23,7 +23,11 @@ pub fn run(ctx: &Ctx, args: &IndexArgs) -> anyhow::Result<Status> {
     let scan = policygraph::store::scan(&ctx.knowledge)?;
     let fp = policygraph::store::fingerprint_of(&scan);
     let existing = policygraph::store::Store::open(&ctx.index)?;
-    let fresh = existing.as_ref().is_some_and(|s| s.fingerprint == fp);
+    let fresh = existing.as_ref().is_some_and(|s| {
+        s.fingerprint == fp
+            && s.valid_until
+                .is_none_or(|d| d > policygraph::model::Date::today())
+    });
     let store = match existing {
         Some(s) if fresh && !args.force => s,
         other => {

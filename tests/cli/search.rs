@@ -816,3 +816,37 @@ fn old_leftovers_are_cleaned_by_the_next_build_and_recent_ones_kept() {
         "a build that may still be running elsewhere was removed"
     );
 }
+
+/// The index stores each status as of the day it was built. Once a later
+/// event's date passes, the index is rebuilt so that `status:` queries and
+/// facets see the new status.
+#[test]
+fn index_is_rebuilt_when_a_scheduled_event_date_passes() {
+    let c = corpus_copy();
+    let (code, out, err) = c.run(&["search", "status:enacted", "--json"]);
+    assert!(code == 0 || code == 1, "{err}");
+    assert!(
+        !out.contains("widget-act"),
+        "not enacted yet on 2026-11-27: {out}"
+    );
+    let (code, _, err) = c.run(&["search", "widget"]);
+    assert_eq!(code, 0);
+    assert!(!err.contains("rebuilding"), "fresh on the same day: {err}");
+    let (code, out, err) = c.run_env(
+        ("POLICYGRAPH_TODAY", "2027-01-15"),
+        &["search", "status:enacted", "--json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("an event date has passed"), "{err}");
+    assert!(out.contains("widget-act"), "{out}");
+}
+
+/// Identifiers written without spaces find their entity too.
+#[test]
+fn shipped_identifiers_without_spaces() {
+    for (q, id) in [("EO14330", "eo-14330"), ("HR3633", "clarity-act")] {
+        let (code, v) = shipped_search(&[q, "-n", "3"]);
+        assert_eq!(code, 0, "{q}: {v}");
+        assert_eq!(v["hits"][0]["id"], id, "{q}: {v}");
+    }
+}

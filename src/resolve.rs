@@ -7,15 +7,21 @@ use std::collections::BTreeMap;
 use crate::model::Entity;
 
 /// The normal form of a lookup key: trimmed, lowercased, inner whitespace
-/// collapsed, Traditional Chinese folded to Simplified.
+/// collapsed, Traditional Chinese folded to Simplified, and no space next
+/// to a Chinese character (Chinese text is written without spaces, so
+/// `第 14330 號行政命令` and `第14330號行政命令` are one key).
 pub fn normalize(s: &str) -> String {
     let folded = fast2s::convert(s.trim());
     let mut out = String::with_capacity(folded.len());
+    let mut last: Option<char> = None;
     for word in folded.split_whitespace() {
-        if !out.is_empty() {
+        let first = word.chars().next();
+        let cjk = |c: Option<char>| c.is_some_and(|c| c as u32 >= 0x2E80);
+        if last.is_some() && !cjk(last) && !cjk(first) {
             out.push(' ');
         }
         out.extend(word.chars().flat_map(char::to_lowercase));
+        last = word.chars().last();
     }
     out
 }
@@ -27,6 +33,7 @@ pub fn keys(e: &Entity) -> Vec<String> {
         .chain(std::iter::once(e.name.as_str()))
         .chain(e.names.values().map(String::as_str))
         .chain(e.aliases.iter().map(String::as_str))
+        .chain(e.identifiers.iter().map(|i| i.value.as_str()))
         .map(normalize)
         .filter(|k| !k.is_empty())
         .collect();
@@ -120,5 +127,10 @@ mod tests {
         assert_eq!(normalize("  Department   of Labor "), "department of labor");
         assert_eq!(normalize("勞工部"), normalize("劳工部"));
         assert_eq!(normalize("比特幣戰略儲備"), "比特币战略储备");
+        assert_eq!(
+            normalize("第 14330 號行政命令"),
+            normalize("第14330號行政命令")
+        );
+        assert_eq!(normalize("EO 14330"), "eo 14330");
     }
 }

@@ -455,24 +455,21 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         user
     };
     // An exact name or alias (`DOL`, `勞工部`, `EO 14330`) ranks its entity
-    // first; close spellings of every word in a name rescue a typo that
-    // still matched something else exactly.
-    let mut boosts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, user)];
+    // first.
     let key = crate::resolve::normalize(&opts.query);
-    boosts.push((
-        Occur::Should,
-        Box::new(BoostQuery::new(
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.key, &key),
-                IndexRecordOption::Basic,
+    let exact: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+        (Occur::Must, user),
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.key, &key),
+                    IndexRecordOption::Basic,
+                )),
+                20.0,
             )),
-            20.0,
-        )),
-    ));
-    if let Some(fq) = fuzzy_query(store, &text, &[f.name]) {
-        boosts.push((Occur::Should, Box::new(BoostQuery::new(fq, 8.0))));
-    }
-    let user: Box<dyn Query> = Box::new(BooleanQuery::new(boosts));
+        ),
+    ]));
     let filters = filter_queries(store, opts)?;
     let combined = |q: Box<dyn Query>| -> Box<dyn Query> {
         if filters.is_empty() {
@@ -482,34 +479,57 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         parts.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
         Box::new(BooleanQuery::new(parts))
     };
-    let mut query = combined(user.box_clone());
-    let mut total = store.searcher.search(&query, &Count).map_err(ix)?;
-    let mut fuzzy = false;
-    if total == 0 {
-        if let Some(fq) = fuzzy_query(store, &text, &[f.name, f.body, f.ident]) {
-            let q = combined(fq);
-            let n = store.searcher.search(&q, &Count).map_err(ix)?;
-            if n > 0 {
-                query = q;
-                total = n;
-                fuzzy = true;
-            }
-        }
-    }
+    let name_fuzzy = fuzzy_query(store, &text, &[f.name]);
     let post_filter = !opts.status.is_empty() || opts.as_of.is_some();
     // A status is the stage reached by the as-of day or today: an event
     // scheduled for later is not a status yet (as in the indexed `status`
     // field and the facets).
     let status_day = Some(opts.as_of.unwrap_or_else(Date::today));
+    // Filters applied to decoded entities (status, as-of) need every match.
     let fetch = if post_filter {
-        total.max(1)
+        store.searcher.num_docs().max(1) as usize
     } else {
         opts.limit.max(1)
     };
-    let top = store
+    // Exact matches, and close spellings of every word of a name below them:
+    // `Employe Retirement` matches other texts exactly, but ERISA only by
+    // its name's spelling. One pass ranks and counts.
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, exact.box_clone())];
+    if let Some(fq) = &name_fuzzy {
+        parts.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(fq.box_clone(), 8.0)),
+        ));
+    }
+    let mut query = combined(Box::new(BooleanQuery::new(parts)));
+    let (mut top, mut total) = store
         .searcher
-        .search(&query, &TopDocs::with_limit(fetch))
+        .search(&query, &(TopDocs::with_limit(fetch), Count))
         .map_err(ix)?;
+    let mut fuzzy = match top.first() {
+        // Is the best hit an exact match? One seek in one segment tells.
+        Some((_, addr)) => !matches_exactly(store, &*exact, *addr)?,
+        None => false,
+    };
+    if total == 0 {
+        // Nothing at all: every word within one or two edits, anywhere,
+        // names first.
+        if let Some(all) = fuzzy_query(store, &text, &[f.name, f.body, f.ident]) {
+            let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, all)];
+            if let Some(fq) = &name_fuzzy {
+                parts.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(fq.box_clone(), 4.0)),
+                ));
+            }
+            query = combined(Box::new(BooleanQuery::new(parts)));
+            (top, total) = store
+                .searcher
+                .search(&query, &(TopDocs::with_limit(fetch), Count))
+                .map_err(ix)?;
+            fuzzy = total > 0;
+        }
+    }
     let snip_body = SnippetGenerator::create(&store.searcher, &*query, f.body).map_err(ix)?;
     let snip_name = SnippetGenerator::create(&store.searcher, &*query, f.name).map_err(ix)?;
     let mut hits = Vec::new();
@@ -787,4 +807,21 @@ mod tests {
         );
         assert_eq!(prepare_query("name:Reserve").unwrap(), "name:Reserve");
     }
+}
+
+/// Whether the document at `addr` matches `query` (without scoring the
+/// whole index: one scorer, one seek).
+fn matches_exactly(store: &Store, query: &dyn Query, addr: tantivy::DocAddress) -> Result<bool> {
+    use tantivy::DocSet;
+    let weight = query
+        .weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            &store.searcher,
+        ))
+        .map_err(ix)?;
+    let seg = store.searcher.segment_reader(addr.segment_ord);
+    let mut scorer = weight.scorer(seg, 1.0).map_err(ix)?;
+    // A new scorer already stands on its first match; `seek` may only move
+    // forward from there.
+    let at = scorer.doc();
+    Ok(at == addr.doc_id || (at < addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id))
 }

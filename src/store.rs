@@ -37,7 +37,7 @@ use crate::{Error, Result};
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The other end of a relation, as much as a graph walk needs to know
 /// without reading that entity's document.
@@ -287,60 +287,117 @@ pub fn fingerprint_of(entries: &[FileMeta]) -> String {
     format!("v{FORMAT_VERSION}-{}-{:016x}", entries.len(), h.0)
 }
 
-fn walk_meta(
-    base: &Path,
-    dir: &Path,
-    out: &mut Vec<(String, u64, u128)>,
-    depth: usize,
-) -> Result<()> {
-    if depth > 64 {
-        return Ok(());
-    }
-    let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    for entry in rd {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        // `metadata` follows symbolic links, as loading does.
-        let Ok(meta) = std::fs::metadata(&path) else {
-            // A dangling link or an unreadable entry: its name still counts.
-            let rel = path
-                .strip_prefix(base)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .into_owned();
-            out.push((rel, 0, 0));
-            continue;
-        };
-        if meta.is_dir() {
-            if name.ends_with(".ron") {
-                let rel = path
-                    .strip_prefix(base)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .into_owned();
-                out.push((rel, 0, 1));
-            }
-            walk_meta(base, &path, out, depth + 1)?;
-        } else if name.ends_with(".ron") {
-            let mtime = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            let rel = path
-                .strip_prefix(base)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .into_owned();
-            out.push((rel, meta.len(), mtime));
-        }
+fn walk_meta(base: &Path, dir: &Path, out: &mut Vec<FileMeta>, _depth: usize) -> Result<()> {
+    // Directories are shared out to a few threads: the walk is all system
+    // calls, and on a cold or large tree two cores finish it sooner.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let queue = std::sync::Mutex::new(vec![(dir.to_path_buf(), 0usize)]);
+    let pending = std::sync::atomic::AtomicUsize::new(1);
+    let results: Vec<Result<Vec<FileMeta>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| scope.spawn(|| walk_worker(base, &queue, &pending)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(Error::Index("the metadata walk failed".into())))
+            })
+            .collect()
+    });
+    for r in results {
+        out.extend(r?);
     }
     Ok(())
+}
+
+/// One walker: takes directories off the shared queue until every
+/// directory has been read.
+fn walk_worker(
+    base: &Path,
+    queue: &std::sync::Mutex<Vec<(PathBuf, usize)>>,
+    pending: &std::sync::atomic::AtomicUsize,
+) -> Result<Vec<FileMeta>> {
+    use std::sync::atomic::Ordering;
+    let mut out = Vec::new();
+    let rel = |p: &Path| {
+        p.strip_prefix(base)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .into_owned()
+    };
+    loop {
+        let next = queue.lock().map_or(None, |mut q| q.pop());
+        let Some((dir, depth)) = next else {
+            if pending.load(Ordering::Acquire) == 0 {
+                return Ok(out);
+            }
+            std::thread::sleep(std::time::Duration::from_micros(50));
+            continue;
+        };
+        let result = (|| -> Result<()> {
+            if depth > 64 {
+                return Ok(());
+            }
+            let rd = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+            for entry in rd {
+                let entry = entry.map_err(|e| Error::io(&dir, e))?;
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with('.') {
+                    continue;
+                }
+                // The entry's type comes with the listing; only links need
+                // a `stat` to learn what they point at, as loading follows them.
+                let Ok(ft) = entry.file_type() else { continue };
+                let meta = if ft.is_symlink() {
+                    std::fs::metadata(entry.path())
+                } else if ft.is_dir() {
+                    Err(std::io::Error::other("dir"))
+                } else if name.ends_with(".ron") {
+                    entry.metadata()
+                } else {
+                    continue;
+                };
+                let is_dir = ft.is_dir() || meta.as_ref().is_ok_and(|m| m.is_dir());
+                if is_dir {
+                    let path = entry.path();
+                    if name.ends_with(".ron") {
+                        out.push((rel(&path), 0, 1));
+                    }
+                    pending.fetch_add(1, Ordering::AcqRel);
+                    if let Ok(mut q) = queue.lock() {
+                        q.push((path, depth + 1));
+                    }
+                    continue;
+                }
+                if !name.ends_with(".ron") {
+                    continue;
+                }
+                match meta {
+                    Ok(m) => {
+                        let mtime = m
+                            .modified()
+                            .ok()
+                            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                            .map_or(0, |d| d.as_nanos());
+                        out.push((rel(&entry.path()), m.len(), mtime));
+                    }
+                    // A dangling link or an unreadable entry: its name still counts.
+                    Err(_) => out.push((rel(&entry.path()), 0, 0)),
+                }
+            }
+            Ok(())
+        })();
+        pending.fetch_sub(1, Ordering::AcqRel);
+        if let Err(e) = result {
+            // Let the other walkers finish; report the first problem.
+            pending.store(0, Ordering::Release);
+            return Err(e);
+        }
+    }
 }
 
 /// FNV-1a, enough to tell two directory listings apart.
@@ -634,6 +691,7 @@ pub fn build(index_dir: &Path, corpus: &Corpus, scan: &[FileMeta]) -> Result<usi
     let mut cur =
         tempfile::NamedTempFile::new_in(index_dir).map_err(|e| Error::io(index_dir, e))?;
     std::io::Write::write_all(&mut cur, name.as_bytes()).map_err(|e| Error::io(index_dir, e))?;
+    set_readable(cur.as_file());
     cur.persist(current_path(index_dir))
         .map_err(|e| Error::io(current_path(index_dir), e.error))?;
     if let Some(old) = old {
@@ -872,8 +930,21 @@ fn save_manifest(gen: &Path, fingerprint: &str, m: &Manifest) -> Result<()> {
     let path = manifest_path(gen, fingerprint);
     let mut f = tempfile::NamedTempFile::new_in(gen).map_err(|e| Error::io(gen, e))?;
     std::io::Write::write_all(&mut f, &bytes).map_err(|e| Error::io(&path, e))?;
+    set_readable(f.as_file());
     f.persist(&path).map_err(|e| Error::io(&path, e.error))?;
     Ok(())
+}
+
+/// Temporary files are created private (0600); what replaces a normal
+/// file should be readable like one (0644), as the rest of the index is.
+fn set_readable(f: &std::fs::File) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    #[cfg(not(unix))]
+    let _ = f;
 }
 
 fn read_manifest(gen: &Path, fingerprint: &str) -> Option<Manifest> {

@@ -63,7 +63,11 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
         })
         .collect();
     if ctx.json {
-        super::print_json(&items)?;
+        super::print_json(&serde_json::json!({
+            "as_of": ctx.as_of,
+            "count": items.len(),
+            "entities": items,
+        }))?;
     } else if items.is_empty() {
         super::ctx::note("no entity matches these filters");
     } else {

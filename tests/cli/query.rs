@@ -577,7 +577,13 @@ fn path_as_of_ignores_later_relations() {
 fn list_ids(args: &[&str]) -> Vec<String> {
     let mut all = vec!["list"];
     all.extend_from_slice(args);
-    ids(&json(&all))
+    let v = json(&all);
+    assert_eq!(
+        v["count"].as_u64(),
+        v["entities"].as_array().map(|a| a.len() as u64),
+        "{v}"
+    );
+    ids(&v["entities"])
 }
 
 #[test]
@@ -634,8 +640,9 @@ fn list_as_of() {
     // On 2025-01-01: the NY bill was introduced (it failed on 2025-01-10),
     // the federal and Texas bills did not exist yet.
     let v = json(&["--as-of", "2025-01-01", "list", "--kind", "bill"]);
-    assert_eq!(ids(&v), vec!["ny-widget-bill"]);
-    assert_eq!(v[0]["status"], "introduced");
+    assert_eq!(ids(&v["entities"]), vec!["ny-widget-bill"]);
+    assert_eq!(v["as_of"], "2025-01-01");
+    assert_eq!(v["entities"][0]["status"], "introduced");
     assert_eq!(
         list_ids(&["--as-of", "2025-05-01", "--status", "introduced"]),
         vec!["tx-widget-bill", "widget-act"]
@@ -651,7 +658,7 @@ fn list_as_of() {
 #[test]
 fn status_ignores_events_after_today() {
     let v = json(&["list", "--kind", "bill", "--jurisdiction", "US"]);
-    let act = v
+    let act = v["entities"]
         .as_array()
         .unwrap()
         .iter()
@@ -686,21 +693,25 @@ fn list_json_schema_and_table() {
     let v = json(&["list", "--kind", "bill", "--jurisdiction", "US-TX"]);
     assert_eq!(
         v,
-        serde_json::json!([{
-            "id": "tx-widget-bill",
-            "kind": "bill",
-            "name": "Texas Widget Reserve Bill",
-            "local_name": null,
-            "jurisdiction": "US-TX",
-            "status": "signed",
-            "tags": ["widgets", "reserve", "state"],
-        }])
+        serde_json::json!({
+            "as_of": null,
+            "count": 1,
+            "entities": [{
+                "id": "tx-widget-bill",
+                "kind": "bill",
+                "name": "Texas Widget Reserve Bill",
+                "local_name": null,
+                "jurisdiction": "US-TX",
+                "status": "signed",
+                "tags": ["widgets", "reserve", "state"],
+            }],
+        })
     );
     let zh = json(&[
         "--lang", "zh-Hant", "list", "--kind", "agency", "--tag", "agency",
     ]);
-    assert_eq!(zh[0]["id"], "dept-labor");
-    assert_eq!(zh[0]["local_name"], "勞工部");
+    assert_eq!(zh["entities"][0]["id"], "dept-labor");
+    assert_eq!(zh["entities"][0]["local_name"], "勞工部");
     let out = ok(&["list", "--kind", "bill"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4, "{out}");

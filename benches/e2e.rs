@@ -112,7 +112,7 @@ fn bench_corpus(c: &Corpus, runs: usize, have_rg: bool) {
         ("eo-14330", "eo-14330", "ebsa", "stablecoin")
     };
     let parent = c.knowledge.parent().unwrap().to_path_buf();
-    let heavy = runs.min(3).max(1);
+    let heavy = runs.clamp(1, 3);
 
     // Throughput: validate everything, and a full rebuild.
     let check = time(&c.pg(&["check"]), &parent, heavy);

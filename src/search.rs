@@ -757,6 +757,23 @@ fn facets(store: &Store, query: &dyn Query) -> Result<BTreeMap<String, BTreeMap<
     Ok(out)
 }
 
+/// Whether the document at `addr` matches `query` (without scoring the
+/// whole index: one scorer, one seek).
+fn matches_exactly(store: &Store, query: &dyn Query, addr: tantivy::DocAddress) -> Result<bool> {
+    use tantivy::DocSet;
+    let weight = query
+        .weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            &store.searcher,
+        ))
+        .map_err(ix)?;
+    let seg = store.searcher.segment_reader(addr.segment_ord);
+    let mut scorer = weight.scorer(seg, 1.0).map_err(ix)?;
+    // A new scorer already stands on its first match; `seek` may only move
+    // forward from there.
+    let at = scorer.doc();
+    Ok(at == addr.doc_id || (at < addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -807,21 +824,4 @@ mod tests {
         );
         assert_eq!(prepare_query("name:Reserve").unwrap(), "name:Reserve");
     }
-}
-
-/// Whether the document at `addr` matches `query` (without scoring the
-/// whole index: one scorer, one seek).
-fn matches_exactly(store: &Store, query: &dyn Query, addr: tantivy::DocAddress) -> Result<bool> {
-    use tantivy::DocSet;
-    let weight = query
-        .weight(tantivy::query::EnableScoring::disabled_from_searcher(
-            &store.searcher,
-        ))
-        .map_err(ix)?;
-    let seg = store.searcher.segment_reader(addr.segment_ord);
-    let mut scorer = weight.scorer(seg, 1.0).map_err(ix)?;
-    // A new scorer already stands on its first match; `seek` may only move
-    // forward from there.
-    let at = scorer.doc();
-    Ok(at == addr.doc_id || (at < addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id))
 }

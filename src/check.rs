@@ -21,7 +21,8 @@ pub struct Corpus {
     /// The file each entity came from (relative path), parallel to `entities`.
     pub paths: Vec<PathBuf>,
     by_id: HashMap<String, usize>,
-    keys: crate::resolve::KeyIndex,
+    /// Built on the first `resolve`: most uses of a corpus never need it.
+    keys: std::sync::OnceLock<crate::resolve::KeyIndex>,
 }
 
 impl Corpus {
@@ -35,7 +36,7 @@ impl Corpus {
             .map(|(i, (e, _))| (e.id.clone(), i))
             .collect();
         let (entities, paths): (Vec<Entity>, Vec<PathBuf>) = items.into_iter().unzip();
-        let keys = crate::resolve::KeyIndex::new(&entities);
+        let keys = std::sync::OnceLock::new();
         Corpus {
             entities,
             paths,
@@ -58,7 +59,9 @@ impl Corpus {
     /// entity position; unknown and ambiguous references are errors that
     /// carry suggestions or candidates.
     pub fn resolve(&self, reference: &str) -> crate::Result<usize> {
-        self.keys.resolve(&self.entities, reference)
+        self.keys
+            .get_or_init(|| crate::resolve::KeyIndex::new(&self.entities))
+            .resolve(&self.entities, reference)
     }
 
     /// Number of entities.

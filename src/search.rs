@@ -551,11 +551,11 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
     // `total` and the facets describe the hits' own filters.
     let mut matched = 0usize;
     let mut tallied = empty_facets();
-    for (score, _, addr, doc) in with_ids {
+    for (score, _, _, doc) in with_ids {
         if !post_filter && hits.len() >= opts.limit {
             break;
         }
-        let node = store.node_at(addr)?;
+        let node = store.node_of(&doc)?;
         let e = &node.entity;
         if !e.exists_on(opts.as_of) {
             continue;
@@ -585,7 +585,7 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         if hits.len() >= opts.limit {
             continue;
         }
-        let snippet = make_snippet(&snip_body, &snip_name, &doc, f);
+        let snippet = make_snippet(&snip_body, &snip_name, e);
         hits.push(Hit {
             id: e.id.clone(),
             kind: e.kind,
@@ -615,18 +615,12 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
 fn make_snippet(
     body: &SnippetGenerator,
     name: &SnippetGenerator,
-    doc: &TantivyDocument,
-    f: crate::store::Fields,
+    e: &crate::model::Entity,
 ) -> Snippet {
-    let join = |field| {
-        doc.get_all(field)
-            .filter_map(|v| v.as_str())
-            .collect::<Vec<_>>()
-            .join(" · ")
-    };
-    for (generator, field) in [(body, f.body), (name, f.name)] {
-        let text = join(field);
-        let s = generator.snippet(&text);
+    let body_text = crate::store::body_texts(e).collect::<Vec<_>>().join(" · ");
+    let name_text = crate::store::name_texts(e).collect::<Vec<_>>().join(" · ");
+    for (generator, text) in [(body, &body_text), (name, &name_text)] {
+        let s = generator.snippet(text);
         if !s.highlighted().is_empty() {
             return Snippet {
                 text: s.fragment().to_owned(),
@@ -634,10 +628,8 @@ fn make_snippet(
             };
         }
     }
-    let text = join(f.body);
-    let cut: String = text.chars().take(150).collect();
     Snippet {
-        text: cut,
+        text: body_text.chars().take(150).collect(),
         highlights: Vec::new(),
     }
 }

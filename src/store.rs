@@ -37,7 +37,7 @@ use crate::{Error, Result};
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The other end of a relation, as much as a graph walk needs to know
 /// without reading that entity's document.
@@ -212,9 +212,9 @@ impl Fields {
             status: b.add_text_field("status", STRING | FAST),
             tag: b.add_text_field("tag", STRING),
             date: b.add_date_field("date", DateOptions::default().set_indexed().set_fast()),
-            name: b.add_text_field("name", text(true)),
+            name: b.add_text_field("name", text(false)),
             ident: b.add_text_field("ident", text(false)),
-            body: b.add_text_field("body", text(true)),
+            body: b.add_text_field("body", text(false)),
             facet: b.add_facet_field("facet", FacetOptions::default()),
             record: b.add_bytes_field("record", STORED),
         };
@@ -502,6 +502,11 @@ impl Store {
     /// Decodes the node stored in a document.
     pub fn node_at(&self, addr: tantivy::DocAddress) -> Result<Node> {
         let doc: TantivyDocument = self.searcher.doc(addr).map_err(ix)?;
+        self.node_of(&doc)
+    }
+
+    /// Decodes the node stored in a document already read.
+    pub fn node_of(&self, doc: &TantivyDocument) -> Result<Node> {
         let bytes = doc
             .get_first(self.fields.record)
             .and_then(|v| v.as_bytes())
@@ -668,6 +673,8 @@ pub fn build(index_dir: &Path, corpus: &Corpus, scan: &[FileMeta]) -> Result<usi
     let today = Date::today();
     let nodes = build_nodes(corpus);
     let count = nodes.len();
+    // Documents go in in id order, from one thread, so that equal scores
+    // always break the same way (doc order) and output never flaps.
     for node in &nodes {
         writer
             .add_document(document(&f, node, today)?)
@@ -757,12 +764,8 @@ fn document(f: &Fields, node: &Node, today: Date) -> Result<TantivyDocument> {
     for d in dates {
         doc.add_date(f.date, tantivy_date(d));
     }
-    doc.add_text(f.name, &e.name);
-    for n in e.names.values() {
+    for n in name_texts(e) {
         doc.add_text(f.name, n);
-    }
-    for a in &e.aliases {
-        doc.add_text(f.name, a);
     }
     for i in &e.identifiers {
         doc.add_text(f.ident, &i.value);
@@ -798,8 +801,17 @@ fn document(f: &Fields, node: &Node, today: Date) -> Result<TantivyDocument> {
     Ok(doc)
 }
 
+/// The names of an entity in every language, and its aliases: what the
+/// `name` field indexes. Not stored in the index (the record has them);
+/// snippets are cut from these same texts.
+pub fn name_texts(e: &Entity) -> impl Iterator<Item = &str> {
+    std::iter::once(e.name.as_str())
+        .chain(e.names.values().map(String::as_str))
+        .chain(e.aliases.iter().map(String::as_str))
+}
+
 /// The texts of an entity that full-text search reads besides its names.
-fn body_texts(e: &Entity) -> impl Iterator<Item = &str> {
+pub fn body_texts(e: &Entity) -> impl Iterator<Item = &str> {
     std::iter::once(e.summary.as_str())
         .chain(e.summaries.values().map(String::as_str))
         .chain(e.notes.iter().map(String::as_str))

@@ -55,36 +55,43 @@ struct Tok {
 /// thousands of scans.
 pub struct Located<'f> {
     file: &'f SourceFile,
-    toks: Vec<Tok>,
-    /// For each `Open` token, the index of its `Close` (or the last token).
-    close: Vec<usize>,
+    /// The tokens and, for each `Open` token, the index of its `Close` (or
+    /// the last token).
+    lexed: std::cell::OnceCell<(Vec<Tok>, Vec<usize>)>,
     items: RefCell<HashMap<usize, Rc<Vec<Range<usize>>>>>,
 }
 
 impl<'f> Located<'f> {
     /// Tokenizes `file`.
     pub fn new(file: &'f SourceFile) -> Located<'f> {
-        let toks = lex(&file.text);
-        let last = toks.len().saturating_sub(1);
-        let mut close = vec![last; toks.len()];
-        let mut stack = Vec::new();
-        for (i, t) in toks.iter().enumerate() {
-            match t.kind {
-                Kind::Open => stack.push(i),
-                Kind::Close => {
-                    if let Some(o) = stack.pop() {
-                        close[o] = i;
-                    }
-                }
-                _ => {}
-            }
-        }
         Located {
             file,
-            toks,
-            close,
+            lexed: std::cell::OnceCell::new(),
             items: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The tokens, and for each `Open` the index of its `Close`: lexed on
+    /// first use, so a file without a problem costs nothing.
+    fn lexed(&self) -> &(Vec<Tok>, Vec<usize>) {
+        self.lexed.get_or_init(|| {
+            let toks = lex(&self.file.text);
+            let last = toks.len().saturating_sub(1);
+            let mut close = vec![last; toks.len()];
+            let mut stack = Vec::new();
+            for (i, t) in toks.iter().enumerate() {
+                match t.kind {
+                    Kind::Open => stack.push(i),
+                    Kind::Close => {
+                        if let Some(o) = stack.pop() {
+                            close[o] = i;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            (toks, close)
+        })
     }
 
     /// The value at `path` (the whole string literal, list or struct).
@@ -124,8 +131,8 @@ impl<'f> Located<'f> {
 
     fn loc(&self, toks: Range<usize>) -> Location {
         let (Some(a), Some(b)) = (
-            self.toks.get(toks.start),
-            self.toks.get(toks.end.saturating_sub(1)),
+            self.lexed().0.get(toks.start),
+            self.lexed().0.get(toks.end.saturating_sub(1)),
         ) else {
             return Location::file(&self.file.path);
         };
@@ -171,7 +178,8 @@ impl<'f> Located<'f> {
     /// `Some(x)` is written for optional values; paths look through it.
     fn unwrap_some(&self, value: Range<usize>) -> Range<usize> {
         let is_some = self
-            .toks
+            .lexed()
+            .0
             .get(value.start)
             .is_some_and(|t| t.kind == Kind::Word && &self.file.text[t.start..t.end] == "Some");
         if is_some && value.len() > 1 {
@@ -185,7 +193,7 @@ impl<'f> Located<'f> {
 
     /// The token range of the entity: the first value in the file.
     fn root(&self) -> Option<Range<usize>> {
-        if self.toks.is_empty() {
+        if self.lexed().0.is_empty() {
             return None;
         }
         Some(self.value_at(0))
@@ -194,13 +202,14 @@ impl<'f> Located<'f> {
     /// The token range of the value that starts at token `i`: a literal, a
     /// bracketed group, or a name followed by a group (`Some(..)`, `Entity(..)`).
     fn value_at(&self, i: usize) -> Range<usize> {
-        match self.toks.get(i).map(|t| t.kind) {
+        match self.lexed().0.get(i).map(|t| t.kind) {
             Some(Kind::Open) => i..self.close_of(i) + 1,
             Some(Kind::Word)
                 if self
-                    .toks
+                    .lexed()
+                    .0
                     .get(i + 1)
-                    .is_some_and(|t| t.kind == Kind::Open && t.start == self.toks[i].end) =>
+                    .is_some_and(|t| t.kind == Kind::Open && t.start == self.lexed().0[i].end) =>
             {
                 i..self.close_of(i + 1) + 1
             }
@@ -212,13 +221,13 @@ impl<'f> Located<'f> {
     /// The index of the token closing the group opened at `open` (or the
     /// last token when the file is unbalanced).
     fn close_of(&self, open: usize) -> usize {
-        self.close.get(open).copied().unwrap_or(open)
+        self.lexed().1.get(open).copied().unwrap_or(open)
     }
 
     /// The elements directly inside the group `value` (a list, a struct's
     /// fields, a map's entries): token ranges between top-level commas.
     fn items(&self, value: Range<usize>) -> Rc<Vec<Range<usize>>> {
-        let open = match self.toks.get(value.start).map(|t| t.kind) {
+        let open = match self.lexed().0.get(value.start).map(|t| t.kind) {
             Some(Kind::Open) => value.start,
             Some(Kind::Word) if value.len() > 1 => value.start + 1,
             _ => return Rc::new(Vec::new()),
@@ -238,7 +247,12 @@ impl<'f> Located<'f> {
         while i < close {
             let v = self.value_at(i);
             // A field or map entry (`key: value`) is one item.
-            let v = if self.toks.get(v.end).is_some_and(|t| t.kind == Kind::Colon) {
+            let v = if self
+                .lexed()
+                .0
+                .get(v.end)
+                .is_some_and(|t| t.kind == Kind::Colon)
+            {
                 let val = self.value_at(v.end + 1);
                 v.start..val.end
             } else {
@@ -249,12 +263,14 @@ impl<'f> Located<'f> {
             }
             out.push(v.clone());
             i = v.end;
-            if self.toks.get(i).is_some_and(|t| t.kind == Kind::Comma) {
+            if self.lexed().0.get(i).is_some_and(|t| t.kind == Kind::Comma) {
                 i += 1;
             }
             // Anything unexpected (two values without a comma) moves on
             // rather than looping.
-            while i < close && !matches!(self.toks[i].kind, Kind::Open | Kind::Word | Kind::Str) {
+            while i < close
+                && !matches!(self.lexed().0[i].kind, Kind::Open | Kind::Word | Kind::Str)
+            {
                 i += 1;
             }
         }
@@ -268,8 +284,8 @@ impl<'f> Located<'f> {
         name: &str,
     ) -> Option<(Option<Range<usize>>, Range<usize>)> {
         self.items(value).iter().find_map(|item| {
-            let k = self.toks.get(item.start)?;
-            let colon = self.toks.get(item.start + 1)?;
+            let k = self.lexed().0.get(item.start)?;
+            let colon = self.lexed().0.get(item.start + 1)?;
             if colon.kind != Kind::Colon {
                 return None;
             }

@@ -18,4 +18,5 @@ mod check;
 mod export;
 mod query;
 mod search;
+mod shipped;
 mod track;

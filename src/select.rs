@@ -59,6 +59,20 @@ pub struct Subgraph<'c> {
 }
 
 impl Subgraph<'_> {
+    /// The selected nodes grouped by jurisdiction, both in sorted order:
+    /// the clusters of `--cluster jurisdiction`, in every format.
+    pub fn by_jurisdiction(&self) -> std::collections::BTreeMap<&str, Vec<usize>> {
+        let mut groups: std::collections::BTreeMap<&str, Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for &i in &self.nodes {
+            groups
+                .entry(self.corpus.entities[i].jurisdiction.as_str())
+                .or_default()
+                .push(i);
+        }
+        groups
+    }
+
     /// Whether nothing was selected.
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()

@@ -35,6 +35,13 @@ impl Ctx {
     pub fn new(args: &Args) -> anyhow::Result<Ctx> {
         let (knowledge, default_index) = match &args.knowledge {
             Some(k) => {
+                if k.exists() && !k.is_dir() {
+                    return Err(policygraph::Error::Usage(format!(
+                        "`{}` is a file; --knowledge takes the directory that holds the entity files",
+                        k.display()
+                    ))
+                    .into());
+                }
                 if !k.is_dir() {
                     return Err(policygraph::Error::NoKnowledge(k.clone()).into());
                 }

@@ -7,7 +7,7 @@
 //! `&amp;` (Graphviz reads HTML entities even in plain labels). No label is
 //! HTML-like and no shape is a record, so `<>{}|` are plain characters.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use super::{caption, clean, kind_style, name_lines, relation_label, Cluster, Options};
@@ -50,14 +50,7 @@ pub fn write_dot(out: &mut impl Write, sub: &Subgraph<'_>, opts: &Options) -> io
             }
         }
         Some(Cluster::Jurisdiction) => {
-            let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-            for &i in &sub.nodes {
-                groups
-                    .entry(corpus.entities[i].jurisdiction.as_str())
-                    .or_default()
-                    .push(i);
-            }
-            for (j, members) in groups {
+            for (j, members) in sub.by_jurisdiction() {
                 writeln!(out, "  subgraph {} {{", q(&cluster_id(j)))?;
                 writeln!(
                     out,

@@ -28,14 +28,7 @@ pub fn write_mermaid(out: &mut impl Write, sub: &Subgraph<'_>, opts: &Options) -
             }
         }
         Some(Cluster::Jurisdiction) => {
-            let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-            for &i in &sub.nodes {
-                groups
-                    .entry(corpus.entities[i].jurisdiction.as_str())
-                    .or_default()
-                    .push(i);
-            }
-            for (j, members) in groups {
+            for (j, members) in sub.by_jurisdiction() {
                 writeln!(out, "  subgraph {}[\"{}\"]", safe_id("j_", j), esc(j))?;
                 for i in members {
                     write_node(out, sub, opts, i, "    ")?;

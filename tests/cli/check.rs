@@ -355,7 +355,10 @@ fn exit_2_when_the_knowledge_path_is_a_file() {
     std::fs::write(&file, "").unwrap();
     let (code, _, err) = check(&file, &[]);
     assert_eq!(code, 2);
-    assert!(err.contains("not found"), "{err}");
+    assert!(
+        err.contains("is a file; --knowledge takes the directory"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -756,22 +756,6 @@ fn every_command_prints_parseable_json() {
     }
 }
 
-/// The binary as a `std::process::Command`, set up like [`util::cmd`].
-fn std_cmd(knowledge: &std::path::Path, index: &std::path::Path) -> std::process::Command {
-    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("policygraph"));
-    c.env_clear()
-        .env("NO_COLOR", "1")
-        .env("POLICYGRAPH_TODAY", "2026-11-27")
-        .env("HOME", index.join("home"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .arg("--knowledge")
-        .arg(knowledge)
-        .arg("--index")
-        .arg(index)
-        .current_dir(util::root());
-    c
-}
-
 /// Runs the binary with stdout piped and closes the pipe before it has a
 /// chance to write, so that every write fails with EPIPE; returns
 /// (exit code, stderr).
@@ -780,7 +764,7 @@ fn run_with_stdout_closed(
     index: &std::path::Path,
     args: &[&str],
 ) -> (i32, String) {
-    let mut child = std_cmd(knowledge, index)
+    let mut child = util::std_cmd(knowledge, index)
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -846,4 +830,46 @@ fn closed_pipe_through_head() {
     assert_eq!(stdout.lines().collect::<Vec<_>>(), vec!["{"], "{stdout}");
     assert!(stderr.contains("rc=0"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Installed with `cargo install` and run far from any checkout, the binary
+/// answers from the knowledge base compiled into it, with its index in the
+/// user's cache directory.
+#[test]
+fn built_in_knowledge_base_outside_a_checkout() {
+    let home = util::tmp();
+    let run = || {
+        assert_cmd::Command::cargo_bin("policygraph")
+            .unwrap()
+            .env_clear()
+            .env("NO_COLOR", "1")
+            .env("HOME", home.path())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .current_dir(home.path())
+            .args(["agencies", "eo-14330"])
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("dol") && stdout.contains("ebsa"),
+        "{stdout}"
+    );
+    let cache = home.path().join(".cache/policygraph");
+    assert!(cache.is_dir(), "no cache directory at {}", cache.display());
+    // The second run reuses the copy and its index: no build note.
+    let again = run();
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).is_empty(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
 }

@@ -19,7 +19,13 @@ pub fn fixture(name: &str) -> PathBuf {
 /// The binary with a clean environment: no colour, no inherited
 /// POLICYGRAPH_* variables, a fixed "today", and a private cache and index.
 pub fn cmd(knowledge: &Path, index: &Path) -> Command {
-    let mut c = Command::cargo_bin("policygraph").unwrap_or_else(|e| panic!("binary: {e}"));
+    Command::from_std(std_cmd(knowledge, index))
+}
+
+/// [`cmd`] as a plain `std::process::Command`, for tests that manage the
+/// child's pipes themselves.
+pub fn std_cmd(knowledge: &Path, index: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("policygraph"));
     c.env_clear()
         .env("NO_COLOR", "1")
         .env("POLICYGRAPH_TODAY", "2026-11-27")

@@ -56,7 +56,7 @@ pub fn run(ctx: &Ctx, args: &AgenciesArgs) -> anyhow::Result<Status> {
                 h.id,
                 ID.render_reset(),
                 h.kind.name(),
-                h.name
+                ctx.local_name(&store, &h.id, &h.name)
             )?;
             writeln!(
                 out,

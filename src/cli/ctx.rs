@@ -148,6 +148,21 @@ impl Ctx {
     }
 }
 
+impl Ctx {
+    /// The name of `id` in the `--lang` language, else `english`. Reads the
+    /// entity only when a language was asked for.
+    pub fn local_name(&self, store: &Store, id: &str, english: &str) -> String {
+        use policygraph::store::NodeSource as _;
+        let Some(lang) = self.lang.as_deref() else {
+            return english.to_owned();
+        };
+        match store.node(id) {
+            Ok(Some(n)) => n.entity.name_in(Some(lang)).to_owned(),
+            _ => english.to_owned(),
+        }
+    }
+}
+
 /// A progress note on stderr.
 pub fn note(msg: &str) {
     let mut e = anstream::stderr().lock();

@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, args: &NeighborsArgs) -> anyhow::Result<Status> {
                 n.distance.to_string(),
                 n.id.clone(),
                 n.kind.name().to_owned(),
-                n.name.clone(),
+                ctx.local_name(&store, &n.id, &n.name),
                 render::chain(&id, &n.chain),
             ]);
         }

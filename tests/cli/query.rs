@@ -873,3 +873,16 @@ fn built_in_knowledge_base_outside_a_checkout() {
         String::from_utf8_lossy(&again.stderr)
     );
 }
+
+/// `--lang` shows the agencies' names in that language, English otherwise.
+#[test]
+fn agencies_and_neighbors_in_chinese() {
+    let (code, out, err) = util::run(&fx(), &["--lang", "zh-Hant", "agencies", "order-alpha"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("勞工部"), "{out}");
+    let (code, out, _) = util::run(&fx(), &["--lang", "zh-Hant", "neighbors", "order-alpha"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("勞工部"), "{out}");
+    let (_, english, _) = util::run(&fx(), &["agencies", "order-alpha"]);
+    assert!(!english.contains("勞工部"), "{english}");
+}

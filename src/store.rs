@@ -255,13 +255,6 @@ fn ix(e: tantivy::TantivyError) -> Error {
     Error::Index(e.to_string())
 }
 
-/// The fingerprint of a knowledge directory: a hash of every `.ron` file's
-/// relative path, size and modification time, plus the format version.
-/// This metadata walk is the one O(n) step of a fresh query.
-pub fn fingerprint(knowledge: &Path) -> Result<String> {
-    Ok(fingerprint_of(&scan(knowledge)?))
-}
-
 /// One file as the metadata walk sees it: relative path, size and
 /// modification time in nanoseconds.
 pub type FileMeta = (String, u64, u128);
@@ -269,12 +262,14 @@ pub type FileMeta = (String, u64, u128);
 /// The metadata walk: every `.ron` file under `knowledge`, sorted by path.
 pub fn scan(knowledge: &Path) -> Result<Vec<FileMeta>> {
     let mut entries: Vec<FileMeta> = Vec::new();
-    walk_meta(knowledge, knowledge, &mut entries, 0)?;
+    walk_meta(knowledge, &mut entries)?;
     entries.sort_unstable();
     Ok(entries)
 }
 
-/// The fingerprint of a scan.
+/// The fingerprint of a scan: a hash of every `.ron` file's relative path,
+/// size and modification time, plus the format version. The scan is the one
+/// O(n) step of a fresh query.
 pub fn fingerprint_of(entries: &[FileMeta]) -> String {
     let mut h = Fnv::new();
     h.write(&FORMAT_VERSION.to_le_bytes());
@@ -287,7 +282,8 @@ pub fn fingerprint_of(entries: &[FileMeta]) -> String {
     format!("v{FORMAT_VERSION}-{}-{:016x}", entries.len(), h.0)
 }
 
-fn walk_meta(base: &Path, dir: &Path, out: &mut Vec<FileMeta>, _depth: usize) -> Result<()> {
+fn walk_meta(base: &Path, out: &mut Vec<FileMeta>) -> Result<()> {
+    let dir = base;
     // Directories are shared out to a few threads: the walk is all system
     // calls, and on a cold or large tree two cores finish it sooner.
     let threads = std::thread::available_parallelism()

@@ -102,10 +102,10 @@ impl Ctx {
     /// as is.
     pub fn store(&self) -> anyhow::Result<Store> {
         let existing = Store::open(&self.index)?;
-        if let (false, Some(s)) = (self.refresh, existing.as_ref()) {
-            let _ = s;
-            return existing.ok_or_else(|| anyhow::anyhow!("index vanished"));
-        }
+        let existing = match existing {
+            Some(s) if !self.refresh => return Ok(s),
+            other => other,
+        };
         let scan = store::scan(&self.knowledge)?;
         let fp = store::fingerprint_of(&scan);
         match existing {

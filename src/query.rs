@@ -337,8 +337,10 @@ pub fn paths(
     type Preds = HashMap<String, Vec<(String, Step)>>;
     let mut pred_a: Preds = HashMap::from([(a.to_owned(), Vec::new())]);
     let mut pred_b: Preds = HashMap::from([(b.to_owned(), Vec::new())]);
-    let mut front_a: Vec<Rc<Node>> = vec![sa];
-    let mut front_b: Vec<Rc<Node>> = vec![sb];
+    // Frontiers are ids: a node is read only when its side grows, so the
+    // level that meets the other side is never read at all.
+    let mut front_a: Vec<String> = vec![sa.entity.id.clone()];
+    let mut front_b: Vec<String> = vec![sb.entity.id.clone()];
     let meet: Vec<String> = loop {
         if front_a.is_empty() || front_b.is_empty() {
             return Ok(Vec::new());
@@ -350,8 +352,9 @@ pub fn paths(
             (&mut front_b, &mut pred_b, &pred_a)
         };
         let mut level: BTreeMap<String, Vec<(String, Step)>> = BTreeMap::new();
-        for node in front.iter() {
-            for adj in adjacent(node, Direction::Both, as_of) {
+        for id in front.iter() {
+            let node = fetch(src, id)?;
+            for adj in adjacent(&node, Direction::Both, as_of) {
                 if pred.contains_key(&adj.peer.id) {
                     continue;
                 }
@@ -372,11 +375,7 @@ pub fn paths(
         if !meet.is_empty() {
             break meet;
         }
-        let mut next = Vec::with_capacity(ids.len());
-        for id in ids {
-            next.push(fetch(src, &id)?);
-        }
-        *front = next;
+        *front = ids;
     };
     let limit = if all { limit.max(1) } else { 1 };
     let mut out: Vec<Vec<Step>> = Vec::new();

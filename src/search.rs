@@ -535,6 +535,15 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
     let mut hits = Vec::new();
     let mut ranked: Vec<(f32, tantivy::DocAddress)> = top;
     // Equal scores: id order, so output never flaps.
+    // Close-spelling matches all score alike, so the cut at `--limit` would
+    // fall in id order: rank every one of them (up to a bound), shortest
+    // name first, as BM25's length norm would.
+    if fuzzy && !post_filter && total > ranked.len() {
+        ranked = store
+            .searcher
+            .search(&query, &TopDocs::with_limit(total.min(1000)))
+            .map_err(ix)?;
+    }
     let mut with_ids = Vec::with_capacity(ranked.len());
     for (score, addr) in ranked.drain(..) {
         let doc: TantivyDocument = store.searcher.doc(addr).map_err(ix)?;
@@ -543,9 +552,18 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_owned();
-        with_ids.push((score, id, addr, doc));
+        let name_words = if fuzzy {
+            store.node_of(&doc)?.entity.name.split_whitespace().count()
+        } else {
+            0
+        };
+        with_ids.push((score, name_words, id, doc));
     }
-    with_ids.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    with_ids.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1.cmp(&b.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
     // With filters applied to the decoded entities (status, as-of), every
     // match is decoded anyway: count them all, and their facets, so that
     // `total` and the facets describe the hits' own filters.

@@ -850,3 +850,14 @@ fn shipped_identifiers_without_spaces() {
         assert_eq!(v["hits"][0]["id"], id, "{q}: {v}");
     }
 }
+
+/// Close-spelling matches score alike; the shorter name ranks first, so a
+/// typo of a program's name finds the program before the bills that
+/// mention it at length.
+#[test]
+fn shipped_typo_ranks_the_closest_name_first() {
+    let (code, v) = shipped_search(&["bitcoin resrve", "-n", "3"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["fuzzy"], true, "{v}");
+    assert_eq!(v["hits"][0]["id"], "strategic-bitcoin-reserve", "{v}");
+}

@@ -289,7 +289,7 @@ fn walk_meta(base: &Path, out: &mut Vec<FileMeta>) -> Result<()> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let queue = std::sync::Mutex::new(vec![(dir.to_path_buf(), 0usize)]);
+    let queue = std::sync::Mutex::new(vec![(dir.to_path_buf(), String::new(), 0usize)]);
     let pending = std::sync::atomic::AtomicUsize::new(1);
     let results: Vec<Result<Vec<FileMeta>>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -313,20 +313,15 @@ fn walk_meta(base: &Path, out: &mut Vec<FileMeta>) -> Result<()> {
 /// directory has been read.
 fn walk_worker(
     base: &Path,
-    queue: &std::sync::Mutex<Vec<(PathBuf, usize)>>,
+    queue: &std::sync::Mutex<Vec<(PathBuf, String, usize)>>,
     pending: &std::sync::atomic::AtomicUsize,
 ) -> Result<Vec<FileMeta>> {
     use std::sync::atomic::Ordering;
     let mut out = Vec::new();
-    let rel = |p: &Path| {
-        p.strip_prefix(base)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .into_owned()
-    };
+    let _ = base;
     loop {
         let next = queue.lock().map_or(None, |mut q| q.pop());
-        let Some((dir, depth)) = next else {
+        let Some((dir, rel_dir, depth)) = next else {
             if pending.load(Ordering::Acquire) == 0 {
                 return Ok(out);
             }
@@ -342,6 +337,15 @@ fn walk_worker(
                 let entry = entry.map_err(|e| Error::io(&dir, e))?;
                 let name = entry.file_name();
                 let name = name.to_string_lossy();
+                // Paths relative to the knowledge directory, built as we go
+                // down rather than stripped from every absolute path.
+                let rel = || {
+                    if rel_dir.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{rel_dir}/{name}")
+                    }
+                };
                 if name.starts_with('.') {
                     continue;
                 }
@@ -361,11 +365,11 @@ fn walk_worker(
                 if is_dir {
                     let path = entry.path();
                     if name.ends_with(".ron") {
-                        out.push((rel(&path), 0, 1));
+                        out.push((rel(), 0, 1));
                     }
                     pending.fetch_add(1, Ordering::AcqRel);
                     if let Ok(mut q) = queue.lock() {
-                        q.push((path, depth + 1));
+                        q.push((path, rel(), depth + 1));
                     }
                     continue;
                 }
@@ -379,10 +383,10 @@ fn walk_worker(
                             .ok()
                             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                             .map_or(0, |d| d.as_nanos());
-                        out.push((rel(&entry.path()), m.len(), mtime));
+                        out.push((rel(), m.len(), mtime));
                     }
                     // A dangling link or an unreadable entry: its name still counts.
-                    Err(_) => out.push((rel(&entry.path()), 0, 0)),
+                    Err(_) => out.push((rel(), 0, 0)),
                 }
             }
             Ok(())

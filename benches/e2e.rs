@@ -52,11 +52,15 @@ fn main() {
         println!("note: `rg` is not installed; the ripgrep comparison is skipped");
     }
 
-    // The shipped knowledge base, with its own index in the bench folder.
+    // A copy of the shipped knowledge base (the edit benchmark writes to
+    // it, and must never touch the repository's files), refreshed each run.
+    let shipped_dir = base.join("shipped");
+    let _ = std::fs::remove_dir_all(&shipped_dir);
+    copy_tree(&root.join("knowledge"), &shipped_dir.join("knowledge"));
     let shipped = Corpus {
         name: "shipped".into(),
-        knowledge: root.join("knowledge"),
-        index: base.join("shipped-index"),
+        knowledge: shipped_dir.join("knowledge"),
+        index: shipped_dir.join("index"),
         entities: count_files(&root.join("knowledge")),
     };
     let mut corpora = vec![shipped];
@@ -206,6 +210,19 @@ fn find_file(dir: &Path, id: &str) -> Option<PathBuf> {
         }
     }
     None
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        let dest = to.join(e.file_name());
+        if p.is_dir() {
+            copy_tree(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
 }
 
 fn count_files(dir: &Path) -> usize {

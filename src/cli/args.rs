@@ -88,6 +88,15 @@ pub enum Command {
     Export(super::export::ExportArgs),
     /// Write a synthetic knowledge base of N entities (for benchmarks).
     Synth(SynthArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+}
+
+/// Options of `completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
 }
 
 /// Options of `synth`.

@@ -57,6 +57,12 @@ pub fn main() -> ExitCode {
         clap::ColorChoice::Auto => anstream::ColorChoice::Auto,
     }
     .write_global();
+    // `completions` needs nothing but the argument definitions.
+    if let Command::Completions(a) = &args.command {
+        let mut cmd = <Args as clap::CommandFactory>::command();
+        clap_complete::generate(a.shell, &mut cmd, "policygraph", &mut std::io::stdout());
+        return ExitCode::SUCCESS;
+    }
     // `synth` writes a new knowledge base and needs no existing one.
     if let Command::Synth(a) = &args.command {
         return match policygraph::synth::generate(&a.out, a.entities, a.seed) {
@@ -90,10 +96,8 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
         Command::List(a) => list::run(ctx, a),
         Command::Index(a) => index::run(ctx, a),
         Command::Search(a) => search::run(ctx, a),
-        Command::Synth(a) => {
-            policygraph::synth::generate(&a.out, a.entities, a.seed)?;
-            Ok(Status::Ok)
-        }
+        // Both run in `main`, before a knowledge base is looked for.
+        Command::Synth(_) | Command::Completions(_) => Ok(Status::Ok),
         Command::Export(a) => export::run(ctx, a),
         Command::Timeline(a) => timeline::run(ctx, a),
         Command::Deadlines(a) => deadlines::run(ctx, a),

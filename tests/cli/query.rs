@@ -886,3 +886,25 @@ fn agencies_and_neighbors_in_chinese() {
     let (_, english, _) = util::run(&fx(), &["agencies", "order-alpha"]);
     assert!(!english.contains("勞工部"), "{english}");
 }
+
+/// Shell completions come from the same clap definition as `--help`, and
+/// need no knowledge base.
+#[test]
+fn completions_for_bash_zsh_and_fish() {
+    let dir = util::tmp();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = assert_cmd::Command::cargo_bin("policygraph")
+            .unwrap()
+            .env_clear()
+            .current_dir(dir.path())
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("agencies") && text.contains("no-refresh"),
+            "{shell}: {text}"
+        );
+    }
+}

@@ -183,17 +183,23 @@ pub fn agencies(
     // Roll-up: parents through part_of, for every agency found.
     let found: Vec<String> = best.keys().cloned().collect();
     for aid in found {
-        let mut parents = Vec::new();
+        // The whole `part_of` chain above the agency, nearest first.
+        let mut ancestors: Vec<(Step, Peer)> = Vec::new();
         let mut cur = fetch(src, &aid)?;
-        let mut chain = best.get(&aid).map(|h| h.chain.clone()).unwrap_or_default();
         let mut guard = BTreeSet::from([aid.clone()]);
         while let Some((r, p)) = part_of(&cur, as_of) {
             if !guard.insert(p.id.clone()) {
                 break;
             }
-            chain.push(Step::new(&cur.entity.id, p, r, true));
-            parents.push(p.id.clone());
+            ancestors.push((Step::new(&cur.entity.id, p, r, true), p.clone()));
+            cur = fetch(src, &p.id)?;
+        }
+        let ids: Vec<String> = ancestors.iter().map(|a| a.1.id.clone()).collect();
+        let mut chain = best.get(&aid).map(|h| h.chain.clone()).unwrap_or_default();
+        for (k, (step, p)) in ancestors.into_iter().enumerate() {
+            chain.push(step);
             if !direct && p.id != id {
+                // A parent's own parents are the rest of the same chain.
                 best.entry(p.id.clone()).or_insert_with(|| AgencyHit {
                     id: p.id.clone(),
                     kind: p.kind,
@@ -201,36 +207,12 @@ pub fn agencies(
                     distance: chain.len(),
                     chain: chain.clone(),
                     rollup: true,
-                    parents: Vec::new(),
+                    parents: ids[k + 1..].to_vec(),
                 });
             }
-            cur = fetch(src, &p.id)?;
         }
         if let Some(h) = best.get_mut(&aid) {
-            h.parents = parents;
-        }
-    }
-    // Parents of roll-up entries were not filled in the loop above when
-    // they were added later; fill them now.
-    let ids: Vec<String> = best.keys().cloned().collect();
-    for aid in ids {
-        if best
-            .get(&aid)
-            .is_some_and(|h| h.rollup && h.parents.is_empty())
-        {
-            let mut parents = Vec::new();
-            let mut cur = fetch(src, &aid)?;
-            let mut guard = BTreeSet::from([aid.clone()]);
-            while let Some(p) = part_of(&cur, as_of).map(|(_, p)| p.id.clone()) {
-                if !guard.insert(p.clone()) {
-                    break;
-                }
-                parents.push(p.clone());
-                cur = fetch(src, &p)?;
-            }
-            if let Some(h) = best.get_mut(&aid) {
-                h.parents = parents;
-            }
+            h.parents = ids;
         }
     }
     let mut out: Vec<AgencyHit> = best.into_values().collect();

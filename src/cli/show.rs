@@ -210,15 +210,7 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
             .or_default()
             .push(edge_line(&p.id, &p.name, rel));
     }
-    if !outgoing.is_empty() {
-        writeln!(out, "\n{b}relations{r}")?;
-        for (rel, lines) in outgoing {
-            writeln!(out, "  {rel}")?;
-            for l in lines {
-                writeln!(out, "    {l}")?;
-            }
-        }
-    }
+    write_groups(out, "relations", &outgoing)?;
     let mut incoming: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut inc: Vec<_> = node.incoming.iter().collect();
     inc.sort_by(|a, b| (a.1.rel, &a.0.id).cmp(&(b.1.rel, &b.0.id)));
@@ -231,15 +223,7 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
             .or_default()
             .push(edge_line(&p.id, &p.name, rel));
     }
-    if !incoming.is_empty() {
-        writeln!(out, "\n{b}incoming{r}")?;
-        for (rel, lines) in incoming {
-            writeln!(out, "  {rel}")?;
-            for l in lines {
-                writeln!(out, "    {l}")?;
-            }
-        }
-    }
+    write_groups(out, "incoming", &incoming)?;
     let events: Vec<_> = e
         .events
         .iter()
@@ -309,6 +293,25 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
 /// after today is listed in the timeline but is not a status yet.
 pub(super) fn status_day(as_of: Option<Date>) -> Date {
     as_of.unwrap_or_else(Date::today)
+}
+
+/// A titled section of relations grouped by name (nothing when empty).
+fn write_groups(
+    out: &mut dyn Write,
+    title: &str,
+    groups: &BTreeMap<&str, Vec<String>>,
+) -> std::io::Result<()> {
+    if groups.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{}{title}{}", BOLD.render(), BOLD.render_reset())?;
+    for (rel, lines) in groups {
+        writeln!(out, "  {rel}")?;
+        for l in lines {
+            writeln!(out, "    {l}")?;
+        }
+    }
+    Ok(())
 }
 
 fn edge_line(id: &str, name: &str, r: &policygraph::model::Relation) -> String {

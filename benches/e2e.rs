@@ -196,20 +196,32 @@ fn bench_corpus(c: &Corpus, runs: usize, have_rg: bool) {
     report("export dot (whole graph)", &export, Some(c.entities));
 }
 
-fn find_file(dir: &Path, id: &str) -> Option<PathBuf> {
-    let name = format!("{id}.ron");
+/// Every `.ron` file under `dir`.
+fn ron_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).ok()?.flatten() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.file_name().is_some_and(|n| n == name.as_str()) {
-                return Some(p);
+            } else if p.extension().is_some_and(|x| x == "ron") {
+                out.push(p);
             }
         }
     }
-    None
+    out
+}
+
+fn find_file(dir: &Path, id: &str) -> Option<PathBuf> {
+    let name = format!("{id}.ron");
+    ron_files(dir)
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == name.as_str()))
+}
+
+fn count_files(dir: &Path) -> usize {
+    ron_files(dir).len()
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -223,22 +235,6 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(&p, &dest).unwrap();
         }
     }
-}
-
-fn count_files(dir: &Path) -> usize {
-    let mut n = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "ron") {
-                n += 1;
-            }
-        }
-    }
-    n
 }
 
 fn run_ok(args: &[&str], cwd: &Path) {

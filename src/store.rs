@@ -260,40 +260,123 @@ fn ix(e: tantivy::TantivyError) -> Error {
 pub type FileMeta = (String, u64, u128);
 
 /// The metadata walk: every `.ron` file under `knowledge`, sorted by path.
+/// Used when the index has to change; [`fingerprint`] answers the common
+/// question (is the index fresh?) without building this list.
 pub fn scan(knowledge: &Path) -> Result<Vec<FileMeta>> {
-    let mut entries: Vec<FileMeta> = Vec::new();
-    walk_meta(knowledge, &mut entries)?;
+    let mut entries: Vec<FileMeta> = walk_meta(knowledge)?;
     entries.sort_unstable();
     Ok(entries)
 }
 
-/// The fingerprint of a scan: a hash of every `.ron` file's relative path,
-/// size and modification time, plus the format version. The scan is the one
-/// O(n) step of a fresh query.
+/// The fingerprint of a scan: every `.ron` file's relative path, size and
+/// modification time, hashed one file at a time and summed, so that the
+/// order of the walk does not matter, plus the count and the format version.
 pub fn fingerprint_of(entries: &[FileMeta]) -> String {
-    let mut h = Fnv::new();
-    h.write(&FORMAT_VERSION.to_le_bytes());
+    let mut d = Digest::default();
     for (p, size, mtime) in entries {
-        h.write(p.as_bytes());
+        d.file(Fnv::new(), p, *size, *mtime);
+    }
+    d.fingerprint()
+}
+
+/// The fingerprint of `knowledge/` as it is now, equal to
+/// `fingerprint_of(&scan(knowledge)?)`, from the same walk but without
+/// collecting, allocating or sorting a path per file. This is the one O(n)
+/// step of a fresh query.
+pub fn fingerprint(knowledge: &Path) -> Result<String> {
+    Ok(walk_meta::<Digest>(knowledge)?.fingerprint())
+}
+
+/// What the walk does with each file it finds, one per walker thread.
+trait Visit: Default + Send {
+    /// A file named `name` in a directory whose relative path (with a
+    /// trailing `/`, or empty at the top) hashes to `dir`.
+    fn visit(&mut self, dir: &DirTask, name: &str, size: u64, mtime: u128);
+    /// Folds another walker's results in.
+    fn merge(&mut self, other: Self);
+}
+
+/// A directory waiting to be read.
+struct DirTask {
+    path: PathBuf,
+    /// Relative to `knowledge/`, empty at the top.
+    rel: String,
+    /// The hash of `rel` followed by `/` (nothing at the top).
+    hash: Fnv,
+    depth: usize,
+}
+
+impl Visit for Vec<FileMeta> {
+    fn visit(&mut self, dir: &DirTask, name: &str, size: u64, mtime: u128) {
+        let rel = if dir.rel.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}/{name}", dir.rel)
+        };
+        self.push((rel, size, mtime));
+    }
+    fn merge(&mut self, other: Self) {
+        self.extend(other);
+    }
+}
+
+/// An order-independent digest of a set of files.
+#[derive(Default)]
+struct Digest {
+    sum: u64,
+    count: usize,
+}
+
+impl Digest {
+    /// Adds a file whose path, after the part already hashed into `h`, is `rest`.
+    fn file(&mut self, mut h: Fnv, rest: &str, size: u64, mtime: u128) {
+        h.write(rest.as_bytes());
         h.write(&[0]);
         h.write(&size.to_le_bytes());
         h.write(&mtime.to_le_bytes());
+        self.sum = self.sum.wrapping_add(mix(h.0));
+        self.count += 1;
     }
-    format!("v{FORMAT_VERSION}-{}-{:016x}", entries.len(), h.0)
+
+    fn fingerprint(&self) -> String {
+        format!("v{FORMAT_VERSION}-{}-{:016x}", self.count, self.sum)
+    }
 }
 
-fn walk_meta(base: &Path, out: &mut Vec<FileMeta>) -> Result<()> {
-    let dir = base;
+impl Visit for Digest {
+    fn visit(&mut self, dir: &DirTask, name: &str, size: u64, mtime: u128) {
+        self.file(dir.hash, name, size, mtime);
+    }
+    fn merge(&mut self, other: Self) {
+        self.sum = self.sum.wrapping_add(other.sum);
+        self.count += other.count;
+    }
+}
+
+/// The SplitMix64 finalizer: spreads FNV's output over all 64 bits before
+/// the hashes are summed.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn walk_meta<V: Visit>(base: &Path) -> Result<V> {
     // Directories are shared out to a few threads: the walk is all system
     // calls, and on a cold or large tree two cores finish it sooner.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let queue = std::sync::Mutex::new(vec![(dir.to_path_buf(), String::new(), 0usize)]);
+    let queue = std::sync::Mutex::new(vec![DirTask {
+        path: base.to_path_buf(),
+        rel: String::new(),
+        hash: Fnv::new(),
+        depth: 0,
+    }]);
     let pending = std::sync::atomic::AtomicUsize::new(1);
-    let results: Vec<Result<Vec<FileMeta>>> = std::thread::scope(|scope| {
+    let results: Vec<Result<V>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|_| scope.spawn(|| walk_worker(base, &queue, &pending)))
+            .map(|_| scope.spawn(|| walk_worker::<V>(&queue, &pending)))
             .collect();
         workers
             .into_iter()
@@ -303,94 +386,31 @@ fn walk_meta(base: &Path, out: &mut Vec<FileMeta>) -> Result<()> {
             })
             .collect()
     });
+    let mut all = V::default();
     for r in results {
-        out.extend(r?);
+        all.merge(r?);
     }
-    Ok(())
+    Ok(all)
 }
 
 /// One walker: takes directories off the shared queue until every
 /// directory has been read.
-fn walk_worker(
-    base: &Path,
-    queue: &std::sync::Mutex<Vec<(PathBuf, String, usize)>>,
+fn walk_worker<V: Visit>(
+    queue: &std::sync::Mutex<Vec<DirTask>>,
     pending: &std::sync::atomic::AtomicUsize,
-) -> Result<Vec<FileMeta>> {
+) -> Result<V> {
     use std::sync::atomic::Ordering;
-    let mut out = Vec::new();
-    let _ = base;
+    let mut out = V::default();
     loop {
         let next = queue.lock().map_or(None, |mut q| q.pop());
-        let Some((dir, rel_dir, depth)) = next else {
+        let Some(dir) = next else {
             if pending.load(Ordering::Acquire) == 0 {
                 return Ok(out);
             }
             std::thread::sleep(std::time::Duration::from_micros(50));
             continue;
         };
-        let result = (|| -> Result<()> {
-            if depth > 64 {
-                return Ok(());
-            }
-            let rd = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-            for entry in rd {
-                let entry = entry.map_err(|e| Error::io(&dir, e))?;
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                // Paths relative to the knowledge directory, built as we go
-                // down rather than stripped from every absolute path.
-                let rel = || {
-                    if rel_dir.is_empty() {
-                        name.to_string()
-                    } else {
-                        format!("{rel_dir}/{name}")
-                    }
-                };
-                if name.starts_with('.') {
-                    continue;
-                }
-                // The entry's type comes with the listing; only links need
-                // a `stat` to learn what they point at, as loading follows them.
-                let Ok(ft) = entry.file_type() else { continue };
-                let meta = if ft.is_symlink() {
-                    std::fs::metadata(entry.path())
-                } else if ft.is_dir() {
-                    Err(std::io::Error::other("dir"))
-                } else if name.ends_with(".ron") {
-                    entry.metadata()
-                } else {
-                    continue;
-                };
-                let is_dir = ft.is_dir() || meta.as_ref().is_ok_and(|m| m.is_dir());
-                if is_dir {
-                    let path = entry.path();
-                    if name.ends_with(".ron") {
-                        out.push((rel(), 0, 1));
-                    }
-                    pending.fetch_add(1, Ordering::AcqRel);
-                    if let Ok(mut q) = queue.lock() {
-                        q.push((path, rel(), depth + 1));
-                    }
-                    continue;
-                }
-                if !name.ends_with(".ron") {
-                    continue;
-                }
-                match meta {
-                    Ok(m) => {
-                        let mtime = m
-                            .modified()
-                            .ok()
-                            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                            .map_or(0, |d| d.as_nanos());
-                        out.push((rel(), m.len(), mtime));
-                    }
-                    // A dangling link or an unreadable entry: its name still counts.
-                    Err(_) => out.push((rel(), 0, 0)),
-                }
-            }
-            Ok(())
-        })();
+        let result = read_one_dir(&dir, queue, pending, &mut out);
         pending.fetch_sub(1, Ordering::AcqRel);
         if let Err(e) = result {
             // Let the other walkers finish; report the first problem.
@@ -400,7 +420,84 @@ fn walk_worker(
     }
 }
 
+/// Reads one directory: visits its `.ron` files and queues its directories.
+fn read_one_dir<V: Visit>(
+    dir: &DirTask,
+    queue: &std::sync::Mutex<Vec<DirTask>>,
+    pending: &std::sync::atomic::AtomicUsize,
+    out: &mut V,
+) -> Result<()> {
+    use std::sync::atomic::Ordering;
+    if dir.depth > 64 {
+        return Ok(());
+    }
+    let rd = std::fs::read_dir(&dir.path).map_err(|e| Error::io(&dir.path, e))?;
+    for entry in rd {
+        let entry = entry.map_err(|e| Error::io(&dir.path, e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        // The entry's type comes with the listing; only links need a
+        // `stat` to learn what they point at, as loading follows them.
+        let Ok(ft) = entry.file_type() else { continue };
+        let meta = if ft.is_symlink() {
+            std::fs::metadata(entry.path())
+        } else if ft.is_dir() {
+            Err(std::io::Error::other("dir"))
+        } else if name.ends_with(".ron") {
+            entry.metadata()
+        } else {
+            continue;
+        };
+        let is_dir = ft.is_dir() || meta.as_ref().is_ok_and(|m| m.is_dir());
+        if is_dir {
+            if name.ends_with(".ron") {
+                out.visit(dir, &name, 0, 1);
+            }
+            // Paths relative to the knowledge directory are built as we
+            // go down rather than stripped from every absolute path.
+            let rel = if dir.rel.is_empty() {
+                name.to_string()
+            } else {
+                format!("{}/{name}", dir.rel)
+            };
+            let mut hash = dir.hash;
+            hash.write(name.as_bytes());
+            hash.write(b"/");
+            pending.fetch_add(1, Ordering::AcqRel);
+            if let Ok(mut q) = queue.lock() {
+                q.push(DirTask {
+                    path: entry.path(),
+                    rel,
+                    hash,
+                    depth: dir.depth + 1,
+                });
+            }
+            continue;
+        }
+        if !name.ends_with(".ron") {
+            continue;
+        }
+        match meta {
+            Ok(m) => {
+                let mtime = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                out.visit(dir, &name, m.len(), mtime);
+            }
+            // A dangling link or an unreadable entry: its name still counts.
+            Err(_) => out.visit(dir, &name, 0, 0),
+        }
+    }
+    Ok(())
+}
+
 /// FNV-1a, enough to tell two directory listings apart.
+#[derive(Clone, Copy)]
 struct Fnv(u64);
 
 impl Fnv {
@@ -1291,4 +1388,49 @@ fn next_event_after<'a>(entities: impl Iterator<Item = &'a Entity>, today: Date)
         .flat_map(|e| e.events.iter().map(|ev| ev.date))
         .filter(|d| *d > today)
         .min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// The quick fingerprint (no list) and the one made from the sorted
+    /// list agree, and both see an edit, an addition and a rename.
+    #[test]
+    fn quick_fingerprint_matches_scan() {
+        let tmp = tempfile::tempdir().unwrap();
+        let k = tmp.path();
+        write(k, "a.ron", "one");
+        write(k, "agency/dol.ron", "two");
+        write(k, "agency/deep/ebsa.ron", "three");
+        write(k, "notes.txt", "ignored");
+        let both = || {
+            let quick = fingerprint(k).unwrap();
+            let listed = scan(k).unwrap();
+            assert_eq!(quick, fingerprint_of(&listed));
+            (quick, listed)
+        };
+        let (first, listed) = both();
+        assert_eq!(
+            listed.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+            ["a.ron", "agency/deep/ebsa.ron", "agency/dol.ron"]
+        );
+        assert!(first.starts_with(&format!("v{FORMAT_VERSION}-3-")));
+        write(k, "notes.txt", "still ignored");
+        assert_eq!(both().0, first);
+        write(k, "agency/dol.ron", "two, longer");
+        let edited = both().0;
+        assert_ne!(edited, first);
+        std::fs::rename(k.join("agency/dol.ron"), k.join("agency/dol2.ron")).unwrap();
+        let renamed = both().0;
+        assert_ne!(renamed, edited);
+        write(k, "b.ron", "four");
+        assert!(both().0.starts_with(&format!("v{FORMAT_VERSION}-4-")));
+    }
 }

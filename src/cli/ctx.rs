@@ -106,12 +106,19 @@ impl Ctx {
             Some(s) if !self.refresh => return Ok(s),
             other => other,
         };
+        // The common case, an unchanged knowledge base, needs only the
+        // fingerprint; the list of files is made when something changed.
+        let fresh = |s: &Store, fp: &str| {
+            s.fingerprint == fp && s.valid_until.is_none_or(|d| d > Date::today())
+        };
+        let existing = match existing {
+            Some(s) if fresh(&s, &store::fingerprint(&self.knowledge)?) => return Ok(s),
+            other => other,
+        };
         let scan = store::scan(&self.knowledge)?;
         let fp = store::fingerprint_of(&scan);
         match existing {
-            Some(s) if s.fingerprint == fp && s.valid_until.is_none_or(|d| d > Date::today()) => {
-                Ok(s)
-            }
+            Some(s) if fresh(&s, &fp) => Ok(s),
             Some(s) if s.fingerprint == fp => {
                 note("an event date has passed since the index was built; rebuilding it so statuses are current");
                 drop(s);

@@ -20,8 +20,7 @@ struct Json<'a> {
 /// Runs `index`.
 pub fn run(ctx: &Ctx, args: &IndexArgs) -> anyhow::Result<Status> {
     let started = Instant::now();
-    let scan = policygraph::store::scan(&ctx.knowledge)?;
-    let fp = policygraph::store::fingerprint_of(&scan);
+    let fp = policygraph::store::fingerprint(&ctx.knowledge)?;
     let existing = policygraph::store::Store::open(&ctx.index)?;
     let fresh = existing.as_ref().is_some_and(|s| {
         s.fingerprint == fp
@@ -32,7 +31,7 @@ pub fn run(ctx: &Ctx, args: &IndexArgs) -> anyhow::Result<Status> {
         Some(s) if fresh && !args.force => s,
         other => {
             drop(other);
-            ctx.rebuild(&scan)?
+            ctx.rebuild(&policygraph::store::scan(&ctx.knowledge)?)?
         }
     };
     let rebuilt = !fresh || args.force;

@@ -31,7 +31,7 @@ impl Date {
                 return d;
             }
         }
-        Date(jiff::Zoned::now().date())
+        Date(jiff::Timestamp::now().to_zoned(local_zone()).date())
     }
 
     /// Days from `self` to `other` (positive when `other` is later).
@@ -759,6 +759,26 @@ pub fn valid_jurisdiction(j: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// The local time zone, looked up once per process. Without `TZ`,
+/// `/etc/localtime` is read directly: asking jiff for the system zone by
+/// name first lists the whole zoneinfo database, which took about a
+/// millisecond, as long as the rest of a small query.
+fn local_zone() -> jiff::tz::TimeZone {
+    static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    ZONE.get_or_init(|| {
+        #[cfg(unix)]
+        if std::env::var_os("TZ").is_none() {
+            if let Ok(bytes) = std::fs::read("/etc/localtime") {
+                if let Ok(tz) = jiff::tz::TimeZone::tzif("Local", &bytes) {
+                    return tz;
+                }
+            }
+        }
+        jiff::tz::TimeZone::system()
+    })
+    .clone()
 }
 
 #[cfg(test)]

@@ -479,7 +479,14 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         parts.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
         Box::new(BooleanQuery::new(parts))
     };
-    let name_fuzzy = fuzzy_query(store, &text, &[f.name]);
+    // Close spellings of a name's words, unless every word of the query is
+    // already a word of some name: matching the typo-tolerant clause costs
+    // as much as the exact query.
+    let name_fuzzy = if all_words_in(store, &text, f.name)? {
+        None
+    } else {
+        fuzzy_query(store, &text, &[f.name])
+    };
     let post_filter = !opts.status.is_empty() || opts.as_of.is_some();
     // A status is the stage reached by the as-of day or today: an event
     // scheduled for later is not a status yet (as in the indexed `status`
@@ -737,6 +744,35 @@ fn fuzzy_query(
         return None;
     }
     Some(Box::new(BooleanQuery::new(musts)))
+}
+
+/// Whether every word of `text`, as the tokenizer makes it, is in the
+/// dictionary of `field` in some segment.
+fn all_words_in(store: &Store, text: &str, field: tantivy::schema::Field) -> Result<bool> {
+    let mut dictionaries = Vec::new();
+    for seg in store.searcher.segment_readers() {
+        dictionaries.push(seg.inverted_index(field).map_err(ix)?);
+    }
+    let mut a = analyzer();
+    let mut stream = a.token_stream(text);
+    while stream.advance() {
+        let word = stream.token().text.as_bytes();
+        let mut found = false;
+        for d in &dictionaries {
+            if d.terms()
+                .get(word)
+                .map_err(|e| Error::Index(e.to_string()))?
+                .is_some()
+            {
+                found = true;
+                break;
+            }
+        }
+        if !found {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 fn empty_facets() -> BTreeMap<String, BTreeMap<String, u64>> {

@@ -47,12 +47,17 @@ fn is_cjk(c: char) -> bool {
 /// Splits text into lowercase, English-stemmed words and CJK bigrams.
 /// `401(k)` is one word, `401k`, as people write it both ways.
 ///
-/// Stemming is the costliest step of indexing and words repeat a lot, so
-/// each tokenizer (one per indexing thread) keeps a bounded cache of stems.
+/// Tokenizing is the costliest step of indexing, so the common case
+/// allocates nothing: ASCII is read byte by byte, the tokens' strings are
+/// reused from one text to the next, and each tokenizer (one per indexing
+/// thread) keeps a bounded cache of stems, as words repeat a lot.
 #[derive(Clone)]
 pub struct MixedTokenizer {
     stemmer: std::sync::Arc<rust_stemmers::Stemmer>,
     cache: std::collections::HashMap<String, String>,
+    /// Token buffers, reused; the first `len` are the current text's.
+    tokens: Vec<Token>,
+    len: usize,
 }
 
 impl Default for MixedTokenizer {
@@ -62,150 +67,178 @@ impl Default for MixedTokenizer {
                 rust_stemmers::Algorithm::English,
             )),
             cache: std::collections::HashMap::new(),
+            tokens: Vec::new(),
+            len: 0,
         }
     }
 }
 
 impl MixedTokenizer {
-    fn stem(&mut self, word: String) -> String {
-        if !word.bytes().any(|b| b.is_ascii_alphabetic()) {
-            return word;
+    /// The next token's buffer, cleared.
+    fn next_token(&mut self, from: usize) -> &mut Token {
+        if self.len == self.tokens.len() {
+            self.tokens.push(Token::default());
         }
-        if let Some(s) = self.cache.get(&word) {
-            return s.clone();
+        let position = self.len;
+        self.len += 1;
+        let t = &mut self.tokens[position];
+        t.text.clear();
+        t.offset_from = from;
+        t.offset_to = from;
+        t.position = position;
+        t.position_length = 1;
+        t
+    }
+
+    /// Replaces the last token's word by its stem.
+    fn stem_last(&mut self) {
+        let Some(t) = self.len.checked_sub(1).and_then(|i| self.tokens.get_mut(i)) else {
+            return;
+        };
+        if !t.text.bytes().any(|b| b.is_ascii_alphabetic()) {
+            return;
         }
-        let stemmed = self.stemmer.stem(&word).into_owned();
+        if let Some(s) = self.cache.get(t.text.as_str()) {
+            t.text.clear();
+            t.text.push_str(s);
+            return;
+        }
+        let stemmed = self.stemmer.stem(&t.text).into_owned();
         if self.cache.len() > 200_000 {
             self.cache.clear();
         }
-        self.cache.insert(word, stemmed.clone());
-        stemmed
+        self.cache
+            .insert(std::mem::replace(&mut t.text, stemmed.clone()), stemmed);
+    }
+
+    /// Tokenizes `text` into the first `len` buffers.
+    fn fill(&mut self, text: &str) {
+        self.len = 0;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() && !b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            if is_cjk(c) {
+                i = self.cjk_run(text, i);
+            } else if c.is_alphanumeric() {
+                i = self.word(text, i);
+                self.stem_last();
+            } else {
+                i += c.len_utf8();
+            }
+        }
+    }
+
+    /// A word starting at byte `start`; returns where it ends.
+    fn word(&mut self, text: &str, start: usize) -> usize {
+        let bytes = text.as_bytes();
+        let t = self.next_token(start);
+        let mut i = start;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_alphanumeric() {
+                t.text.push(char::from(b.to_ascii_lowercase()));
+                i += 1;
+            } else if b == b'(' && !t.text.is_empty() {
+                // `401(k)`, `404(a)(1)`: fold a parenthesised suffix in.
+                let inner = bytes[i + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                let close = i + 1 + inner;
+                if inner > 0 && inner <= 3 && bytes.get(close) == Some(&b')') {
+                    for &b in &bytes[i + 1..close] {
+                        t.text.push(char::from(b.to_ascii_lowercase()));
+                    }
+                    i = close + 1;
+                } else {
+                    break;
+                }
+            } else if b.is_ascii() {
+                break;
+            } else {
+                match text[i..].chars().next() {
+                    Some(c) if c.is_alphanumeric() && !is_cjk(c) => {
+                        t.text.extend(c.to_lowercase());
+                        i += c.len_utf8();
+                    }
+                    _ => break,
+                }
+            }
+        }
+        t.offset_to = i;
+        i
+    }
+
+    /// A run of CJK characters starting at byte `start`, folded to
+    /// Simplified and cut into overlapping bigrams; returns where it ends.
+    fn cjk_run(&mut self, text: &str, start: usize) -> usize {
+        let chars: Vec<(usize, char)> = text[start..]
+            .char_indices()
+            .take_while(|c| is_cjk(c.1))
+            .map(|(at, c)| (start + at, c))
+            .collect();
+        let end = chars.last().map_or(start, |c| c.0 + c.1.len_utf8());
+        let end_of = |k: usize| chars.get(k).map_or(end, |c| c.0);
+        let folded: Vec<char> = fast2s::convert(&text[start..end]).chars().collect();
+        let n = chars.len();
+        if n == 1 || folded.len() != n {
+            let t = self.next_token(start);
+            t.text.extend(folded.iter());
+            t.offset_to = end;
+        } else {
+            for k in 0..n - 1 {
+                let t = self.next_token(chars[k].0);
+                t.text.extend(&folded[k..k + 2]);
+                t.offset_to = end_of(k + 2);
+            }
+        }
+        end
     }
 }
 
-/// The tokens of one text.
-pub struct MixedStream {
-    tokens: Vec<Token>,
+/// The tokens of one text, borrowed from the tokenizer.
+pub struct MixedStream<'a> {
+    tokens: &'a mut [Token],
+    len: usize,
     next: usize,
 }
 
-impl TokenStream for MixedStream {
+impl TokenStream for MixedStream<'_> {
     fn advance(&mut self) -> bool {
         self.next += 1;
-        self.next <= self.tokens.len()
+        self.next <= self.len
     }
     fn token(&self) -> &Token {
-        &self.tokens[self
-            .next
-            .saturating_sub(1)
-            .min(self.tokens.len().saturating_sub(1))]
+        &self.tokens[self.next.clamp(1, self.tokens.len()) - 1]
     }
     fn token_mut(&mut self) -> &mut Token {
-        let i = self
-            .next
-            .saturating_sub(1)
-            .min(self.tokens.len().saturating_sub(1));
+        let i = self.next.clamp(1, self.tokens.len()) - 1;
         &mut self.tokens[i]
     }
 }
 
 impl Tokenizer for MixedTokenizer {
-    type TokenStream<'a> = MixedStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> MixedStream {
-        let mut tokens = tokenize(text);
-        for t in &mut tokens {
-            if !t.text.chars().next().is_some_and(is_cjk) {
-                let word = std::mem::take(&mut t.text);
-                t.text = self.stem(word);
-            }
-        }
-        if tokens.is_empty() {
+    type TokenStream<'a> = MixedStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> MixedStream<'a> {
+        self.fill(text);
+        if self.tokens.is_empty() {
             // `token()` must always have something to point at.
-            return MixedStream {
-                tokens: vec![Token::default()],
-                next: 1,
-            };
+            self.tokens.push(Token::default());
         }
-        tokens.shrink_to_fit();
-        MixedStream { tokens, next: 0 }
-    }
-}
-
-fn tokenize(text: &str) -> Vec<Token> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let end_of = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
-    let mut out: Vec<Token> = Vec::new();
-    let mut pos = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i].1;
-        if is_cjk(c) {
-            let start = i;
-            while i < chars.len() && is_cjk(chars[i].1) {
-                i += 1;
-            }
-            let run: String = chars[start..i].iter().map(|c| c.1).collect();
-            let folded: Vec<char> = fast2s::convert(&run).chars().collect();
-            let n = i - start;
-            if n == 1 || folded.len() != n {
-                let t: String = folded.iter().collect();
-                push(&mut out, &mut pos, t, chars[start].0, end_of(i));
-            } else {
-                for k in 0..n - 1 {
-                    let t: String = folded[k..k + 2].iter().collect();
-                    push(
-                        &mut out,
-                        &mut pos,
-                        t,
-                        chars[start + k].0,
-                        end_of(start + k + 2),
-                    );
-                }
-            }
-        } else if c.is_alphanumeric() {
-            let start = i;
-            let mut word = String::new();
-            while i < chars.len() {
-                let c = chars[i].1;
-                if c.is_alphanumeric() && !is_cjk(c) {
-                    word.extend(c.to_lowercase());
-                    i += 1;
-                } else if c == '(' && !word.is_empty() {
-                    // `401(k)`, `404(a)(1)`: fold a parenthesised suffix in.
-                    let mut j = i + 1;
-                    let mut inner = String::new();
-                    while j < chars.len() && chars[j].1.is_ascii_alphanumeric() {
-                        inner.extend(chars[j].1.to_lowercase());
-                        j += 1;
-                    }
-                    if !inner.is_empty() && inner.len() <= 3 && j < chars.len() && chars[j].1 == ')'
-                    {
-                        word.push_str(&inner);
-                        i = j + 1;
-                    } else {
-                        break;
-                    }
-                } else {
-                    break;
-                }
-            }
-            push(&mut out, &mut pos, word, chars[start].0, end_of(i));
-        } else {
-            i += 1;
+        MixedStream {
+            tokens: &mut self.tokens,
+            len: self.len,
+            next: 0,
         }
     }
-    out
-}
-
-fn push(out: &mut Vec<Token>, pos: &mut usize, text: String, from: usize, to: usize) {
-    out.push(Token {
-        offset_from: from,
-        offset_to: to,
-        position: *pos,
-        text,
-        position_length: 1,
-    });
-    *pos += 1;
 }
 
 /// Fields a query may name, and what they search.
@@ -825,12 +858,57 @@ mod tests {
     use super::*;
 
     fn texts(s: &str) -> Vec<String> {
-        tokenize(s).into_iter().map(|t| t.text).collect()
+        tokens(s).into_iter().map(|t| t.text).collect()
+    }
+
+    fn tokens(s: &str) -> Vec<Token> {
+        let mut a = analyzer();
+        let mut stream = a.token_stream(s);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().clone());
+        }
+        out
+    }
+
+    /// Offsets point at the original text, positions count tokens, and
+    /// a tokenizer reused for a shorter text yields only that text's tokens.
+    #[test]
+    fn offsets_positions_and_reuse() {
+        let t = tokens("See 401(k) plans, 勞工部.");
+        let spans: Vec<_> = t
+            .iter()
+            .map(|t| (t.text.as_str(), t.offset_from, t.offset_to, t.position))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                ("see", 0, 3, 0),
+                ("401k", 4, 10, 1),
+                ("plan", 11, 16, 2),
+                ("劳工", 18, 24, 3),
+                ("工部", 21, 27, 4),
+            ]
+        );
+        let mut a = analyzer();
+        for (text, want) in [
+            ("Retirement plans vary", 3),
+            ("ERISA", 1),
+            ("", 0),
+            ("  .", 0),
+        ] {
+            let mut stream = a.token_stream(text);
+            let mut n = 0;
+            while stream.advance() {
+                n += 1;
+            }
+            assert_eq!(n, want, "{text:?}");
+        }
     }
 
     #[test]
     fn words_and_bigrams() {
-        assert_eq!(texts("401(k) Plans"), vec!["401k", "plans"]);
+        assert_eq!(texts("401(k) Plans"), vec!["401k", "plan"]);
         assert_eq!(texts("勞工部"), vec!["劳工", "工部"]);
         assert_eq!(texts("EO 14330"), vec!["eo", "14330"]);
         assert_eq!(texts("幣"), vec!["币"]);

@@ -54,15 +54,6 @@ pub struct Peer {
 }
 
 impl Peer {
-    fn of(e: &Entity) -> Peer {
-        Peer {
-            id: e.id.clone(),
-            kind: e.kind,
-            name: e.name.clone(),
-            first_seen: e.first_seen(),
-        }
-    }
-
     /// Whether the peer existed on `as_of`.
     pub fn exists_on(&self, as_of: Option<Date>) -> bool {
         match (as_of, self.first_seen) {
@@ -92,14 +83,102 @@ pub trait NodeSource {
     fn node(&self, id: &str) -> Result<Option<Rc<Node>>>;
 }
 
-/// Builds the nodes of a corpus, in id order.
-pub fn build_nodes(corpus: &Corpus) -> Vec<Node> {
-    let mut incoming: Vec<Vec<(Peer, Relation)>> = vec![Vec::new(); corpus.len()];
-    for e in &corpus.entities {
-        let me = Peer::of(e);
+/// A [`Peer`] borrowed from the corpus; encoded exactly as a `Peer` is.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct PeerRef<'a> {
+    id: &'a str,
+    kind: Kind,
+    name: &'a str,
+    first_seen: Option<Date>,
+}
+
+impl<'a> PeerRef<'a> {
+    fn of(e: &'a Entity) -> PeerRef<'a> {
+        PeerRef {
+            id: &e.id,
+            kind: e.kind,
+            name: &e.name,
+            first_seen: e.first_seen(),
+        }
+    }
+
+    fn from(p: &'a Peer) -> PeerRef<'a> {
+        PeerRef {
+            id: &p.id,
+            kind: p.kind,
+            name: &p.name,
+            first_seen: p.first_seen,
+        }
+    }
+
+    fn missing(id: &'a str) -> PeerRef<'a> {
+        PeerRef {
+            id,
+            kind: Kind::Event,
+            name: id,
+            first_seen: None,
+        }
+    }
+
+    fn to_peer(self) -> Peer {
+        Peer {
+            id: self.id.to_owned(),
+            kind: self.kind,
+            name: self.name.to_owned(),
+            first_seen: self.first_seen,
+        }
+    }
+}
+
+/// A [`Node`] borrowed from the corpus, so that indexing encodes every
+/// entity without copying it first; encoded exactly as a `Node` is.
+#[derive(Debug, Serialize)]
+pub struct NodeRef<'a> {
+    entity: &'a Entity,
+    path: std::borrow::Cow<'a, str>,
+    out: Vec<PeerRef<'a>>,
+    incoming: Vec<(PeerRef<'a>, &'a Relation)>,
+}
+
+impl NodeRef<'_> {
+    fn to_node(&self) -> Node {
+        Node {
+            entity: self.entity.clone(),
+            path: self.path.clone().into_owned(),
+            out: self.out.iter().map(|p| p.to_peer()).collect(),
+            incoming: self
+                .incoming
+                .iter()
+                .map(|(p, r)| (p.to_peer(), (*r).clone()))
+                .collect(),
+        }
+    }
+}
+
+impl Node {
+    /// This node, borrowed, as indexing encodes it.
+    fn as_ref(&self) -> NodeRef<'_> {
+        NodeRef {
+            entity: &self.entity,
+            path: std::borrow::Cow::Borrowed(&self.path),
+            out: self.out.iter().map(PeerRef::from).collect(),
+            incoming: self
+                .incoming
+                .iter()
+                .map(|(p, r)| (PeerRef::from(p), r))
+                .collect(),
+        }
+    }
+}
+
+/// The nodes of a corpus, borrowed from it, in id order.
+fn node_refs(corpus: &Corpus) -> Vec<NodeRef<'_>> {
+    let peers: Vec<PeerRef> = corpus.entities.iter().map(PeerRef::of).collect();
+    let mut incoming: Vec<Vec<(PeerRef, &Relation)>> = vec![Vec::new(); corpus.len()];
+    for (e, me) in corpus.entities.iter().zip(&peers) {
         for r in &e.relations {
             if let Some(j) = corpus.index_of(&r.to) {
-                incoming[j].push((me.clone(), r.clone()));
+                incoming[j].push((*me, r));
             }
         }
     }
@@ -108,31 +187,30 @@ pub fn build_nodes(corpus: &Corpus) -> Vec<Node> {
         .iter()
         .zip(&corpus.paths)
         .zip(incoming)
-        .map(|((e, path), incoming)| Node {
+        .map(|((e, path), incoming)| NodeRef {
             out: e
                 .relations
                 .iter()
                 .map(|r| {
                     corpus
-                        .get(&r.to)
-                        .map(Peer::of)
-                        .unwrap_or_else(|| missing_peer(&r.to))
+                        .index_of(&r.to)
+                        .and_then(|j| peers.get(j).copied())
+                        .unwrap_or_else(|| PeerRef::missing(&r.to))
                 })
                 .collect(),
-            entity: e.clone(),
-            path: path.to_string_lossy().replace('\\', "/"),
+            entity: e,
+            path: match path.to_string_lossy() {
+                std::borrow::Cow::Borrowed(p) if !p.contains('\\') => std::borrow::Cow::Borrowed(p),
+                p => std::borrow::Cow::Owned(p.replace('\\', "/")),
+            },
             incoming,
         })
         .collect()
 }
 
-fn missing_peer(id: &str) -> Peer {
-    Peer {
-        id: id.to_owned(),
-        kind: Kind::Event,
-        name: id.to_owned(),
-        first_seen: None,
-    }
+/// Builds the nodes of a corpus, in id order.
+pub fn build_nodes(corpus: &Corpus) -> Vec<Node> {
+    node_refs(corpus).iter().map(NodeRef::to_node).collect()
 }
 
 /// Nodes held in memory (for a corpus that was just loaded).
@@ -768,7 +846,7 @@ pub fn build(index_dir: &Path, corpus: &Corpus, scan: &[FileMeta]) -> Result<usi
         .writer_with_num_threads::<TantivyDocument>(threads, 64 * 1024 * 1024 * threads)
         .map_err(ix)?;
     let today = Date::today();
-    let nodes = build_nodes(corpus);
+    let nodes = node_refs(corpus);
     let count = nodes.len();
     // Documents go in in id order, from one thread, so that equal scores
     // always break the same way (doc order) and output never flaps.
@@ -838,7 +916,7 @@ fn clean_stale_builds(index_dir: &Path) {
     }
 }
 
-fn document(f: &Fields, node: &Node, today: Date) -> Result<TantivyDocument> {
+fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<TantivyDocument> {
     let e = &node.entity;
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, &e.id);
@@ -1266,10 +1344,10 @@ pub fn update(
     }
     let peer_of = |id: &str| -> Result<Peer> {
         Ok(match fresh.get(id) {
-            Some(e) => Peer::of(e),
+            Some(e) => PeerRef::of(e).to_peer(),
             None => match unchanged(id)? {
-                Some(n) => Peer::of(&n.entity),
-                None => missing_peer(id),
+                Some(n) => PeerRef::of(&n.entity).to_peer(),
+                None => PeerRef::missing(id).to_peer(),
             },
         })
     };
@@ -1295,7 +1373,7 @@ pub fn update(
             .collect();
         for f in fresh.values() {
             for r in f.relations.iter().filter(|r| &r.to == id) {
-                incoming.push((Peer::of(f), r.clone()));
+                incoming.push((PeerRef::of(f).to_peer(), r.clone()));
             }
         }
         let mut refreshed = Vec::with_capacity(incoming.len());
@@ -1327,7 +1405,9 @@ pub fn update(
     }
     let today = Date::today();
     for n in &nodes {
-        writer.add_document(document(&f, n, today)?).map_err(ix)?;
+        writer
+            .add_document(document(&f, &n.as_ref(), today)?)
+            .map_err(ix)?;
     }
     let fingerprint = fingerprint_of(scan);
     // The manifest maps paths to ids: the old one, patched.
@@ -1398,6 +1478,23 @@ mod tests {
         let p = dir.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
+    }
+
+    /// A borrowed node is stored in the bytes of the owned one, so that the
+    /// snapshot reads back what indexing wrote.
+    #[test]
+    fn borrowed_nodes_encode_as_owned() {
+        let checked = crate::check::check_dir(Path::new("knowledge")).unwrap();
+        let corpus = checked.corpus.unwrap();
+        let refs = node_refs(&corpus);
+        assert_eq!(refs.len(), corpus.len());
+        assert!(refs.iter().any(|n| !n.incoming.is_empty()));
+        for n in &refs {
+            let bytes = postcard::to_stdvec(n).unwrap();
+            let back: Node = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(back, n.to_node());
+            assert_eq!(postcard::to_stdvec(&back.as_ref()).unwrap(), bytes);
+        }
     }
 
     /// The quick fingerprint (no list) and the one made from the sorted

@@ -173,7 +173,12 @@ fn relative(dir: &Path, path: &Path) -> PathBuf {
 
 /// Reads and parses every `.ron` file under `dir`.
 pub fn load_dir(dir: &Path) -> crate::Result<LoadResult> {
-    let (paths, mut diagnostics) = list_files(dir)?;
+    Ok(load_listed(dir, list_files(dir)?))
+}
+
+/// Reads and parses the files [`list_files`] found under `dir`.
+pub fn load_listed(dir: &Path, listed: (Vec<PathBuf>, Vec<Diagnostic>)) -> LoadResult {
+    let (paths, mut diagnostics) = listed;
     // Parsing dominates loading: spread it over the cores, in contiguous
     // chunks so that the results come back in path order.
     let threads = std::thread::available_parallelism()
@@ -211,7 +216,7 @@ pub fn load_dir(dir: &Path) -> crate::Result<LoadResult> {
         }
     }
     out.diagnostics = diagnostics;
-    Ok(out)
+    out
 }
 
 /// One file's outcome: its text and entity, or why it could not be read.
@@ -243,12 +248,10 @@ pub fn read_file(path: &Path, rel: &Path) -> Result<String, Box<Diagnostic>> {
             .with_help("check the file's permissions, or remove it"),
         )
     };
-    // `metadata` follows symlinks and never opens the file, so a FIFO or a
-    // device is refused before `open` could block on it.
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if !meta.is_file() {
-        return Err(Box::new(not_a_file(rel, &meta.file_type())));
-    }
+    let (file, len) = match open_regular(path).map_err(unreadable)? {
+        Ok(open) => open,
+        Err(ft) => return Err(Box::new(not_a_file(rel, &ft))),
+    };
     let too_large = |len: u64| {
         Box::new(
             Diagnostic::error(
@@ -259,14 +262,14 @@ pub fn read_file(path: &Path, rel: &Path) -> Result<String, Box<Diagnostic>> {
             .with_help("an entity is a few kilobytes of RON; split or remove this file"),
         )
     };
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(meta.len()));
+    if len > MAX_FILE_BYTES {
+        return Err(too_large(len));
     }
     // Read at most one byte past the limit, in case the file grew since
-    // `metadata` looked at it.
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    // its length was read.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(bytes.len() as u64));
@@ -284,6 +287,35 @@ pub fn read_file(path: &Path, rel: &Path) -> Result<String, Box<Diagnostic>> {
             .with_help("save the file as UTF-8"),
         )
     })
+}
+
+/// A regular file, opened, with its length; or, for anything else, its
+/// type. A FIFO or a device is never waited on: on Unix the file is opened
+/// without blocking and asked what it is (one path lookup, not two);
+/// elsewhere its type is read before it is opened.
+fn open_regular(path: &Path) -> std::io::Result<Result<(std::fs::File, u64), std::fs::FileType>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)?;
+        let meta = file.metadata()?;
+        Ok(if meta.is_file() {
+            Ok((file, meta.len()))
+        } else {
+            Err(meta.file_type())
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let meta = std::fs::metadata(path)?;
+        if !meta.is_file() {
+            return Ok(Err(meta.file_type()));
+        }
+        Ok(Ok((std::fs::File::open(path)?, meta.len())))
+    }
 }
 
 fn not_a_file(rel: &Path, ft: &std::fs::FileType) -> Diagnostic {

@@ -79,18 +79,17 @@ impl Ctx {
     pub fn corpus(&self) -> anyhow::Result<Corpus> {
         Ok(self.store()?.corpus()?)
     }
+}
 
-    /// The validated corpus, parsed from the files. When the knowledge base
-    /// has errors, prints them and fails.
-    pub fn corpus_from_files(&self) -> anyhow::Result<Corpus> {
-        let checked = self.checked()?;
-        let errors = checked.errors();
-        match checked.corpus {
-            Some(c) => Ok(c),
-            None => {
-                render::diagnostics_stderr(&checked.diagnostics, &checked.files);
-                Err(policygraph::Error::Invalid(errors).into())
-            }
+/// The corpus of a knowledge base that passed `check`; otherwise prints
+/// the diagnostics and fails.
+fn valid_corpus(checked: Checked) -> anyhow::Result<Corpus> {
+    let errors = checked.errors();
+    match checked.corpus {
+        Some(c) => Ok(c),
+        None => {
+            render::diagnostics_stderr(&checked.diagnostics, &checked.files);
+            Err(policygraph::Error::Invalid(errors).into())
         }
     }
 }
@@ -115,39 +114,58 @@ impl Ctx {
             Some(s) if fresh(&s, &store::fingerprint(&self.knowledge)?) => return Ok(s),
             other => other,
         };
+        let Some(s) = existing else {
+            note(&format!("building the index in {}", self.index.display()));
+            return self.rebuild(None);
+        };
         let scan = store::scan(&self.knowledge)?;
         let fp = store::fingerprint_of(&scan);
-        match existing {
-            Some(s) if fresh(&s, &fp) => Ok(s),
-            Some(s) if s.fingerprint == fp => {
-                note("an event date has passed since the index was built; rebuilding it so statuses are current");
-                drop(s);
-                self.rebuild(&scan)
-            }
-            Some(s) => {
-                // Any failure of the patch (an index from an older
-                // version, say) falls back to a full rebuild.
-                if let Ok(Some(n)) = store::update(&self.index, &self.knowledge, s, &scan) {
-                    note(&format!(
-                        "knowledge base changed; updated {n} entities in the index"
-                    ));
-                    if let Some(s) = Store::open(&self.index)? {
-                        return Ok(s);
-                    }
-                }
-                note("knowledge base changed; rebuilding the index");
-                self.rebuild(&scan)
-            }
-            None => {
-                note(&format!("building the index in {}", self.index.display()));
-                self.rebuild(&scan)
+        if fresh(&s, &fp) {
+            // Changed back between the two walks.
+            return Ok(s);
+        }
+        if s.fingerprint == fp {
+            note("an event date has passed since the index was built; rebuilding it so statuses are current");
+            drop(s);
+            return self.rebuild(Some(&scan));
+        }
+        // Any failure of the patch (an index from an older version, say)
+        // falls back to a full rebuild.
+        if let Ok(Some(n)) = store::update(&self.index, &self.knowledge, s, &scan) {
+            note(&format!(
+                "knowledge base changed; updated {n} entities in the index"
+            ));
+            if let Some(s) = Store::open(&self.index)? {
+                return Ok(s);
             }
         }
+        note("knowledge base changed; rebuilding the index");
+        self.rebuild(Some(&scan))
     }
 
-    /// Checks the knowledge base and builds a new index generation.
-    pub fn rebuild(&self, scan: &[store::FileMeta]) -> anyhow::Result<Store> {
-        let corpus = self.corpus_from_files()?;
+    /// Checks the knowledge base and builds a new index generation. Without
+    /// a `scan` at hand, the metadata walk runs beside the loading, on the
+    /// core that listing the files leaves idle.
+    pub fn rebuild(&self, scan: Option<&[store::FileMeta]>) -> anyhow::Result<Store> {
+        use policygraph::load;
+        let k = self.knowledge.as_path();
+        // Both walks finish before any file is read, so that the
+        // fingerprint never describes files newer than those indexed.
+        let (listed, walked) = match scan {
+            Some(_) => (load::list_files(k), None),
+            None => std::thread::scope(|s| {
+                let walk = s.spawn(|| store::scan(k));
+                let listed = load::list_files(k);
+                let walked = walk.join().unwrap_or_else(|_| {
+                    Err(policygraph::Error::Index("the metadata walk failed".into()))
+                });
+                (listed, Some(walked))
+            }),
+        };
+        let listed = listed?;
+        let walked = walked.transpose()?;
+        let corpus = valid_corpus(policygraph::check::check(load::load_listed(k, listed)))?;
+        let scan = scan.or(walked.as_deref()).unwrap_or_default();
         store::build(&self.index, &corpus, scan)?;
         Store::open(&self.index)?.ok_or_else(|| {
             policygraph::Error::Index("the new index cannot be opened".into()).into()

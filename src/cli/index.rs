@@ -20,21 +20,25 @@ struct Json<'a> {
 /// Runs `index`.
 pub fn run(ctx: &Ctx, args: &IndexArgs) -> anyhow::Result<Status> {
     let started = Instant::now();
-    let fp = policygraph::store::fingerprint(&ctx.knowledge)?;
     let existing = policygraph::store::Store::open(&ctx.index)?;
-    let fresh = existing.as_ref().is_some_and(|s| {
-        s.fingerprint == fp
-            && s.valid_until
-                .is_none_or(|d| d > policygraph::model::Date::today())
-    });
+    // With `--force` the answer does not matter: skip the walk.
+    let fresh = !args.force
+        && match &existing {
+            Some(s) => {
+                s.fingerprint == policygraph::store::fingerprint(&ctx.knowledge)?
+                    && s.valid_until
+                        .is_none_or(|d| d > policygraph::model::Date::today())
+            }
+            None => false,
+        };
     let store = match existing {
-        Some(s) if fresh && !args.force => s,
+        Some(s) if fresh => s,
         other => {
             drop(other);
-            ctx.rebuild(&policygraph::store::scan(&ctx.knowledge)?)?
+            ctx.rebuild(None)?
         }
     };
-    let rebuilt = !fresh || args.force;
+    let rebuilt = !fresh;
     let millis = started.elapsed().as_millis();
     if ctx.json {
         super::print_json(&Json {

@@ -29,13 +29,19 @@ impl Corpus {
     /// Builds a corpus from entities already known to be valid (for example
     /// decoded from the snapshot). Sorts them by id.
     pub fn from_validated(mut items: Vec<(Entity, PathBuf)>) -> Corpus {
-        items.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-        let by_id = items
+        // Sort positions rather than the (large) entities themselves.
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by(|&a, &b| items[a].0.id.cmp(&items[b].0.id));
+        let mut slots: Vec<Option<(Entity, PathBuf)>> = items.drain(..).map(Some).collect();
+        let (entities, paths): (Vec<Entity>, Vec<PathBuf>) = order
+            .into_iter()
+            .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+            .unzip();
+        let by_id = entities
             .iter()
             .enumerate()
-            .map(|(i, (e, _))| (e.id.clone(), i))
+            .map(|(i, e)| (e.id.clone(), i))
             .collect();
-        let (entities, paths): (Vec<Entity>, Vec<PathBuf>) = items.into_iter().unzip();
         let keys = std::sync::OnceLock::new();
         Corpus {
             entities,
@@ -128,7 +134,7 @@ pub fn check(loaded: LoadResult) -> Checked {
     let cells: Vec<std::cell::OnceCell<Located>> =
         files.iter().map(|_| std::cell::OnceCell::new()).collect();
     let located = |i: usize| cells[i].get_or_init(|| Located::new(&files[i]));
-    let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(entities.len());
     let mut keep: Vec<usize> = Vec::new();
     for (i, l) in entities.iter().enumerate() {
         let file = &files[l.file];
@@ -141,12 +147,9 @@ pub fn check(loaded: LoadResult) -> Checked {
                     .with_help("ids are lowercase a-z, 0-9 and `-`, at most 64 characters"),
             );
         }
-        let stem = file
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if stem != e.id {
+        let stem = file.path.file_stem().unwrap_or_default();
+        if stem != std::ffi::OsStr::new(&e.id) {
+            let stem = stem.to_string_lossy();
             diags.push(
                 Diagnostic::error(
                     "id-mismatch",
@@ -183,7 +186,8 @@ pub fn check(loaded: LoadResult) -> Checked {
         .iter()
         .map(|&i| (entities[i].entity.id.as_str(), entities[i].entity.kind))
         .collect();
-    let ids: Vec<&str> = first.keys().copied().collect();
+    let mut ids: Vec<&str> = first.keys().copied().collect();
+    ids.sort_unstable();
     let ctx = Ctx {
         kinds: &kinds,
         ids: &ids,

@@ -13,7 +13,7 @@ use std::ops::Bound;
 use std::ops::Range;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, FacetCollector};
 use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, RangeQuery, RegexQuery,
     TermQuery,
@@ -24,7 +24,7 @@ use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tok
 use tantivy::{Index, TantivyDocument, Term};
 
 use crate::model::{Date, Kind, Stage};
-use crate::store::{tantivy_date, Store, TOKENIZER};
+use crate::store::{tantivy_date, top_docs, Ranked, Store, TOKENIZER};
 use crate::{Error, Result};
 
 /// Registers the policygraph tokenizer on an index.
@@ -544,7 +544,8 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
     let mut query = combined(Box::new(BooleanQuery::new(parts)));
     let (mut top, mut total) = store
         .searcher
-        .search(&query, &(TopDocs::with_limit(fetch), Count))
+        .search(&query, &(top_docs(fetch), Count))
+        .map(|(top, n)| (scores(top), n))
         .map_err(ix)?;
     let mut fuzzy = match top.first() {
         // Is the best hit an exact match? One seek in one segment tells.
@@ -565,7 +566,8 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
             query = combined(Box::new(BooleanQuery::new(parts)));
             (top, total) = store
                 .searcher
-                .search(&query, &(TopDocs::with_limit(fetch), Count))
+                .search(&query, &(top_docs(fetch), Count))
+                .map(|(top, n)| (scores(top), n))
                 .map_err(ix)?;
             fuzzy = total > 0;
         }
@@ -581,7 +583,8 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
     if fuzzy && !post_filter && total > ranked.len() {
         ranked = store
             .searcher
-            .search(&query, &TopDocs::with_limit(total.min(1000)))
+            .search(&query, &top_docs(total.min(1000)))
+            .map(scores)
             .map_err(ix)?;
     }
     let mut with_ids = Vec::with_capacity(ranked.len());
@@ -668,6 +671,11 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         hits,
         facets,
     })
+}
+
+/// Hits with their scores alone.
+fn scores(ranked: Vec<(Ranked, tantivy::DocAddress)>) -> Vec<(f32, tantivy::DocAddress)> {
+    ranked.into_iter().map(|((s, _), a)| (s, a)).collect()
 }
 
 fn make_snippet(

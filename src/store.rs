@@ -37,7 +37,7 @@ use crate::{Error, Result};
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// The other end of a relation, as much as a graph walk needs to know
 /// without reading that entity's document.
@@ -263,6 +263,8 @@ pub struct Fields {
     pub facet: Field,
     /// The postcard-encoded [`Node`].
     pub record: Field,
+    /// A hash of the id ([`tiebreak`]), fast: cuts ties among equal scores.
+    pub tiebreak: Field,
 }
 
 /// The name of the tokenizer used for every text field.
@@ -295,6 +297,7 @@ impl Fields {
             body: b.add_text_field("body", text(false)),
             facet: b.add_facet_field("facet", FacetOptions::default()),
             record: b.add_bytes_field("record", STORED),
+            tiebreak: b.add_u64_field("tiebreak", FAST),
         };
         (b.build(), fields)
     }
@@ -320,8 +323,40 @@ impl Fields {
             body: f("body")?,
             facet: f("facet")?,
             record: f("record")?,
+            tiebreak: f("tiebreak")?,
         })
     }
+}
+
+/// The tie-breaking key of an entity: a hash of its id.
+pub fn tiebreak(id: &str) -> u64 {
+    let mut h = Fnv::new();
+    h.write(id.as_bytes());
+    mix(h.0)
+}
+
+/// A score, and the tie-breaking key that orders equal scores.
+pub type Ranked = (tantivy::Score, std::cmp::Reverse<u64>);
+
+/// The best `limit` documents, best first. Documents reach the indexing
+/// threads in no fixed order, so the document order that tantivy uses
+/// for equal scores differs from one build to the next; equal scores are
+/// cut by [`tiebreak`] instead, so that the same hits make the cut every
+/// time.
+pub fn top_docs(
+    limit: usize,
+) -> impl tantivy::collector::Collector<Fruit = Vec<(Ranked, tantivy::DocAddress)>> {
+    TopDocs::with_limit(limit.max(1)).tweak_score(|seg: &tantivy::SegmentReader| {
+        let column = seg
+            .fast_fields()
+            .u64("tiebreak")
+            .ok()
+            .map(|c| c.first_or_default_col(0));
+        move |doc: tantivy::DocId, score: tantivy::Score| {
+            let key = column.as_ref().map_or(0, |c| c.get_val(doc));
+            (score, std::cmp::Reverse(key))
+        }
+    })
 }
 
 /// The converted date of a day, for date fields.
@@ -633,7 +668,7 @@ impl Store {
                 return Ok(None);
             };
             match Store::open_generation(&dir) {
-                Ok(s) => return Ok(Some(s)),
+                Ok(s) => return Ok(s),
                 Err(e) if attempt == 1 => return Err(e),
                 Err(_) => continue,
             }
@@ -641,19 +676,24 @@ impl Store {
         Ok(None)
     }
 
-    fn open_generation(dir: &Path) -> Result<Store> {
+    /// Opens one generation; `None` when another version of policygraph
+    /// wrote it in another format, which is then rebuilt like a missing one.
+    fn open_generation(dir: &Path) -> Result<Option<Store>> {
         let index = Index::open_in_dir(dir).map_err(ix)?;
-        crate::search::register_tokenizers(&index);
-        let fields = Fields::from_schema(&index.schema())?;
         let payload = index.load_metas().map_err(ix)?.payload.unwrap_or_default();
         let (fingerprint, valid_until) = parse_payload(&payload);
+        if !fingerprint.starts_with(&format!("v{FORMAT_VERSION}-")) {
+            return Ok(None);
+        }
+        crate::search::register_tokenizers(&index);
+        let fields = Fields::from_schema(&index.schema())?;
         let reader = index
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()
             .map_err(ix)?;
         let searcher = reader.searcher();
-        Ok(Store {
+        Ok(Some(Store {
             index,
             reader,
             searcher,
@@ -661,7 +701,7 @@ impl Store {
             fingerprint,
             valid_until,
             cache: RefCell::new(HashMap::new()),
-        })
+        }))
     }
 
     /// Number of entities.
@@ -706,10 +746,7 @@ impl Store {
             Term::from_field_text(field, value),
             IndexRecordOption::Basic,
         );
-        let hits = self
-            .searcher
-            .search(&q, &TopDocs::with_limit(limit.max(1)))
-            .map_err(ix)?;
+        let hits = self.searcher.search(&q, &top_docs(limit)).map_err(ix)?;
         let mut addrs: Vec<_> = hits.into_iter().map(|(_, a)| a).collect();
         addrs.sort();
         Ok(addrs)
@@ -973,6 +1010,7 @@ fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<TantivyDocument> 
     let bytes = postcard::to_stdvec(node)
         .map_err(|e| Error::Index(format!("cannot encode `{}`: {e}", node.entity.id)))?;
     doc.add_bytes(f.record, &bytes);
+    doc.add_u64(f.tiebreak, tiebreak(&e.id));
     Ok(doc)
 }
 

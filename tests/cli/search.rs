@@ -861,3 +861,30 @@ fn shipped_typo_ranks_the_closest_name_first() {
     assert_eq!(v["fuzzy"], true, "{v}");
     assert_eq!(v["hits"][0]["id"], "strategic-bitcoin-reserve", "{v}");
 }
+
+/// An index written by another version of policygraph, in another format
+/// (here: the format version in its commit payload changed), is rebuilt
+/// as if it were missing, even under `--no-refresh`, rather than misread
+/// or refused.
+#[test]
+fn index_of_another_format_is_rebuilt() {
+    let c = corpus_copy();
+    let (code, _, err) = c.run(&["index"]);
+    assert_eq!(code, 0, "{err}");
+    let current = std::fs::read_to_string(c.index.join("CURRENT")).unwrap();
+    let meta = c.index.join(current.trim()).join("meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let version = format!("\"payload\": \"v{}-", policygraph::store::FORMAT_VERSION);
+    assert!(text.contains(&version), "{text}");
+    std::fs::write(&meta, text.replace(&version, "\"payload\": \"v1-")).unwrap();
+    for args in [&["--no-refresh", "search", "mint"][..], &["search", "mint"]] {
+        let (code, out, err) = c.run(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(out.contains("National Mint"), "{out}");
+        if args[0] == "--no-refresh" {
+            assert!(err.contains("building the index"), "{err}");
+        } else {
+            assert!(!err.contains("index"), "rebuilt once only: {err}");
+        }
+    }
+}

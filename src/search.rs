@@ -13,7 +13,7 @@ use std::ops::Bound;
 use std::ops::Range;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, RangeQuery, RegexQuery,
     TermQuery,
@@ -24,7 +24,7 @@ use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tok
 use tantivy::{Index, TantivyDocument, Term};
 
 use crate::model::{Date, Kind, Stage};
-use crate::store::{tantivy_date, top_docs, Ranked, Store, TOKENIZER};
+use crate::store::{tantivy_date, top_docs, Store, TOKENIZER};
 use crate::{Error, Result};
 
 /// Registers the policygraph tokenizer on an index.
@@ -472,27 +472,24 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         message: e.to_string(),
         position: None,
     })?;
-    // Several plain words: a match of the whole phrase in a name ranks first.
     let plain = !text.contains([
         '"', ':', '(', ')', '+', '-', '*', '~', '^', '[', ']', '{', '}',
     ]);
-    let user: Box<dyn Query> = if plain && text.split_whitespace().count() > 1 {
-        match parser.parse_query(&format!("name:\"{}\"", text.trim())) {
-            Ok(phrase) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, user),
-                (Occur::Should, Box::new(BoostQuery::new(phrase, 3.0))),
-            ])),
-            Err(_) => user,
+    let words_in_names = all_words_in(store, &text, f.name)?;
+    // Optional clauses that lift the best matches; each is added only when
+    // it can match, as every clause costs time on every matching document.
+    let mut lifts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // Several plain words: a match of the whole phrase in a name ranks first.
+    if plain && words_in_names && text.split_whitespace().count() > 1 {
+        if let Ok(phrase) = parser.parse_query(&format!("name:\"{}\"", text.trim())) {
+            lifts.push((Occur::Should, Box::new(BoostQuery::new(phrase, 3.0))));
         }
-    } else {
-        user
-    };
+    }
     // An exact name or alias (`DOL`, `勞工部`, `EO 14330`) ranks its entity
     // first.
     let key = crate::resolve::normalize(&opts.query);
-    let exact: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-        (Occur::Must, user),
-        (
+    if term_exists(store, f.key, &key)? {
+        lifts.push((
             Occur::Should,
             Box::new(BoostQuery::new(
                 Box::new(TermQuery::new(
@@ -501,21 +498,23 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
                 )),
                 20.0,
             )),
-        ),
-    ]));
+        ));
+    }
+    let exact = with_clauses(user, lifts);
     let filters = filter_queries(store, opts)?;
     let combined = |q: Box<dyn Query>| -> Box<dyn Query> {
-        if filters.is_empty() {
-            return q;
-        }
-        let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q)];
-        parts.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
-        Box::new(BooleanQuery::new(parts))
+        with_clauses(
+            q,
+            filters
+                .iter()
+                .map(|q| (Occur::Must, q.box_clone()))
+                .collect(),
+        )
     };
     // Close spellings of a name's words, unless every word of the query is
     // already a word of some name: matching the typo-tolerant clause costs
     // as much as the exact query.
-    let name_fuzzy = if all_words_in(store, &text, f.name)? {
+    let name_fuzzy = if words_in_names {
         None
     } else {
         fuzzy_query(store, &text, &[f.name])
@@ -534,19 +533,17 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
     // Exact matches, and close spellings of every word of a name below them:
     // `Employe Retirement` matches other texts exactly, but ERISA only by
     // its name's spelling. One pass ranks and counts.
-    let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, exact.box_clone())];
-    if let Some(fq) = &name_fuzzy {
-        parts.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(fq.box_clone(), 8.0)),
-        ));
-    }
-    let mut query = combined(Box::new(BooleanQuery::new(parts)));
-    let (mut top, mut total) = store
-        .searcher
-        .search(&query, &(top_docs(fetch), Count))
-        .map(|(top, n)| (scores(top), n))
-        .map_err(ix)?;
+    let mut query = match &name_fuzzy {
+        Some(fq) => combined(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, exact.box_clone()),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(fq.box_clone(), 8.0)),
+            ),
+        ]))),
+        None => combined(exact.box_clone()),
+    };
+    let (mut top, mut total) = best(store, &*query, fetch)?;
     let mut fuzzy = match top.first() {
         // Is the best hit an exact match? One seek in one segment tells.
         Some((_, addr)) => !matches_exactly(store, &*exact, *addr)?,
@@ -564,11 +561,7 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
                 ));
             }
             query = combined(Box::new(BooleanQuery::new(parts)));
-            (top, total) = store
-                .searcher
-                .search(&query, &(top_docs(fetch), Count))
-                .map(|(top, n)| (scores(top), n))
-                .map_err(ix)?;
+            (top, total) = best(store, &*query, fetch)?;
             fuzzy = total > 0;
         }
     }
@@ -581,11 +574,7 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
     // fall in id order: rank every one of them (up to a bound), shortest
     // name first, as BM25's length norm would.
     if fuzzy && !post_filter && total > ranked.len() {
-        ranked = store
-            .searcher
-            .search(&query, &top_docs(total.min(1000)))
-            .map(scores)
-            .map_err(ix)?;
+        ranked = best(store, &*query, total.min(1000))?.0;
     }
     let mut with_ids = Vec::with_capacity(ranked.len());
     for (score, addr) in ranked.drain(..) {
@@ -673,9 +662,69 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
     })
 }
 
-/// Hits with their scores alone.
-fn scores(ranked: Vec<(Ranked, tantivy::DocAddress)>) -> Vec<(f32, tantivy::DocAddress)> {
-    ranked.into_iter().map(|((s, _), a)| (s, a)).collect()
+/// The best `limit` hits, best first, and the number of matches.
+///
+/// Documents reach the indexing threads in no fixed order, so tantivy's
+/// own tie-break (document order) differs between builds. When equal
+/// scores straddle the cut, the search runs again with [`top_docs`], which
+/// breaks ties by a key stored for each entity, so that the same hits make
+/// the cut every time. That costs a read per match, so it is done only
+/// then.
+fn best(
+    store: &Store,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
+    let limit = limit.max(1);
+    let (mut top, total) = store
+        .searcher
+        .search(query, &(TopDocs::with_limit(limit + 1), Count))
+        .map_err(ix)?;
+    let tie_at_cut = match (top.get(limit - 1), top.get(limit)) {
+        (Some(last), Some(next)) => last.0 == next.0,
+        _ => false,
+    };
+    if tie_at_cut {
+        let ranked = store.searcher.search(query, &top_docs(limit)).map_err(ix)?;
+        top = ranked.into_iter().map(|((s, _), a)| (s, a)).collect();
+    }
+    top.truncate(limit);
+    Ok((top, total))
+}
+
+/// `q` with more clauses: added to `q` itself when it is a boolean query
+/// that requires something (so that optional clauses stay optional), else
+/// around it. Nesting costs a call per matching document at each level.
+fn with_clauses(q: Box<dyn Query>, more: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    if more.is_empty() {
+        return q;
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = match q.downcast_ref::<BooleanQuery>() {
+        Some(b) if b.clauses().iter().any(|(o, _)| *o == Occur::Must) => b
+            .clauses()
+            .iter()
+            .map(|(o, c)| (*o, c.box_clone()))
+            .collect(),
+        _ => vec![(Occur::Must, q)],
+    };
+    clauses.extend(more);
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Whether `word` is in the dictionary of `field` in some segment.
+fn term_exists(store: &Store, field: tantivy::schema::Field, word: &str) -> Result<bool> {
+    for seg in store.searcher.segment_readers() {
+        let found = seg
+            .inverted_index(field)
+            .map_err(ix)?
+            .terms()
+            .get(word.as_bytes())
+            .map_err(|e| Error::Index(e.to_string()))?;
+        if found.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn make_snippet(
@@ -788,28 +837,12 @@ fn fuzzy_query(
 }
 
 /// Whether every word of `text`, as the tokenizer makes it, is in the
-/// dictionary of `field` in some segment.
+/// dictionary of `field`.
 fn all_words_in(store: &Store, text: &str, field: tantivy::schema::Field) -> Result<bool> {
-    let mut dictionaries = Vec::new();
-    for seg in store.searcher.segment_readers() {
-        dictionaries.push(seg.inverted_index(field).map_err(ix)?);
-    }
     let mut a = analyzer();
     let mut stream = a.token_stream(text);
     while stream.advance() {
-        let word = stream.token().text.as_bytes();
-        let mut found = false;
-        for d in &dictionaries {
-            if d.terms()
-                .get(word)
-                .map_err(|e| Error::Index(e.to_string()))?
-                .is_some()
-            {
-                found = true;
-                break;
-            }
-        }
-        if !found {
+        if !term_exists(store, field, &stream.token().text)? {
             return Ok(false);
         }
     }

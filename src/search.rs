@@ -479,10 +479,13 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
     // Optional clauses that lift the best matches; each is added only when
     // it can match, as every clause costs time on every matching document.
     let mut lifts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    // Several plain words: a match of the whole phrase in a name ranks first.
+    // Several plain words: a match of the whole phrase in a name ranks
+    // first. Few documents match it, so it is scored in a pass of its own
+    // (see `best`) rather than tried on every match.
+    let mut phrase_lift: Option<Box<dyn Query>> = None;
     if plain && words_in_names && text.split_whitespace().count() > 1 {
         if let Ok(phrase) = parser.parse_query(&format!("name:\"{}\"", text.trim())) {
-            lifts.push((Occur::Should, Box::new(BoostQuery::new(phrase, 3.0))));
+            phrase_lift = Some(Box::new(BoostQuery::new(phrase, 3.0)));
         }
     }
     // An exact name or alias (`DOL`, `勞工部`, `EO 14330`) ranks its entity
@@ -543,7 +546,7 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         ]))),
         None => combined(exact.box_clone()),
     };
-    let (mut top, mut total) = best(store, &*query, fetch)?;
+    let (mut top, mut total) = best(store, &*query, phrase_lift.as_deref(), fetch)?;
     let mut fuzzy = match top.first() {
         // Is the best hit an exact match? One seek in one segment tells.
         Some((_, addr)) => !matches_exactly(store, &*exact, *addr)?,
@@ -561,7 +564,7 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
                 ));
             }
             query = combined(Box::new(BooleanQuery::new(parts)));
-            (top, total) = best(store, &*query, fetch)?;
+            (top, total) = best(store, &*query, None, fetch)?;
             fuzzy = total > 0;
         }
     }
@@ -574,7 +577,7 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
     // fall in id order: rank every one of them (up to a bound), shortest
     // name first, as BM25's length norm would.
     if fuzzy && !post_filter && total > ranked.len() {
-        ranked = best(store, &*query, total.min(1000))?.0;
+        ranked = best(store, &*query, None, total.min(1000))?.0;
     }
     let mut with_ids = Vec::with_capacity(ranked.len());
     for (score, addr) in ranked.drain(..) {
@@ -662,7 +665,10 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
     })
 }
 
-/// The best `limit` hits, best first, and the number of matches.
+/// The best `limit` hits of `query`, best first, and the number of
+/// matches. A `lift` is an optional clause that raises the few documents it
+/// matches: the same ranking as `query` with the lift as an optional
+/// clause, but the lift is scored only on its own matches.
 ///
 /// Documents reach the indexing threads in no fixed order, so tantivy's
 /// own tie-break (document order) differs between builds. When equal
@@ -673,6 +679,7 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
 fn best(
     store: &Store,
     query: &dyn Query,
+    lift: Option<&dyn Query>,
     limit: usize,
 ) -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
     let limit = limit.max(1);
@@ -680,12 +687,34 @@ fn best(
         .searcher
         .search(query, &(TopDocs::with_limit(limit + 1), Count))
         .map_err(ix)?;
+    if let Some(lift) = lift {
+        // The lifted documents with their whole scores. A document that
+        // belongs in the best `limit` is either lifted, and then among the
+        // best lifted ones, or not, and then among the best by `query`.
+        let lifted = with_clauses(query.box_clone(), vec![(Occur::Must, lift.box_clone())]);
+        let boosted = store
+            .searcher
+            .search(&*lifted, &TopDocs::with_limit(limit + 1))
+            .map_err(ix)?;
+        let mut merged: BTreeMap<tantivy::DocAddress, f32> =
+            top.into_iter().map(|(s, a)| (a, s)).collect();
+        merged.extend(boosted.into_iter().map(|(s, a)| (a, s)));
+        top = merged.into_iter().map(|(a, s)| (s, a)).collect();
+        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    }
     let tie_at_cut = match (top.get(limit - 1), top.get(limit)) {
         (Some(last), Some(next)) => last.0 == next.0,
         _ => false,
     };
     if tie_at_cut {
-        let ranked = store.searcher.search(query, &top_docs(limit)).map_err(ix)?;
+        let whole = match lift {
+            Some(lift) => with_clauses(query.box_clone(), vec![(Occur::Should, lift.box_clone())]),
+            None => query.box_clone(),
+        };
+        let ranked = store
+            .searcher
+            .search(&*whole, &top_docs(limit))
+            .map_err(ix)?;
         top = ranked.into_iter().map(|((s, _), a)| (s, a)).collect();
     }
     top.truncate(limit);

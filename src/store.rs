@@ -680,8 +680,7 @@ impl Store {
     /// wrote it in another format, which is then rebuilt like a missing one.
     fn open_generation(dir: &Path) -> Result<Option<Store>> {
         let index = Index::open_in_dir(dir).map_err(ix)?;
-        let payload = index.load_metas().map_err(ix)?.payload.unwrap_or_default();
-        let (fingerprint, valid_until) = parse_payload(&payload);
+        let (fingerprint, valid_until) = parse_payload(&read_payload(dir)?);
         if !fingerprint.starts_with(&format!("v{FORMAT_VERSION}-")) {
             return Ok(None);
         }
@@ -1482,6 +1481,21 @@ pub fn update(
     prepared.commit().map_err(ix)?;
     let _ = std::fs::remove_file(manifest_path(&gen, &store.fingerprint));
     Ok(Some(nodes.len()))
+}
+
+/// The payload of the commit in `dir`, read from `meta.json` directly:
+/// `Index::load_metas` would read it a second time, after creating and
+/// taking a lock file.
+fn read_payload(dir: &Path) -> Result<String> {
+    let path = dir.join("meta.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let meta: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::Index(format!("{}: {e}", path.display())))?;
+    Ok(meta
+        .get("payload")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned())
 }
 
 /// The commit payload: the fingerprint, and `@DATE` when a stored status

@@ -1549,6 +1549,64 @@ mod tests {
         }
     }
 
+    /// Equal scores make the `--limit` cut the same way whatever order
+    /// the documents were stored in (indexing threads take them in no
+    /// fixed order).
+    #[test]
+    fn equal_scores_cut_the_same_whatever_the_document_order() {
+        let items: Vec<(Entity, PathBuf)> = (0..30)
+            .map(|i| {
+                let id = format!("widget-{i:02}");
+                let text = format!(
+                    r#"(id: "{id}", kind: program, name: "Widget Program", jurisdiction: "US",
+                        summary: "A widget.", sources: [(title: "T", url: "https://example.org")])"#
+                );
+                let rel = PathBuf::from(format!("{id}.ron"));
+                (crate::load::parse_entity(&rel, &text).unwrap(), rel)
+            })
+            .collect();
+        let corpus = Corpus::from_validated(items);
+        let refs = node_refs(&corpus);
+        let mut picks = Vec::new();
+        for reverse in [false, true] {
+            let tmp = tempfile::tempdir().unwrap();
+            let gen = tmp.path().join("gen-test");
+            std::fs::create_dir_all(&gen).unwrap();
+            let (schema, f) = Fields::schema();
+            let index = Index::create_in_dir(&gen, schema).unwrap();
+            crate::search::register_tokenizers(&index);
+            let mut writer = index
+                .writer_with_num_threads::<TantivyDocument>(1, 50_000_000)
+                .unwrap();
+            let mut order: Vec<&NodeRef> = refs.iter().collect();
+            if reverse {
+                order.reverse();
+            }
+            for n in order {
+                writer
+                    .add_document(document(&f, n, Date::today()).unwrap())
+                    .unwrap();
+            }
+            let mut prepared = writer.prepare_commit().unwrap();
+            prepared.set_payload(&payload(&format!("v{FORMAT_VERSION}-test"), None));
+            prepared.commit().unwrap();
+            drop(index);
+            std::fs::write(tmp.path().join("CURRENT"), "gen-test").unwrap();
+            let store = Store::open(tmp.path()).unwrap().unwrap();
+            let opts = crate::search::SearchOptions {
+                query: "widget".into(),
+                limit: 3,
+                ..Default::default()
+            };
+            let res = crate::search::search(&store, &opts, None).unwrap();
+            assert_eq!(res.total, 30);
+            let scores: Vec<f32> = res.hits.iter().map(|h| h.score).collect();
+            assert!(scores.windows(2).all(|w| w[0] == w[1]), "{scores:?}");
+            picks.push(res.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>());
+        }
+        assert_eq!(picks[0], picks[1]);
+    }
+
     /// The quick fingerprint (no list) and the one made from the sorted
     /// list agree, and both see an edit, an addition and a rename.
     #[test]

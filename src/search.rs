@@ -241,6 +241,24 @@ impl Tokenizer for MixedTokenizer {
     }
 }
 
+/// Whether `NOT` at `i` is the operator of `AND NOT`: a whole word, after
+/// a whole-word `AND`, with a term after it.
+fn and_not(chars: &[char], i: usize) -> bool {
+    let word_at = |at: usize, w: &str| {
+        w.chars()
+            .enumerate()
+            .all(|(k, c)| chars.get(at + k) == Some(&c))
+    };
+    let before = |at: usize| at == 0 || chars[at - 1].is_whitespace() || chars[at - 1] == '(';
+    if !word_at(i, "NOT") || !before(i) || !chars.get(i + 3).is_some_and(|c| c.is_whitespace()) {
+        return false;
+    }
+    let Some(end) = chars[..i].iter().rposition(|c| !c.is_whitespace()) else {
+        return false;
+    };
+    end >= 2 && word_at(end - 2, "AND") && before(end - 2)
+}
+
 /// Fields a query may name, and what they search.
 pub const QUERY_FIELDS: &[(&str, &str)] = &[
     ("name", "names in every language and aliases"),
@@ -349,6 +367,16 @@ pub fn prepare_query(q: &str) -> Result<String> {
                     i = j;
                     continue;
                 }
+            }
+            'N' if and_not(&chars, i) => {
+                // `a AND NOT b`: tantivy's parser reads this `NOT` as a
+                // word; `a AND -b` says what was meant.
+                out.push('-');
+                i += 3;
+                while chars.get(i).is_some_and(|c| c.is_whitespace()) {
+                    i += 1;
+                }
+                continue;
             }
             _ => out.push(c),
         }
@@ -982,6 +1010,20 @@ mod tests {
         assert_eq!(texts("勞工部"), vec!["劳工", "工部"]);
         assert_eq!(texts("EO 14330"), vec!["eo", "14330"]);
         assert_eq!(texts("幣"), vec!["币"]);
+    }
+
+    #[test]
+    fn and_not_means_exclusion() {
+        for (q, want) in [
+            ("reserve AND NOT bill", "reserve AND -bill"),
+            ("(reserve AND  NOT bill)", "(reserve AND  -bill)"),
+            ("reserve NOT bill", "reserve NOT bill"),
+            ("reserve AND NOTE", "reserve AND NOTE"),
+            ("BRAND NOT bill", "BRAND NOT bill"),
+            ("\"AND NOT bill\"", "\"AND NOT bill\""),
+        ] {
+            assert_eq!(prepare_query(q).unwrap(), want, "{q}");
+        }
     }
 
     #[test]

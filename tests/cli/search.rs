@@ -438,6 +438,12 @@ fn search_boolean_phrase_and_field_queries() {
     let mut minus2 = fx_ids(&["--", "widget", "-bill"]);
     minus2.sort();
     assert_eq!(minus2, minus);
+    // `AND NOT` excludes too, with or without parentheses.
+    for q in ["widget AND NOT bill", "(widget AND NOT bill)"] {
+        let mut and_not = fx_ids(&[q]);
+        and_not.sort();
+        assert_eq!(and_not, minus, "{q}");
+    }
     let mut raw = fx_ids(&["kind:bill"]);
     raw.sort();
     assert_eq!(raw, vec!["ny-widget-bill", "tx-widget-bill", "widget-act"]);

@@ -105,6 +105,12 @@ impl Corpus {
         v.extend(extra.iter().map(|s| (*s).to_owned()));
         v
     }
+
+    /// Brings the index up to date (and warms the page cache).
+    fn index_ok(&self, cwd: &Path) {
+        let args = self.pg(&["index"]);
+        run_ok(&args.iter().map(String::as_str).collect::<Vec<_>>(), cwd);
+    }
 }
 
 fn bench_corpus(c: &Corpus, runs: usize, have_rg: bool) {
@@ -129,13 +135,7 @@ fn bench_corpus(c: &Corpus, runs: usize, have_rg: bool) {
     );
 
     // Warm the page cache and the index.
-    run_ok(
-        &c.pg(&["index"])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-        &parent,
-    );
+    c.index_ok(&parent);
 
     let walk = time_sh(
         "find knowledge -type f -printf '%T@ %s\\n' > /dev/null",
@@ -184,13 +184,7 @@ fn bench_corpus(c: &Corpus, runs: usize, have_rg: bool) {
         }
         std::fs::write(&file, original).unwrap();
         report("edit one file, then show", &samples, None);
-        run_ok(
-            &c.pg(&["index"])
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>(),
-            &parent,
-        );
+        c.index_ok(&parent);
     }
     let export = time(&c.pg(&["--no-refresh", "export", "dot"]), &parent, heavy);
     report("export dot (whole graph)", &export, Some(c.entities));

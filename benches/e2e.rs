@@ -231,14 +231,18 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn run_ok(args: &[&str], cwd: &Path) {
-    let st = Command::new(args[0])
-        .args(&args[1..])
+/// `args` as a command run in `cwd`, its output discarded.
+fn quiet<S: AsRef<std::ffi::OsStr>>(args: &[S], cwd: &Path) -> Command {
+    let mut cmd = Command::new(&args[0]);
+    cmd.args(&args[1..])
         .current_dir(cwd)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
+        .stderr(Stdio::null());
+    cmd
+}
+
+fn run_ok(args: &[&str], cwd: &Path) {
+    let st = quiet(args, cwd).status().unwrap();
     assert!(st.success(), "{args:?} failed");
 }
 
@@ -246,13 +250,7 @@ fn time(args: &[String], cwd: &Path, runs: usize) -> Vec<Duration> {
     (0..runs)
         .map(|_| {
             let t = Instant::now();
-            let st = Command::new(&args[0])
-                .args(&args[1..])
-                .current_dir(cwd)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .unwrap();
+            let st = quiet(args, cwd).status().unwrap();
             let d = t.elapsed();
             assert!(st.code().is_some_and(|c| c <= 1), "{args:?} failed: {st}");
             d

@@ -31,6 +31,7 @@ pub mod graph;
 pub mod load;
 pub mod model;
 pub mod query;
+pub mod rank;
 pub mod resolve;
 pub mod search;
 pub mod select;

@@ -13,7 +13,7 @@ use std::ops::Bound;
 use std::ops::Range;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::FacetCollector;
 use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, RangeQuery, RegexQuery,
     TermQuery,
@@ -24,7 +24,8 @@ use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tok
 use tantivy::{Index, TantivyDocument, Term};
 
 use crate::model::{Date, Kind, Stage};
-use crate::store::{tantivy_date, top_docs, Store, TOKENIZER};
+use crate::rank::{Best, Lifts};
+use crate::store::{tantivy_date, Store, TOKENIZER};
 use crate::{Error, Result};
 
 /// Registers the policygraph tokenizer on an index.
@@ -696,57 +697,22 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
 /// The best `limit` hits of `query`, best first, and the number of
 /// matches. A `lift` is an optional clause that raises the few documents it
 /// matches: the same ranking as `query` with the lift as an optional
-/// clause, but the lift is scored only on its own matches.
-///
-/// Documents reach the indexing threads in no fixed order, so tantivy's
-/// own tie-break (document order) differs between builds. When equal
-/// scores straddle the cut, the search runs again with [`top_docs`], which
-/// breaks ties by a key stored for each entity, so that the same hits make
-/// the cut every time. That costs a read per match, so it is done only
-/// then.
+/// clause, but the lift is scored only on its own matches, once, and its
+/// scores are added as the matches of `query` go by (see [`crate::rank`]).
 fn best(
     store: &Store,
     query: &dyn Query,
     lift: Option<&dyn Query>,
     limit: usize,
 ) -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
-    let limit = limit.max(1);
-    let (mut top, total) = store
-        .searcher
-        .search(query, &(TopDocs::with_limit(limit + 1), Count))
-        .map_err(ix)?;
-    if let Some(lift) = lift {
-        // The lifted documents with their whole scores. A document that
-        // belongs in the best `limit` is either lifted, and then among the
-        // best lifted ones, or not, and then among the best by `query`.
-        let lifted = with_clauses(query.box_clone(), vec![(Occur::Must, lift.box_clone())]);
-        let boosted = store
-            .searcher
-            .search(&*lifted, &TopDocs::with_limit(limit + 1))
-            .map_err(ix)?;
-        let mut merged: BTreeMap<tantivy::DocAddress, f32> =
-            top.into_iter().map(|(s, a)| (a, s)).collect();
-        merged.extend(boosted.into_iter().map(|(s, a)| (a, s)));
-        top = merged.into_iter().map(|(a, s)| (s, a)).collect();
-        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    }
-    let tie_at_cut = match (top.get(limit - 1), top.get(limit)) {
-        (Some(last), Some(next)) => last.0 == next.0,
-        _ => false,
+    let lifts = match lift {
+        Some(lift) => Lifts::score(&store.searcher, lift)?,
+        None => Lifts::default(),
     };
-    if tie_at_cut {
-        let whole = match lift {
-            Some(lift) => with_clauses(query.box_clone(), vec![(Occur::Should, lift.box_clone())]),
-            None => query.box_clone(),
-        };
-        let ranked = store
-            .searcher
-            .search(&*whole, &top_docs(limit))
-            .map_err(ix)?;
-        top = ranked.into_iter().map(|((s, _), a)| (s, a)).collect();
-    }
-    top.truncate(limit);
-    Ok((top, total))
+    store
+        .searcher
+        .search(query, &Best::new(limit).lifted(&lifts))
+        .map_err(ix)
 }
 
 /// `q` with more clauses: added to `q` itself when it is a boolean query

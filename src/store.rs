@@ -23,7 +23,6 @@ use std::rc::Rc;
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
 use tantivy::schema::{
     DateOptions, Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
@@ -297,7 +296,7 @@ impl Fields {
             body: b.add_text_field("body", text(false)),
             facet: b.add_facet_field("facet", FacetOptions::default()),
             record: b.add_bytes_field("record", STORED),
-            tiebreak: b.add_u64_field("tiebreak", FAST),
+            tiebreak: b.add_u64_field(crate::rank::TIEBREAK_FIELD, FAST),
         };
         (b.build(), fields)
     }
@@ -323,7 +322,7 @@ impl Fields {
             body: f("body")?,
             facet: f("facet")?,
             record: f("record")?,
-            tiebreak: f("tiebreak")?,
+            tiebreak: f(crate::rank::TIEBREAK_FIELD)?,
         })
     }
 }
@@ -333,30 +332,6 @@ pub fn tiebreak(id: &str) -> u64 {
     let mut h = Fnv::new();
     h.write(id.as_bytes());
     mix(h.0)
-}
-
-/// A score, and the tie-breaking key that orders equal scores.
-pub type Ranked = (tantivy::Score, std::cmp::Reverse<u64>);
-
-/// The best `limit` documents, best first. Documents reach the indexing
-/// threads in no fixed order, so the document order that tantivy uses
-/// for equal scores differs from one build to the next; equal scores are
-/// cut by [`tiebreak`] instead, so that the same hits make the cut every
-/// time.
-pub fn top_docs(
-    limit: usize,
-) -> impl tantivy::collector::Collector<Fruit = Vec<(Ranked, tantivy::DocAddress)>> {
-    TopDocs::with_limit(limit.max(1)).tweak_score(|seg: &tantivy::SegmentReader| {
-        let column = seg
-            .fast_fields()
-            .u64("tiebreak")
-            .ok()
-            .map(|c| c.first_or_default_col(0));
-        move |doc: tantivy::DocId, score: tantivy::Score| {
-            let key = column.as_ref().map_or(0, |c| c.get_val(doc));
-            (score, std::cmp::Reverse(key))
-        }
-    })
 }
 
 /// The converted date of a day, for date fields.
@@ -745,7 +720,10 @@ impl Store {
             Term::from_field_text(field, value),
             IndexRecordOption::Basic,
         );
-        let hits = self.searcher.search(&q, &top_docs(limit)).map_err(ix)?;
+        let (hits, _) = self
+            .searcher
+            .search(&q, &crate::rank::Best::new(limit))
+            .map_err(ix)?;
         let mut addrs: Vec<_> = hits.into_iter().map(|(_, a)| a).collect();
         addrs.sort();
         Ok(addrs)

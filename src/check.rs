@@ -28,15 +28,21 @@ pub struct Corpus {
 impl Corpus {
     /// Builds a corpus from entities already known to be valid (for example
     /// decoded from the snapshot). Sorts them by id.
-    pub fn from_validated(mut items: Vec<(Entity, PathBuf)>) -> Corpus {
-        // Sort positions rather than the (large) entities themselves.
-        let mut order: Vec<usize> = (0..items.len()).collect();
-        order.sort_by(|&a, &b| items[a].0.id.cmp(&items[b].0.id));
-        let mut slots: Vec<Option<(Entity, PathBuf)>> = items.drain(..).map(Some).collect();
-        let (entities, paths): (Vec<Entity>, Vec<PathBuf>) = order
-            .into_iter()
-            .filter_map(|i| slots.get_mut(i).and_then(Option::take))
-            .unzip();
+    pub fn from_validated(items: Vec<(Entity, PathBuf)>) -> Corpus {
+        let (entities, paths) = items.into_iter().unzip();
+        Corpus::from_parts(entities, paths)
+    }
+
+    /// Builds a corpus from valid entities and, in the same order, their
+    /// files. Sorts both by id.
+    fn from_parts(mut entities: Vec<Entity>, mut paths: Vec<PathBuf>) -> Corpus {
+        // Entities are large: sort their positions, then move each entity
+        // once, in place, rather than shuffle them through a sort or into
+        // new vectors (each a fresh allocation the size of the corpus).
+        let mut order: Vec<usize> = (0..entities.len()).collect();
+        order.sort_by(|&a, &b| entities[a].id.cmp(&entities[b].id));
+        permute(&mut entities, &order);
+        permute(&mut paths, &order);
         let by_id = entities
             .iter()
             .enumerate()
@@ -192,10 +198,36 @@ pub fn check(loaded: LoadResult) -> Checked {
         kinds: &kinds,
         ids: &ids,
     };
-    for &i in &keep {
-        let l = &entities[i];
-        ctx.check_entity(&l.entity, located(l.file), &mut diags);
-    }
+    // The per-entity rules read only the corpus-wide tables: share the
+    // entities out over the cores. Diagnostics are sorted below, so the
+    // split does not show.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = keep.len().div_ceil(threads).max(1024);
+    let found: Vec<Vec<Diagnostic>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = keep
+            .chunks(chunk)
+            .map(|part| {
+                let (ctx, entities, files) = (&ctx, &entities, &files);
+                scope.spawn(move || {
+                    let mut diags = Vec::new();
+                    for &i in part {
+                        let l = &entities[i];
+                        // Cheap: a file is tokenized only if a rule fails.
+                        let at = Located::new(&files[l.file]);
+                        ctx.check_entity(&l.entity, &at, &mut diags);
+                    }
+                    diags
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    diags.extend(found.into_iter().flatten());
     check_part_of_cycles(&entities, &keep, &located, &mut diags);
 
     diag::sort(&mut diags);
@@ -204,18 +236,41 @@ pub fn check(loaded: LoadResult) -> Checked {
         None
     } else {
         // Move the kept entities into the corpus rather than copy them.
-        let mut slots: Vec<Option<crate::load::Loaded>> = entities.into_iter().map(Some).collect();
-        let items = keep
-            .iter()
-            .filter_map(|&i| slots[i].take())
-            .map(|l| (l.entity, files[l.file].path.clone()))
-            .collect();
-        Some(Corpus::from_validated(items))
+        let mut kept = vec![false; entities.len()];
+        for &i in &keep {
+            kept[i] = true;
+        }
+        let mut es = Vec::with_capacity(keep.len());
+        let mut paths = Vec::with_capacity(keep.len());
+        for (l, _) in entities.into_iter().zip(kept).filter(|(_, k)| *k) {
+            paths.push(files[l.file].path.clone());
+            es.push(l.entity);
+        }
+        Some(Corpus::from_parts(es, paths))
     };
     Checked {
         corpus,
         diagnostics: diags,
         files,
+    }
+}
+
+/// Reorders `v` in place so that position `k` holds what was at
+/// `order[k]`; `order` is a permutation of `0..v.len()` (else `v` is left
+/// in some order, never with an element lost).
+fn permute<T>(v: &mut [T], order: &[usize]) {
+    let mut placed = vec![false; v.len()];
+    for start in 0..v.len().min(order.len()) {
+        let mut at = start;
+        while !placed[at] {
+            placed[at] = true;
+            let from = order[at];
+            if from == start || from >= v.len() {
+                break;
+            }
+            v.swap(at, from);
+            at = from;
+        }
     }
 }
 
@@ -795,6 +850,22 @@ mod tests {
     fn an_empty_directory_is_a_problem() {
         let c = run(&[]);
         assert_eq!(found(&c), [("empty", ".:1:1".to_owned())]);
+    }
+
+    #[test]
+    fn permute_puts_each_element_in_its_place() {
+        let mut x: u64 = 3;
+        for n in [0usize, 1, 2, 7, 100, 1000] {
+            let mut order: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                order.swap(i, (x >> 33) as usize % (i + 1));
+            }
+            let mut v: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+            let want: Vec<String> = order.iter().map(|i| i.to_string()).collect();
+            permute(&mut v, &order);
+            assert_eq!(v, want, "n = {n}");
+        }
     }
 
     #[test]

@@ -179,28 +179,40 @@ pub fn load_dir(dir: &Path) -> crate::Result<LoadResult> {
 /// Reads and parses the files [`list_files`] found under `dir`.
 pub fn load_listed(dir: &Path, listed: (Vec<PathBuf>, Vec<Diagnostic>)) -> LoadResult {
     let (paths, mut diagnostics) = listed;
-    // Parsing dominates loading: spread it over the cores, in contiguous
-    // chunks so that the results come back in path order.
+    // Parsing dominates loading: spread it over the cores. Threads take
+    // small runs of files in turn, so that none sits idle while another
+    // finishes a slow share; the runs are put back in path order after.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    let chunk = paths.len().div_ceil(threads).max(256);
-    let parsed: Vec<Vec<Parsed>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|rel| parse_one(dir, rel))
-                        .collect::<Vec<_>>()
+    const RUN: usize = 256;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut runs: Vec<(usize, Vec<Parsed>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.min(paths.len().div_ceil(RUN)).max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let start = next.fetch_add(RUN, std::sync::atomic::Ordering::Relaxed);
+                        let Some(part) = paths.get(start..(start + RUN).min(paths.len())) else {
+                            break;
+                        };
+                        if part.is_empty() {
+                            break;
+                        }
+                        mine.push((start, part.iter().map(|rel| parse_one(dir, rel)).collect()));
+                    }
+                    mine
                 })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
+    runs.sort_unstable_by_key(|(start, _)| *start);
+    let parsed = runs.into_iter().map(|(_, run)| run);
     let mut out = LoadResult::default();
     for (rel, read) in parsed.into_iter().flatten() {
         match read {

@@ -243,9 +243,17 @@ pub fn diagnostics(
             if !full {
                 continue;
             }
+            // The head line above carries the message: miette's block
+            // shows the rest (snippet, labels, help) under it. Rendered
+            // without a message, the block's first line is an empty one.
+            let r = Report {
+                message: String::new(),
+                ..r
+            };
             let mut s = String::new();
             if handler.render_report(&mut s, &r).is_ok() {
-                out.write_all(s.as_bytes())?;
+                let body = s.split_once('\n').map_or("", |(_, rest)| rest);
+                out.write_all(body.as_bytes())?;
             }
         }
     }

@@ -224,7 +224,17 @@ pub fn check(loaded: LoadResult) -> Checked {
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    // Rules that failed must not pass their entities quietly.
+                    vec![Diagnostic::error(
+                        "internal",
+                        Location::file("."),
+                        "internal error: the checks stopped before every entity was checked",
+                    )
+                    .with_help("please report this; nothing was indexed")]
+                })
+            })
             .collect()
     });
     diags.extend(found.into_iter().flatten());

@@ -208,7 +208,15 @@ pub fn load_listed(dir: &Path, listed: (Vec<PathBuf>, Vec<Diagnostic>)) -> LoadR
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    // A parser that failed must not lose its files quietly.
+                    vec![(
+                        usize::MAX,
+                        vec![(PathBuf::from("."), Err(Box::new(internal())))],
+                    )]
+                })
+            })
             .collect()
     });
     runs.sort_unstable_by_key(|(start, _)| *start);
@@ -229,6 +237,16 @@ pub fn load_listed(dir: &Path, listed: (Vec<PathBuf>, Vec<Diagnostic>)) -> LoadR
     }
     out.diagnostics = diagnostics;
     out
+}
+
+/// What a parser thread that failed leaves instead of its files.
+fn internal() -> Diagnostic {
+    Diagnostic::error(
+        "internal",
+        Location::file("."),
+        "internal error: some files could not be parsed",
+    )
+    .with_help("please report this; nothing was indexed")
 }
 
 /// One file's outcome: its text and entity, or why it could not be read.

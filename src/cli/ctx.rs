@@ -168,7 +168,7 @@ impl Ctx {
         let scan = scan.or(walked.as_deref()).unwrap_or_default();
         store::build(&self.index, &corpus, scan)?;
         // Freeing a large corpus takes a while and nothing waits on it.
-        std::thread::spawn(move || drop(corpus));
+        let _ = std::thread::Builder::new().spawn(move || drop(corpus));
         Store::open(&self.index)?.ok_or_else(|| {
             policygraph::Error::Index("the new index cannot be opened".into()).into()
         })

@@ -587,6 +587,11 @@ impl Corpus {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     }
+    /// The generation directory name that `index/CURRENT` points at.
+    fn current(&self) -> String {
+        let text = std::fs::read_to_string(self.index.join("CURRENT")).unwrap();
+        text.trim().to_owned()
+    }
     /// Replaces text in a file of the corpus.
     fn edit(&self, file: &str, from: &str, to: &str) {
         let p = self.knowledge.join(file);
@@ -723,8 +728,8 @@ fn current_names_a_generation() {
     let c = corpus_copy();
     let (code, _, err) = c.run(&["index"]);
     assert_eq!(code, 0, "{err}");
-    let current = std::fs::read_to_string(c.index.join("CURRENT")).unwrap();
-    let name = current.trim();
+    let current = c.current();
+    let name = current.as_str();
     assert!(name.starts_with("gen-"), "{name}");
     assert!(c.index.join(name).is_dir(), "{name} is not a directory");
     assert!(c.index.join(name).join("meta.json").is_file());
@@ -732,9 +737,9 @@ fn current_names_a_generation() {
     let (code, out, err) = c.run(&["index", "--force"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("indexed 13 entities"), "{out}");
-    let again = std::fs::read_to_string(c.index.join("CURRENT")).unwrap();
-    assert_ne!(again.trim(), name);
-    assert!(c.index.join(again.trim()).is_dir());
+    let again = c.current();
+    assert_ne!(again, name);
+    assert!(c.index.join(&again).is_dir());
     assert!(!c.index.join(name).exists(), "old generation left behind");
     // Fresh: nothing to do.
     let (code, out, _) = c.run(&["index"]);
@@ -777,8 +782,7 @@ fn dangling_current_is_rebuilt() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("National Mint"), "{out}");
     assert!(err.contains("building the index"), "{err}");
-    let current = std::fs::read_to_string(c.index.join("CURRENT")).unwrap();
-    assert!(c.index.join(current.trim()).is_dir());
+    assert!(c.index.join(c.current()).is_dir());
 }
 
 /// Sets a file's or directory's modification time into the past.
@@ -877,8 +881,7 @@ fn index_of_another_format_is_rebuilt() {
     let c = corpus_copy();
     let (code, _, err) = c.run(&["index"]);
     assert_eq!(code, 0, "{err}");
-    let current = std::fs::read_to_string(c.index.join("CURRENT")).unwrap();
-    let meta = c.index.join(current.trim()).join("meta.json");
+    let meta = c.index.join(c.current()).join("meta.json");
     let text = std::fs::read_to_string(&meta).unwrap();
     let version = format!("\"payload\": \"v{}-", policygraph::store::FORMAT_VERSION);
     assert!(text.contains(&version), "{text}");

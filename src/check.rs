@@ -114,6 +114,113 @@ impl Checked {
     }
 }
 
+/// The part of a knowledge base with errors that queries answer from
+/// (see [`valid_part`]).
+#[derive(Debug)]
+pub struct ValidPart {
+    /// The entities of every file without an error, checked.
+    pub corpus: Corpus,
+    /// The files left out, sorted.
+    pub left_out: Vec<PathBuf>,
+}
+
+/// The valid part of a knowledge base that failed `check`: every file with
+/// an error is left out, and so are the references of the other entities
+/// into them (relations, event actors, deadline owners), so that what
+/// remains passes `check` again; a file that still fails is left out too.
+/// `None` when nothing would be left, or when an error is not about one
+/// file (an empty knowledge base, say). `check` and CI stay strict; this
+/// is only for queries.
+pub fn valid_part(checked: &Checked) -> Option<ValidPart> {
+    let errors_in = |c: &Checked| -> Vec<PathBuf> {
+        c.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.location.path.clone())
+            .collect()
+    };
+    if errors_in(checked).iter().any(|p| p == Path::new(".")) {
+        return None;
+    }
+    // Start from the files that do not even parse; every round then leaves
+    // out the files that still fail, until what remains passes.
+    // Entries the walk could not follow are not files, but they are left
+    // out all the same, and named.
+    let read: std::collections::HashSet<&Path> =
+        checked.files.iter().map(|f| f.path.as_path()).collect();
+    let mut bad: std::collections::BTreeSet<PathBuf> = errors_in(checked)
+        .into_iter()
+        .filter(|p| !read.contains(p.as_path()))
+        .collect();
+    let mut parsed: Vec<(&SourceFile, Entity)> = Vec::new();
+    for f in &checked.files {
+        match crate::load::parse_entity(&f.path, &f.text) {
+            Ok(e) => parsed.push((f, e)),
+            Err(_) => {
+                bad.insert(f.path.clone());
+            }
+        }
+    }
+    for _ in 0..=checked.files.len() {
+        // The ids that left with the bad files: their own, or, for a file
+        // that does not parse, the id its name promises.
+        let gone: std::collections::HashSet<String> = checked
+            .files
+            .iter()
+            .filter(|f| bad.contains(&f.path))
+            .filter_map(|f| f.path.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .chain(
+                parsed
+                    .iter()
+                    .filter(|(f, _)| bad.contains(&f.path))
+                    .map(|(_, e)| e.id.clone()),
+            )
+            .collect();
+        let mut loaded = LoadResult::default();
+        for (f, e) in &parsed {
+            if bad.contains(&f.path) {
+                continue;
+            }
+            let mut e = e.clone();
+            e.relations.retain(|r| !gone.contains(&r.to));
+            for ev in &mut e.events {
+                if ev.by.as_ref().is_some_and(|b| gone.contains(b)) {
+                    ev.by = None;
+                }
+            }
+            e.deadlines.retain(|d| !gone.contains(&d.owner));
+            for d in &mut e.deadlines {
+                d.fulfilled_by.retain(|x| !gone.contains(x));
+            }
+            loaded.entities.push(crate::load::Loaded {
+                entity: e,
+                file: loaded.files.len(),
+            });
+            loaded.files.push((*f).clone());
+        }
+        if loaded.entities.is_empty() {
+            return None;
+        }
+        let again = check(loaded);
+        if let Some(corpus) = again.corpus {
+            return Some(ValidPart {
+                corpus,
+                left_out: bad.into_iter().collect(),
+            });
+        }
+        let before = bad.len();
+        let failing = errors_in(&again);
+        if failing.iter().any(|p| p == Path::new(".")) {
+            return None;
+        }
+        bad.extend(failing);
+        if bad.len() == before {
+            return None;
+        }
+    }
+    None
+}
+
 /// Loads and checks the knowledge base in `dir`.
 pub fn check_dir(dir: &Path) -> crate::Result<Checked> {
     Ok(check(crate::load::load_dir(dir)?))

@@ -38,5 +38,6 @@ pub mod select;
 pub mod store;
 pub mod synth;
 pub mod track;
+pub mod walk;
 
 pub use error::{Error, Result};

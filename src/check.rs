@@ -470,6 +470,20 @@ impl Ctx<'_> {
                     .with_help("add at least one entry to `sources`, and cite it by index from events and relations"),
             );
         }
+        for (i, src) in e.sources.iter().enumerate() {
+            let Some(why) = src.url.as_deref().and_then(wikipedia_copy) else {
+                continue;
+            };
+            diags.push(
+                Diagnostic::warning(
+                    "mirror-source",
+                    at.value(&[Key("sources"), Index(i), Key("url")]),
+                    format!("source {i} cites {why}"),
+                )
+                .with_label("a copy, not the record")
+                .with_help("cite the primary record instead: congress.gov, clerk.house.gov or senate.gov roll calls, govinfo.gov, federalregister.gov, or the legislature's bill page"),
+            );
+        }
         let sources = |section: &str,
                        i: usize,
                        idx: Option<usize>,
@@ -799,6 +813,60 @@ fn cycle_path<'a>(
     vec![head, head]
 }
 
+/// Hosts that republish or aggregate Wikipedia's articles. A copy can lag
+/// or alter the original and is never the record of a vote, a signing or a
+/// date, so `check` warns when a source cites one.
+const WIKIPEDIA_MIRRORS: &[&str] = &[
+    "alchetron.com",
+    "dbpedia.org",
+    "en-academic.com",
+    "everipedia.org",
+    "infogalactic.com",
+    "movatter.jp",
+    "wiki2.org",
+    "wikimili.com",
+    "wikiwand.com",
+    "wikizero.com",
+];
+
+/// Wikimedia's own sites: not copies of themselves.
+const WIKIMEDIA: &[&str] = &[
+    "wikipedia.org",
+    "wikisource.org",
+    "wikimedia.org",
+    "wikidata.org",
+];
+
+/// Whether `host` is `domain` or one of its subdomains.
+fn on_domain(host: &str, domain: &str) -> bool {
+    host == domain
+        || host
+            .strip_suffix(domain)
+            .is_some_and(|rest| rest.ends_with('.'))
+}
+
+/// Why `url` is a copy of a Wikipedia (or Wikisource) page, if it is one:
+/// its host is a known mirror, or it is another site that serves a
+/// Wikimedia address through a proxy (the address appears in its path or
+/// query).
+fn wikipedia_copy(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split(':').next().unwrap_or(host).trim_end_matches('.');
+    if WIKIPEDIA_MIRRORS.iter().any(|m| on_domain(host, m)) {
+        return Some(format!("`{host}`, a mirror of Wikipedia"));
+    }
+    let own = WIKIMEDIA.iter().any(|d| on_domain(host, d));
+    let proxied = WIKIMEDIA.iter().find(|d| tail.contains(*d));
+    match proxied {
+        Some(d) if !own => Some(format!("`{host}`, which serves a copy of a {d} page")),
+        _ => None,
+    }
+}
+
 fn valid_lang(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary_ok = parts
@@ -983,6 +1051,27 @@ mod tests {
             permute(&mut v, &order);
             assert_eq!(v, want, "n = {n}");
         }
+    }
+
+    #[test]
+    fn wikipedia_copies_are_recognised_by_host_or_proxied_address() {
+        let copy = |u: &str| wikipedia_copy(u).is_some();
+        assert!(copy(
+            "http://movatter.jp/mt/?url=http%3A%2F%2Fen.wikipedia.org%2Fwiki%2FX"
+        ));
+        assert!(copy("https://www.wikiwand.com/en/GENIUS_Act"));
+        assert!(copy("HTTPS://User@WIKIWAND.COM:443/en/X"));
+        assert!(copy(
+            "https://file-hippo.netlify.app/host-https-en.wikisource.org/wiki/Employee_Retirement_Income_Security_Act_of_1974"
+        ));
+        // Wikimedia's own sites, look-alike hosts and primary records pass.
+        assert!(!copy("https://en.wikipedia.org/wiki/GENIUS_Act"));
+        assert!(!copy("https://en.wikisource.org/wiki/X"));
+        assert!(!copy("https://notwikiwand.com/x"));
+        assert!(!copy(
+            "https://www.congress.gov/bill/119th-congress/senate-bill/1582"
+        ));
+        assert!(!copy("not a url"));
     }
 
     #[test]

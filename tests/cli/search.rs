@@ -78,7 +78,7 @@ fn fx_ids(args: &[&str]) -> Vec<String> {
 #[test]
 fn shipped_exact_names_ids_and_identifiers_rank_first() {
     let cases = [
-        ("stablecoin", "genius-act"),
+        ("GENIUS Act", "genius-act"),
         ("DOL", "dol"),
         ("SEC", "sec"),
         ("EO 14330", "eo-14330"),
@@ -109,17 +109,24 @@ fn shipped_several_words_rank_the_best_match_high() {
 
 #[test]
 fn shipped_typos_still_find() {
-    for (query, want) in [
-        ("stablecoinn", "genius-act"),
-        ("Employe Retirement", "erisa"),
-    ] {
-        let got = shipped_ids(query);
-        assert_eq!(
-            got.first().map(String::as_str),
-            Some(want),
-            "`{query}`: {got:?}"
-        );
-    }
+    // Since issue 15 several entities carry `stablecoin` in a shorter name
+    // than the Act's (the issuers, the committee, the state regulators), and
+    // close spellings rank shorter names first: the Act is among the top
+    // few, and every one of those is a stablecoin entity.
+    let got = shipped_ids("stablecoinn");
+    let top: Vec<&str> = got.iter().take(4).map(String::as_str).collect();
+    assert!(top.contains(&"genius-act"), "`stablecoinn`: {got:?}");
+    assert!(
+        top.iter()
+            .all(|id| *id == "genius-act" || id.contains("stablecoin")),
+        "`stablecoinn`: {got:?}"
+    );
+    let got = shipped_ids("Employe Retirement");
+    assert_eq!(
+        got.first().map(String::as_str),
+        Some("erisa"),
+        "`Employe Retirement`: {got:?}"
+    );
 }
 
 #[test]

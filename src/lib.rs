@@ -9,6 +9,7 @@
 //!   collected, giving a validated [`check::Corpus`];
 //! - [`graph`]: the petgraph graph and the graph questions (agencies,
 //!   neighbours, paths) over any [`graph::GraphView`];
+//! - [`text`]: the tokenizer shared by the index and search;
 //! - [`store`]: the on-disk snapshot and tantivy index in `index/`, kept
 //!   fresh against `knowledge/`;
 //! - [`select`]: the part of the graph a diagram shows (focus, kinds,
@@ -37,6 +38,7 @@ pub mod search;
 pub mod select;
 pub mod store;
 pub mod synth;
+pub mod text;
 pub mod track;
 
 pub use error::{Error, Result};

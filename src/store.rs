@@ -32,6 +32,7 @@ use tantivy::{DateTime, Index, IndexReader, Searcher, TantivyDocument, Term};
 
 use crate::check::Corpus;
 use crate::model::{Date, Entity, Kind, Relation};
+use crate::text::TOKENIZER;
 use crate::{Error, Result};
 
 /// Bumped whenever the schema or the stored record changes, so that an old
@@ -265,9 +266,6 @@ pub struct Fields {
     /// A hash of the id ([`tiebreak`]), fast: cuts ties among equal scores.
     pub tiebreak: Field,
 }
-
-/// The name of the tokenizer used for every text field.
-pub const TOKENIZER: &str = "policygraph";
 
 impl Fields {
     fn schema() -> (Schema, Fields) {
@@ -659,7 +657,7 @@ impl Store {
         if !fingerprint.starts_with(&format!("v{FORMAT_VERSION}-")) {
             return Ok(None);
         }
-        crate::search::register_tokenizers(&index);
+        crate::text::register_tokenizers(&index);
         let fields = Fields::from_schema(&index.schema())?;
         let reader = index
             .reader_builder()
@@ -852,7 +850,7 @@ pub fn build(index_dir: &Path, corpus: &Corpus, scan: &[FileMeta]) -> Result<usi
         .map_err(|e| Error::io(index_dir, e))?;
     let (schema, f) = Fields::schema();
     let index = Index::create_in_dir(tmp.path(), schema).map_err(ix)?;
-    crate::search::register_tokenizers(&index);
+    crate::text::register_tokenizers(&index);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
@@ -1552,7 +1550,7 @@ mod tests {
             std::fs::create_dir_all(&gen).unwrap();
             let (schema, f) = Fields::schema();
             let index = Index::create_in_dir(&gen, schema).unwrap();
-            crate::search::register_tokenizers(&index);
+            crate::text::register_tokenizers(&index);
             let mut writer = index
                 .writer_with_num_threads::<TantivyDocument>(1, 50_000_000)
                 .unwrap();

@@ -27,7 +27,8 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
-fn is_cjk(c: char) -> bool {
+/// Whether `c` is written without spaces between words (Han, kana, Hangul).
+pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF | 0x20000..=0x2FA1F)
 }

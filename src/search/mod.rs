@@ -2,6 +2,7 @@
 //! [`syntax`]), filters, facets, typo-tolerant fallback and snippets. The
 //! text analysis (tokenizer) is shared with the index, in [`crate::text`].
 
+pub mod synonyms;
 pub mod syntax;
 
 pub use syntax::{prepare_query, QUERY_FIELDS};
@@ -96,6 +97,32 @@ pub struct SearchResult {
     pub facets: Option<BTreeMap<String, BTreeMap<String, u64>>>,
 }
 
+/// What tantivy's parser found wrong, said for a user. The query has been
+/// checked by [`syntax::parse`] first, so these are rare: operators with
+/// nothing to apply to, mostly.
+fn parser_error(e: &tantivy::query::QueryParserError) -> Error {
+    use tantivy::query::QueryParserError as E;
+    let message = match e {
+        E::AllButQueryForbidden => {
+            "the query only excludes; add a word to search for, as in `bitcoin -texas`".into()
+        }
+        E::RangeMustNotHavePhrase | E::UnsupportedQuery(_) => {
+            "ranges are not supported; filter dates with `--since` and `--until`".into()
+        }
+        E::FieldDoesNotExist(field) => {
+            let known: Vec<&str> = QUERY_FIELDS.iter().map(|f| f.0).collect();
+            format!("unknown field `{field}`; fields are {}", known.join(", "))
+        }
+        _ => "the query could not be read: check that `AND`, `OR` and `NOT` stand between words, \
+              and that each `(` holds words; put text in double quotes to search for it as written"
+            .into(),
+    };
+    Error::Query {
+        message,
+        position: None,
+    }
+}
+
 fn ix(e: tantivy::TantivyError) -> Error {
     Error::Index(e.to_string())
 }
@@ -103,31 +130,41 @@ fn ix(e: tantivy::TantivyError) -> Error {
 /// Runs a search against the store.
 pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result<SearchResult> {
     let f = store.fields;
-    let text = prepare_query(&opts.query)?;
+    let prepared = syntax::parse(&opts.query)?;
     let mut parser = QueryParser::for_index(&store.index, vec![f.name, f.ident, f.body]);
     parser.set_conjunction_by_default();
     parser.set_field_boost(f.name, 4.0);
     parser.set_field_boost(f.ident, 3.0);
-    let user = parser.parse_query(&text).map_err(|e| Error::Query {
-        message: e.to_string(),
-        position: None,
-    })?;
-    let plain = !text.contains([
-        '"', ':', '(', ')', '+', '-', '*', '~', '^', '[', ']', '{', '}',
-    ]);
+    let user = parser
+        .parse_query(&prepared.text)
+        .map_err(|e| parser_error(&e))?;
+    let plain = prepared.plain;
+    // The words to look for, without the query's syntax.
+    let text = prepared.words.join(" ");
     let words_in_names = all_words_in(store, &text, f.name)?;
     // Optional clauses that lift the best matches; each is added only when
     // it can match, as every clause costs time on every matching document.
     let mut lifts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // Several plain words: a match of the whole phrase in a name ranks
-    // first. Few documents match it, so it is scored in a pass of its own
-    // (see `best`) rather than tried on every match.
-    let mut phrase_lift: Option<Box<dyn Query>> = None;
-    if plain && words_in_names && text.split_whitespace().count() > 1 {
+    // first; so does Chinese typed without spaces, where it is found as
+    // written. Few documents match these, so they are scored in a pass of
+    // their own (see `best`) rather than tried on every match.
+    let mut phrases: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if plain && words_in_names && prepared.words.len() > 1 {
         if let Ok(phrase) = parser.parse_query(&format!("name:\"{}\"", text.trim())) {
-            phrase_lift = Some(Box::new(BoostQuery::new(phrase, 3.0)));
+            phrases.push((Occur::Should, Box::new(BoostQuery::new(phrase, 3.0))));
         }
     }
+    for run in &prepared.cjk_runs {
+        if let Ok(phrase) = parser.parse_query(&format!("\"{run}\"")) {
+            phrases.push((Occur::Should, Box::new(BoostQuery::new(phrase, 3.0))));
+        }
+    }
+    let phrase_lift: Option<Box<dyn Query>> = match phrases.len() {
+        0 => None,
+        1 => phrases.pop().map(|p| p.1),
+        _ => Some(Box::new(BooleanQuery::new(phrases))),
+    };
     // An exact name or alias (`DOL`, `勞工部`, `EO 14330`) ranks its entity
     // first.
     let key = crate::resolve::normalize(&opts.query);

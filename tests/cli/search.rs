@@ -897,3 +897,97 @@ fn index_of_another_format_is_rebuilt() {
         }
     }
 }
+
+// ------------------------------------------- issue 17: people, not grammar
+
+/// Apostrophes, colons after words that are not fields, URLs and stray
+/// grammar characters are text; tantivy's own messages never show.
+#[test]
+fn issue_17_punctuation_is_text() {
+    for (query, want) in [
+        (
+            "President's Working Group",
+            Some("pwg-digital-asset-markets"),
+        ),
+        (
+            "President’s Working Group",
+            Some("pwg-digital-asset-markets"),
+        ),
+        ("Crypto Week: House", Some("crypto-week-2025")),
+        ("Trump's", None),
+        ("don't", None),
+        ("https://home.treasury.gov", None),
+        ("bitcoin [reserve]", None),
+    ] {
+        let (code, out, err) = util::run_with_index(
+            &util::shipped(),
+            shipped_index(),
+            &["--json", "search", "-n", "5", query],
+        );
+        assert!(code == 0 || code == 1, "`{query}` (exit {code}): {err}");
+        if let Some(id) = want {
+            let v: Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(hit_ids(&v)[0], id, "`{query}`");
+        }
+    }
+    assert!(!shipped_ids("Trump's").is_empty());
+}
+
+#[test]
+fn issue_17_query_mistakes_say_how_to_write_it() {
+    for (query, message) in [
+        ("-bitcoin", "only excludes; add a word"),
+        ("AND", "no words to search for"),
+        ("bitcoin OR", "could not be read"),
+        ("date:[2020 TO 2021]", "--since"),
+        ("name:", "needs a value"),
+        ("kind:bil", "kinds are agency, office"),
+        ("status:enactd reserve", "statuses are announced"),
+        ("jurisdction:US-TX", "did you mean `jurisdiction:`"),
+    ] {
+        let (code, out, err) =
+            util::run_with_index(&util::shipped(), shipped_index(), &["search", "--", query]);
+        assert_eq!(code, 2, "`{query}`: {err}");
+        assert!(out.is_empty(), "`{query}`: {out}");
+        assert!(err.contains(message), "`{query}`: {err}");
+        for raw in [
+            "Syntax Error",
+            "Only excluding",
+            "Field does not exist",
+            "Range query",
+        ] {
+            assert!(
+                !err.contains(raw),
+                "`{query}` shows tantivy's message: {err}"
+            );
+        }
+    }
+}
+
+/// The synonym table widens recall, and the word as typed ranks first.
+#[test]
+fn issue_17_synonyms_widen_recall() {
+    let got = shipped_search(&["crypto 401k", "-n", "50"]).1;
+    assert!(hit_ids(&got).contains(&"eo-14330".to_owned()), "{got}");
+    // `數位資產` (Taiwan) is not in the knowledge base; `數字資產` is.
+    let got = shipped_ids("數位資產");
+    assert!(got.contains(&"digital-assets".to_owned()), "{got:?}");
+    let got = shipped_ids("defined contribution");
+    assert!(got.contains(&"401k-plan".to_owned()), "{got:?}");
+    // The word as typed outranks its synonyms.
+    assert_eq!(shipped_ids("401k")[0], "401k-plan");
+}
+
+/// Chinese without spaces finds what the same words with spaces find, and
+/// the exact phrase ranks first.
+#[test]
+fn issue_17_chinese_without_spaces() {
+    let joined = hit_ids(&shipped_search(&["比特幣儲備", "-n", "100"]).1);
+    let spaced = hit_ids(&shipped_search(&["比特幣 儲備", "-n", "100"]).1);
+    assert!(!spaced.is_empty());
+    for id in &spaced {
+        assert!(joined.contains(id), "{id} missing from {joined:?}");
+    }
+    assert!(joined.contains(&"tx-sb-21".to_owned()), "{joined:?}");
+    assert_eq!(joined[0], "strategic-bitcoin-reserve", "{joined:?}");
+}

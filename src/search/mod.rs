@@ -276,6 +276,9 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
             .then_with(|| a.1.cmp(&b.1))
             .then_with(|| a.2.cmp(&b.2))
     });
+    if !fuzzy {
+        follow_founders(store, &*query, &mut with_ids)?;
+    }
     // With filters applied to the decoded entities (status, as-of), every
     // match is decoded anyway: count them all, and their facets, so that
     // `total` and the facets describe the hits' own filters.
@@ -340,6 +343,62 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         hits,
         facets,
     })
+}
+
+/// The instruments that established the best hit (`establishes`: the
+/// executive order that created a program), when they match the query too,
+/// rank right after it: `bitcoin reserve` puts EO 14233 under the
+/// Strategic Bitcoin Reserve, above the state bills that share its words.
+/// At most three; each takes the score of the hit it passes.
+fn follow_founders(
+    store: &Store,
+    query: &dyn Query,
+    ranked: &mut Vec<(f32, usize, String, TantivyDocument)>,
+) -> Result<()> {
+    let Some(top) = ranked.first() else {
+        return Ok(());
+    };
+    let top_score = top.0;
+    let node = store.node_of(&top.3)?;
+    let founders: Vec<&str> = node
+        .incoming
+        .iter()
+        .filter(|(_, r)| r.rel == crate::model::RelationKind::Establishes)
+        .map(|(p, _)| p.id.as_str())
+        .take(3)
+        .collect();
+    let mut at = 1;
+    for id in founders {
+        let found = ranked.iter().position(|h| h.2 == id);
+        // It takes the score of the hit it passes, so scores still fall.
+        let score = ranked.get(at).map_or(top_score, |h| h.0);
+        let mut entry = match found {
+            Some(k) if k < at => continue,
+            Some(k) => ranked.remove(k),
+            None => {
+                let term = TermQuery::new(
+                    Term::from_field_text(store.fields.id, id),
+                    IndexRecordOption::Basic,
+                );
+                let docs = store
+                    .searcher
+                    .search(&term, &tantivy::collector::DocSetCollector)
+                    .map_err(ix)?;
+                let Some(addr) = docs.into_iter().next() else {
+                    continue;
+                };
+                if !matches_exactly(store, query, addr)? {
+                    continue;
+                }
+                let doc: TantivyDocument = store.searcher.doc(addr).map_err(ix)?;
+                (score, 0, id.to_owned(), doc)
+            }
+        };
+        entry.0 = entry.0.max(score);
+        ranked.insert(at.min(ranked.len()), entry);
+        at += 1;
+    }
+    Ok(())
 }
 
 /// The best `limit` hits of `query`, best first, and the number of

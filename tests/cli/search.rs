@@ -991,3 +991,22 @@ fn issue_17_chinese_without_spaces() {
     assert!(joined.contains(&"tx-sb-21".to_owned()), "{joined:?}");
     assert_eq!(joined[0], "strategic-bitcoin-reserve", "{joined:?}");
 }
+
+/// The order that created a program ranks right after it, even when it is
+/// outside the first `--limit` hits by score alone.
+#[test]
+fn issue_17_defining_instrument_ranks_near_its_program() {
+    let got = hit_ids(&shipped_search(&["bitcoin reserve", "-n", "3"]).1);
+    assert_eq!(
+        got,
+        ["strategic-bitcoin-reserve", "eo-14233", got[2].as_str()]
+    );
+    let (_, v) = shipped_search(&["bitcoin reserve", "-n", "5"]);
+    let scores: Vec<f64> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}

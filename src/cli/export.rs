@@ -118,10 +118,17 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
         as_of: ctx.as_of,
     };
     let sub = select(&graph, &selection);
-    if sub.is_empty() {
+    let status = if sub.is_empty() {
         super::ctx::note("nothing to export: no entity matches the selection");
-        return Ok(Status::Found);
-    }
+        // An empty diagram is no use, but JSON stays a valid document
+        // (with no nodes) that a script can read.
+        if format != Format::Json {
+            return Ok(Status::Found);
+        }
+        Status::Found
+    } else {
+        Status::Ok
+    };
     let opts = Options {
         lang: ctx.lang.clone(),
         cluster: args.cluster.map(|c| match c {
@@ -150,5 +157,5 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
             })?;
         }
     }
-    Ok(Status::Ok)
+    Ok(status)
 }

@@ -122,7 +122,7 @@ impl<'de> Deserialize<'de> for Date {
 macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
-        pub enum $ty:ident { $( $(#[$vmeta:meta])* $variant:ident => $name:literal ),+ $(,)? }
+        pub enum $ty:ident ($noun:literal) { $( $(#[$vmeta:meta])* $variant:ident => $name:literal ),+ $(,)? }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -154,7 +154,7 @@ macro_rules! vocabulary {
                     .find(|v| v.name() == norm)
                     .ok_or_else(|| {
                         let all: Vec<&str> = $ty::ALL.iter().map(|v| v.name()).collect();
-                        format!("unknown {} `{}`, expected one of: {}", stringify!($ty).to_ascii_lowercase(), s, all.join(", "))
+                        format!("unknown {} `{}`, expected one of: {}", $noun, s, all.join(", "))
                     })
             }
         }
@@ -163,7 +163,7 @@ macro_rules! vocabulary {
 
 vocabulary! {
     /// What an entity is.
-    pub enum Kind {
+    pub enum Kind ("kind") {
         /// A government agency or department (DOL, SEC, Treasury).
         Agency => "agency",
         /// An office or position (the President, a governor, the AI & Crypto Czar).
@@ -235,7 +235,7 @@ impl Kind {
 vocabulary! {
     /// How a relation connects two entities. Every relation has an inverse
     /// name, used when the relation is shown from its target's side.
-    pub enum RelationKind {
+    pub enum RelationKind ("relation") {
         /// A directive tells an actor to do something.
         Directs => "directs",
         /// Named to be consulted, or to coordinate with.
@@ -301,6 +301,34 @@ impl RelationKind {
             RelationKind::Recommends => "recommended_by",
             RelationKind::Related => "related",
         }
+    }
+
+    /// Parses a relation as the command line names it: by its name
+    /// (`enacts`) or by its inverse name (`enacted_by`, as `show` prints
+    /// it), case-insensitively, in snake or kebab case. Both name the same
+    /// relation.
+    pub fn parse_either(s: &str) -> Result<RelationKind, String> {
+        if let Ok(r) = s.parse::<RelationKind>() {
+            return Ok(r);
+        }
+        let norm = s.trim().to_ascii_lowercase().replace('-', "_");
+        RelationKind::ALL
+            .iter()
+            .copied()
+            .find(|r| r.inverse_name() == norm)
+            .ok_or_else(|| {
+                let all: Vec<&str> = RelationKind::ALL.iter().map(|r| r.name()).collect();
+                let inv: Vec<&str> = RelationKind::ALL
+                    .iter()
+                    .filter(|r| r.inverse_name() != r.name())
+                    .map(|r| r.inverse_name())
+                    .collect();
+                format!(
+                    "unknown relation `{s}`, expected one of: {}; or an inverse name: {}",
+                    all.join(", "),
+                    inv.join(", ")
+                )
+            })
     }
 
     /// Which kinds may stand at the source and at the target of this
@@ -402,7 +430,7 @@ impl RelationKind {
 vocabulary! {
     /// The stage an event marks. The latest event on or before a date gives
     /// the status of its entity on that date.
-    pub enum Stage {
+    pub enum Stage ("stage") {
         /// Announced, reported or planned.
         Announced => "announced",
         /// Introduced in a legislature.
@@ -477,7 +505,7 @@ impl Stage {
 
 vocabulary! {
     /// How well a claim is supported (see the sourcing rules in the README).
-    pub enum Confidence {
+    pub enum Confidence ("confidence") {
         /// A primary text, or two or more independent sources.
         Verified => "verified",
         /// One secondary source, or sources that disagree on a detail.
@@ -489,7 +517,7 @@ vocabulary! {
 
 vocabulary! {
     /// The scheme of an official identifier.
-    pub enum IdScheme {
+    pub enum IdScheme ("identifier scheme") {
         /// Executive order number (`14330`).
         ExecutiveOrder => "executive_order",
         /// Federal Register citation (`90 FR 38921`).
@@ -802,6 +830,25 @@ mod tests {
             .parse::<Kind>()
             .unwrap_err()
             .contains("expected one of"));
+    }
+
+    #[test]
+    fn relations_parse_by_either_name() {
+        assert_eq!(
+            RelationKind::parse_either("Enacted-By"),
+            Ok(RelationKind::Enacts)
+        );
+        assert_eq!(
+            RelationKind::parse_either("issued"),
+            Ok(RelationKind::IssuedBy)
+        );
+        assert_eq!(
+            RelationKind::parse_either("part_of"),
+            Ok(RelationKind::PartOf)
+        );
+        let err = RelationKind::parse_either("nope").unwrap_err();
+        assert!(err.starts_with("unknown relation `nope`"), "{err}");
+        assert!(err.contains("enacted_by"), "{err}");
     }
 
     #[test]

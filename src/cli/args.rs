@@ -139,8 +139,9 @@ pub struct NeighborsArgs {
     /// How many relations away.
     #[arg(long, default_value_t = 1)]
     pub depth: usize,
-    /// Only follow this relation (repeatable).
-    #[arg(long = "relation", value_name = "RELATION")]
+    /// Only follow this relation (repeatable). Its inverse name, as `show`
+    /// prints it (`enacted_by`), names the same relation.
+    #[arg(long = "relation", value_name = "RELATION", value_parser = RelationKind::parse_either)]
     pub relations: Vec<RelationKind>,
     /// Only list this kind (repeatable).
     #[arg(long = "kind", value_name = "KIND")]

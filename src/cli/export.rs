@@ -54,8 +54,10 @@ pub struct ExportArgs {
     pub kinds: Vec<Kind>,
 
     /// Keep only this relation (repeatable); entities it leaves
-    /// unconnected are dropped. For example directs, issued_by, part_of.
-    #[arg(long = "relation", value_name = "REL")]
+    /// unconnected are dropped. For example directs, issued_by, part_of;
+    /// an inverse name as `show` prints it (`enacted_by`) names the same
+    /// relation.
+    #[arg(long = "relation", value_name = "REL", value_parser = RelationKind::parse_either)]
     pub relations: Vec<RelationKind>,
 
     /// Keep only entities whose jurisdiction starts with this (repeatable):

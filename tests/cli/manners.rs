@@ -57,3 +57,53 @@ fn json_is_a_document_even_when_nothing_is_found() {
         assert!(v.is_object(), "{all:?}: {v}");
     }
 }
+
+// ------------------------------------------- item: inverse relation names
+
+#[test]
+fn inverse_relation_names_are_accepted_wherever_a_relation_is_named() {
+    // `show guide-beta` prints `implements`; `show order-alpha` prints the
+    // same edge as `implemented_by`. Both select it.
+    let by_name = util::run(
+        &graph(),
+        &["neighbors", "order-alpha", "--relation", "implements"],
+    );
+    let by_inverse = util::run(
+        &graph(),
+        &["neighbors", "order-alpha", "--relation", "implemented-by"],
+    );
+    assert_eq!(by_name.0, 0, "{}", by_name.2);
+    assert_eq!((by_name.0, &by_name.1), (by_inverse.0, &by_inverse.1));
+    assert!(by_name.1.contains("guide-beta"), "{}", by_name.1);
+
+    let (code, out, err) = util::run(
+        &graph(),
+        &[
+            "export",
+            "dot",
+            "--relation",
+            "Issued_By",
+            "--relation",
+            "has_part",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, same, _) = util::run(
+        &graph(),
+        &[
+            "export",
+            "dot",
+            "--relation",
+            "issued",
+            "--relation",
+            "part_of",
+        ],
+    );
+    assert_eq!(out, same);
+
+    let (code, _, err) = util::run(&graph(), &["neighbors", "potus", "--relation", "enacted"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown relation `enacted`"), "{err}");
+    assert!(err.contains("enacted_by"), "{err}");
+    assert!(!err.contains("relationkind"), "{err}");
+}

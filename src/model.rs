@@ -764,6 +764,30 @@ impl Entity {
     }
 }
 
+/// The languages `--lang` offers: English and the two Chinese scripts
+/// that names and summaries are written in.
+pub const LANGUAGES: &[&str] = &["en", "zh-Hant", "zh-Hans"];
+
+/// Reads a language tag as a user types it, case-insensitively, and
+/// returns the tag names are stored under. Regional tags map to their
+/// script: `zh-TW`, `zh-HK` and `zh-MO` to `zh-Hant`; `zh-CN`, `zh-SG` and
+/// `zh-MY` to `zh-Hans`. Anything else is rejected with the list.
+pub fn lang_tag(s: &str) -> Result<&'static str, String> {
+    let norm = s.trim().replace('_', "-").to_ascii_lowercase();
+    let tag = match norm.as_str() {
+        "en" | "en-us" | "en-gb" => "en",
+        "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" | "zh-hant-tw" | "zh-hant-hk" => "zh-Hant",
+        "zh-hans" | "zh-cn" | "zh-sg" | "zh-my" | "zh-hans-cn" => "zh-Hans",
+        _ => {
+            return Err(format!(
+                "unknown language `{s}`, expected one of: {} (zh-TW and zh-HK mean zh-Hant; zh-CN and zh-SG mean zh-Hans)",
+                LANGUAGES.join(", ")
+            ))
+        }
+    };
+    Ok(tag)
+}
+
 /// Whether `id` is a valid entity id.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -849,6 +873,18 @@ mod tests {
         let err = RelationKind::parse_either("nope").unwrap_err();
         assert!(err.starts_with("unknown relation `nope`"), "{err}");
         assert!(err.contains("enacted_by"), "{err}");
+    }
+
+    #[test]
+    fn language_tags_map_to_scripts() {
+        assert_eq!(lang_tag("ZH-tw"), Ok("zh-Hant"));
+        assert_eq!(lang_tag("zh-hk"), Ok("zh-Hant"));
+        assert_eq!(lang_tag("zh-HANT"), Ok("zh-Hant"));
+        assert_eq!(lang_tag("zh-CN"), Ok("zh-Hans"));
+        assert_eq!(lang_tag("zh_SG"), Ok("zh-Hans"));
+        assert_eq!(lang_tag("EN"), Ok("en"));
+        assert!(lang_tag("zh").unwrap_err().contains("zh-Hant, zh-Hans"));
+        assert!(lang_tag("fr").is_err());
     }
 
     #[test]

@@ -47,13 +47,19 @@ pub struct Args {
     )]
     pub no_refresh: bool,
 
-    /// Show names in this language (`zh-Hant`, `zh-Hans`) where known.
-    #[arg(long, global = true, value_name = "LANG")]
+    /// Show names in this language where known: `en`, `zh-Hant` (also
+    /// `zh-TW`, `zh-HK`) or `zh-Hans` (also `zh-CN`, `zh-SG`); any case.
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
     pub lang: Option<String>,
 
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--lang`: a tag as typed, as the tag names are stored under.
+fn parse_lang(s: &str) -> Result<String, String> {
+    policygraph::model::lang_tag(s).map(str::to_owned)
 }
 
 /// Subcommands.

@@ -107,3 +107,50 @@ fn inverse_relation_names_are_accepted_wherever_a_relation_is_named() {
     assert!(err.contains("enacted_by"), "{err}");
     assert!(!err.contains("relationkind"), "{err}");
 }
+
+// ---------------------------------------------------------- item: --lang
+
+#[test]
+fn lang_tags_are_case_insensitive_regional_tags_map_to_scripts_and_show_honours_them() {
+    let k = util::shipped();
+    let (code, plain, err) = util::run(&k, &["show", "genius-act"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, hant, err) = util::run(&k, &["show", "genius-act", "--lang", "ZH-tw"]);
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(plain, hant, "show --lang must change what show prints");
+    let second = hant.lines().nth(1).unwrap_or_default();
+    assert!(
+        second.starts_with("穩定幣法案"),
+        "heading in zh-Hant: {hant}"
+    );
+    assert!(hant.contains("  en: Guiding and Establishing"), "{hant}");
+    // A related entity is named in the language too.
+    assert!(hant.contains("president  美國總統"), "{hant}");
+
+    for tag in ["zh-HK", "zh-hant", "ZH-HANT"] {
+        let (_, out, _) = util::run(&k, &["show", "genius-act", "--lang", tag]);
+        assert_eq!(out, hant, "--lang {tag}");
+    }
+    let (code, hans, err) = util::run(&k, &["show", "genius-act", "--lang", "zh-SG"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        hans.lines()
+            .nth(1)
+            .unwrap_or_default()
+            .starts_with("稳定币法案"),
+        "{hans}"
+    );
+    let (_, cn, _) = util::run(&k, &["show", "genius-act", "--lang", "zh-cn"]);
+    assert_eq!(cn, hans);
+
+    // Other commands use the same mapping.
+    let (code, out, err) = util::run(&graph(), &["list", "--kind", "agency", "--lang", "zh-tw"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("勞工部"), "{out}");
+
+    let (code, out, err) = util::run(&graph(), &["show", "dol", "--lang", "fr"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("unknown language `fr`"), "{err}");
+    assert!(err.contains("en, zh-Hant, zh-Hans"), "{err}");
+}

@@ -103,6 +103,51 @@ impl FromStr for Date {
     }
 }
 
+impl Date {
+    /// The first and last day of a period written `YYYY`, `YYYY-MM` or
+    /// `YYYY-MM-DD` (a whole year, a whole month, or one day). `--since`
+    /// takes the first day and `--until` the last, so that `--until 2025`
+    /// reaches 2025-12-31.
+    pub fn period(s: &str) -> Result<(Date, Date), DateError> {
+        let t = s.trim();
+        let bad = || {
+            DateError(format!(
+                "invalid date `{s}`: expected YYYY, YYYY-MM or YYYY-MM-DD"
+            ))
+        };
+        let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        let parts: Vec<&str> = t.split('-').collect();
+        match parts.as_slice() {
+            [y] if y.len() == 4 && digits(y) => {
+                let y: i16 = y.parse().map_err(|_| bad())?;
+                let first = Date::new(y, 1, 1).ok_or_else(bad)?;
+                let last = Date::new(y, 12, 31).ok_or_else(bad)?;
+                Ok((first, last))
+            }
+            [y, m] if y.len() == 4 && m.len() == 2 && digits(y) && digits(m) => {
+                let y: i16 = y.parse().map_err(|_| bad())?;
+                let m: i8 = m.parse().map_err(|_| bad())?;
+                let first = Date::new(y, m, 1)
+                    .ok_or_else(|| DateError(format!("impossible date `{s}`: no such month")))?;
+                Ok((first, Date(first.0.last_of_month())))
+            }
+            _ => {
+                let d: Date =
+                    t.parse().map_err(
+                        |e: DateError| {
+                            if e.0.starts_with("invalid") {
+                                bad()
+                            } else {
+                                e
+                            }
+                        },
+                    )?;
+                Ok((d, d))
+            }
+        }
+    }
+}
+
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -885,6 +930,22 @@ mod tests {
         assert_eq!(lang_tag("EN"), Ok("en"));
         assert!(lang_tag("zh").unwrap_err().contains("zh-Hant, zh-Hans"));
         assert!(lang_tag("fr").is_err());
+    }
+
+    #[test]
+    fn periods_cover_a_year_a_month_or_a_day() {
+        let p = |s: &str| {
+            Date::period(s)
+                .map(|(a, b)| format!("{a}..{b}"))
+                .map_err(|e| e.0)
+        };
+        assert_eq!(p("2025").unwrap(), "2025-01-01..2025-12-31");
+        assert_eq!(p("2024-02").unwrap(), "2024-02-01..2024-02-29");
+        assert_eq!(p("2025-07-18").unwrap(), "2025-07-18..2025-07-18");
+        assert!(p("2025-13").unwrap_err().contains("no such month"));
+        assert!(p("2025-02-30").unwrap_err().contains("impossible"));
+        assert!(p("25").unwrap_err().contains("YYYY, YYYY-MM or YYYY-MM-DD"));
+        assert!(p("2025-7").is_err());
     }
 
     #[test]

@@ -62,6 +62,16 @@ fn parse_lang(s: &str) -> Result<String, String> {
     policygraph::model::lang_tag(s).map(str::to_owned)
 }
 
+/// `--since`: the first day of a period (`2025`, `2025-07`, `2025-07-18`).
+fn parse_since(s: &str) -> Result<Date, String> {
+    Date::period(s).map(|p| p.0).map_err(|e| e.0)
+}
+
+/// `--until`: the last day of a period (`2025` is up to 2025-12-31).
+fn parse_until(s: &str) -> Result<Date, String> {
+    Date::period(s).map(|p| p.1).map_err(|e| e.0)
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -216,11 +226,13 @@ pub struct SearchArgs {
     /// Only this status (repeatable).
     #[arg(long = "status", value_name = "STAGE")]
     pub statuses: Vec<Stage>,
-    /// Only entities with a date (event, deadline, figure) on or after this day.
-    #[arg(long, value_name = "DATE")]
+    /// Only entities with a date (event, deadline, figure) in or after this
+    /// period: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (alias `--from`).
+    #[arg(long, visible_alias = "from", value_name = "DATE", value_parser = parse_since)]
     pub since: Option<Date>,
-    /// Only entities with a date on or before this day.
-    #[arg(long, value_name = "DATE")]
+    /// Only entities with a date in or before this period (`--until 2025`
+    /// reaches 2025-12-31; alias `--to`).
+    #[arg(long, visible_alias = "to", value_name = "DATE", value_parser = parse_until)]
     pub until: Option<Date>,
     /// Also count all matches by kind, jurisdiction and status.
     #[arg(long)]
@@ -250,11 +262,13 @@ pub struct CheckArgs {
 /// Options of `timeline`.
 #[derive(Debug, clap::Args)]
 pub struct TimelineArgs {
-    /// Only events on or after this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// Only events in or after this period: `YYYY`, `YYYY-MM` or
+    /// `YYYY-MM-DD` (alias `--from`).
+    #[arg(long, visible_alias = "from", value_name = "DATE", value_parser = parse_since)]
     pub since: Option<Date>,
-    /// Only events on or before this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// Only events in or before this period (`--until 2025` reaches
+    /// 2025-12-31; alias `--to`).
+    #[arg(long, visible_alias = "to", value_name = "DATE", value_parser = parse_until)]
     pub until: Option<Date>,
     /// Only events of this kind of entity (repeatable).
     #[arg(long = "kind", value_name = "KIND")]

@@ -154,3 +154,61 @@ fn lang_tags_are_case_insensitive_regional_tags_map_to_scripts_and_show_honours_
     assert!(err.contains("unknown language `fr`"), "{err}");
     assert!(err.contains("en, zh-Hant, zh-Hans"), "{err}");
 }
+
+// ----------------------------------------------------------- item: dates
+
+#[test]
+fn from_and_to_are_aliases_and_dates_may_be_a_year_or_a_month() {
+    let k = util::shipped();
+    let full = util::run(
+        &k,
+        &["timeline", "--since", "2025-07-01", "--until", "2025-07-31"],
+    );
+    assert_eq!(full.0, 0, "{}", full.2);
+    let month = util::run(&k, &["timeline", "--from", "2025-07", "--to", "2025-07"]);
+    assert_eq!(full.1, month.1);
+    assert!(month.1.contains("2025-07-17  genius-act"), "{}", month.1);
+    assert!(
+        !month.1.contains("2025-06-") && !month.1.contains("2025-08-"),
+        "{}",
+        month.1
+    );
+
+    let year = util::run(&k, &["timeline", "--since", "2025", "--until", "2025"]);
+    let days = util::run(
+        &k,
+        &["timeline", "--since", "2025-01-01", "--until", "2025-12-31"],
+    );
+    assert_eq!(year.1, days.1);
+    assert!(
+        !year.1.contains(" 2024-") && !year.1.contains(" 2026-"),
+        "{}",
+        year.1
+    );
+
+    // search takes the same forms.
+    let a = util::run(
+        &k,
+        &["search", "stablecoin", "--from", "2025", "--to", "2025-12"],
+    );
+    let b = util::run(
+        &k,
+        &[
+            "search",
+            "stablecoin",
+            "--since",
+            "2025-01-01",
+            "--until",
+            "2025-12-31",
+        ],
+    );
+    assert_eq!(a.0, 0, "{}", a.2);
+    assert_eq!(a.1, b.1);
+
+    let (code, _, err) = util::run(&k, &["timeline", "--until", "2025-13"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no such month"), "{err}");
+    let (code, _, err) = util::run(&k, &["timeline", "--since", "July"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("YYYY, YYYY-MM or YYYY-MM-DD"), "{err}");
+}

@@ -72,6 +72,13 @@ fn parse_until(s: &str) -> Result<Date, String> {
     Date::period(s).map(|p| p.1).map_err(|e| e.0)
 }
 
+/// `--jurisdiction`: checked here, passed on in its canonical form
+/// (`US-TX` for `Texas`), which reads back the same.
+fn parse_jurisdiction(s: &str) -> Result<String, String> {
+    s.parse::<policygraph::select::Jurisdiction>()
+        .map(|j| j.to_string())
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -188,8 +195,10 @@ pub struct ListArgs {
     /// Only this kind (repeatable).
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<Kind>,
-    /// Jurisdiction or prefix: `US`, `US-TX`, or `US-` for every state.
-    #[arg(long)]
+    /// Only this jurisdiction: `US` (or `federal`) for federal entities,
+    /// `US-TX`, `TX` or `Texas` for a state, `US-` (or `states`) for every
+    /// state.
+    #[arg(long, value_name = "J", value_parser = parse_jurisdiction)]
     pub jurisdiction: Option<String>,
     /// Only this current status (repeatable).
     #[arg(long = "status", value_name = "STAGE")]
@@ -220,8 +229,10 @@ pub struct SearchArgs {
     /// Only this kind (repeatable).
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<Kind>,
-    /// Jurisdiction or prefix: `US`, `US-TX`, or `US-` for every state.
-    #[arg(long)]
+    /// Only this jurisdiction: `US` (or `federal`) for federal entities,
+    /// `US-TX`, `TX` or `Texas` for a state, `US-` (or `states`) for every
+    /// state.
+    #[arg(long, value_name = "J", value_parser = parse_jurisdiction)]
     pub jurisdiction: Option<String>,
     /// Only this status (repeatable).
     #[arg(long = "status", value_name = "STAGE")]
@@ -273,8 +284,10 @@ pub struct TimelineArgs {
     /// Only events of this kind of entity (repeatable).
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<Kind>,
-    /// Jurisdiction or prefix: `US`, `US-TX`, or `US-` for every state.
-    #[arg(long)]
+    /// Only this jurisdiction: `US` (or `federal`) for federal entities,
+    /// `US-TX`, `TX` or `Texas` for a state, `US-` (or `states`) for every
+    /// state.
+    #[arg(long, value_name = "J", value_parser = parse_jurisdiction)]
     pub jurisdiction: Option<String>,
     /// Only events of this entity (id, alias or name) ...
     #[arg(long, value_name = "REF")]

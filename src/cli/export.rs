@@ -60,10 +60,11 @@ pub struct ExportArgs {
     #[arg(long = "relation", value_name = "REL", value_parser = RelationKind::parse_either)]
     pub relations: Vec<RelationKind>,
 
-    /// Keep only entities whose jurisdiction starts with this (repeatable):
-    /// `US-TX` for Texas, `US-` for every state, `US` for everything.
+    /// Keep only entities in this jurisdiction (repeatable): `US` (or
+    /// `federal`) for federal entities, `US-TX`, `TX` or `Texas` for a
+    /// state, `US-` (or `states`) for every state.
     #[arg(long = "jurisdiction", value_name = "J")]
-    pub jurisdictions: Vec<String>,
+    pub jurisdictions: Vec<policygraph::select::Jurisdiction>,
 
     /// Group nodes into boxes (dot and mermaid).
     #[arg(long, value_enum, value_name = "BY")]
@@ -112,11 +113,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
         depth: args.depth,
         kinds: args.kinds.clone(),
         relations: args.relations.clone(),
-        jurisdictions: args
-            .jurisdictions
-            .iter()
-            .map(|j| j.trim().to_ascii_uppercase())
-            .collect(),
+        jurisdictions: args.jurisdictions.clone(),
         as_of: ctx.as_of,
     };
     let sub = select(&graph, &selection);

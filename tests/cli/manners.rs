@@ -212,3 +212,58 @@ fn from_and_to_are_aliases_and_dates_may_be_a_year_or_a_month() {
     assert_eq!(code, 2);
     assert!(err.contains("YYYY, YYYY-MM or YYYY-MM-DD"), "{err}");
 }
+
+// --------------------------------------------------- item: jurisdictions
+
+#[test]
+fn jurisdiction_takes_state_codes_and_names_and_us_means_federal_only() {
+    let k = util::shipped();
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--json", "list"];
+        all.extend_from_slice(args);
+        let (_, v) = json_doc(&k, &all);
+        v["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let texas = ids(&["--jurisdiction", "US-TX"]);
+    assert!(texas.contains(&"tx-sb-21".to_owned()), "{texas:?}");
+    for j in ["TX", "tx", "Texas", "TEXAS"] {
+        assert_eq!(ids(&["--jurisdiction", j]), texas, "--jurisdiction {j}");
+    }
+    let federal = ids(&["--jurisdiction", "US"]);
+    assert_eq!(ids(&["--jurisdiction", "federal"]), federal);
+    assert!(federal.contains(&"genius-act".to_owned()));
+    assert!(
+        !federal.iter().any(|id| texas.contains(id)),
+        "US is federal only"
+    );
+    let states = ids(&["--jurisdiction", "states"]);
+    assert_eq!(ids(&["--jurisdiction", "US-"]), states);
+    assert_eq!(federal.len() + states.len(), ids(&[]).len());
+
+    // The same rule in search, timeline and export.
+    let (code, out, err) = util::run(&k, &["search", "reserve", "--jurisdiction", "Texas"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("tx-sb-21") && !out.contains("US-AZ"), "{out}");
+    let (code, out, err) = util::run(&k, &["timeline", "--jurisdiction", "arizona"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("az-sb-1025") && !out.contains("genius-act"),
+        "{out}"
+    );
+    let (code, out, err) = util::run(&k, &["export", "json", "--jurisdiction", "federal"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !out.contains("\"jurisdiction\": \"US-"),
+        "export federal only"
+    );
+
+    let (code, _, err) = util::run(&k, &["list", "--jurisdiction", "Texass"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown jurisdiction `Texass`"), "{err}");
+    assert!(err.contains("`federal`"), "{err}");
+}

@@ -399,11 +399,11 @@ pub fn prepare_query(q: &str) -> Result<String> {
 }
 
 /// How a bare value after a raw field is folded to the indexed spelling:
-/// ids are lowercase, kinds and statuses snake_case, jurisdictions
-/// uppercase. Tags and the text fields are left alone.
+/// ids and tags are lowercase, kinds and statuses snake_case,
+/// jurisdictions uppercase. The text fields are left alone.
 fn raw_fold(field: &str) -> Option<fn(char) -> String> {
     match field {
-        "id" => Some(|c| c.to_lowercase().collect()),
+        "id" | "tag" => Some(|c| c.to_lowercase().collect()),
         "kind" | "status" => Some(|c| {
             if c == '-' {
                 "_".into()

@@ -941,8 +941,9 @@ fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<TantivyDocument> 
     doc.add_text(f.jurisdiction, &e.jurisdiction);
     let status = e.status(Some(today)).map_or("none", |s| s.name());
     doc.add_text(f.status, status);
+    // Tags match case-insensitively: indexed, and asked for, in lowercase.
     for t in &e.tags {
-        doc.add_text(f.tag, t);
+        doc.add_text(f.tag, t.to_lowercase());
     }
     let dates = e
         .events
@@ -1056,7 +1057,7 @@ impl Store {
             ));
         }
         for t in &filter.tags {
-            must.push((Occur::Must, term(f.tag, t)));
+            must.push((Occur::Must, term(f.tag, &t.to_lowercase())));
         }
         let query: Box<dyn Query> = if must.is_empty() {
             Box::new(AllQuery)

@@ -267,3 +267,69 @@ fn jurisdiction_takes_state_codes_and_names_and_us_means_federal_only() {
     assert!(err.contains("unknown jurisdiction `Texass`"), "{err}");
     assert!(err.contains("`federal`"), "{err}");
 }
+
+// ------------------------------------------------------ item: tags, stats
+
+#[test]
+fn tags_match_in_any_case_and_stats_lists_them_as_of_a_day() {
+    // A copy whose Texan bill spells one tag in capitals.
+    let dir = util::tmp();
+    let k = dir.path().join("knowledge");
+    util::copy_tree(&graph(), &k);
+    let f = k.join("tx-widget-bill.ron");
+    let text = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(
+        &f,
+        text.replace("\"reserve\", \"state\"", "\"Reserve\", \"state\""),
+    )
+    .unwrap();
+
+    let list = |tag: &str| {
+        let (_, v) = json_doc(&k, &["--json", "list", "--tag", tag]);
+        v["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let want = vec!["tx-widget-bill".to_owned(), "widget-act".to_owned()];
+    assert_eq!(list("reserve"), want);
+    assert_eq!(list("RESERVE"), want);
+    assert_eq!(list("Reserve"), want);
+    let (code, out, err) = util::run(&k, &["search", "tag:RESERVE"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("tx-widget-bill") && out.contains("widget-act"),
+        "{out}"
+    );
+
+    let (code, out, err) = util::run(&k, &["stats"]);
+    assert_eq!(code, 0, "{err}");
+    let tags = out
+        .split("by tag:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{out}"));
+    let count = |t: &str| {
+        tags.lines()
+            .find(|l| l.split_whitespace().next() == Some(t))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .map(|n| n.parse::<usize>().unwrap())
+    };
+    assert_eq!(count("reserve"), Some(2), "{tags}");
+    assert_eq!(count("widgets"), Some(5), "{tags}");
+    assert_eq!(count("Reserve"), None, "one spelling: {tags}");
+
+    // --as-of: before order-alpha was signed (2025-03-01), it and what
+    // followed it are not counted.
+    let (_, all) = json_doc(&k, &["--json", "stats"]);
+    let (_, then) = json_doc(&k, &["--json", "stats", "--as-of", "2025-02-01"]);
+    assert_eq!(then["as_of"], "2025-02-01");
+    assert!(
+        then["entities"].as_u64() < all["entities"].as_u64(),
+        "{then} vs {all}"
+    );
+    assert!(then["relations"].as_u64() < all["relations"].as_u64());
+    assert_eq!(then["by_kind"]["executive_order"], Value::Null, "{then}");
+    assert_eq!(all["by_kind"]["executive_order"], 1);
+}

@@ -511,15 +511,12 @@ fn filter_queries(store: &Store, opts: &SearchOptions) -> Result<Vec<Box<dyn Que
     Ok(out)
 }
 
-/// A query matching jurisdictions that start with `prefix`.
-pub fn jurisdiction_query(field: tantivy::schema::Field, prefix: &str) -> Result<RegexQuery> {
-    if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
-        return Err(Error::Usage(format!(
-            "invalid jurisdiction `{prefix}`: use `US`, `US-TX`, or a prefix such as `US-`"
-        )));
-    }
-    let pattern = format!("{}.*", prefix.to_ascii_uppercase().replace('-', "\\-"));
-    RegexQuery::from_pattern(&pattern, field).map_err(ix)
+/// A query matching the jurisdictions a `--jurisdiction` value names (the
+/// rule is [`crate::select::Jurisdiction`]'s: `US` federal, `TX` or `Texas`,
+/// `US-` every state).
+pub fn jurisdiction_query(field: tantivy::schema::Field, filter: &str) -> Result<RegexQuery> {
+    let j: crate::select::Jurisdiction = filter.parse().map_err(Error::Usage)?;
+    RegexQuery::from_pattern(&j.pattern(), field).map_err(ix)
 }
 
 /// Typo-tolerant form of a plain query: every word must match a name or

@@ -428,12 +428,16 @@ fn example(field: &str) -> &'static str {
 
 /// The value of `field:` as the index spells it. Raw fields hold exact
 /// values: ids are lowercase, kinds and statuses snake_case (and must be
-/// one of theirs), jurisdictions uppercase, as the command-line filters
+/// one of theirs), tags lowercase, jurisdictions uppercase, as the command-line filters
 /// take them. Text fields take a word, a phrase if it has grammar in it.
 fn field_value(field: &str, value: &str, at: usize) -> Result<String> {
     match field {
         "id" => Ok(value.to_lowercase()),
-        "jurisdiction" => Ok(value.to_uppercase()),
+        // `jurisdiction:tx` and `jurisdiction:texas` as `--jurisdiction` takes them.
+        "jurisdiction" => Ok(match value.parse::<crate::select::Jurisdiction>() {
+            Ok(crate::select::Jurisdiction::Exact(code)) => code,
+            _ => value.to_uppercase(),
+        }),
         "kind" | "status" => {
             let v = value.to_lowercase().replace('-', "_");
             let wildcard = v.contains(['*', '?']);
@@ -454,7 +458,7 @@ fn field_value(field: &str, value: &str, at: usize) -> Result<String> {
             }
             Ok(v)
         }
-        "tag" => Ok(value.to_owned()),
+        "tag" => Ok(value.to_lowercase()),
         _ => {
             let (core, boost) = split_boost(value);
             if core.contains(GRAMMAR) || core.contains(['’', '‘']) {

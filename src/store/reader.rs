@@ -293,7 +293,7 @@ impl Store {
             ));
         }
         for t in &filter.tags {
-            must.push((Occur::Must, term(f.tag, t)));
+            must.push((Occur::Must, term(f.tag, &t.to_lowercase())));
         }
         let query: Box<dyn Query> = if must.is_empty() {
             Box::new(AllQuery)

@@ -124,8 +124,9 @@ pub(super) fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<Tantiv
     doc.add_text(f.jurisdiction, &e.jurisdiction);
     let status = e.status(Some(today)).map_or("none", |s| s.name());
     doc.add_text(f.status, status);
+    // Tags match case-insensitively: indexed, and asked for, in lowercase.
     for t in &e.tags {
-        doc.add_text(f.tag, t);
+        doc.add_text(f.tag, t.to_lowercase());
     }
     let dates = e
         .events

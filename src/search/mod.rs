@@ -95,6 +95,39 @@ pub struct SearchResult {
     /// Counts by kind, jurisdiction and status over every match (after
     /// every filter), when asked.
     pub facets: Option<BTreeMap<String, BTreeMap<String, u64>>>,
+    /// When nothing matched: why (empty otherwise).
+    pub why_empty: Vec<WhyEmpty>,
+}
+
+/// Why a search found nothing.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum WhyEmpty {
+    /// No entity has this word of the query, nor a close spelling of it
+    /// (nor, for a word of the synonym table, a synonym).
+    Word {
+        /// The word as typed.
+        word: String,
+    },
+    /// No entity at all passes this filter.
+    FilterMatchesNothing {
+        /// The filter, as an option: `--jurisdiction US-AK`.
+        filter: String,
+    },
+    /// The query matches `matches` entities without filters, and none of
+    /// them passes this filter.
+    FilterLeftNothing {
+        /// The filter, as an option: `--kind bill`.
+        filter: String,
+        /// Matches of the query without any filter.
+        matches: usize,
+    },
+    /// The query matches `matches` entities without filters, each filter
+    /// alone leaves some, but none passes all of them.
+    FiltersTogether {
+        /// Matches of the query without any filter.
+        matches: usize,
+    },
 }
 
 /// What tantivy's parser found wrong, said for a user. The query has been
@@ -129,6 +162,160 @@ fn ix(e: tantivy::TantivyError) -> Error {
 
 /// Runs a search against the store.
 pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result<SearchResult> {
+    let mut res = search_only(store, opts, lang)?;
+    if res.total == 0 {
+        res.why_empty = why_empty(store, opts)?;
+    }
+    Ok(res)
+}
+
+/// The filters of `opts`, each as the option that set it, and `opts`
+/// with only that filter (or with none, for `None`).
+fn filters_of(opts: &SearchOptions) -> Vec<(String, SearchOptions)> {
+    let bare = SearchOptions {
+        query: opts.query.clone(),
+        limit: 1,
+        ..SearchOptions::default()
+    };
+    let mut out = Vec::new();
+    if !opts.kinds.is_empty() {
+        let names: Vec<String> = opts.kinds.iter().map(|k| format!("--kind {k}")).collect();
+        out.push((
+            names.join(" "),
+            SearchOptions {
+                kinds: opts.kinds.clone(),
+                ..bare.clone()
+            },
+        ));
+    }
+    if let Some(j) = &opts.jurisdiction {
+        let shown = match j.parse::<crate::select::Jurisdiction>() {
+            Ok(parsed) if parsed.to_string() != *j => format!("--jurisdiction {j} ({parsed})"),
+            _ => format!("--jurisdiction {j}"),
+        };
+        out.push((
+            shown,
+            SearchOptions {
+                jurisdiction: Some(j.clone()),
+                ..bare.clone()
+            },
+        ));
+    }
+    if !opts.status.is_empty() {
+        let names: Vec<String> = opts
+            .status
+            .iter()
+            .map(|s| format!("--status {s}"))
+            .collect();
+        out.push((
+            names.join(" "),
+            SearchOptions {
+                status: opts.status.clone(),
+                as_of: opts.as_of,
+                ..bare.clone()
+            },
+        ));
+    }
+    if opts.since.is_some() || opts.until.is_some() {
+        let mut shown = Vec::new();
+        if let Some(d) = opts.since {
+            shown.push(format!("--since {d}"));
+        }
+        if let Some(d) = opts.until {
+            shown.push(format!("--until {d}"));
+        }
+        out.push((
+            shown.join(" "),
+            SearchOptions {
+                since: opts.since,
+                until: opts.until,
+                ..bare.clone()
+            },
+        ));
+    }
+    if let Some(d) = opts.as_of {
+        out.push((
+            format!("--as-of {d}"),
+            SearchOptions {
+                as_of: Some(d),
+                ..bare.clone()
+            },
+        ));
+    }
+    out
+}
+
+/// Why a search found nothing: the words that no entity has, then the
+/// filters that left nothing. Run only when nothing matched, so that its
+/// extra searches cost nothing on the common path.
+fn why_empty(store: &Store, opts: &SearchOptions) -> Result<Vec<WhyEmpty>> {
+    let mut out = Vec::new();
+    let filters = filters_of(opts);
+    let bare = SearchOptions {
+        query: opts.query.clone(),
+        limit: 1,
+        ..SearchOptions::default()
+    };
+    let unfiltered = if filters.is_empty() {
+        0
+    } else {
+        search_only(store, &bare, None)?.total
+    };
+    if unfiltered == 0 {
+        let words = syntax::parse(&opts.query)?.words;
+        for word in words {
+            let alone = SearchOptions {
+                query: word.clone(),
+                ..bare.clone()
+            };
+            // A word the parser cannot take alone (rare) is not blamed.
+            if matches!(search_only(store, &alone, None), Ok(r) if r.total == 0) {
+                out.push(WhyEmpty::Word { word });
+            }
+        }
+        return Ok(out);
+    }
+    for (filter, only) in &filters {
+        let everything = SearchOptions {
+            query: "*".into(),
+            ..only.clone()
+        };
+        if only.as_of.is_none() && count_all(store, &everything)? == 0 {
+            out.push(WhyEmpty::FilterMatchesNothing {
+                filter: filter.clone(),
+            });
+        } else if search_only(store, only, None)?.total == 0 {
+            out.push(WhyEmpty::FilterLeftNothing {
+                filter: filter.clone(),
+                matches: unfiltered,
+            });
+        }
+    }
+    if out.is_empty() {
+        out.push(WhyEmpty::FiltersTogether {
+            matches: unfiltered,
+        });
+    }
+    Ok(out)
+}
+
+/// How many entities pass the index filters of `opts` (kind,
+/// jurisdiction, dates), whatever the query.
+fn count_all(store: &Store, opts: &SearchOptions) -> Result<usize> {
+    let filters = filter_queries(store, opts)?;
+    let clauses: Vec<(Occur, Box<dyn Query>)> =
+        filters.into_iter().map(|q| (Occur::Must, q)).collect();
+    if clauses.is_empty() {
+        return Ok(store.searcher.num_docs() as usize);
+    }
+    store
+        .searcher
+        .search(&BooleanQuery::new(clauses), &tantivy::collector::Count)
+        .map_err(ix)
+}
+
+/// [`search`] without explaining an empty result.
+fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result<SearchResult> {
     let f = store.fields;
     let prepared = syntax::parse(&opts.query)?;
     let mut parser = QueryParser::for_index(&store.index, vec![f.name, f.ident, f.body]);
@@ -342,6 +529,7 @@ pub fn search(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result
         total,
         hits,
         facets,
+        why_empty: Vec::new(),
     })
 }
 

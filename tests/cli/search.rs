@@ -1010,3 +1010,62 @@ fn issue_17_defining_instrument_ranks_near_its_program() {
         .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
 }
+
+// ------------------------------------------- issue 17: say what happened
+
+#[test]
+fn issue_17_says_how_many_of_how_many() {
+    let (code, out, _) = util::run(&fx(), &["search", "widget", "-n", "2"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.ends_with("\n2 of 7 matches (--limit N for more)\n"),
+        "{out}"
+    );
+    let (_, long, _) = util::run(&fx(), &["search", "widget", "--limit", "2"]);
+    assert_eq!(long, out, "--limit is -n");
+    let (_, all, _) = util::run(&fx(), &["search", "widget", "--limit", "20"]);
+    assert!(all.ends_with("\n7 matches\n"), "{all}");
+}
+
+#[test]
+fn issue_17_empty_results_say_which_filter_or_word() {
+    for (args, says) in [
+        (
+            &["widget", "--kind", "report"][..],
+            "--kind report leaves none of the 7 entities that the query matches",
+        ),
+        (
+            &["widget", "--jurisdiction", "CA"],
+            "--jurisdiction US-CA matches no entity at all",
+        ),
+        (
+            &[
+                "widget",
+                "--kind",
+                "bill",
+                "--jurisdiction",
+                "US",
+                "--status",
+                "signed",
+            ],
+            "none passes them all",
+        ),
+        (&["widget zzqqx"], "no entity has the word `zzqqx`"),
+    ] {
+        let mut all = vec!["search"];
+        all.extend_from_slice(args);
+        let (code, out, err) = util::run(&fx(), &all);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    // The word that matched is not blamed; JSON says the same.
+    let (code, v) = fx_search(&["widget zzqqx"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        v["why_empty"],
+        serde_json::json!([{"reason": "word", "word": "zzqqx"}])
+    );
+    let (_, v) = fx_search(&["widget"]);
+    assert_eq!(v["why_empty"], serde_json::json!([]));
+}

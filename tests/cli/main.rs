@@ -17,6 +17,7 @@ mod util;
 mod check;
 mod export;
 mod index;
+mod manners;
 mod query;
 mod search;
 mod shipped;

@@ -243,6 +243,9 @@ pub struct NeighborOptions {
     pub direction: Direction,
     /// See the world as of this day.
     pub as_of: Option<Date>,
+    /// Walk on through asset classes and plan types ([`Kind::is_hub`]).
+    /// Without it they are listed but not walked through.
+    pub through_hubs: bool,
 }
 
 /// A neighbour of an entity.
@@ -287,7 +290,7 @@ pub fn neighbors(src: &dyn NodeSource, id: &str, opts: &NeighborOptions) -> Resu
                         chain: c.clone(),
                     });
                 }
-                if d < opts.depth {
+                if d < opts.depth && (opts.through_hubs || !a.peer.kind.is_hub()) {
                     next.push((fetch(src, &a.peer.id)?, c));
                 }
             }
@@ -301,7 +304,9 @@ pub fn neighbors(src: &dyn NodeSource, id: &str, opts: &NeighborOptions) -> Resu
 /// The shortest chains of relations between `a` and `b`, in either
 /// direction: one, or with `all` every shortest chain up to `limit`.
 /// Empty when there is none. The walk meets in the middle, always growing
-/// the smaller side, so that it reads few nodes even around hubs.
+/// the smaller side, so that it reads few nodes even around hubs. Unless
+/// `through_hubs`, no chain passes through an asset class or a plan type
+/// ([`Kind::is_hub`]); either may still be an end.
 pub fn paths(
     src: &dyn NodeSource,
     a: &str,
@@ -309,6 +314,7 @@ pub fn paths(
     all: bool,
     limit: usize,
     as_of: Option<Date>,
+    through_hubs: bool,
 ) -> Result<Vec<Vec<Step>>> {
     let sa = start_node(src, a, as_of)?;
     let sb = start_node(src, b, as_of)?;
@@ -338,6 +344,10 @@ pub fn paths(
             let node = fetch(src, id)?;
             for adj in adjacent(&node, Direction::Both, as_of) {
                 if pred.contains_key(&adj.peer.id) {
+                    continue;
+                }
+                let end = adj.peer.id == a || adj.peer.id == b;
+                if !through_hubs && !end && adj.peer.kind.is_hub() {
                     continue;
                 }
                 let step = Step::new(&node.entity.id, adj.peer, adj.rel, adj.outgoing);

@@ -172,6 +172,10 @@ pub struct NeighborsArgs {
     /// Which way to follow relations: in, out or both.
     #[arg(long, default_value = "both")]
     pub direction: Direction,
+    /// Walk on through asset classes and plan types (by default they are
+    /// listed but not walked through: they connect nearly everything).
+    #[arg(long)]
+    pub through_hubs: bool,
 }
 
 /// Options of `path`.
@@ -187,6 +191,11 @@ pub struct PathArgs {
     /// With `--all`, at most this many chains.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    /// Let chains pass through asset classes and plan types (by default
+    /// they do not: every bill about bitcoin would be two steps from every
+    /// other).
+    #[arg(long)]
+    pub through_hubs: bool,
 }
 
 /// Options of `list`.

@@ -66,6 +66,11 @@ pub struct ExportArgs {
     #[arg(long = "jurisdiction", value_name = "J")]
     pub jurisdictions: Vec<policygraph::select::Jurisdiction>,
 
+    /// With `--focus`, walk on through asset classes and plan types too
+    /// (by default they are drawn but not walked through).
+    #[arg(long, requires = "focus")]
+    pub through_hubs: bool,
+
     /// Group nodes into boxes (dot and mermaid).
     #[arg(long, value_enum, value_name = "BY")]
     pub cluster: Option<ClusterBy>,
@@ -115,6 +120,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
         relations: args.relations.clone(),
         jurisdictions: args.jurisdictions.clone(),
         as_of: ctx.as_of,
+        through_hubs: args.through_hubs,
     };
     let sub = select(&graph, &selection);
     let status = if sub.is_empty() {

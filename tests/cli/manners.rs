@@ -333,3 +333,51 @@ fn tags_match_in_any_case_and_stats_lists_them_as_of_a_day() {
     assert_eq!(then["by_kind"]["executive_order"], Value::Null, "{then}");
     assert_eq!(all["by_kind"]["executive_order"], 1);
 }
+
+// ------------------------------------------------------------ item: hubs
+
+#[test]
+fn paths_neighbors_and_focused_exports_do_not_route_through_hubs_by_default() {
+    let k = util::shipped();
+    let (code, out, err) = util::run(&k, &["path", "tx-sb-21", "genius-act"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("digital-assets"), "{out}");
+    assert!(err.contains("--through-hubs"), "{err}");
+    let (code, out, err) = util::run(&k, &["path", "tx-sb-21", "genius-act", "--through-hubs"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("digital-assets"), "{out}");
+    // A hub may still be an end of the chain.
+    let (code, out, err) = util::run(&k, &["path", "tx-sb-21", "digital-assets"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "tx-sb-21 ─covers→ digital-assets");
+
+    // export --focus: the GENIUS Act's diagram holds no state bill.
+    let (code, dot, err) = util::run(&k, &["export", "dot", "--focus", "GENIUS Act"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(dot.contains("digital-assets"), "the hub itself is drawn");
+    for state_bill in ["tx-sb-21", "az-sb-1025", "nh-hb-302"] {
+        assert!(!dot.contains(state_bill), "{state_bill} drawn:\n{dot}");
+    }
+    let (_, all, _) = util::run(
+        &k,
+        &["export", "dot", "--focus", "GENIUS Act", "--through-hubs"],
+    );
+    assert!(all.contains("tx-sb-21"), "{all}");
+
+    // neighbors: the hub is listed, not walked through.
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["--json", "neighbors", "genius-act", "--depth", "2"];
+        a.extend_from_slice(args);
+        let (_, v) = json_doc(&k, &a);
+        v["neighbors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let plain = ids(&[]);
+    assert!(plain.contains(&"digital-assets".to_owned()), "{plain:?}");
+    assert!(!plain.contains(&"tx-sb-21".to_owned()), "{plain:?}");
+    assert!(ids(&["--through-hubs"]).contains(&"tx-sb-21".to_owned()));
+}

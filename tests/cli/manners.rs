@@ -381,3 +381,89 @@ fn paths_neighbors_and_focused_exports_do_not_route_through_hubs_by_default() {
     assert!(!plain.contains(&"tx-sb-21".to_owned()), "{plain:?}");
     assert!(ids(&["--through-hubs"]).contains(&"tx-sb-21".to_owned()));
 }
+
+// ------------------------------------------------- item: event actors
+
+#[test]
+fn agencies_counts_the_actor_of_an_event_with_the_event_in_the_chain() {
+    let k = util::shipped();
+    let (code, out, err) = util::run(&k, &["agencies", "az-sb-1025"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("az-governor"), "{out}");
+    assert!(
+        out.contains("az-sb-1025 ─vetoed 2025-05-02 by→ az-governor"),
+        "{out}"
+    );
+
+    let (_, v) = json_doc(&k, &["--json", "agencies", "genius-act"]);
+    let hits = v["agencies"].as_array().unwrap();
+    let senate = hits
+        .iter()
+        .find(|h| h["id"] == "us-senate")
+        .unwrap_or_else(|| panic!("the Senate passed it: {v}"));
+    let step = &senate["chain"][0];
+    assert_eq!(step["from"], "genius-act");
+    assert_eq!(step["relation"], Value::Null);
+    assert_eq!(step["event"], "passed_one_chamber");
+    assert_eq!(step["reads"], "by");
+    assert_eq!(step["date"], "2025-06-17");
+    // Relation steps say so.
+    let president = hits.iter().find(|h| h["id"] == "president").unwrap();
+    assert_eq!(president["chain"][0]["relation"], "enacts");
+    assert_eq!(president["chain"][0]["event"], Value::Null);
+
+    // As of a day before the Senate vote, the Senate is not yet touched.
+    let (_, v) = json_doc(
+        &k,
+        &["--json", "--as-of", "2025-06-01", "agencies", "genius-act"],
+    );
+    let ids: Vec<&str> = v["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"us-senate"), "{ids:?}");
+}
+
+/// Weak links stay out of chains: an actor reached only by `cites` or
+/// `related` is listed, but nothing beyond it, and events of entities
+/// reached that way do not count.
+#[test]
+fn event_actors_are_not_reached_through_weak_links() {
+    let dir = util::tmp();
+    let k = dir.path().join("knowledge");
+    util::copy_tree(&graph(), &k);
+    // A report that only cites the Texan bill, whose signing has an actor.
+    std::fs::write(
+        k.join("cite-report.ron"),
+        r#"(
+    id: "cite-report",
+    kind: report,
+    name: "Citing Report",
+    jurisdiction: "US",
+    events: [(date: "2025-01-10", stage: published, source: 0)],
+    relations: [(rel: cites, to: "tx-widget-bill")],
+    sources: [(title: "Test source")],
+)
+"#,
+    )
+    .unwrap();
+    let f = k.join("tx-widget-bill.ron");
+    let text = std::fs::read_to_string(&f).unwrap();
+    assert!(text.contains("stage: signed"), "{text}");
+    std::fs::write(
+        &f,
+        text.replacen("stage: signed", "stage: signed, by: \"mint\"", 1),
+    )
+    .unwrap();
+
+    let (code, out, err) = util::run(&k, &["agencies", "tx-widget-bill"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("tx-widget-bill ─signed"), "{out}");
+    let (_, out, _) = util::run(&k, &["agencies", "cite-report"]);
+    assert!(
+        !out.contains("mint"),
+        "a cited bill's actors are not touched: {out}"
+    );
+}

@@ -325,6 +325,9 @@ pub struct DeadlinesArgs {
     /// `2w` or `30` (days).
     #[arg(long, value_name = "SPAN", value_parser = policygraph::track::parse_days)]
     pub within: Option<i64>,
+    /// Only deadlines owed by this entity (id, alias or name): `--owner DOL`.
+    #[arg(long, value_name = "REF")]
+    pub owner: Option<String>,
 }
 
 /// Options of `changes`.

@@ -467,3 +467,75 @@ fn event_actors_are_not_reached_through_weak_links() {
         "a cited bill's actors are not touched: {out}"
     );
 }
+
+// -------------------------------------------------------- item: deadlines
+
+#[test]
+fn deadlines_by_owner_and_show_gives_each_deadline_its_state() {
+    // `deadlines --owner` takes any reference and keeps what it owes.
+    let owned = |owner: &str| -> Vec<String> {
+        let (_, v) = json_doc(&track(), &["--json", "deadlines", "--owner", owner]);
+        v["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["due"].as_str().unwrap(),
+                    d["owner"]["id"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(owned("dol"), ["2026-02-03 dol", "2026-06-30 dol"]);
+    assert_eq!(
+        owned("Department of the Treasury"),
+        ["2026-03-01 treasury", "2026-12-15 treasury"]
+    );
+    let (code, _, err) = util::run(&track(), &["deadlines", "--owner", "nobody-at-all"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no entity matches"), "{err}");
+
+    // `show dol` lists what DOL owes, each with its state.
+    let (code, out, err) = util::run(&track(), &["show", "dol"]);
+    assert_eq!(code, 0, "{err}");
+    let owed = out
+        .split("deadlines owed")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no `deadlines owed` section:\n{out}"));
+    assert!(owed.contains("2026-02-03  set by "), "{owed}");
+    assert!(owed.contains("met on time"), "{owed}");
+    assert!(owed.contains("2026-06-30  set by "), "{owed}");
+    assert!(owed.contains("overdue by 150 days"), "{owed}");
+
+    // `show` of the setter states each of its deadlines; the states
+    // follow --as-of.
+    let setters: Vec<String> = {
+        let (_, v) = json_doc(&track(), &["--json", "deadlines"]);
+        v["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["owner"]["id"] == "treasury")
+            .map(|d| d["set_by"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (_, v) = json_doc(&track(), &["--json", "show", &setters[0]]);
+    let states: Vec<&str> = v["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["state"].as_str().unwrap())
+        .collect();
+    assert!(!states.is_empty(), "{v}");
+    let (code, out, err) = util::run(&track(), &["show", "treasury", "--as-of", "2026-02-01"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("upcoming: 28 days left"), "{out}");
+    let (_, out, _) = util::run(&track(), &["show", "treasury"]);
+    assert!(
+        out.contains("met late: res-report published on 2026-03-02, 1 day late"),
+        "{out}"
+    );
+    assert!(out.contains("upcoming: 18 days left"), "{out}");
+}

@@ -539,3 +539,132 @@ fn deadlines_by_owner_and_show_gives_each_deadline_its_state() {
     );
     assert!(out.contains("upcoming: 18 days left"), "{out}");
 }
+
+// ----------------------------------------------------------- item: export
+
+fn export_fx() -> PathBuf {
+    util::fixture("export")
+}
+
+#[test]
+fn export_to_an_image_name_renders_it_or_refuses_never_writes_dot_text() {
+    if !util::have("dot") {
+        return;
+    }
+    let dir = util::tmp();
+    let jpg = dir.path().join("eo.jpg");
+    let (code, out, err) = util::run(
+        &export_fx(),
+        &[
+            "export",
+            "dot",
+            "--focus",
+            "eo-14330",
+            "-o",
+            &jpg.to_string_lossy(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty());
+    let bytes = std::fs::read(&jpg).unwrap();
+    assert!(
+        bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "a JPEG, not DOT text"
+    );
+
+    // A format Graphviz does not render here: refused, with the list.
+    let odd = dir.path().join("eo.ico");
+    std::fs::write(&odd, "old").unwrap();
+    let (code, _, err) = util::run(
+        &export_fx(),
+        &["export", "dot", "-o", &odd.to_string_lossy()],
+    );
+    let supported = std::process::Command::new("dot")
+        .arg("-Tico")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !supported {
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("cannot render .ico"), "{err}");
+        assert!(err.contains("png") && err.contains("svg"), "{err}");
+        assert_eq!(std::fs::read_to_string(&odd).unwrap(), "old");
+    }
+}
+
+#[test]
+fn a_missing_output_directory_is_one_clean_error_naming_it_once() {
+    let dir = util::tmp();
+    let missing = dir.path().join("no/such");
+    let target = missing.join("graph.json");
+    let (code, out, err) = util::run(
+        &export_fx(),
+        &["export", "json", "-o", &target.to_string_lossy()],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    let lines: Vec<&str> = err.lines().filter(|l| !l.starts_with("note:")).collect();
+    assert_eq!(lines.len(), 1, "one line: {err}");
+    assert!(lines[0].contains("does not exist"), "{err}");
+    assert_eq!(
+        lines[0].matches(&*missing.to_string_lossy()).count(),
+        1,
+        "the path once: {err}"
+    );
+    assert!(
+        !err.contains(".graph.json."),
+        "no temporary file name: {err}"
+    );
+}
+
+#[test]
+fn bitmap_export_with_chinese_labels_warns_when_no_chinese_font_is_installed() {
+    if !util::have("dot") {
+        return;
+    }
+    // A stand-in `fc-list` that finds no font, ahead of the real PATH.
+    let bin = util::tmp();
+    let fc = bin.path().join("fc-list");
+    std::fs::write(&fc, "#!/bin/sh\nexit 0\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fc, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out_dir = util::tmp();
+    let idx = util::tmp();
+    let run = |lang: Option<&str>, file: &str| {
+        let mut c = util::cmd(&export_fx(), idx.path());
+        c.env("PATH", &path);
+        if let Some(l) = lang {
+            c.args(["--lang", l]);
+        }
+        let o = c
+            .args(["export", "dot", "--focus", "eo-14330", "-o"])
+            .arg(out_dir.path().join(file))
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(Some("zh-Hant"), "zh.png");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("warning: no Chinese font is installed"),
+        "{err}"
+    );
+    assert!(err.contains("fonts-noto-cjk"), "{err}");
+    // English labels, or SVG (drawn by the viewer's fonts): no warning.
+    let (_, err) = run(None, "en.png");
+    assert!(!err.contains("Chinese font"), "{err}");
+    let (_, err) = run(Some("zh-Hant"), "zh.svg");
+    assert!(!err.contains("Chinese font"), "{err}");
+}

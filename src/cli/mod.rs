@@ -65,9 +65,31 @@ pub fn main() -> ExitCode {
     }
     // `synth` writes a new knowledge base and needs no existing one.
     if let Command::Synth(a) = &args.command {
-        return match policygraph::synth::generate(&a.out, a.entities, a.seed) {
+        let written = policygraph::synth::generate(&a.out, a.entities, a.seed)
+            .map_err(anyhow::Error::from)
+            .and_then(|w| {
+                let kinds: Vec<String> =
+                    w.by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+                let mut out = anstream::stdout().lock();
+                writeln!(
+                    out,
+                    "wrote {} entity files into {} (seed {}): {}",
+                    w.files,
+                    a.out.display(),
+                    a.seed,
+                    kinds.join(", ")
+                )?;
+                writeln!(
+                    out,
+                    "try: policygraph --knowledge {} check",
+                    a.out.display()
+                )?;
+                Ok(())
+            });
+        return match written {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => ExitCode::from(render::error(&e.into())),
+            Err(e) if render::is_broken_pipe(&e) => ExitCode::SUCCESS,
+            Err(e) => ExitCode::from(render::error(&e)),
         };
     }
     let result = Ctx::new(&args).and_then(|ctx| run(&ctx, &args.command));

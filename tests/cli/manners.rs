@@ -668,3 +668,56 @@ fn bitmap_export_with_chinese_labels_warns_when_no_chinese_font_is_installed() {
     let (_, err) = run(Some("zh-Hant"), "zh.svg");
     assert!(!err.contains("Chinese font"), "{err}");
 }
+
+// ------------------------------------------------------------ item: synth
+
+#[test]
+fn synth_refuses_a_knowledge_base_and_says_what_it_wrote() {
+    let dir = util::tmp();
+    let out = dir.path().join("fresh");
+    let (code, stdout, err) = util::run(&graph(), &["synth", "40", &out.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let files = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "ron")
+        })
+        .count();
+    assert_eq!(files, 40);
+    assert!(
+        stdout.starts_with(&format!("wrote 40 entity files into {}", out.display())),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("statute") && stdout.contains("bill"),
+        "{stdout}"
+    );
+    // No temporary directory left beside it.
+    let litter: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(litter, ["fresh"]);
+
+    // Again into the same directory: refused, nothing touched.
+    let before = std::fs::read_dir(&out).unwrap().count();
+    let (code, stdout, err) = util::run(&graph(), &["synth", "10", &out.to_string_lossy()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(stdout.is_empty());
+    assert!(err.contains("already holds a knowledge base"), "{err}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), before);
+
+    // A real knowledge base is refused too; an empty directory is fine.
+    let k = dir.path().join("kb");
+    util::copy_tree(&graph(), &k);
+    let (code, _, err) = util::run(&graph(), &["synth", "10", &k.to_string_lossy()]);
+    assert_eq!(code, 2, "{err}");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, _, err) = util::run(&graph(), &["synth", "10", &empty.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+}

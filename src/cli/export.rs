@@ -84,6 +84,11 @@ pub struct ExportArgs {
     /// is rendered by Graphviz, or refused when Graphviz cannot render it.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub as_of: super::args::AsOfOpt,
+    #[command(flatten)]
+    pub lang: super::args::LangOpt,
 }
 
 /// Runs `export`.

@@ -217,7 +217,7 @@ pub fn diagnostics(
         if n == MAX_SNIPPETS {
             writeln!(
                 out,
-                "note: {} more problems; showing their first lines only (`--format json` has every detail)",
+                "note: {} more problems; showing their first lines only (`--json` has every detail)",
                 diags.len() - MAX_SNIPPETS
             )?;
         }

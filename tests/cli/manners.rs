@@ -721,3 +721,182 @@ fn synth_refuses_a_knowledge_base_and_says_what_it_wrote() {
     let (code, _, err) = util::run(&graph(), &["synth", "10", &empty.to_string_lossy()]);
     assert_eq!(code, 0, "{err}");
 }
+
+// ------------------------------------------------------------- item: help
+
+const COMMANDS: &[&str] = &[
+    "check",
+    "stats",
+    "show",
+    "agencies",
+    "neighbors",
+    "path",
+    "list",
+    "index",
+    "search",
+    "timeline",
+    "deadlines",
+    "changes",
+    "export",
+    "synth",
+    "completions",
+    "man",
+];
+
+fn help(args: &[&str]) -> String {
+    let (code, out, err) = util::run(&graph(), args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    out
+}
+
+/// The lines under one heading of a help text, up to the next heading
+/// (a line that is not indented).
+fn section(text: &str, heading: &str) -> String {
+    let head = format!("{heading}:");
+    let mut lines = text.lines().skip_while(|l| *l != head);
+    assert!(
+        lines.next().is_some(),
+        "no `{heading}:` heading in:\n{text}"
+    );
+    lines
+        .take_while(|l| l.is_empty() || l.starts_with(' '))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_command_has_global_options_apart_and_two_or_three_examples() {
+    for cmd in COMMANDS {
+        let text = help(&[cmd, "--help"]);
+        let global = section(&text, "Global options");
+        assert!(global.contains("--knowledge <DIR>"), "{cmd}: {global}");
+        assert!(global.contains("--no-refresh"), "{cmd}: {global}");
+        // Global options appear only under their heading.
+        let options = section(&text, "Options");
+        assert!(!options.contains("--knowledge"), "{cmd}: {options}");
+        let examples = text
+            .split("\nExamples:\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{cmd} --help has no examples:\n{text}"));
+        let n = examples
+            .lines()
+            .take_while(|l| !l.is_empty())
+            .filter(|l| {
+                l.trim_start().starts_with("policygraph ")
+                    || l.trim_start().starts_with("sudo policygraph ")
+            })
+            .count();
+        assert!((2..=3).contains(&n), "{cmd}: {n} examples:\n{examples}");
+    }
+}
+
+#[test]
+fn options_that_do_nothing_for_a_command_are_not_offered_by_it() {
+    let offers = |cmd: &str, opt: &str| help(&[cmd, "--help"]).contains(&format!("{opt} "));
+    for cmd in ["synth", "completions", "man", "export"] {
+        assert!(!offers(cmd, "--json"), "{cmd} offers --json");
+    }
+    assert!(!offers("index", "--as-of"));
+    assert!(!offers("index", "--lang"));
+    assert!(offers("index", "--json"));
+    assert!(offers("show", "--lang") && offers("show", "--as-of"));
+    // check: `--json` only; `--format` is hidden, still read, and warned of.
+    let check = help(&["check", "--help"]);
+    assert!(check.contains("--json"), "{check}");
+    assert!(!check.contains("--format"), "{check}");
+    let (code, out, err) = util::run(&util::fixture("clean"), &["check", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(serde_json::from_str::<Value>(&out).is_ok(), "{out}");
+    assert!(err.contains("`--format` is deprecated"), "{err}");
+
+    // Given before the command, an option the command does not use is
+    // refused, not silently ignored.
+    let dir = util::tmp();
+    let out = dir.path().join("s");
+    let (code, _, err) = util::run(&graph(), &["--json", "synth", "3", &out.to_string_lossy()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`--json` does nothing for `synth`"), "{err}");
+    assert!(!out.exists());
+    let (code, _, err) = util::run(&graph(), &["--as-of", "2025-01-01", "index"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`--as-of` does nothing for `index`"), "{err}");
+    let (code, _, err) = util::run(&graph(), &["index", "--lang", "zh-Hant"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unexpected argument '--lang'"), "{err}");
+    // Before or after the command, an offered option means the same.
+    let (_, a, _) = util::run(&graph(), &["--json", "--lang", "zh-TW", "show", "dol"]);
+    let (_, b, _) = util::run(&graph(), &["show", "dol", "--json", "--lang", "zh-TW"]);
+    assert_eq!(a, b);
+    assert!(a.starts_with('{'), "{a}");
+}
+
+#[test]
+fn top_level_help_lists_search_operators_environment_and_json_schemas() {
+    let long = help(&["--help"]);
+    for needle in [
+        "Search operators",
+        "field:value",
+        "arizona OR texas",
+        "POLICYGRAPH_TODAY",
+        "POLICYGRAPH_KNOWLEDGE",
+        "NO_COLOR",
+        "\"JSON output\"",
+        "policygraph man",
+    ] {
+        assert!(long.contains(needle), "--help lacks {needle}:\n{long}");
+    }
+    let short = help(&["-h"]);
+    let about = short.lines().next().unwrap_or_default();
+    for word in ["RON", "petgraph", "tantivy", "clap", "crate"] {
+        assert!(!short.contains(word), "-h speaks of {word}:\n{short}");
+    }
+    assert!(about.contains("agencies"), "{about}");
+}
+
+#[test]
+fn man_page_is_generated_from_the_same_definitions_and_installs() {
+    let page = help(&["man"]);
+    assert!(
+        page.contains(".TH policygraph 1"),
+        "{}",
+        &page[..page.len().min(300)]
+    );
+    assert!(page.contains("POLICYGRAPH_TODAY"));
+    // Every command is in it, as in --help.
+    for cmd in COMMANDS {
+        assert!(
+            page.contains(&format!("policygraph\\-{cmd}")),
+            "{cmd} missing"
+        );
+    }
+    let dir = util::tmp();
+    let man1 = dir.path().join("share/man/man1");
+    let (code, _, err) = util::run(&graph(), &["man", "--dir", &man1.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("wrote 17 man pages"), "{err}");
+    let main = std::fs::read_to_string(man1.join("policygraph.1")).unwrap();
+    assert_eq!(main, page, "the installed page is the printed one");
+    let show = std::fs::read_to_string(man1.join("policygraph-show.1")).unwrap();
+    assert!(show.contains(".TH policygraph-show 1"), "{show}");
+    assert!(show.contains("as\\-of"), "{show}");
+    assert!(
+        show.contains("GENIUS") || show.contains("genius"),
+        "examples: {show}"
+    );
+    // `man` itself renders it, where it is installed.
+    if std::process::Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let out = std::process::Command::new("man")
+            .arg("-l")
+            .arg(man1.join("policygraph-show.1"))
+            .env("MANPAGER", "cat")
+            .env("PAGER", "cat")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("OUTPUT OPTIONS"), "{text}");
+    }
+}

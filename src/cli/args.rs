@@ -86,6 +86,9 @@ pub enum Command {
     Changes(ChangesArgs),
     /// Export the graph, whole or focused, as Graphviz DOT, Mermaid or JSON.
     Export(super::export::ExportArgs),
+    /// Write a static web site: entity pages, lists, timeline, deadlines,
+    /// search, in English and Chinese.
+    Site(super::site::SiteArgs),
     /// Write a synthetic knowledge base of N entities (for benchmarks).
     Synth(SynthArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).

@@ -19,4 +19,5 @@ mod export;
 mod query;
 mod search;
 mod shipped;
+mod site;
 mod track;

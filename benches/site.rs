@@ -47,7 +47,9 @@ fn main() {
         let knowledge = dir.join("knowledge");
         if !knowledge.is_dir() {
             eprintln!("generating {n} entities into {} ...", knowledge.display());
-            ok(Command::new(BIN).args(["synth", &n.to_string()]).arg(&knowledge));
+            ok(Command::new(BIN)
+                .args(["synth", &n.to_string()])
+                .arg(&knowledge));
         }
         // The edit benchmark writes to the corpus: work on a copy.
         let work = base.join(format!("site-{n}"));
@@ -113,14 +115,22 @@ fn main() {
 
 fn ok(c: &mut Command) {
     let out = c.output().unwrap();
-    assert!(out.status.success(), "{c:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{c:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn timed(c: &mut Command) -> (Duration, Vec<u8>) {
     let start = Instant::now();
     let out = c.output().unwrap();
     let t = start.elapsed();
-    assert!(out.status.success(), "{c:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{c:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (t, out.stdout)
 }
 

@@ -1360,3 +1360,54 @@ impl Site<'_> {
         Ok(pages)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_addresses_become_links() {
+        assert_eq!(
+            safe_url(" https://x.gov/a "),
+            Some("https://x.gov/a".into())
+        );
+        assert_eq!(safe_url("HTTP://x"), Some("HTTP://x".into()));
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(safe_url("data:text/html,x"), None);
+        assert_eq!(safe_url("//evil.example"), None);
+    }
+
+    #[test]
+    fn missing_translations_fall_back_to_english_visibly() {
+        let mut e: Entity = ron::from_str(
+            r#"(id: "x", kind: agency, name: "Labor", jurisdiction: "US", summary: "S")"#,
+        )
+        .unwrap();
+        e.names.insert("zh-Hant".into(), "勞工部".into());
+        assert_eq!(name_in(&e, Lang::ZhHant).text, "勞工部");
+        assert_eq!(name_in(&e, Lang::ZhHant).fallback, None);
+        let hans = name_in(&e, Lang::ZhHans);
+        assert_eq!((hans.text.as_str(), hans.fallback), ("Labor", Some("en")));
+        assert_eq!(summary_in(&e, Lang::ZhHans).unwrap().fallback, Some("en"));
+        assert_eq!(summary_in(&e, Lang::En).unwrap().fallback, None);
+        assert_eq!(Lang::parse("ZH-hant"), Some(Lang::ZhHant));
+        assert_eq!(Lang::parse("fr"), None);
+    }
+
+    #[test]
+    fn every_language_has_every_word() {
+        let keys: Vec<_> = Lang::En.words().into_keys().collect();
+        for l in Lang::ALL {
+            let w = l.words();
+            assert_eq!(w.keys().copied().collect::<Vec<_>>(), keys);
+            assert!(w.values().all(|v| !v.is_empty()), "{l:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_read_as_show_prints_them() {
+        assert_eq!(format_value(23_500.0), "23,500");
+        assert_eq!(format_value(8.7e12), "8.7 trillion");
+        assert_eq!(format_value(0.5), "0.5");
+    }
+}

@@ -40,5 +40,6 @@ pub mod site;
 pub mod store;
 pub mod synth;
 pub mod track;
+pub mod walk;
 
 pub use error::{Error, Result};

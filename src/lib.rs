@@ -19,7 +19,8 @@
 //! - [`select`]: the part of the graph a diagram shows (focus, kinds,
 //!   relations, jurisdictions, date);
 //! - [`search`], [`export`], [`track`]: full-text search, diagrams, and the
-//!   time-based views.
+//!   time-based views;
+//! - [`site`]: a static web site over the same queries.
 //!
 //! The library never prints: it returns data, [`diag::Diagnostic`]s or a
 //! typed [`Error`]. The `policygraph` binary renders them.
@@ -40,6 +41,7 @@ pub mod rank;
 pub mod resolve;
 pub mod search;
 pub mod select;
+pub mod site;
 pub mod store;
 pub mod synth;
 pub mod text;

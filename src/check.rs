@@ -545,9 +545,10 @@ fn check_events(e: &Entity, at: &Located, diags: &mut Vec<Diagnostic>) {
         let ev = &e.events[i];
         match ev.stage {
             s if s.is_terminal_failure() => failed_since_passage = Some(s),
-            Stage::PassedOneChamber | Stage::PassedBoth | Stage::Introduced => {
-                failed_since_passage = None
-            }
+            Stage::PassedOneChamber
+            | Stage::PassedBoth
+            | Stage::Introduced
+            | Stage::VetoOverridden => failed_since_passage = None,
             Stage::Signed | Stage::Enacted => {
                 if let Some(prev) = failed_since_passage {
                     diags.push(

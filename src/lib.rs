@@ -28,6 +28,7 @@ pub mod embedded;
 pub mod error;
 pub mod export;
 pub mod graph;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod query;

@@ -440,7 +440,21 @@ impl BillRecord {
     /// is a `statute`.
     pub fn to_entity(&self, id: &str) -> (Entity, Counts) {
         let mut counts = Counts::default();
+        // Some sources list actions newest first (Open States' federal
+        // data): read those backwards, so that actions of one day keep
+        // their real order through the stable sort by date.
+        let (mut up, mut down) = (0usize, 0usize);
+        for w in self.actions.windows(2) {
+            match w[0].date.cmp(&w[1].date) {
+                std::cmp::Ordering::Less => up += 1,
+                std::cmp::Ordering::Greater => down += 1,
+                std::cmp::Ordering::Equal => {}
+            }
+        }
         let mut order: Vec<usize> = (0..self.actions.len()).collect();
+        if down > up {
+            order.reverse();
+        }
         order.sort_by_key(|&i| self.actions[i].date);
         let meanings: Vec<(Meaning, Chamber)> = order
             .iter()
@@ -560,64 +574,64 @@ impl BillRecord {
     }
 }
 
-/// Where an imported bill and its curated entity disagree: a milestone
-/// (introduced, signed, vetoed, enacted) on different days.
+/// What a source module makes of one file.
 #[derive(Clone, Debug, PartialEq)]
-pub struct EventConflict {
-    /// The stage.
-    pub stage: Stage,
-    /// The curated date and the curated event's source, if it cites one.
-    pub curated: (Date, Option<Source>),
-    /// The official date and its source.
-    pub official: (Date, Option<Source>),
-    /// The official action's text.
-    pub text: String,
+pub enum Parsed {
+    /// A bill.
+    Bill(Box<BillRecord>),
+    /// A record of the same source that is not a bill (a LegiScan person
+    /// or roll call, a congress vote or amendment): skipped, and counted.
+    Other(&'static str),
+    /// A bill that cannot be imported at all (its number is unreadable):
+    /// reported with the reason, and the rest of the input imported.
+    Rejected(String),
 }
 
-/// Stages that happen once in a bill's life, so that two different dates
-/// for one of them is a disagreement.
-fn once_only(s: Stage) -> bool {
-    matches!(
-        s,
-        Stage::Introduced | Stage::Signed | Stage::Vetoed | Stage::Enacted
-    )
+/// Why a file could not be read as the source's bill JSON.
+#[derive(Debug)]
+pub enum ParseError {
+    /// Not JSON, or truncated, or a value of the wrong type: serde_json
+    /// gives the line and column.
+    Json(serde_json::Error),
+    /// JSON, but not this source's bill format; `looks_like` names the
+    /// importer whose format it resembles, when one does.
+    WrongFormat {
+        /// `openstates`, `legiscan`, `congress` or `federal-register`.
+        looks_like: Option<&'static str>,
+    },
 }
 
-/// The events of an imported bill that a curated entity does not already
-/// say (same day, same stage: shown once, the curated event kept), and the
-/// disagreements between the two on once-only milestones.
-pub fn merge_events(curated: &Entity, official: &Entity) -> (Vec<Event>, Vec<EventConflict>) {
-    let mut kept = Vec::new();
-    let mut conflicts = Vec::new();
-    let src = |e: &Entity, ev: &Event| ev.source.and_then(|i| e.sources.get(i)).cloned();
-    for ev in &official.events {
-        let same = curated
-            .events
-            .iter()
-            .any(|c| c.date == ev.date && c.stage == ev.stage);
-        if same {
-            continue;
-        }
-        if once_only(ev.stage) {
-            let first_official = official
-                .events
-                .iter()
-                .find(|o| o.stage == ev.stage)
-                .is_some_and(|o| std::ptr::eq(o, ev));
-            if first_official {
-                if let Some(c) = curated.events.iter().find(|c| c.stage == ev.stage) {
-                    conflicts.push(EventConflict {
-                        stage: ev.stage,
-                        curated: (c.date, src(curated, c)),
-                        official: (ev.date, src(official, ev)),
-                        text: ev.note.clone(),
-                    });
-                }
-            }
-        }
-        kept.push(ev.clone());
+impl From<serde_json::Error> for ParseError {
+    fn from(e: serde_json::Error) -> ParseError {
+        ParseError::Json(e)
     }
-    (kept, conflicts)
+}
+
+/// Which importer's format a JSON document looks like, from its keys.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let has = |o: &serde_json::Value, k: &str| o.get(k).is_some();
+    if let Some(b) = v.get("bill") {
+        if has(b, "bill_id") || has(b, "bill_number") {
+            return Some("legiscan");
+        }
+    }
+    if has(&v, "bill_id") && (has(&v, "bill_type") || has(&v, "congress")) {
+        return Some("congress");
+    }
+    if has(&v, "identifier") && (has(&v, "legislative_session") || has(&v, "session")) {
+        return Some("openstates");
+    }
+    if has(&v, "results") || has(&v, "document_number") || has(&v, "executive_order_number") {
+        return Some("federal-register");
+    }
+    if v.as_array()
+        .and_then(|a| a.first())
+        .is_some_and(|x| has(x, "parent_id") && has(x, "slug"))
+    {
+        return Some("federal-register");
+    }
+    None
 }
 
 #[cfg(test)]
@@ -756,5 +770,173 @@ mod tests {
             "2025-05-06"
         );
         assert_eq!(text_date("no date here"), None);
+    }
+}
+
+/// The real samples in `tests/fixtures/bills/`, read by each source and
+/// mapped to stages.
+#[cfg(test)]
+mod fixtures {
+    use super::*;
+
+    fn read(rel: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/bills")
+            .join(rel);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    fn bill(parsed: Result<Parsed, ParseError>) -> BillRecord {
+        match parsed {
+            Ok(Parsed::Bill(b)) => *b,
+            Ok(other) => panic!("not a bill: {other:?}"),
+            Err(ParseError::Json(e)) => panic!("{e}"),
+            Err(ParseError::WrongFormat { looks_like }) => panic!("wrong format {looks_like:?}"),
+        }
+    }
+
+    /// `(date, stage)` of every event that sets the status.
+    fn milestones(b: &BillRecord) -> Vec<(String, Stage)> {
+        let id = b.key.id().unwrap();
+        let (e, _) = b.to_entity(&id);
+        e.events
+            .iter()
+            .filter(|ev| ev.stage.sets_status())
+            .map(|ev| (ev.date.to_string(), ev.stage))
+            .collect()
+    }
+
+    fn ms(v: &[(&str, Stage)]) -> Vec<(String, Stage)> {
+        v.iter().map(|(d, s)| (d.to_string(), *s)).collect()
+    }
+
+    #[test]
+    fn openstates_s1582() {
+        let b = bill(crate::import::openstates::parse(&read(
+            "openstates/usa-119/S1582.json",
+        )));
+        assert_eq!(b.key.id().unwrap(), "us-119-s-1582");
+        use Stage::*;
+        assert_eq!(
+            milestones(&b),
+            ms(&[
+                ("2025-05-01", Introduced),
+                ("2025-06-17", PassedOneChamber),
+                ("2025-07-17", PassedBoth),
+                ("2025-07-17", SentToExecutive),
+                ("2025-07-18", Signed),
+            ])
+        );
+        let (e, counts) = b.to_entity("us-119-s-1582");
+        assert_eq!(e.kind, Kind::Statute);
+        assert!(e
+            .identifiers
+            .iter()
+            .any(|i| i.scheme == IdScheme::PublicLaw && i.value == "Pub. L. 119-27"));
+        assert!(e.sponsors.iter().any(|s| s.matches("Lummis")));
+        assert!(counts.unclassified > 10);
+        assert_eq!(e.status(None), Some(Signed));
+    }
+
+    #[test]
+    fn openstates_nh_hb302() {
+        let b = bill(crate::import::openstates::parse(&read(
+            "openstates/nh-2025/HB302.json",
+        )));
+        assert_eq!(b.key.id().unwrap(), "us-nh-2025-hb-302");
+        use Stage::*;
+        assert_eq!(
+            milestones(&b),
+            ms(&[
+                ("2025-01-07", Introduced),
+                ("2025-03-05", CommitteeAction),
+                ("2025-03-13", PassedOneChamber),
+                ("2025-04-10", PassedOneChamber),
+                ("2025-05-01", PassedBoth),
+                ("2025-05-07", Signed),
+            ])
+        );
+        let (e, _) = b.to_entity("us-nh-2025-hb-302");
+        // The signature's text gives an earlier day than the action.
+        assert!(
+            e.notes.iter().any(|n| n.contains("2025-05-06")),
+            "{:?}",
+            e.notes
+        );
+        assert_eq!(
+            e.sponsors.first().map(|s| (s.name.as_str(), s.role)),
+            Some(("Keith Michael Ammon", crate::model::SponsorRole::Sponsor))
+        );
+    }
+
+    #[test]
+    fn openstates_nh_sb100_stops_in_the_second_chamber() {
+        let b = bill(crate::import::openstates::parse(&read(
+            "openstates/nh-2025/SB100.json",
+        )));
+        let (e, _) = b.to_entity("x");
+        assert_eq!(e.status(None), Some(Stage::PassedBoth));
+        assert_eq!(e.kind, Kind::Bill);
+    }
+
+    #[test]
+    fn legiscan_georgia() {
+        let b = bill(crate::import::legiscan::parse(&read("legiscan/HB1.json")));
+        assert_eq!(b.key.id().unwrap(), "us-ga-2023-hb-1");
+        assert_eq!(milestones(&b), ms(&[("2022-11-22", Stage::Introduced)]));
+        let (e, _) = b.to_entity("us-ga-2023-hb-1");
+        assert!(e.sources[0].title.contains("CC BY 4.0"));
+        assert!(e
+            .identifiers
+            .iter()
+            .any(|i| i.scheme == IdScheme::Legiscan && i.value == "1634354"));
+        assert!(e.sponsors.iter().any(|s| s.matches("kendrick")));
+    }
+
+    #[test]
+    fn congress_dodd_frank() {
+        let b = bill(crate::import::congress::parse(&read(
+            "congress/hr4173-111.json",
+        )));
+        assert_eq!(b.key.id().unwrap(), "us-111-hr-4173");
+        use Stage::*;
+        let m = milestones(&b);
+        assert_eq!(m.first(), Some(&("2009-12-02".to_owned(), Referred)));
+        assert!(m.contains(&("2009-12-11".to_owned(), PassedOneChamber)));
+        assert!(m.contains(&("2010-05-20".to_owned(), PassedBoth)));
+        assert_eq!(m.last(), Some(&("2010-07-21".to_owned(), Signed)));
+        let (e, _) = b.to_entity("us-111-hr-4173");
+        assert_eq!(
+            e.name,
+            "Dodd-Frank Wall Street Reform and Consumer Protection Act"
+        );
+        assert!(e.identifiers.iter().any(|i| i.value == "Pub. L. 111-203"));
+        assert_eq!(e.kind, Kind::Statute);
+        assert!(e.relations.iter().any(|r| r.to == "us-111-s-3217"));
+    }
+
+    #[test]
+    fn wrong_importer_says_which_one() {
+        let ls = read("legiscan/HB1.json");
+        assert!(matches!(
+            crate::import::openstates::parse(&ls),
+            Err(ParseError::WrongFormat {
+                looks_like: Some("legiscan")
+            })
+        ));
+        let cg = read("congress/hr3590-111.json");
+        assert!(matches!(
+            crate::import::legiscan::parse(&cg),
+            Err(ParseError::WrongFormat {
+                looks_like: Some("congress")
+            })
+        ));
+        let os = read("openstates/nh-2025/HB1.json");
+        assert!(matches!(
+            crate::import::congress::parse(&os),
+            Err(ParseError::WrongFormat {
+                looks_like: Some("openstates")
+            })
+        ));
     }
 }

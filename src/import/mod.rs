@@ -2,3 +2,7 @@
 //! entities of the model.
 
 pub mod bill;
+pub mod congress;
+pub mod legiscan;
+pub mod lenient;
+pub mod openstates;

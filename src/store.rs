@@ -36,7 +36,7 @@ use crate::{Error, Result};
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// The other end of a relation, as much as a graph walk needs to know
 /// without reading that entity's document.
@@ -1224,6 +1224,16 @@ pub fn update(
         .collect();
     let changed_paths: std::collections::HashSet<&str> =
         changed.iter().chain(&removed).copied().collect();
+    // An imported entity, or a hand-written one that an import enriches,
+    // may be merged from two files (see `check::merge`): rebuild it whole.
+    for id in &old_ids {
+        if store
+            .node(id)?
+            .is_some_and(|n| n.entity.provenance.is_some())
+        {
+            return Ok(None);
+        }
+    }
 
     // 1. Parse the changed files.
     let mut loaded = crate::load::LoadResult::default();
@@ -1237,6 +1247,9 @@ pub fn update(
         let Ok(entity) = crate::load::parse_entity(&rel_path, &text) else {
             return Ok(None);
         };
+        if entity.provenance.is_some() {
+            return Ok(None);
+        }
         if fresh.insert(entity.id.clone(), entity.clone()).is_some() {
             return Ok(None);
         }

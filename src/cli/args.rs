@@ -278,6 +278,9 @@ pub struct DeadlinesArgs {
     /// Only deadlines met (on time or late).
     #[arg(long)]
     pub met: bool,
+    /// Only public deadlines (comment periods) whose day has passed.
+    #[arg(long)]
+    pub closed: bool,
     /// Only deadlines due within this span after the day judged: `30d`,
     /// `2w` or `30` (days).
     #[arg(long, value_name = "SPAN", value_parser = policygraph::track::parse_days)]

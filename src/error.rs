@@ -51,6 +51,9 @@ pub enum Error {
     /// The search index or snapshot is unusable.
     #[error("index error: {0}")]
     Index(String),
+    /// An import could not read its input or write its files.
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
     /// An external tool (Graphviz, git) failed or is missing.
     #[error("{0}")]
     Tool(String),

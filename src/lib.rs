@@ -14,7 +14,9 @@
 //! - [`select`]: the part of the graph a diagram shows (focus, kinds,
 //!   relations, jurisdictions, date);
 //! - [`search`], [`export`], [`track`]: full-text search, diagrams, and the
-//!   time-based views.
+//!   time-based views;
+//! - [`import`]: official records (the Federal Register, bills) written
+//!   into `knowledge/imported/`, enriching hand-written entities.
 //!
 //! The library never prints: it returns data, [`diag::Diagnostic`]s or a
 //! typed [`Error`]. The `policygraph` binary renders them.

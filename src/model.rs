@@ -537,6 +537,14 @@ vocabulary! {
         UsCongress => "us_congress",
         /// A state session-law citation (`Chapter 4`, `Laws 2025, ch. 4`).
         SessionLaw => "session_law",
+        /// A Federal Register agency slug (`labor-department`).
+        FrAgency => "fr_agency",
+        /// A Federal Register agency id (`271`).
+        FrAgencyId => "fr_agency_id",
+        /// A Regulation Identifier Number (`1210-AC29`).
+        Rin => "rin",
+        /// A docket id (`EBSA-2025-0001`).
+        Docket => "docket",
         /// Anything else.
         Other => "other",
     }
@@ -578,6 +586,10 @@ pub struct Source {
     /// Its publication date.
     #[serde(default)]
     pub date: Option<Date>,
+    /// The day an importer read it (see [`Provenance`]); `None` for sources
+    /// cited by hand.
+    #[serde(default)]
+    pub retrieved: Option<Date>,
 }
 
 /// A dated event in an entity's life.
@@ -602,6 +614,27 @@ pub struct Event {
     pub confidence: Confidence,
 }
 
+vocabulary! {
+    /// What a deadline asks, and of whom.
+    pub enum DeadlineKind {
+        /// Work the owner owes by the due date (the default); met by an
+        /// event of a `fulfilled_by` entity, else overdue.
+        Owed => "owed",
+        /// Something the public may do by the due date, such as comment on
+        /// a proposed rule; `owner` receives it. Upcoming until the due
+        /// date, then closed: never owed, never overdue.
+        Public => "public",
+    }
+}
+
+// The vocabulary macro cannot mark a `#[default]` variant.
+#[allow(clippy::derivable_impls)]
+impl Default for DeadlineKind {
+    fn default() -> Self {
+        DeadlineKind::Owed
+    }
+}
+
 /// Something an entity owes, by a date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -612,6 +645,9 @@ pub struct Deadline {
     pub owner: String,
     /// What is owed.
     pub what: String,
+    /// Owed by `owner`, or open to the public ([`DeadlineKind`]).
+    #[serde(default)]
+    pub kind: DeadlineKind,
     /// Entities whose events fulfil the deadline (a proposed rule, a report).
     /// The earliest delivering event of any of them meets it.
     #[serde(default)]
@@ -710,6 +746,29 @@ pub struct Figure {
     pub derived: Option<String>,
 }
 
+/// Where an imported entity came from. Hand-written entities have none;
+/// an entity with a provenance was written by `policygraph import` under
+/// `knowledge/imported/`, and is rewritten by the next import.
+///
+/// An imported file whose id is the id of a hand-written entity *enriches*
+/// it: the loader merges the two (see `check`), and the hand-written file is
+/// never touched.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// The importer: `federal-register`, `openstates`, ...
+    pub importer: String,
+    /// Where the record was read: an API URL, or a file as given.
+    pub from: String,
+    /// The day it was read.
+    pub retrieved: Date,
+    /// A placeholder for a record that was named (by a note, a relation)
+    /// but not in the input: only what the naming record says is known.
+    /// The record's own import replaces it.
+    #[serde(default)]
+    pub incomplete: bool,
+}
+
 /// One entity: one RON file under `knowledge/`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -770,6 +829,9 @@ pub struct Entity {
     /// Free notes: disagreements between sources, caveats.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Set on entities written by an importer; `None` on hand-written ones.
+    #[serde(default)]
+    pub provenance: Option<Provenance>,
 }
 
 impl Entity {

@@ -36,7 +36,7 @@ use crate::{Error, Result};
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// The other end of a relation, as much as a graph walk needs to know
 /// without reading that entity's document.
@@ -762,7 +762,13 @@ impl Store {
             return Ok(n.entity.id.clone());
         }
         let key = crate::resolve::normalize(reference);
-        let addrs = self.lookup(self.fields.key, &key, 50)?;
+        let mut addrs = self.lookup(self.fields.key, &key, 50)?;
+        if addrs.is_empty() {
+            // `S 1582`, `S. 1582` and `s1582` are one bill number.
+            if let Some(b) = crate::resolve::bill_form(reference) {
+                addrs = self.lookup(self.fields.key, &b, 50)?;
+            }
+        }
         let mut nodes = Vec::new();
         for a in addrs {
             nodes.push(self.node_at(a)?);
@@ -1226,6 +1232,16 @@ pub fn update(
         .collect();
     let changed_paths: std::collections::HashSet<&str> =
         changed.iter().chain(&removed).copied().collect();
+    // An imported entity, or a hand-written one that an import enriches,
+    // may be merged from two files (see `check::merge`): rebuild it whole.
+    for id in &old_ids {
+        if store
+            .node(id)?
+            .is_some_and(|n| n.entity.provenance.is_some())
+        {
+            return Ok(None);
+        }
+    }
 
     // 1. Parse the changed files.
     let mut loaded = crate::load::LoadResult::default();
@@ -1239,6 +1255,9 @@ pub fn update(
         let Ok(entity) = crate::load::parse_entity(&rel_path, &text) else {
             return Ok(None);
         };
+        if entity.provenance.is_some() {
+            return Ok(None);
+        }
         if fresh.insert(entity.id.clone(), entity.clone()).is_some() {
             return Ok(None);
         }

@@ -86,6 +86,9 @@ pub enum Command {
     Changes(ChangesArgs),
     /// Export the graph, whole or focused, as Graphviz DOT, Mermaid or JSON.
     Export(super::export::ExportArgs),
+    /// Import official records into `knowledge/imported/` (bills from Open
+    /// States, LegiScan, unitedstates/congress).
+    Import(super::import::ImportArgs),
     /// Write a synthetic knowledge base of N entities (for benchmarks).
     Synth(SynthArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -180,6 +183,10 @@ pub struct ListArgs {
     /// Only entities with this tag (repeatable: all must match).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+    /// Only bills with this sponsor or cosponsor: every word must be in
+    /// the name (`Lummis`, `Cynthia Lummis`), in any case.
+    #[arg(long, value_name = "NAME")]
+    pub sponsor: Option<String>,
 }
 
 /// Options of `index`.
@@ -278,6 +285,9 @@ pub struct DeadlinesArgs {
     /// Only deadlines met (on time or late).
     #[arg(long)]
     pub met: bool,
+    /// Only public deadlines (comment periods) whose day has passed.
+    #[arg(long)]
+    pub closed: bool,
     /// Only deadlines due within this span after the day judged: `30d`,
     /// `2w` or `30` (days).
     #[arg(long, value_name = "SPAN", value_parser = policygraph::track::parse_days)]

@@ -1,4 +1,5 @@
-//! `policygraph list`: entities filtered by kind, jurisdiction, status, tag.
+//! `policygraph list`: entities filtered by kind, jurisdiction, status, tag
+//! and sponsor.
 
 use serde::Serialize;
 
@@ -40,6 +41,9 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
         }
     };
     let mut nodes = store.list(&filter)?;
+    if let Some(who) = &args.sponsor {
+        nodes.retain(|n| n.entity.sponsors.iter().any(|s| s.matches(who)));
+    }
     if !args.statuses.is_empty() {
         nodes.retain(|n| status_of(&n.entity).is_some_and(|s| args.statuses.contains(&s)));
     }

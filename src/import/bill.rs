@@ -11,9 +11,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::model::{
-    Date, Entity, Event, IdScheme, Identifier, Kind, Relation, RelationKind, Source, Sponsor, Stage,
-};
+use crate::model::{Date, Entity, Event, IdScheme, Identifier, Kind, Source, Sponsor, Stage};
 
 /// A bill number in canonical form: an upper-case type prefix and a
 /// number without leading zeros (`S 1582`, `HB 302`, `HJRES 1`).
@@ -123,6 +121,39 @@ impl BillKey {
         );
         crate::model::valid_id(&id).then_some(id)
     }
+}
+
+impl BillKey {
+    /// The import key that matches this bill across sources and against
+    /// curated entities: scheme `bill`, value `US-NH 2025 HB 302`.
+    pub fn import_key(&self) -> super::Key {
+        super::Key::new(
+            IdScheme::Bill,
+            &format!("{} {} {}", self.jurisdiction, self.session, self.number),
+        )
+    }
+}
+
+/// The bill keys of an entity that carries a session: one per `bill`
+/// identifier, qualified by the entity's jurisdiction and session. Curated
+/// bills are found by these.
+pub fn entity_keys(e: &Entity) -> Vec<super::Key> {
+    let Some(session) = e.session.as_deref().and_then(session_slug) else {
+        return Vec::new();
+    };
+    e.identifiers
+        .iter()
+        .filter(|i| i.scheme == IdScheme::Bill)
+        .filter_map(|i| BillNumber::parse(&i.value))
+        .map(|number| {
+            BillKey {
+                jurisdiction: e.jurisdiction.clone(),
+                session: session.clone(),
+                number,
+            }
+            .import_key()
+        })
+        .collect()
 }
 
 impl fmt::Display for BillKey {
@@ -528,27 +559,6 @@ impl BillRecord {
             .into_iter()
             .collect();
         tags.insert(0, format!("imported-{}", self.source.name()));
-        let relations = self
-            .related
-            .iter()
-            .filter_map(|r| {
-                let to = r.key.id()?;
-                (to != id).then(|| Relation {
-                    rel: RelationKind::Related,
-                    to,
-                    date: None,
-                    note: r.reason.clone(),
-                    source: Some(0),
-                    confidence: Default::default(),
-                })
-            })
-            .collect::<Vec<_>>();
-        let mut relations_dedup: Vec<Relation> = Vec::with_capacity(relations.len());
-        for r in relations {
-            if !relations_dedup.iter().any(|x| x.to == r.to) {
-                relations_dedup.push(r);
-            }
-        }
         let entity = Entity {
             id: id.to_owned(),
             kind: if enacted { Kind::Statute } else { Kind::Bill },
@@ -563,12 +573,16 @@ impl BillRecord {
             identifiers,
             events,
             deadlines: Vec::new(),
-            relations: relations_dedup,
+            // Related bills become relations through the import's links
+            // (see `bills::batch`), so that a bill not in the input gets a
+            // placeholder.
+            relations: Vec::new(),
             sources: self.sources.clone(),
             tags,
             figure: None,
             confidence: Default::default(),
             notes,
+            provenance: None,
         };
         (entity, counts)
     }
@@ -912,7 +926,10 @@ mod fixtures {
         );
         assert!(e.identifiers.iter().any(|i| i.value == "Pub. L. 111-203"));
         assert_eq!(e.kind, Kind::Statute);
-        assert!(e.relations.iter().any(|r| r.to == "us-111-s-3217"));
+        assert!(b
+            .related
+            .iter()
+            .any(|r| r.key.id().unwrap() == "us-111-s-3217"));
     }
 
     #[test]

@@ -347,6 +347,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
         publisher: Some(BillSource::Congress.publisher().to_owned()),
         url,
         date: None,
+        retrieved: None,
     }];
     let mut subjects: Vec<String> = b
         .subjects_top_term

@@ -356,6 +356,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
         publisher: Some(BillSource::Legiscan.publisher().to_owned()),
         url: b.url.get().map(str::to_owned),
         date: None,
+        retrieved: None,
     }];
     if let Some(link) = b.state_link.get() {
         sources.push(Source {
@@ -363,6 +364,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             publisher: None,
             url: Some(link.to_owned()),
             date: None,
+            retrieved: None,
         });
     }
     for (what, docs) in [
@@ -387,6 +389,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
                 publisher: None,
                 url: Some(url.to_owned()),
                 date,
+                retrieved: None,
             });
         }
     }

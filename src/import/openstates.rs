@@ -422,6 +422,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             .or(b.sources.iter().find_map(|s| s.url.get()))
             .map(str::to_owned),
         date: None,
+        retrieved: None,
     }];
     for s in &b.sources {
         let Some(url) = s.url.get() else { continue };
@@ -433,6 +434,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             publisher: None,
             url: Some(url.to_owned()),
             date: None,
+            retrieved: None,
         });
     }
     for (kind, docs) in [("Version", &b.versions), ("Document", &b.documents)] {
@@ -454,6 +456,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
                 publisher: None,
                 url: Some(url.to_owned()),
                 date,
+                retrieved: None,
             });
         }
     }

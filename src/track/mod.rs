@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::check::Corpus;
 use crate::graph::{Direction, Graph};
-use crate::model::{Confidence, Date, Entity, Kind, Stage};
+use crate::model::{Confidence, Date, DeadlineKind, Entity, Kind, Stage};
 use crate::{Error, Result};
 
 pub use changes::{changes, Changes, Side};
@@ -166,6 +166,10 @@ pub enum DeadlineState {
     Overdue,
     /// Met by an event on or before the day.
     Met,
+    /// A public deadline ([`DeadlineKind::Public`], such as a comment
+    /// period) whose day has passed. Public deadlines are upcoming or
+    /// closed, never overdue or met.
+    Closed,
 }
 
 impl DeadlineState {
@@ -175,6 +179,7 @@ impl DeadlineState {
             DeadlineState::Upcoming => "upcoming",
             DeadlineState::Overdue => "overdue",
             DeadlineState::Met => "met",
+            DeadlineState::Closed => "closed",
         }
     }
 }
@@ -199,7 +204,9 @@ pub struct DeadlineStatus {
     pub due: Date,
     /// What is owed.
     pub what: String,
-    /// Who owes it.
+    /// Owed by `owner`, or open to the public (then `owner` receives it).
+    pub kind: DeadlineKind,
+    /// Who owes it (for a public deadline: who receives it).
     pub owner: EntityRef,
     /// The entity that sets the deadline (for whom the work is done).
     pub set_by: EntityRef,
@@ -239,15 +246,22 @@ pub fn deadlines(corpus: &Corpus, as_of: Date, filter: &DeadlineFilter) -> Vec<D
             continue;
         }
         for d in &e.deadlines {
-            let met = fulfilment(corpus, &d.fulfilled_by, d.stage, as_of, d.due);
+            let public = d.kind == DeadlineKind::Public;
+            let met = if public {
+                None
+            } else {
+                fulfilment(corpus, &d.fulfilled_by, d.stage, as_of, d.due)
+            };
             let state = match (&met, d.due >= as_of) {
                 (Some(_), _) => DeadlineState::Met,
                 (None, true) => DeadlineState::Upcoming,
+                (None, false) if public => DeadlineState::Closed,
                 (None, false) => DeadlineState::Overdue,
             };
             let (days_left, days_late) = match (&met, state) {
                 (Some(m), _) => (None, (!m.on_time).then(|| d.due.days_until(m.date))),
                 (None, DeadlineState::Upcoming) => (Some(as_of.days_until(d.due)), None),
+                (None, DeadlineState::Closed) => (None, None),
                 (None, _) => (None, Some(d.due.days_until(as_of))),
             };
             if !filter.states.is_empty() && !filter.states.contains(&state) {
@@ -268,6 +282,7 @@ pub fn deadlines(corpus: &Corpus, as_of: Date, filter: &DeadlineFilter) -> Vec<D
             out.push(DeadlineStatus {
                 due: d.due,
                 what: d.what.clone(),
+                kind: d.kind,
                 owner,
                 set_by: EntityRef::of(e),
                 state,

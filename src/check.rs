@@ -519,9 +519,11 @@ pub fn merge(base: &mut Entity, over: Entity) {
             base.identifiers.push(id);
         }
     }
+    // Compared with the hand-written events only: an import may hold two
+    // actions of one day and stage (two `action` events, say).
+    let curated_events = base.events.len();
     for mut ev in over.events {
-        if base
-            .events
+        if base.events[..curated_events]
             .iter()
             .any(|b| b.date == ev.date && b.stage == ev.stage)
         {

@@ -707,12 +707,14 @@ fn skeleton(e: &Entity) -> Entity {
     s
 }
 
-/// Whether two imported entities differ only in the day they were read.
+/// Whether two imported entities differ only in when and where they were
+/// read (a replay from saved files of what was fetched says the same).
 fn same_but_retrieval(old: &Entity, new: &Entity) -> bool {
     let norm = |e: &Entity| {
         let mut e = e.clone();
         if let Some(p) = &mut e.provenance {
             p.retrieved = Date(jiff::civil::date(1970, 1, 1));
+            p.from.clear();
         }
         for s in &mut e.sources {
             if s.retrieved.is_some() {

@@ -16,6 +16,7 @@ mod util;
 
 mod check;
 mod export;
+mod import;
 mod query;
 mod search;
 mod shipped;

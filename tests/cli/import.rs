@@ -659,3 +659,37 @@ fn fetch_gives_up_after_bounded_tries() {
     assert!(err.contains("HTTP 503, after 5 tries"), "{err}");
     assert_nothing_written(&kb);
 }
+
+#[test]
+fn index_updates_keep_enrichment_merged() {
+    let kb = Kb::shipped();
+    assert_eq!(kb.import(&[&fr(AGENCIES)], &[]).0, 0);
+    let has_fr = |kb: &Kb| kb.ok(&["show", "ebsa"]).contains("api/v1/agencies/131");
+    assert!(has_fr(&kb));
+    // A hand edit of the enriched file: the import's facts stay.
+    let p = kb.knowledge().join("agencies/ebsa.ron");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        text.replace(
+            "summary: \"The agency within",
+            "summary: \"A new hand-written note. The agency within",
+        ),
+    )
+    .unwrap();
+    let show = kb.ok(&["show", "ebsa"]);
+    assert!(
+        show.contains("A new hand-written note.") && show.contains("api/v1/agencies/131"),
+        "{show}"
+    );
+    // The import's file removed: its facts go.
+    std::fs::remove_file(
+        kb.knowledge()
+            .join("imported/federal-register/agencies/ebsa.ron"),
+    )
+    .unwrap();
+    assert!(!has_fr(&kb));
+    assert!(kb
+        .ok(&["show", "ebsa"])
+        .contains("A new hand-written note."));
+}

@@ -77,6 +77,10 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
         batch,
         &import::Options {
             dry_run: a.common.dry_run,
+            // A test hook: stop as if killed after this many files.
+            stop_after: std::env::var("POLICYGRAPH_IMPORT_STOP_AFTER")
+                .ok()
+                .and_then(|s| s.parse().ok()),
         },
     )?;
     show(ctx, &report)?;

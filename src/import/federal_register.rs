@@ -279,14 +279,11 @@ fn relation(
 
 /// The source every imported fact cites (index 0): the API record, with
 /// the day it was read.
-fn api_source(title: String, url: Option<&str>, from: &str, today: Date) -> Source {
-    let url = url
-        .map(str::to_owned)
-        .or_else(|| from.starts_with("http").then(|| from.to_owned()));
+fn api_source(title: String, url: Option<&str>, today: Date) -> Source {
     Source {
         title,
         publisher: Some("Federal Register API".to_owned()),
-        url,
+        url: url.map(str::to_owned),
         date: None,
         retrieved: Some(today),
     }
@@ -369,7 +366,6 @@ fn agency_record(a: &Agency, from: &str, today: Date) -> Result<Record, String> 
     e.sources.push(api_source(
         format!("Federal Register agency record: {name}"),
         non_empty(&a.json_url),
-        from,
         today,
     ));
     if let Some(u) = non_empty(&a.url) {
@@ -431,7 +427,6 @@ fn agency_stub(a: &DocAgency, doc: &str, from: &str, today: Date) -> Option<Reco
     e.sources.push(api_source(
         format!("Named as an agency of Federal Register document {doc}"),
         None,
-        from,
         today,
     ));
     if let Some(u) = non_empty(&a.url) {
@@ -528,7 +523,6 @@ fn document_stub(number: &str, by: &str, from: &str, today: Date) -> Record {
     e.sources.push(api_source(
         format!("Named by Federal Register document {by}"),
         None,
-        from,
         today,
     ));
     Record {
@@ -558,7 +552,6 @@ fn eo_stub(number: &str, signed: Option<Date>, by: &str, from: &str, today: Date
     e.sources.push(api_source(
         format!("Named in the executive order notes of {by}"),
         None,
-        from,
         today,
     ));
     if let Some(d) = signed {
@@ -675,7 +668,6 @@ fn document_record(d: &Document, from: &str, today: Date) -> Result<Record, Stri
     e.sources.push(api_source(
         format!("Federal Register API record of document {number}"),
         non_empty(&d.json_url),
-        from,
         today,
     ));
     if let Some(u) = non_empty(&d.html_url) {
@@ -928,7 +920,6 @@ fn president_record(p: &President, doc: &str, from: &str, today: Date) -> Option
     e.sources.push(api_source(
         format!("Named as the president of Federal Register document {doc}"),
         None,
-        from,
         today,
     ));
     e.tags.push("president".to_owned());

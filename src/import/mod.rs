@@ -214,6 +214,9 @@ pub struct Batch {
 pub struct Options {
     /// Compute and report, write nothing.
     pub dry_run: bool,
+    /// Stop with an error after this many files are written, as if the
+    /// process had been killed there (for tests of interrupted imports).
+    pub stop_after: Option<usize>,
 }
 
 /// An entity already in the knowledge directory.
@@ -514,6 +517,11 @@ pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Re
             let found = st.find(&link.targets);
             let j = match (found, link.stub) {
                 (Some(Found::Placed(j)), _) => Some(j),
+                // A placeholder on disk is ours to rewrite: from the
+                // stub (which may know more, or be a whole record).
+                (Some(Found::Known(k)), Some(stub)) if is_placeholder(&catalog.known[k]) => {
+                    Some(st.place(*stub))
+                }
                 (Some(Found::Known(k)), stub) => match &link.slot {
                     Slot::Incoming(_) => {
                         let e = &st.placed[i].record.entity;
@@ -684,13 +692,25 @@ pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Re
         writes.push((p.path.clone(), text));
     }
     if !opts.dry_run {
-        for (path, text) in skeletons.iter().chain(&writes) {
+        for (n, (path, text)) in skeletons.iter().chain(&writes).enumerate() {
+            if opts.stop_after == Some(n) {
+                return Err(ImportError::Input {
+                    input: knowledge.display().to_string(),
+                    message: format!("stopped after {n} file(s) were written"),
+                }
+                .into());
+            }
             write::write_atomic(&knowledge.join(path), text)?;
         }
     }
     report.unparsed_lines.sort_by(|a, b| a.id.cmp(&b.id));
     report.tally();
     Ok(report)
+}
+
+/// Whether an entity on disk is an imported placeholder.
+fn is_placeholder(k: &Known) -> bool {
+    !k.curated && k.entity.provenance.as_ref().is_some_and(|p| p.incomplete)
 }
 
 /// A bare placeholder of `e`: its names and identifiers, no links.

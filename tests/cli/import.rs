@@ -693,3 +693,43 @@ fn index_updates_keep_enrichment_merged() {
         .ok(&["show", "ebsa"])
         .contains("A new hand-written note."));
 }
+
+#[test]
+fn an_interrupted_import_leaves_a_valid_knowledge_base_and_completes_on_rerun() {
+    let files = all_samples();
+    let full = Kb::shipped();
+    assert_eq!(full.import(&refs(&files), &[]).0, 0);
+    let want: BTreeMap<PathBuf, Vec<u8>> =
+        full.imported().into_iter().map(|(k, v)| (k, v.0)).collect();
+    for stop in [1, 7, 40, 120] {
+        let kb = Kb::shipped();
+        let mut args: Vec<String> = vec!["import".into(), "federal-register".into()];
+        args.extend(files.iter().map(|p| p.display().to_string()));
+        let out = util::cmd(&kb.knowledge(), &kb.dir.path().join("index"))
+            .env("POLICYGRAPH_IMPORT_STOP_AFTER", stop.to_string())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "stop after {stop}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(&format!("stopped after {stop} file(s)"))
+        );
+        let written = kb.imported().len();
+        assert!(
+            written > 0 && written <= stop,
+            "stop after {stop}: {written} files"
+        );
+        let (code, check, _) = kb.run(&["check"]);
+        assert_eq!(code, 0, "stop after {stop}: knowledge invalid:\n{check}");
+        // Running it again completes it: the same files as one clean run.
+        assert_eq!(kb.import(&refs(&files), &[]).0, 0);
+        let got: BTreeMap<PathBuf, Vec<u8>> =
+            kb.imported().into_iter().map(|(k, v)| (k, v.0)).collect();
+        assert_eq!(
+            got.keys().collect::<Vec<_>>(),
+            want.keys().collect::<Vec<_>>(),
+            "stop after {stop}"
+        );
+        assert!(got == want, "stop after {stop}: contents differ");
+    }
+}

@@ -252,6 +252,11 @@ vocabulary! {
         Revokes => "revokes",
         /// Replaces another instrument.
         Supersedes => "supersedes",
+        /// Continues another instrument in effect (an order continuing a
+        /// national emergency).
+        Continues => "continues",
+        /// Adds to another instrument without changing it.
+        Supplements => "supplements",
         /// Creates a program, body or office.
         Establishes => "establishes",
         /// Agency hierarchy: EBSA is part of DOL.
@@ -289,6 +294,8 @@ impl RelationKind {
             RelationKind::Amends => "amended_by",
             RelationKind::Revokes => "revoked_by",
             RelationKind::Supersedes => "superseded_by",
+            RelationKind::Continues => "continued_by",
+            RelationKind::Supplements => "supplemented_by",
             RelationKind::Establishes => "established_by",
             RelationKind::PartOf => "has_part",
             RelationKind::MemberOf => "has_member",
@@ -359,6 +366,8 @@ impl RelationKind {
             RelationKind::Amends => (Some(LAWLIKE), Some(LAWLIKE)),
             RelationKind::Revokes => (Some(INSTRUMENTS), Some(INSTRUMENTS)),
             RelationKind::Supersedes => (Some(INSTRUMENTS), Some(INSTRUMENTS)),
+            RelationKind::Continues => (Some(INSTRUMENTS), Some(INSTRUMENTS)),
+            RelationKind::Supplements => (Some(INSTRUMENTS), Some(INSTRUMENTS)),
             RelationKind::Establishes => (
                 Some(&[
                     ExecutiveOrder,

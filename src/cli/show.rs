@@ -251,7 +251,16 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
     if !e.deadlines.is_empty() {
         writeln!(out, "\n{b}deadlines{r}")?;
         for d in &e.deadlines {
-            writeln!(out, "  {}  owed by {}: {}", d.due, d.owner, d.what)?;
+            match d.kind {
+                policygraph::model::DeadlineKind::Public => writeln!(
+                    out,
+                    "  {}  open to the public (filed with {}): {}",
+                    d.due, d.owner, d.what
+                )?,
+                policygraph::model::DeadlineKind::Owed => {
+                    writeln!(out, "  {}  owed by {}: {}", d.due, d.owner, d.what)?
+                }
+            }
             if !d.fulfilled_by.is_empty() {
                 writeln!(
                     out,
@@ -277,6 +286,9 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
             if let Some(d) = s.date {
                 line.push_str(&format!(", {d}"));
             }
+            if let Some(d) = s.retrieved {
+                line.push_str(&format!(" (retrieved {d})"));
+            }
             writeln!(out, "{line}")?;
             if let Some(u) = &s.url {
                 writeln!(out, "      {}{u}{}", DIM.render(), DIM.render_reset())?;
@@ -285,6 +297,18 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
     }
     if !e.tags.is_empty() {
         writeln!(out, "\ntags: {}", e.tags.join(", "))?;
+    }
+    if let Some(p) = &e.provenance {
+        let what = if p.incomplete {
+            "incomplete placeholder"
+        } else {
+            "official data"
+        };
+        writeln!(
+            out,
+            "\nimported: {what} from {} ({}), retrieved {}",
+            p.importer, p.from, p.retrieved
+        )?;
     }
     Ok(())
 }

@@ -43,7 +43,7 @@ pub mod write;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::model::{Date, Deadline, Entity, IdScheme, Kind, Provenance, Relation};
+use crate::model::{Date, Deadline, Entity, IdScheme, Kind, Provenance, Relation, Source};
 
 pub use report::{Change, FileReport, Report, Unparsed, Unreadable};
 
@@ -151,7 +151,19 @@ pub enum Slot {
     DeadlineOwner(Deadline),
     /// The `by` of the event at this index.
     EventBy(usize),
+    /// A relation that belongs to the target and points back at this
+    /// record ("revoked by EO 13304": EO 13304 revokes this one). It is
+    /// written into the target's imported file (a placeholder, the
+    /// target's own imported record, or an enrichment file of a
+    /// hand-written target), with its note starting with [`NOTED_BY`] and
+    /// this record's label; relations so marked are kept when that file is
+    /// rewritten by a later import.
+    Incoming(Relation),
 }
+
+/// How the note of a relation that another record put on an entity
+/// starts (see [`Slot::Incoming`]).
+pub const NOTED_BY: &str = "Noted by ";
 
 /// A reference from a record to another record, by the target's keys.
 #[derive(Clone, Debug)]
@@ -208,6 +220,9 @@ pub struct Batch {
 pub struct Options {
     /// Compute and report, write nothing.
     pub dry_run: bool,
+    /// Stop with an error after this many files are written, as if the
+    /// process had been killed there (for tests of interrupted imports).
+    pub stop_after: Option<usize>,
 }
 
 /// An entity already in the knowledge directory.
@@ -216,7 +231,7 @@ struct Known {
     id: String,
     path: PathBuf,
     curated: bool,
-    kind: Kind,
+    entity: Entity,
 }
 
 /// Every entity of the knowledge directory, by id and by identifier.
@@ -263,10 +278,10 @@ impl Catalog {
                 c.imported_ids.entry(e.id.clone()).or_insert(i);
             }
             c.known.push(Known {
-                id: e.id,
+                id: e.id.clone(),
                 path,
                 curated,
-                kind: e.kind,
+                entity: e,
             });
         }
         Ok(c)
@@ -293,6 +308,182 @@ struct Placed {
     enriches: Option<Kind>,
 }
 
+/// Where a link's target is.
+enum Found {
+    /// A record of this import.
+    Placed(usize),
+    /// An entity on disk only.
+    Known(usize),
+}
+
+/// The records of an import as they are given ids and paths.
+struct Placing<'c> {
+    catalog: &'c Catalog,
+    base: PathBuf,
+    prefix: String,
+    placed: Vec<Placed>,
+    by_key: HashMap<Key, usize>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Placing<'_> {
+    fn curated_kind(&self, id: &str) -> Option<Kind> {
+        self.catalog
+            .curated_ids
+            .get(id)
+            .map(|&j| self.catalog.known[j].entity.kind)
+    }
+
+    fn push(&mut self, mut rec: Record, id: String, path: PathBuf) -> usize {
+        let i = self.placed.len();
+        for k in &rec.keys {
+            self.by_key.insert(k.clone(), i);
+        }
+        self.by_id.insert(id.clone(), i);
+        rec.entity.id = id;
+        let enriches = self.curated_kind(&rec.entity.id);
+        self.placed.push(Placed {
+            record: rec,
+            path,
+            enriches,
+        });
+        i
+    }
+
+    /// Gives `rec` its id and path: those of the entity it matches, else
+    /// its own. A record seen before in the batch is replaced (newer data).
+    fn place(&mut self, mut rec: Record) -> usize {
+        if let Some(&i) = rec.keys.iter().find_map(|k| self.by_key.get(k)) {
+            rec.entity.id = self.placed[i].record.entity.id.clone();
+            for k in &rec.keys {
+                self.by_key.insert(k.clone(), i);
+            }
+            self.placed[i].record = rec;
+            return i;
+        }
+        let catalog = self.catalog;
+        let (id, path) = match catalog.find(&rec.keys) {
+            Some(k) if k.curated => {
+                let path = match catalog.imported_ids.get(&k.id) {
+                    Some(&j) => catalog.known[j].path.clone(),
+                    None => self.base.join(&rec.dir).join(format!("{}.ron", k.id)),
+                };
+                (k.id.clone(), path)
+            }
+            Some(k) => (k.id.clone(), k.path.clone()),
+            None => {
+                let mut id = rec.id.clone();
+                let free = |id: &str, by_id: &HashMap<String, usize>| {
+                    !catalog.id_taken(id) && !by_id.contains_key(id)
+                };
+                if !free(&id, &self.by_id) {
+                    id = format!("{}-{}", self.prefix, rec.id);
+                    let mut n = 2;
+                    while !free(&id, &self.by_id) {
+                        id = format!("{}-{}-{n}", self.prefix, rec.id);
+                        n += 1;
+                    }
+                }
+                let path = self.base.join(&rec.dir).join(format!("{id}.ron"));
+                (id, path)
+            }
+        };
+        if let Some(&i) = self.by_id.get(&id) {
+            // Another key of an entity already placed.
+            for k in &rec.keys {
+                self.by_key.insert(k.clone(), i);
+            }
+            return i;
+        }
+        self.push(rec, id, path)
+    }
+
+    /// Places the imported file of an entity that is on disk but not in
+    /// the input, so that a relation can be added to it: its own imported
+    /// file as it is, or, for a hand-written entity without one, a new
+    /// enrichment file (in `dir`) that cites `source`.
+    fn place_known(
+        &mut self,
+        k: usize,
+        dir: &Path,
+        source: Option<Source>,
+        prov: Provenance,
+    ) -> usize {
+        let catalog = self.catalog;
+        let known = &catalog.known[k];
+        if let Some(&i) = self.by_id.get(&known.id) {
+            return i;
+        }
+        let (entity, path) = if known.curated {
+            match catalog.imported_ids.get(&known.id) {
+                Some(&j) => (
+                    catalog.known[j].entity.clone(),
+                    catalog.known[j].path.clone(),
+                ),
+                None => {
+                    let c = &known.entity;
+                    let e = Entity {
+                        id: c.id.clone(),
+                        kind: c.kind,
+                        name: c.name.clone(),
+                        names: Default::default(),
+                        aliases: Vec::new(),
+                        jurisdiction: c.jurisdiction.clone(),
+                        session: None,
+                        sponsors: Vec::new(),
+                        summary: String::new(),
+                        summaries: Default::default(),
+                        identifiers: Vec::new(),
+                        events: Vec::new(),
+                        deadlines: Vec::new(),
+                        relations: Vec::new(),
+                        sources: source.into_iter().collect(),
+                        tags: Vec::new(),
+                        figure: None,
+                        confidence: Default::default(),
+                        notes: Vec::new(),
+                        provenance: Some(prov),
+                    };
+                    let path = self.base.join(dir).join(format!("{}.ron", c.id));
+                    (e, path)
+                }
+            }
+        } else {
+            (known.entity.clone(), known.path.clone())
+        };
+        let keys = entity
+            .identifiers
+            .iter()
+            .map(|i| Key::new(i.scheme, &i.value))
+            .collect();
+        let rec = Record {
+            keys,
+            label: entity.id.clone(),
+            id: entity.id.clone(),
+            dir: dir.to_path_buf(),
+            entity,
+            links: Vec::new(),
+            unparsed: Vec::new(),
+        };
+        let id = rec.id.clone();
+        self.push(rec, id, path)
+    }
+
+    fn find(&self, keys: &[Key]) -> Option<Found> {
+        if let Some(&i) = keys.iter().find_map(|k| self.by_key.get(k)) {
+            return Some(Found::Placed(i));
+        }
+        let k = keys
+            .iter()
+            .find_map(|k| self.catalog.curated_keys.get(k))
+            .or_else(|| keys.iter().find_map(|k| self.catalog.imported_keys.get(k)))?;
+        match self.by_id.get(&self.catalog.known[*k].id) {
+            Some(&i) => Some(Found::Placed(i)),
+            None => Some(Found::Known(*k)),
+        }
+    }
+}
+
 /// Imports `batch` into `knowledge`: see the module documentation.
 pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Report> {
     let catalog = Catalog::load(knowledge)?;
@@ -312,145 +503,141 @@ pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Re
         ..Report::default()
     };
 
-    // 1. One record per key: a later record with a key of an earlier one
-    //    replaces it (newer data), stubs come after real records.
-    let mut placed: Vec<Placed> = Vec::new();
-    let mut by_key: HashMap<Key, usize> = HashMap::new();
-    let mut taken: HashMap<String, usize> = HashMap::new();
-    let base = PathBuf::from(IMPORTED_DIR).join(&importer);
-    let place = |rec: Record,
-                 placed: &mut Vec<Placed>,
-                 by_key: &mut HashMap<Key, usize>,
-                 taken: &mut HashMap<String, usize>|
-     -> usize {
-        if let Some(&i) = rec.keys.iter().find_map(|k| by_key.get(k)) {
-            // A record seen before: the newer one wins, but keep its id.
-            let id = placed[i].record.entity.id.clone();
-            let mut rec = rec;
-            rec.entity.id = id;
-            for k in &rec.keys {
-                by_key.insert(k.clone(), i);
-            }
-            placed[i].record = rec;
-            return i;
-        }
-        let (id, path, enriches) = match catalog.find(&rec.keys) {
-            Some(k) if k.curated => {
-                let path = match catalog.imported_ids.get(&k.id) {
-                    Some(&j) => catalog.known[j].path.clone(),
-                    None => base.join(&rec.dir).join(format!("{}.ron", k.id)),
-                };
-                (k.id.clone(), path, Some(k.kind))
-            }
-            Some(k) => {
-                let enriches = catalog
-                    .curated_ids
-                    .get(&k.id)
-                    .map(|&j| catalog.known[j].kind);
-                (k.id.clone(), k.path.clone(), enriches)
-            }
-            None => {
-                let mut id = rec.id.clone();
-                if catalog.id_taken(&id) || taken.contains_key(&id) {
-                    id = format!("{prefix}-{}", rec.id);
-                    let mut n = 2;
-                    while catalog.id_taken(&id) || taken.contains_key(&id) {
-                        id = format!("{prefix}-{}-{n}", rec.id);
-                        n += 1;
-                    }
-                }
-                let path = base.join(&rec.dir).join(format!("{id}.ron"));
-                (id, path, None)
-            }
-        };
-        let i = placed.len();
-        for k in &rec.keys {
-            by_key.insert(k.clone(), i);
-        }
-        taken.insert(id.clone(), i);
-        let mut rec = rec;
-        rec.entity.id = id;
-        placed.push(Placed {
-            record: rec,
-            path,
-            enriches,
-        });
-        i
+    // 1. Ids and paths.
+    let mut st = Placing {
+        catalog: &catalog,
+        base: PathBuf::from(IMPORTED_DIR).join(&importer),
+        prefix,
+        placed: Vec::new(),
+        by_key: HashMap::new(),
+        by_id: HashMap::new(),
     };
     for rec in records {
-        place(rec, &mut placed, &mut by_key, &mut taken);
+        st.place(rec);
     }
 
     // 2. Resolve links; create placeholders for targets found nowhere.
-    let mut resolved: Vec<Vec<(Slot, Option<String>)>> = Vec::new();
+    let mut resolved: Vec<(usize, Slot, String)> = Vec::new();
+    let mut incoming: Vec<(usize, Relation)> = Vec::new();
     let mut i = 0;
-    while i < placed.len() {
-        let links = std::mem::take(&mut placed[i].record.links);
-        let mut out = Vec::with_capacity(links.len());
+    while i < st.placed.len() {
+        let links = std::mem::take(&mut st.placed[i].record.links);
+        let label = st.placed[i].record.label.clone();
+        let here = st.placed[i].record.entity.id.clone();
         for link in links {
-            let target = link
-                .targets
-                .iter()
-                .find_map(|k| by_key.get(k))
-                .map(|&j| placed[j].record.entity.id.clone())
-                .or_else(|| catalog.find(&link.targets).map(|k| k.id.clone()));
-            let target = match (target, link.stub) {
-                (Some(t), _) => Some(t),
-                (None, Some(stub)) => {
-                    let j = place(*stub, &mut placed, &mut by_key, &mut taken);
-                    Some(placed[j].record.entity.id.clone())
+            let found = st.find(&link.targets);
+            let j = match (found, link.stub) {
+                (Some(Found::Placed(j)), _) => Some(j),
+                // A placeholder on disk is ours to rewrite: from the
+                // stub (which may know more, or be a whole record).
+                (Some(Found::Known(k)), Some(stub)) if is_placeholder(&catalog.known[k]) => {
+                    Some(st.place(*stub))
                 }
-                (None, None) => {
-                    let keys: Vec<String> = link.targets.iter().map(ToString::to_string).collect();
-                    report.warnings.push(format!(
-                        "{}: no entity has {}; the link is left out",
-                        placed[i].record.label,
-                        keys.join(" or ")
-                    ));
-                    None
-                }
+                (Some(Found::Known(k)), stub) => match &link.slot {
+                    Slot::Incoming(_) => {
+                        let e = &st.placed[i].record.entity;
+                        let source = e.sources.first().cloned();
+                        let prov = e
+                            .provenance
+                            .clone()
+                            .unwrap_or_else(|| provenance(&importer, "", Date::today()));
+                        let dir = stub.map_or_else(|| PathBuf::from("enrich"), |s| s.dir);
+                        Some(st.place_known(k, &dir, source, prov))
+                    }
+                    _ => {
+                        resolved.push((i, link.slot, catalog.known[k].id.clone()));
+                        continue;
+                    }
+                },
+                (None, Some(stub)) => Some(st.place(*stub)),
+                (None, None) => None,
             };
-            out.push((link.slot, target));
+            let Some(j) = j else {
+                let keys: Vec<String> = link.targets.iter().map(ToString::to_string).collect();
+                report.warnings.push(format!(
+                    "{label}: no entity has {}; the link is left out",
+                    keys.join(" or ")
+                ));
+                continue;
+            };
+            match link.slot {
+                Slot::Incoming(mut rel) => {
+                    rel.to = here.clone();
+                    rel.note = format!("{NOTED_BY}{label}: {}", rel.note);
+                    rel.source = None;
+                    incoming.push((j, rel));
+                }
+                other => {
+                    let to = st.placed[j].record.entity.id.clone();
+                    resolved.push((i, other, to));
+                }
+            }
         }
-        resolved.push(out);
         i += 1;
     }
+    let mut placed = st.placed;
 
     // 3. Complete each entity.
     let mut referenced: BTreeSet<String> = BTreeSet::new();
-    for (p, links) in placed.iter_mut().zip(resolved) {
-        let e = &mut p.record.entity;
-        if let Some(kind) = p.enriches {
-            e.kind = kind;
+    for (i, slot, to) in resolved {
+        let e = &mut placed[i].record.entity;
+        if to == e.id {
+            continue;
         }
-        for (slot, target) in links {
-            let Some(to) = target else { continue };
-            if to == e.id {
-                continue;
+        match slot {
+            Slot::Relation(mut r) => {
+                if e.relations.iter().any(|x| x.rel == r.rel && x.to == to) {
+                    continue;
+                }
+                r.to = to.clone();
+                e.relations.push(r);
             }
-            match slot {
-                Slot::Relation(mut r) => {
-                    if e.relations.iter().any(|x| x.rel == r.rel && x.to == to) {
-                        continue;
-                    }
-                    r.to = to.clone();
-                    e.relations.push(r);
-                }
-                Slot::DeadlineOwner(mut d) => {
-                    d.owner = to.clone();
-                    e.deadlines.push(d);
-                }
-                Slot::EventBy(k) => {
-                    if let Some(ev) = e.events.get_mut(k) {
-                        ev.by = Some(to.clone());
-                    }
+            Slot::DeadlineOwner(mut d) => {
+                d.owner = to.clone();
+                e.deadlines.push(d);
+            }
+            Slot::EventBy(k) => {
+                if let Some(ev) = e.events.get_mut(k) {
+                    ev.by = Some(to.clone());
                 }
             }
-            referenced.insert(to);
+            Slot::Incoming(_) => continue,
+        }
+        referenced.insert(to);
+    }
+    // Relations other records noted on an imported file are kept.
+    for p in &mut placed {
+        if let Some(&k) = catalog.imported_ids.get(&p.record.entity.id) {
+            for r in &catalog.known[k].entity.relations {
+                if r.note.starts_with(NOTED_BY) {
+                    let e = &mut p.record.entity;
+                    if !e.relations.iter().any(|x| x.rel == r.rel && x.to == r.to) {
+                        e.relations.push(r.clone());
+                    }
+                }
+            }
+        }
+    }
+    for (j, rel) in incoming {
+        let Some(p) = placed.get_mut(j) else { continue };
+        let e = &mut p.record.entity;
+        if e.id != rel.to
+            && !e
+                .relations
+                .iter()
+                .any(|x| x.rel == rel.rel && x.to == rel.to)
+        {
+            referenced.insert(rel.to.clone());
+            e.relations.push(rel);
+        }
+    }
+    for p in &mut placed {
+        if let Some(kind) = p.enriches {
+            p.record.entity.kind = kind;
         }
         for line in &p.record.unparsed {
             report.unparsed_lines.push(Unparsed {
-                id: e.id.clone(),
+                id: p.record.entity.id.clone(),
                 record: p.record.label.clone(),
                 line: line.clone(),
             });
@@ -506,7 +693,7 @@ pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Re
         if change == Change::Unchanged {
             continue;
         }
-        if change == Change::Added && referenced.contains(&e.id) && !incomplete {
+        if change == Change::Added && referenced.contains(&e.id) {
             let bare = skeleton(e);
             skeletons.push((
                 p.path.clone(),
@@ -516,13 +703,25 @@ pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Re
         writes.push((p.path.clone(), text));
     }
     if !opts.dry_run {
-        for (path, text) in skeletons.iter().chain(&writes) {
+        for (n, (path, text)) in skeletons.iter().chain(&writes).enumerate() {
+            if opts.stop_after == Some(n) {
+                return Err(ImportError::Input {
+                    input: knowledge.display().to_string(),
+                    message: format!("stopped after {n} file(s) were written"),
+                }
+                .into());
+            }
             write::write_atomic(&knowledge.join(path), text)?;
         }
     }
     report.unparsed_lines.sort_by(|a, b| a.id.cmp(&b.id));
     report.tally();
     Ok(report)
+}
+
+/// Whether an entity on disk is an imported placeholder.
+fn is_placeholder(k: &Known) -> bool {
+    !k.curated && k.entity.provenance.as_ref().is_some_and(|p| p.incomplete)
 }
 
 /// A bare placeholder of `e`: its names and identifiers, no links.
@@ -539,12 +738,14 @@ fn skeleton(e: &Entity) -> Entity {
     s
 }
 
-/// Whether two imported entities differ only in the day they were read.
+/// Whether two imported entities differ only in when and where they were
+/// read (a replay from saved files of what was fetched says the same).
 fn same_but_retrieval(old: &Entity, new: &Entity) -> bool {
     let norm = |e: &Entity| {
         let mut e = e.clone();
         if let Some(p) = &mut e.provenance {
             p.retrieved = Date(jiff::civil::date(1970, 1, 1));
+            p.from.clear();
         }
         for s in &mut e.sources {
             if s.retrieved.is_some() {

@@ -16,6 +16,7 @@ mod util;
 
 mod check;
 mod export;
+mod import;
 mod import_bills;
 mod query;
 mod search;

@@ -205,7 +205,9 @@ pub fn batch(source: BillSource, paths: &[PathBuf], today: Date) -> Result<Batch
             return Err(wrong_format(source, path, *looks_like));
         }
     }
-    for (path, looks_like) in wrong {
+    // Bulk trees hold other files: name a few, count the rest.
+    const NAMED: usize = 5;
+    for (path, looks_like) in wrong.iter().take(NAMED) {
         batch.warnings.push(format!(
             "{}: skipped: not {} bill JSON{}",
             path.display(),
@@ -213,6 +215,13 @@ pub fn batch(source: BillSource, paths: &[PathBuf], today: Date) -> Result<Batch
             looks_like
                 .map(|l| format!(" (it looks like `{l}` input)"))
                 .unwrap_or_default()
+        ));
+    }
+    if wrong.len() > NAMED {
+        batch.warnings.push(format!(
+            "... and {} more file(s) skipped: not {} bill JSON",
+            wrong.len() - NAMED,
+            source.publisher()
         ));
     }
     for (what, n) in others {

@@ -48,6 +48,11 @@ struct Bill {
     sources: Vec<Link>,
     jurisdiction: Option<Jurisdiction>,
     openstates_url: Text,
+    // Other records of Open States bulk trees, told apart by these: a vote
+    // event (`motion_text`, `counts`) and a one-action log (`action`).
+    motion_text: Text,
+    counts: Option<serde::de::IgnoredAny>,
+    action: Option<serde::de::IgnoredAny>,
 }
 
 /// An organization, written as an object or as a pseudo-id string
@@ -251,6 +256,12 @@ pub fn meaning(classes: &[&str]) -> Meaning {
 /// Parses one Open States bill file.
 pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     let b: Bill = serde_json::from_slice(bytes)?;
+    if b.motion_text.get().is_some() || b.counts.is_some() {
+        return Ok(Parsed::Other("vote event"));
+    }
+    if b.action.is_some() && b.actions.is_empty() {
+        return Ok(Parsed::Other("action log"));
+    }
     let raw_number = b.identifier.get();
     let raw_session = b.legislative_session.get().or(b.session.get());
     let jurisdiction = b

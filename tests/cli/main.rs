@@ -18,6 +18,7 @@ mod check;
 mod export;
 mod import;
 mod import_bills;
+mod index;
 mod query;
 mod search;
 mod shipped;

@@ -733,3 +733,23 @@ fn an_interrupted_import_leaves_a_valid_knowledge_base_and_completes_on_rerun() 
         assert!(got == want, "stop after {stop}: contents differ");
     }
 }
+
+#[test]
+fn a_damaged_imported_file_is_written_anew() {
+    let kb = Kb::shipped();
+    assert_eq!(kb.import(&[&fr(ORDERS)], &[]).0, 0);
+    let p = kb
+        .knowledge()
+        .join("imported/federal-register/executive-orders/eo-13183.ron");
+    let good = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, "").unwrap();
+    assert_eq!(kb.run(&["check"]).0, 1);
+    let (code, out, _) = kb.import(&[&fr(ORDERS)], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("eo-13183.ron: the file did not parse; it is written anew"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), good);
+    assert_eq!(kb.run(&["check"]).0, 0);
+}

@@ -753,3 +753,37 @@ fn a_damaged_imported_file_is_written_anew() {
     assert_eq!(std::fs::read_to_string(&p).unwrap(), good);
     assert_eq!(kb.run(&["check"]).0, 0);
 }
+
+#[test]
+fn path_and_list_work_on_imported_records_and_no_knowledge_dir_is_refused() {
+    let kb = Kb::shipped();
+    assert_eq!(kb.import(&[&fr(ORDERS)], &[]).0, 0);
+    let path = kb.ok(&["path", "eo-13517", "eo-13209"]);
+    assert!(
+        path.contains("eo-13517 ─amends→ eo-13183 ←amends─ eo-13209"),
+        "{path}"
+    );
+    let list = kb.json(&["list", "--kind", "executive-order", "--status", "rescinded"]);
+    let ids = list.to_string();
+    assert!(
+        ids.contains("eo-13192") && ids.contains("eo-13194"),
+        "{ids}"
+    );
+
+    // Without --knowledge and no knowledge/ around: refused, nothing cached.
+    let dir = util::tmp();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("policygraph"))
+        .env_clear()
+        .env("HOME", dir.path().join("home"))
+        .env("NO_COLOR", "1")
+        .current_dir(dir.path())
+        .args(["import", "federal-register", fr(ORDERS).to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no knowledge directory here to import into"),
+        "{err}"
+    );
+}

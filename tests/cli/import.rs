@@ -494,7 +494,10 @@ fn hostile_values_round_trip_exactly() {
         "title": title,
         "abstract": abstract_text,
         "publication_date": "2025-01-02",
-        "agencies": [{"name": "Labor Department", "id": 271, "slug": "labor-department"}],
+        "agencies": [
+            {"name": "Labor Department", "id": 271, "slug": "labor-department"},
+            {"raw_name": "OFFICE WITHOUT A RECORD", "id": null, "slug": null},
+        ],
     });
     let p = kb.dir.path().join("doc.json");
     std::fs::write(&p, doc.to_string()).unwrap();
@@ -507,6 +510,11 @@ fn hostile_values_round_trip_exactly() {
     assert_eq!(s["entity"]["relations"].as_array().unwrap().len(), 1);
     assert_eq!(s["entity"]["relations"][0]["rel"], "issued_by");
     assert_eq!(s["entity"]["relations"][0]["to"], "dol");
+    // An agency with no Federal Register record is kept as a note.
+    assert_eq!(
+        s["entity"]["notes"][0],
+        "Also listed as an agency (no Federal Register agency record): OFFICE WITHOUT A RECORD"
+    );
     assert!(kb.ok(&["check"]).contains("no problems"));
 }
 

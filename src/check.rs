@@ -1345,6 +1345,49 @@ mod tests {
     }
 
     #[test]
+    fn an_imported_file_enriches_the_hand_written_entity() {
+        let hand = agency("a", "    summary: \"mine\",\n    events: [(date: \"2025-01-02\", stage: published, source: 0)],\n");
+        let imported = |kind: &str, date: &str| {
+            format!("(id: \"a\", kind: {kind}, name: \"Official\", jurisdiction: \"US\", summary: \"theirs\",\n    identifiers: [(scheme: fr_agency, value: \"x\")],\n    events: [(date: \"{date}\", stage: published, source: 0)],\n    sources: [(title: \"api\")],\n    provenance: (importer: \"t\", from: \"f\", retrieved: \"2025-01-05\"))\n")
+        };
+        // Same day: merged quietly; the hand-written summary stays.
+        let c = run(&[
+            ("imported/a.ron", &imported("agency", "2025-01-02")),
+            ("z/a.ron", &hand),
+        ]);
+        assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+        let corpus = c.corpus.unwrap();
+        let e = corpus.get("a").unwrap();
+        assert_eq!((e.summary.as_str(), e.events.len()), ("mine", 1));
+        assert_eq!(e.aliases, ["Official"]);
+        assert_eq!(e.sources.len(), 2);
+        assert!(e.provenance.is_some());
+        assert_eq!(corpus.paths[0], PathBuf::from("z/a.ron"));
+        // Another day: both kept, a warning at the hand-written date.
+        let c = run(&[
+            ("z/a.ron", &hand),
+            ("imported/a.ron", &imported("agency", "2025-01-03")),
+        ]);
+        assert_eq!(found(&c), [("date-conflict", "z/a.ron:7:21".to_owned())]);
+        assert_eq!(c.corpus.unwrap().get("a").unwrap().events.len(), 2);
+        // Another kind: an error.
+        let c = run(&[
+            ("z/a.ron", &hand),
+            ("imported/a.ron", &imported("office", "2025-01-02")),
+        ]);
+        assert_eq!(
+            found(&c),
+            [("enrich-kind", "imported/a.ron:1:17".to_owned())]
+        );
+        // Two imported files, or two hand-written ones: duplicates.
+        let i = imported("agency", "2025-01-02");
+        let c = run(&[("x/a.ron", &i), ("y/a.ron", &i)]);
+        assert_eq!(found(&c)[0].0, "duplicate-id");
+        let c = run(&[("x/a.ron", &hand), ("y/a.ron", &i), ("z/a.ron", &i)]);
+        assert_eq!(found(&c)[0].0, "duplicate-id");
+    }
+
+    #[test]
     fn an_empty_directory_is_a_problem() {
         let c = run(&[]);
         assert_eq!(found(&c), [("empty", ".:1:1".to_owned())]);

@@ -24,6 +24,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<Status> {
 /// Imports bills: every file is read and parsed (in parallel) before
 /// anything is written.
 fn bills(ctx: &Ctx, source: BillSource, a: &BillArgs) -> anyhow::Result<Status> {
+    writable_knowledge(ctx)?;
     let batch = import::bills::batch(source, &a.paths, Date::today())?;
     let report = import::apply(
         &ctx.knowledge,
@@ -43,7 +44,27 @@ fn bills(ctx: &Ctx, source: BillSource, a: &BillArgs) -> anyhow::Result<Status> 
     })
 }
 
+/// Refuses to import into the copy of the built-in knowledge base that is
+/// used when no `knowledge/` directory is found: it would be lost with the
+/// cache.
+fn writable_knowledge(ctx: &Ctx) -> anyhow::Result<()> {
+    let fp = policygraph::embedded::fingerprint();
+    let in_cache = ctx
+        .knowledge
+        .parent()
+        .and_then(|p| p.file_name())
+        .is_some_and(|n| n.to_string_lossy() == fp);
+    if in_cache {
+        return Err(policygraph::Error::Usage(
+            "no knowledge directory here to import into: run in a directory that has `knowledge/` (or below it), or pass --knowledge DIR".to_owned(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status> {
+    writable_knowledge(ctx)?;
     let today = Date::today();
     // Every input is read and parsed before anything is written: a file
     // that is not JSON stops the import with nothing changed.

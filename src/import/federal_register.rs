@@ -757,6 +757,13 @@ fn document_record(d: &Document, from: &str, today: Date) -> Result<Record, Stri
     for a in &agencies {
         let keys = agency_keys(a.id.as_ref(), non_empty(&a.slug));
         if keys.is_empty() {
+            // An agency the Federal Register has no record of: nothing to
+            // link to, so it is kept as a note.
+            if let Some(n) = non_empty(&a.name).or(non_empty(&a.raw_name)) {
+                e.notes.push(format!(
+                    "Also listed as an agency (no Federal Register agency record): {n}"
+                ));
+            }
             continue;
         }
         let stub = agency_stub(a, &number, from, today);

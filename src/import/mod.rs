@@ -244,7 +244,7 @@ struct Catalog {
     curated_ids: HashMap<String, usize>,
     /// Imported files by id.
     imported_ids: HashMap<String, usize>,
-    /// Files that exist but did not parse (never overwritten).
+    /// Files that exist but did not parse.
     unparsable: BTreeSet<PathBuf>,
 }
 
@@ -655,11 +655,11 @@ pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Re
         let e = &p.record.entity;
         let abs = knowledge.join(&p.path);
         if catalog.unparsable.contains(&p.path) {
+            // Under `imported/`, every file is the importers' to rewrite.
             report.warnings.push(format!(
-                "{}: the file exists but does not parse; left alone (fix or remove it, then import again)",
+                "{}: the file did not parse; it is written anew",
                 p.path.display()
             ));
-            continue;
         }
         let text = write::render_checked(e, &comment, &p.path)?;
         let old = match std::fs::read_to_string(&abs) {

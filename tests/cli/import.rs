@@ -494,7 +494,10 @@ fn hostile_values_round_trip_exactly() {
         "title": title,
         "abstract": abstract_text,
         "publication_date": "2025-01-02",
-        "agencies": [{"name": "Labor Department", "id": 271, "slug": "labor-department"}],
+        "agencies": [
+            {"name": "Labor Department", "id": 271, "slug": "labor-department"},
+            {"raw_name": "OFFICE WITHOUT A RECORD", "id": null, "slug": null},
+        ],
     });
     let p = kb.dir.path().join("doc.json");
     std::fs::write(&p, doc.to_string()).unwrap();
@@ -507,6 +510,11 @@ fn hostile_values_round_trip_exactly() {
     assert_eq!(s["entity"]["relations"].as_array().unwrap().len(), 1);
     assert_eq!(s["entity"]["relations"][0]["rel"], "issued_by");
     assert_eq!(s["entity"]["relations"][0]["to"], "dol");
+    // An agency with no Federal Register record is kept as a note.
+    assert_eq!(
+        s["entity"]["notes"][0],
+        "Also listed as an agency (no Federal Register agency record): OFFICE WITHOUT A RECORD"
+    );
     assert!(kb.ok(&["check"]).contains("no problems"));
 }
 
@@ -732,4 +740,58 @@ fn an_interrupted_import_leaves_a_valid_knowledge_base_and_completes_on_rerun() 
         );
         assert!(got == want, "stop after {stop}: contents differ");
     }
+}
+
+#[test]
+fn a_damaged_imported_file_is_written_anew() {
+    let kb = Kb::shipped();
+    assert_eq!(kb.import(&[&fr(ORDERS)], &[]).0, 0);
+    let p = kb
+        .knowledge()
+        .join("imported/federal-register/executive-orders/eo-13183.ron");
+    let good = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, "").unwrap();
+    assert_eq!(kb.run(&["check"]).0, 1);
+    let (code, out, _) = kb.import(&[&fr(ORDERS)], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("eo-13183.ron: the file did not parse; it is written anew"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), good);
+    assert_eq!(kb.run(&["check"]).0, 0);
+}
+
+#[test]
+fn path_and_list_work_on_imported_records_and_no_knowledge_dir_is_refused() {
+    let kb = Kb::shipped();
+    assert_eq!(kb.import(&[&fr(ORDERS)], &[]).0, 0);
+    let path = kb.ok(&["path", "eo-13517", "eo-13209"]);
+    assert!(
+        path.contains("eo-13517 ─amends→ eo-13183 ←amends─ eo-13209"),
+        "{path}"
+    );
+    let list = kb.json(&["list", "--kind", "executive-order", "--status", "rescinded"]);
+    let ids = list.to_string();
+    assert!(
+        ids.contains("eo-13192") && ids.contains("eo-13194"),
+        "{ids}"
+    );
+
+    // Without --knowledge and no knowledge/ around: refused, nothing cached.
+    let dir = util::tmp();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("policygraph"))
+        .env_clear()
+        .env("HOME", dir.path().join("home"))
+        .env("NO_COLOR", "1")
+        .current_dir(dir.path())
+        .args(["import", "federal-register", fr(ORDERS).to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no knowledge directory here to import into"),
+        "{err}"
+    );
 }

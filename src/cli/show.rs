@@ -154,7 +154,7 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
         let latest = e
             .events
             .iter()
-            .filter(|ev| ev.date <= day)
+            .filter(|ev| ev.date <= day && ev.stage.sets_status())
             .map(|ev| ev.date)
             .max();
         match e.status(Some(day)) {

@@ -53,6 +53,8 @@ struct Bill {
     motion_text: Text,
     counts: Option<serde::de::IgnoredAny>,
     action: Option<serde::de::IgnoredAny>,
+    // govbot-data's stand-in for a bill it names but has not scraped.
+    placeholder: Option<bool>,
 }
 
 /// An organization, written as an object or as a pseudo-id string
@@ -261,6 +263,9 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     }
     if b.action.is_some() && b.actions.is_empty() {
         return Ok(Parsed::Other("action log"));
+    }
+    if b.placeholder == Some(true) {
+        return Ok(Parsed::Other("placeholder"));
     }
     let raw_number = b.identifier.get();
     let raw_session = b.legislative_session.get().or(b.session.get());

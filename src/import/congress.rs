@@ -142,7 +142,7 @@ pub fn meaning(
         "withdrawn" => Meaning::Stage(Stage::Withdrawn),
         "reported" => Meaning::Stage(Stage::CommitteeAction),
         "introduced" => Meaning::Stage(Stage::Introduced),
-        "action" | "calendar" | "vote-aux" | "committee" => Meaning::Plain,
+        "action" | "calendar" | "vote-aux" | "committee" | "hearings" => Meaning::Plain,
         "" => Meaning::Unclassified,
         _ => Meaning::Unknown,
     }

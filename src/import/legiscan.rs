@@ -246,7 +246,12 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
         });
         important.push(h.importance.int().unwrap_or(0) > 0);
     }
-    for (i, p) in b.progress.iter().enumerate() {
+    // By day, then by code: LegiScan may list "chaptered" (8) before
+    // "passed" (4) on the day of the signature.
+    let mut progress: Vec<(usize, &Progress)> = b.progress.iter().enumerate().collect();
+    progress.sort_by_key(|(_, p)| (p.date.or_empty().to_owned(), p.event.int().unwrap_or(-1)));
+    let mut chapters: Vec<String> = Vec::new();
+    for (i, p) in progress {
         let date = match parse_date(p.date.or_empty()) {
             Ok(Some(d)) => d,
             Ok(None) => continue,
@@ -285,7 +290,18 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             .or_else(|| day.iter().copied().find(|&j| important[j]))
             .or_else(|| day.first().copied());
         match pick {
-            Some(j) => actions[j].meaning = m,
+            Some(j) => {
+                actions[j].meaning = m;
+                // Georgia's "Act 93", "Chapter 12": the session-law number.
+                let t = actions[j].text.trim();
+                let is_cite = ["Act ", "Chapter "].iter().any(|p| {
+                    t.strip_prefix(p)
+                        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+                });
+                if code == 8 && is_cite {
+                    chapters.push(t.to_owned());
+                }
+            }
             None => {
                 actions.push(Action {
                     date,
@@ -299,6 +315,16 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     }
 
     let mut identifiers = Vec::new();
+    for c in chapters {
+        identifiers.push(Identifier {
+            scheme: IdScheme::SessionLaw,
+            value: format!(
+                "{c} ({session_label})",
+                session_label = b.session.session_name.get().unwrap_or(&session)
+            ),
+            confidence: Default::default(),
+        });
+    }
     if let Some(id) = b.bill_id.get() {
         identifiers.push(Identifier {
             scheme: IdScheme::Legiscan,

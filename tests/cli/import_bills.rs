@@ -133,8 +133,17 @@ fn openstates_import_enriches_curated_bills_and_writes_one_file_per_bill() {
 #[test]
 fn same_day_same_stage_shows_once_and_conflicts_are_warned_with_both_sources() {
     let kb = Kb::new();
-    let (code, _, err) = kb.import("openstates", &[&bills("openstates/nh-2025")]);
+    let (code, out, err) = kb.import("openstates", &[&bills("openstates/nh-2025")]);
     assert_eq!(code, 0, "{err}");
+    // The bulk tree's one-action logs and vote events are counted, not bills.
+    assert!(
+        out.contains("1 action log file(s) of this source skipped"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 vote event file(s) of this source skipped"),
+        "{out}"
+    );
     let (code, out, err) = kb.run(&["check"]);
     assert_eq!(code, 0, "{out}{err}");
     let all = format!("{out}{err}");
@@ -295,6 +304,18 @@ fn stage_mapping_of_each_source_on_real_actions() {
         status("us-ga-2023-hb-1", None),
         ("introduced".into(), "bill".into())
     );
+    // HB 11: passed the House, then the Senate, then "passed" (4) and
+    // "chaptered" (8) on the day the governor signed, listed 8 first.
+    assert_eq!(
+        status("us-ga-2023-hb-11", Some("2023-01-27")).0,
+        "passed_one_chamber"
+    );
+    assert_eq!(
+        status("us-ga-2023-hb-11", None),
+        ("signed".into(), "statute".into())
+    );
+    let (_, out, _) = kb.run(&["show", "us-ga-2023-hb-11"]);
+    assert!(out.contains("Act 93 (2023-2024 Regular Session)"), "{out}");
 
     // Related bills that are not in the input become incomplete placeholders.
     let (_, out, _) = kb.run(&["--json", "show", "us-111-s-3217"]);

@@ -21,6 +21,8 @@
 //! - [`search`], [`export`], [`track`]: full-text search, diagrams, and the
 //!   time-based views;
 //! - [`site`]: a static web site over the same queries.
+//! - [`import`]: official records (the Federal Register, bills) written
+//!   into `knowledge/imported/`, enriching hand-written entities.
 //!
 //! The library never prints: it returns data, [`diag::Diagnostic`]s or a
 //! typed [`Error`]. The `policygraph` binary renders them.
@@ -34,6 +36,7 @@ pub mod embedded;
 pub mod error;
 pub mod export;
 pub mod graph;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod query;

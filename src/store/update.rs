@@ -92,6 +92,16 @@ pub fn update(
         .collect();
     let changed_paths: std::collections::HashSet<&str> =
         changed.iter().chain(&removed).copied().collect();
+    // An imported entity, or a hand-written one that an import enriches,
+    // may be merged from two files (see `check::merge`): rebuild it whole.
+    for id in &old_ids {
+        if store
+            .node(id)?
+            .is_some_and(|n| n.entity.provenance.is_some())
+        {
+            return Ok(Patch::Rebuild("an imported or enriched entity changed"));
+        }
+    }
 
     // 1. Parse the changed files.
     let mut loaded = crate::load::LoadResult::default();
@@ -105,6 +115,9 @@ pub fn update(
         let Ok(entity) = crate::load::parse_entity(&rel_path, &text) else {
             return Ok(Patch::Rebuild("a changed file does not parse"));
         };
+        if entity.provenance.is_some() {
+            return Ok(Patch::Rebuild("an imported file changed"));
+        }
         if fresh.insert(entity.id.clone(), entity.clone()).is_some() {
             return Ok(Patch::Rebuild("two changed files share an id"));
         }

@@ -16,6 +16,8 @@ mod util;
 
 mod check;
 mod export;
+mod import;
+mod import_bills;
 mod index;
 mod manners;
 mod query;

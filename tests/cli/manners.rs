@@ -738,6 +738,7 @@ const COMMANDS: &[&str] = &[
     "deadlines",
     "changes",
     "export",
+    "import",
     "site",
     "synth",
     "completions",

@@ -192,7 +192,7 @@ pub fn update(
             .map(|r| r.to.clone())
             .collect()
     };
-    let mut queue: Vec<String> = fresh.values().flat_map(|e| part_of(e)).collect();
+    let mut queue: Vec<String> = fresh.values().flat_map(&part_of).collect();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     while let Some(id) = queue.pop() {
         if fresh.contains_key(&id) || !seen.insert(id.clone()) {

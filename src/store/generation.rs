@@ -1,0 +1,297 @@
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, TantivyDocument};
+
+use super::*;
+use crate::check::Corpus;
+use crate::model::{Date, Entity};
+use crate::{Error, Result};
+
+/// The file every reader of a generation holds a shared lock on, so that
+/// cleanup removes a generation only once nobody reads it.
+pub(super) const READERS: &str = ".readers";
+/// The files listed as left out of a generation built from the valid part
+/// of a knowledge base with errors (see [`LeftOut`]).
+const LEFT_OUT: &str = "left-out.json";
+
+/// What a generation built from a knowledge base with errors lacks: the
+/// files that were left out, and how many errors `check` found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// Paths relative to `knowledge/`, sorted.
+    pub files: Vec<String>,
+    /// The number of errors `check` reports.
+    pub errors: usize,
+}
+
+/// Builds a new generation from a validated corpus and makes it current.
+/// Returns the number of entities indexed. The previous generation stays
+/// on disk for its readers; [`clean`] removes it once they are done.
+pub fn build(index_dir: &Path, corpus: &Corpus, scan: &[FileMeta]) -> Result<usize> {
+    build_with(index_dir, corpus, scan, &LeftOut::default(), Date::today())
+}
+
+/// [`build`], recording what was left out, with `today` as the day whose
+/// statuses are stored.
+pub(super) fn build_with(
+    index_dir: &Path,
+    corpus: &Corpus,
+    scan: &[FileMeta],
+    left_out: &LeftOut,
+    today: Date,
+) -> Result<usize> {
+    let fingerprint = fingerprint_of(scan);
+    let fingerprint = fingerprint.as_str();
+    let tmp = stage(index_dir)?;
+    let (schema, f) = Fields::schema();
+    let index = Index::create_in_dir(tmp.path(), schema).map_err(ix)?;
+    crate::search::register_tokenizers(&index);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let mut writer = index
+        .writer_with_num_threads::<TantivyDocument>(threads, 64 * 1024 * 1024 * threads)
+        .map_err(ix)?;
+    let nodes = node_refs(corpus);
+    let count = nodes.len();
+    // Documents go in in id order, from one thread, so that equal scores
+    // always break the same way (doc order) and output never flaps.
+    for node in &nodes {
+        writer
+            .add_document(document(&f, node, today)?)
+            .map_err(ix)?;
+    }
+    let mut prepared = writer.prepare_commit().map_err(ix)?;
+    let next = next_event_after(corpus.entities.iter(), today);
+    prepared.set_payload(&payload(fingerprint, next));
+    prepared.commit().map_err(ix)?;
+    writer.wait_merging_threads().map_err(ix)?;
+    drop(index);
+    write_manifest(tmp.path(), fingerprint, scan, corpus)?;
+    write_left_out(tmp.path(), left_out)?;
+    publish(index_dir, tmp)?;
+    Ok(count)
+}
+
+/// A new, empty build directory `index/.build-*`, with its readers' lock
+/// file. Nothing reads it until [`publish`] names it in CURRENT.
+pub(super) fn stage(index_dir: &Path) -> Result<tempfile::TempDir> {
+    std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".build-")
+        .tempdir_in(index_dir)
+        .map_err(|e| Error::io(index_dir, e))?;
+    let readers = tmp.path().join(READERS);
+    let f = std::fs::File::create(&readers).map_err(|e| Error::io(&readers, e))?;
+    set_readable(&f);
+    Ok(tmp)
+}
+
+/// Renames a finished build to a fresh generation name, then points
+/// CURRENT at it atomically. Readers of the old generation keep working.
+pub(super) fn publish(index_dir: &Path, built: tempfile::TempDir) -> Result<PathBuf> {
+    let name = format!("gen-{}-{}", std::process::id(), unique_suffix());
+    let gen_dir = index_dir.join(&name);
+    let built = built.keep();
+    if let Err(e) = std::fs::rename(&built, &gen_dir) {
+        let _ = std::fs::remove_dir_all(&built);
+        return Err(Error::io(&gen_dir, e));
+    }
+    let mut cur =
+        tempfile::NamedTempFile::new_in(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    std::io::Write::write_all(&mut cur, name.as_bytes()).map_err(|e| Error::io(index_dir, e))?;
+    set_readable(cur.as_file());
+    cur.persist(current_path(index_dir))
+        .map_err(|e| Error::io(current_path(index_dir), e.error))?;
+    Ok(gen_dir)
+}
+
+pub(super) fn unique_suffix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}")
+}
+
+/// Removes what no process can be using: builds and trash left behind by
+/// killed processes, and generations that CURRENT no longer names and that
+/// no reader holds. Call it only while holding the writer lock (see
+/// [`refresh`](super::refresh)): builds happen only under that lock, so
+/// any `.build-*` found then is an orphan. Returns how many were removed.
+pub fn clean(index_dir: &Path) -> usize {
+    let current = current_generation(index_dir);
+    let Ok(rd) = std::fs::read_dir(index_dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in rd.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        if name.starts_with(".build-") || name.starts_with(".trash-") {
+            if std::fs::remove_dir_all(&path).is_ok() {
+                removed += 1;
+            }
+            continue;
+        }
+        if !name.starts_with("gen-") || Some(&path) == current.as_ref() {
+            continue;
+        }
+        // A reader holds a shared lock on the generation's lock file for as
+        // long as it has the generation open. Take it exclusively, and move
+        // the generation out of the way while holding it, so that a reader
+        // arriving later finds it gone rather than half-deleted.
+        let lock = match std::fs::File::open(path.join(READERS)) {
+            Ok(f) => match f.try_lock() {
+                Ok(()) => Some(f),
+                Err(_) => continue, // in use
+            },
+            // From a version without reader locks, or broken: no reader
+            // of this version can be using it.
+            Err(_) => None,
+        };
+        let trash = index_dir.join(format!(".trash-{name}"));
+        let moved = std::fs::rename(&path, &trash).is_ok();
+        drop(lock);
+        if moved && std::fs::remove_dir_all(&trash).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+fn write_left_out(gen: &Path, left_out: &LeftOut) -> Result<()> {
+    if left_out.files.is_empty() {
+        return Ok(());
+    }
+    let path = gen.join(LEFT_OUT);
+    let text = serde_json::to_string(left_out)
+        .map_err(|e| Error::Index(format!("cannot encode {}: {e}", path.display())))?;
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
+}
+
+/// What a generation left out, if anything.
+pub(super) fn read_left_out(gen: &Path) -> Result<LeftOut> {
+    let path = gen.join(LEFT_OUT);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map_err(|e| Error::Index(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LeftOut::default()),
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+/// What the last build saw of each file: path, size, mtime and the id it
+/// held. Stored beside the index, named after the fingerprint it belongs
+/// to, so that it always matches the commit that names it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(super) struct Manifest {
+    pub(super) files: Vec<(String, u64, u128, String)>,
+}
+
+pub(super) fn manifest_path(gen: &Path, fingerprint: &str) -> PathBuf {
+    gen.join(format!("manifest-{fingerprint}.bin"))
+}
+
+pub(super) fn write_manifest(
+    gen: &Path,
+    fingerprint: &str,
+    scan: &[FileMeta],
+    corpus: &Corpus,
+) -> Result<()> {
+    let id_of: HashMap<String, &str> = corpus
+        .paths
+        .iter()
+        .zip(&corpus.entities)
+        .map(|(p, e)| (p.to_string_lossy().replace('\\', "/"), e.id.as_str()))
+        .collect();
+    let m = Manifest {
+        files: scan
+            .iter()
+            .map(|(p, size, mtime)| {
+                (
+                    p.clone(),
+                    *size,
+                    *mtime,
+                    id_of.get(p).map(|s| (*s).to_owned()).unwrap_or_default(),
+                )
+            })
+            .collect(),
+    };
+    save_manifest(gen, fingerprint, &m)
+}
+
+pub(super) fn save_manifest(gen: &Path, fingerprint: &str, m: &Manifest) -> Result<()> {
+    let bytes = postcard::to_stdvec(m)
+        .map_err(|e| Error::Index(format!("cannot encode the manifest: {e}")))?;
+    let path = manifest_path(gen, fingerprint);
+    let mut f = tempfile::NamedTempFile::new_in(gen).map_err(|e| Error::io(gen, e))?;
+    std::io::Write::write_all(&mut f, &bytes).map_err(|e| Error::io(&path, e))?;
+    set_readable(f.as_file());
+    f.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+    Ok(())
+}
+
+/// Temporary files are created private (0600); what replaces a normal
+/// file should be readable like one (0644), as the rest of the index is.
+pub(super) fn set_readable(f: &std::fs::File) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    #[cfg(not(unix))]
+    let _ = f;
+}
+
+pub(super) fn read_manifest(gen: &Path, fingerprint: &str) -> Option<Manifest> {
+    let bytes = std::fs::read(manifest_path(gen, fingerprint)).ok()?;
+    postcard::from_bytes(&bytes).ok()
+}
+
+/// The payload of the commit in `dir`, read from `meta.json` directly:
+/// `Index::load_metas` would read it a second time, after creating and
+/// taking a lock file.
+pub(super) fn read_payload(dir: &Path) -> Result<String> {
+    let path = dir.join("meta.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let meta: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::Index(format!("{}: {e}", path.display())))?;
+    Ok(meta
+        .get("payload")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned())
+}
+
+/// The commit payload: the fingerprint, and `@DATE` when a stored status
+/// expires on that day.
+pub(super) fn payload(fingerprint: &str, valid_until: Option<Date>) -> String {
+    match valid_until {
+        Some(d) => format!("{fingerprint}@{d}"),
+        None => fingerprint.to_owned(),
+    }
+}
+
+pub(super) fn parse_payload(p: &str) -> (String, Option<Date>) {
+    match p.split_once('@') {
+        Some((fp, d)) => (fp.to_owned(), d.parse().ok()),
+        None => (p.to_owned(), None),
+    }
+}
+
+/// The earliest event dated after `today`.
+pub(super) fn next_event_after<'a>(
+    entities: impl Iterator<Item = &'a Entity>,
+    today: Date,
+) -> Option<Date> {
+    entities
+        .flat_map(|e| e.events.iter().map(|ev| ev.date))
+        .filter(|d| *d > today)
+        .min()
+}

@@ -1,0 +1,41 @@
+//! The on-disk artifact in `index/`: one tantivy index that is both the
+//! full-text index and the validated snapshot of every entity.
+//!
+//! Each document stores its entity together with the peers of its outgoing
+//! and incoming relations (id, kind, name, first date), so that graph
+//! questions read only the few documents they visit, through tantivy's
+//! memory-mapped, block-compressed doc store, and never re-parse RON.
+//!
+//! Layout of `index/`:
+//! - `CURRENT`: the name of the generation in use, replaced atomically;
+//! - `gen-<n>/`: a complete tantivy index whose commit payload records the
+//!   fingerprint of the `knowledge/` it was built from;
+//! - `.build-*`: a build in progress. Builds happen there and are renamed
+//!   into place, so an interrupted build leaves the previous one working.
+//!
+//! Freshness is a metadata walk of `knowledge/`: every `.ron` file's path,
+//! size and modification time are hashed and compared with the payload.
+
+mod generation;
+mod reader;
+mod record;
+mod refresh;
+mod scan;
+mod schema;
+mod update;
+
+pub use generation::*;
+pub use reader::*;
+pub use record::*;
+pub use refresh::{refresh, Options, Outcome, Reason, Refreshed};
+pub use scan::*;
+pub use schema::*;
+pub use update::*;
+
+/// Bumped whenever the schema or the stored record changes, so that an old
+/// index is rebuilt rather than misread.
+/// (7: tags are indexed in lowercase.)
+pub const FORMAT_VERSION: u32 = 7;
+
+#[cfg(test)]
+mod tests;

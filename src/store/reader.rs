@@ -1,0 +1,357 @@
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use tantivy::query::TermQuery;
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, Searcher, TantivyDocument, Term};
+
+use super::*;
+use crate::check::Corpus;
+use crate::model::{Date, Kind};
+use crate::{Error, Result};
+
+/// An open snapshot/index generation.
+pub struct Store {
+    /// The tantivy index.
+    pub index: Index,
+    /// Its reader.
+    pub reader: IndexReader,
+    /// A searcher over the current commit.
+    pub searcher: Searcher,
+    /// The schema fields.
+    pub fields: Fields,
+    /// The fingerprint it was built from.
+    pub fingerprint: String,
+    /// The first day on which a status stored in the index may have
+    /// changed: the earliest event dated after the build day.
+    pub valid_until: Option<Date>,
+    /// What was left out of this generation because it had errors.
+    pub left_out: LeftOut,
+    /// The generation directory.
+    pub dir: PathBuf,
+    /// The shared lock that keeps [`clean`] away while this store is open.
+    _readers: Option<std::fs::File>,
+    cache: RefCell<HashMap<String, Option<Rc<Node>>>>,
+}
+
+pub(super) fn current_path(index_dir: &Path) -> PathBuf {
+    index_dir.join("CURRENT")
+}
+
+/// The generation directory named by `index/CURRENT`, if any.
+pub fn current_generation(index_dir: &Path) -> Option<PathBuf> {
+    let name = std::fs::read_to_string(current_path(index_dir)).ok()?;
+    let name = name.trim();
+    if name.is_empty() || name.contains('/') || name.contains("..") {
+        return None;
+    }
+    let dir = index_dir.join(name);
+    dir.is_dir().then_some(dir)
+}
+
+impl Store {
+    /// Opens the current generation in `index_dir`, if there is one, and
+    /// holds a shared lock on it for as long as the store lives, so that
+    /// [`clean`] leaves it alone.
+    pub fn open(index_dir: &Path) -> Result<Option<Store>> {
+        // A concurrent refresh may retire the generation between reading
+        // CURRENT and opening it: read CURRENT again then.
+        let mut last = None;
+        for _ in 0..3 {
+            let Some(dir) = current_generation(index_dir) else {
+                return Ok(None);
+            };
+            let readers = match std::fs::File::open(dir.join(READERS)) {
+                Ok(f) => {
+                    if f.lock_shared().is_err() || !dir.join(READERS).exists() {
+                        continue; // retired while we waited
+                    }
+                    Some(f)
+                }
+                Err(_) if !dir.is_dir() => continue,
+                // An index written before reader locks: open it unlocked.
+                Err(_) => None,
+            };
+            match Store::open_generation(&dir, readers) {
+                Ok(s) => return Ok(s),
+                Err(e) => last = Some(e),
+            }
+        }
+        match last {
+            Some(e) => Err(e),
+            None => Ok(None),
+        }
+    }
+
+    /// Opens one generation; `None` when another version of policygraph
+    /// wrote it in another format, which is then rebuilt like a missing one.
+    pub(super) fn open_generation(
+        dir: &Path,
+        readers: Option<std::fs::File>,
+    ) -> Result<Option<Store>> {
+        let (fingerprint, valid_until) = parse_payload(&read_payload(dir)?);
+        if !fingerprint.starts_with(&format!("v{FORMAT_VERSION}-")) {
+            return Ok(None);
+        }
+        let index = Index::open_in_dir(dir).map_err(ix)?;
+        crate::search::register_tokenizers(&index);
+        let fields = Fields::from_schema(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(ix)?;
+        let searcher = reader.searcher();
+        Ok(Some(Store {
+            index,
+            reader,
+            searcher,
+            fields,
+            fingerprint,
+            valid_until,
+            left_out: read_left_out(dir)?,
+            dir: dir.to_path_buf(),
+            _readers: readers,
+            cache: RefCell::new(HashMap::new()),
+        }))
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    /// Whether the store holds no entity.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Decodes the node stored in a document.
+    pub fn node_at(&self, addr: tantivy::DocAddress) -> Result<Node> {
+        let doc: TantivyDocument = self.searcher.doc(addr).map_err(ix)?;
+        self.node_of(&doc)
+    }
+
+    /// Decodes the node stored in a document already read.
+    pub fn node_of(&self, doc: &TantivyDocument) -> Result<Node> {
+        let bytes = doc
+            .get_first(self.fields.record)
+            .and_then(|v| v.as_bytes())
+            .ok_or_else(|| {
+                Error::Index("document without a record; rebuild with `policygraph index`".into())
+            })?;
+        postcard::from_bytes(bytes).map_err(|e| {
+            Error::Index(format!(
+                "corrupt record: {e}; rebuild with `policygraph index`"
+            ))
+        })
+    }
+
+    /// The documents whose raw `field` holds `value`.
+    pub fn lookup(
+        &self,
+        field: Field,
+        value: &str,
+        limit: usize,
+    ) -> Result<Vec<tantivy::DocAddress>> {
+        let q = TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        );
+        let (hits, _) = self
+            .searcher
+            .search(&q, &crate::rank::Best::new(limit))
+            .map_err(ix)?;
+        let mut addrs: Vec<_> = hits.into_iter().map(|(_, a)| a).collect();
+        addrs.sort();
+        Ok(addrs)
+    }
+
+    /// Every node, in id order. O(n): for whole-corpus commands.
+    pub fn all_nodes(&self) -> Result<Vec<Node>> {
+        let mut out = Vec::with_capacity(self.len() as usize);
+        for (ord, seg) in self.searcher.segment_readers().iter().enumerate() {
+            let alive = seg.alive_bitset();
+            for doc in 0..seg.max_doc() {
+                if alive.is_some_and(|a| !a.is_alive(doc)) {
+                    continue;
+                }
+                out.push(self.node_at(tantivy::DocAddress::new(ord as u32, doc))?);
+            }
+        }
+        out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
+        Ok(out)
+    }
+
+    /// The whole validated corpus, decoded from the snapshot.
+    pub fn corpus(&self) -> Result<Corpus> {
+        Ok(Corpus::from_validated(
+            self.all_nodes()?
+                .into_iter()
+                .map(|n| (n.entity, PathBuf::from(n.path)))
+                .collect(),
+        ))
+    }
+
+    /// Resolves what a user typed to an entity id: an exact id, else every
+    /// entity with that normalized key (id, name in any language, alias).
+    pub fn resolve(&self, reference: &str) -> Result<String> {
+        if let Some(n) = self.node(reference)? {
+            return Ok(n.entity.id.clone());
+        }
+        let key = crate::resolve::normalize(reference);
+        let addrs = self.lookup(self.fields.key, &key, 50)?;
+        let mut nodes = Vec::new();
+        for a in addrs {
+            nodes.push(self.node_at(a)?);
+        }
+        nodes.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
+        match nodes.len() {
+            1 => Ok(nodes.remove(0).entity.id),
+            0 => Err(Error::UnknownEntity {
+                reference: reference.to_owned(),
+                suggestions: self.suggest(&key)?,
+            }),
+            _ => Err(Error::Ambiguous {
+                reference: reference.to_owned(),
+                candidates: nodes
+                    .into_iter()
+                    .map(|n| (n.entity.id, n.entity.name))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// The closest keys to an unknown one, as `id (name)`. Walks the key
+    /// dictionary: only on the error path.
+    fn suggest(&self, key: &str) -> Result<Vec<String>> {
+        let mut scored: BTreeMap<String, f64> = BTreeMap::new();
+        for seg in self.searcher.segment_readers() {
+            let inv = seg.inverted_index(self.fields.key).map_err(ix)?;
+            let mut stream = inv
+                .terms()
+                .stream()
+                .map_err(|e| Error::Index(e.to_string()))?;
+            while stream.advance() {
+                let Ok(k) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let s = strsim::jaro_winkler(key, k);
+                if s >= 0.8 {
+                    let e = scored.entry(k.to_owned()).or_insert(0.0);
+                    *e = e.max(s);
+                }
+            }
+        }
+        let mut best: Vec<(f64, String)> = scored.into_iter().map(|(k, s)| (s, k)).collect();
+        best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut out: Vec<String> = Vec::new();
+        for (_, k) in best.into_iter().take(10) {
+            for a in self.lookup(self.fields.key, &k, 5)? {
+                let n = self.node_at(a)?;
+                let s = format!("{} ({})", n.entity.id, n.entity.name);
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+            if out.len() >= 5 {
+                break;
+            }
+        }
+        out.truncate(5);
+        Ok(out)
+    }
+}
+
+impl NodeSource for Store {
+    fn node(&self, id: &str) -> Result<Option<Rc<Node>>> {
+        if let Some(hit) = self.cache.borrow().get(id) {
+            return Ok(hit.clone());
+        }
+        let found = match self.lookup(self.fields.id, id, 1)?.first() {
+            Some(&a) => Some(Rc::new(self.node_at(a)?)),
+            None => None,
+        };
+        self.cache.borrow_mut().insert(id.to_owned(), found.clone());
+        Ok(found)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    /// Any of these kinds (all when empty).
+    pub kinds: Vec<Kind>,
+    /// Jurisdiction prefix.
+    pub jurisdiction: Option<String>,
+    /// Status on the as-of day (any of these; all when empty).
+    pub statuses: Vec<crate::model::Stage>,
+    /// Every one of these tags.
+    pub tags: Vec<String>,
+    /// See the world as of this day.
+    pub as_of: Option<Date>,
+}
+
+impl Store {
+    /// The entities matching a filter, in id order. Kind, jurisdiction and
+    /// tags are answered by the index; only matching records are decoded.
+    pub fn list(&self, filter: &ListFilter) -> Result<Vec<Node>> {
+        use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
+        let f = self.fields;
+        let term = |field, v: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, v),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !filter.kinds.is_empty() {
+            let any = filter
+                .kinds
+                .iter()
+                .map(|k| (Occur::Should, term(f.kind, k.name())))
+                .collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if let Some(j) = &filter.jurisdiction {
+            must.push((
+                Occur::Must,
+                Box::new(crate::search::jurisdiction_query(f.jurisdiction, j)?),
+            ));
+        }
+        for t in &filter.tags {
+            must.push((Occur::Must, term(f.tag, &t.to_lowercase())));
+        }
+        let query: Box<dyn Query> = if must.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(must))
+        };
+        let docs = self
+            .searcher
+            .search(&*query, &tantivy::collector::DocSetCollector)
+            .map_err(ix)?;
+        let mut out = Vec::with_capacity(docs.len());
+        for addr in docs {
+            let n = self.node_at(addr)?;
+            let e = &n.entity;
+            if !e.exists_on(filter.as_of) {
+                continue;
+            }
+            if !filter.statuses.is_empty() {
+                let s = if e.kind.has_status() {
+                    e.status(filter.as_of)
+                } else {
+                    None
+                };
+                if !s.is_some_and(|s| filter.statuses.contains(&s)) {
+                    continue;
+                }
+            }
+            out.push(n);
+        }
+        out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
+        Ok(out)
+    }
+}

@@ -1,0 +1,205 @@
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::Corpus;
+use crate::model::{Date, Entity, Kind, Relation};
+use crate::Result;
+
+/// The other end of a relation, as much as a graph walk needs to know
+/// without reading that entity's document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Peer {
+    /// Its id.
+    pub id: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// Its English name.
+    pub name: String,
+    /// Its first date (see [`Entity::first_seen`]).
+    pub first_seen: Option<Date>,
+}
+
+impl Peer {
+    /// Whether the peer existed on `as_of`.
+    pub fn exists_on(&self, as_of: Option<Date>) -> bool {
+        match (as_of, self.first_seen) {
+            (Some(d), Some(f)) => f <= d,
+            _ => true,
+        }
+    }
+}
+
+/// One entity with its neighbourhood: the unit the snapshot stores.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    /// The entity itself.
+    pub entity: Entity,
+    /// The file it came from, relative to `knowledge/`.
+    pub path: String,
+    /// The target of each of `entity.relations`, in the same order.
+    pub out: Vec<Peer>,
+    /// Relations pointing at this entity: the source and the relation.
+    pub incoming: Vec<(Peer, Relation)>,
+}
+
+/// Anything that can hand out nodes by id: the in-memory corpus or the
+/// on-disk store. Graph questions are written once against this.
+pub trait NodeSource {
+    /// The node with this id, if any.
+    fn node(&self, id: &str) -> Result<Option<Rc<Node>>>;
+}
+
+/// A [`Peer`] borrowed from the corpus; encoded exactly as a `Peer` is.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct PeerRef<'a> {
+    id: &'a str,
+    kind: Kind,
+    name: &'a str,
+    first_seen: Option<Date>,
+}
+
+impl<'a> PeerRef<'a> {
+    pub(super) fn of(e: &'a Entity) -> PeerRef<'a> {
+        PeerRef {
+            id: &e.id,
+            kind: e.kind,
+            name: &e.name,
+            first_seen: e.first_seen(),
+        }
+    }
+
+    pub(super) fn from(p: &'a Peer) -> PeerRef<'a> {
+        PeerRef {
+            id: &p.id,
+            kind: p.kind,
+            name: &p.name,
+            first_seen: p.first_seen,
+        }
+    }
+
+    pub(super) fn missing(id: &'a str) -> PeerRef<'a> {
+        PeerRef {
+            id,
+            kind: Kind::Event,
+            name: id,
+            first_seen: None,
+        }
+    }
+
+    pub(super) fn to_peer(self) -> Peer {
+        Peer {
+            id: self.id.to_owned(),
+            kind: self.kind,
+            name: self.name.to_owned(),
+            first_seen: self.first_seen,
+        }
+    }
+}
+
+/// A [`Node`] borrowed from the corpus, so that indexing encodes every
+/// entity without copying it first; encoded exactly as a `Node` is.
+#[derive(Debug, Serialize)]
+pub struct NodeRef<'a> {
+    pub(super) entity: &'a Entity,
+    path: std::borrow::Cow<'a, str>,
+    out: Vec<PeerRef<'a>>,
+    pub(super) incoming: Vec<(PeerRef<'a>, &'a Relation)>,
+}
+
+impl NodeRef<'_> {
+    pub(super) fn to_node(&self) -> Node {
+        Node {
+            entity: self.entity.clone(),
+            path: self.path.clone().into_owned(),
+            out: self.out.iter().map(|p| p.to_peer()).collect(),
+            incoming: self
+                .incoming
+                .iter()
+                .map(|(p, r)| (p.to_peer(), (*r).clone()))
+                .collect(),
+        }
+    }
+}
+
+impl Node {
+    /// This node, borrowed, as indexing encodes it.
+    pub(super) fn as_ref(&self) -> NodeRef<'_> {
+        NodeRef {
+            entity: &self.entity,
+            path: std::borrow::Cow::Borrowed(&self.path),
+            out: self.out.iter().map(PeerRef::from).collect(),
+            incoming: self
+                .incoming
+                .iter()
+                .map(|(p, r)| (PeerRef::from(p), r))
+                .collect(),
+        }
+    }
+}
+
+/// The nodes of a corpus, borrowed from it, in id order.
+pub(super) fn node_refs(corpus: &Corpus) -> Vec<NodeRef<'_>> {
+    let peers: Vec<PeerRef> = corpus.entities.iter().map(PeerRef::of).collect();
+    let mut incoming: Vec<Vec<(PeerRef, &Relation)>> = vec![Vec::new(); corpus.len()];
+    for (e, me) in corpus.entities.iter().zip(&peers) {
+        for r in &e.relations {
+            if let Some(j) = corpus.index_of(&r.to) {
+                incoming[j].push((*me, r));
+            }
+        }
+    }
+    corpus
+        .entities
+        .iter()
+        .zip(&corpus.paths)
+        .zip(incoming)
+        .map(|((e, path), incoming)| NodeRef {
+            out: e
+                .relations
+                .iter()
+                .map(|r| {
+                    corpus
+                        .index_of(&r.to)
+                        .and_then(|j| peers.get(j).copied())
+                        .unwrap_or_else(|| PeerRef::missing(&r.to))
+                })
+                .collect(),
+            entity: e,
+            path: match path.to_string_lossy() {
+                std::borrow::Cow::Borrowed(p) if !p.contains('\\') => std::borrow::Cow::Borrowed(p),
+                p => std::borrow::Cow::Owned(p.replace('\\', "/")),
+            },
+            incoming,
+        })
+        .collect()
+}
+
+/// Builds the nodes of a corpus, in id order.
+pub fn build_nodes(corpus: &Corpus) -> Vec<Node> {
+    node_refs(corpus).iter().map(NodeRef::to_node).collect()
+}
+
+/// Nodes held in memory (for a corpus that was just loaded).
+pub struct MemNodes {
+    map: HashMap<String, Rc<Node>>,
+}
+
+impl MemNodes {
+    /// Builds the nodes of a corpus.
+    pub fn new(corpus: &Corpus) -> MemNodes {
+        MemNodes {
+            map: build_nodes(corpus)
+                .into_iter()
+                .map(|n| (n.entity.id.clone(), Rc::new(n)))
+                .collect(),
+        }
+    }
+}
+
+impl NodeSource for MemNodes {
+    fn node(&self, id: &str) -> Result<Option<Rc<Node>>> {
+        Ok(self.map.get(id).cloned())
+    }
+}

@@ -1,0 +1,202 @@
+use tantivy::schema::{
+    DateOptions, Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
+    TextOptions, FAST, STORED, STRING,
+};
+use tantivy::{DateTime, TantivyDocument};
+
+use super::*;
+use crate::model::{Date, Entity};
+use crate::{Error, Result};
+
+/// The fields of the schema, defined in one place.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    /// Entity id, raw.
+    pub id: Field,
+    /// Normalized lookup keys (id, names, aliases), raw.
+    pub key: Field,
+    /// Kind name, raw.
+    pub kind: Field,
+    /// Jurisdiction code, raw.
+    pub jurisdiction: Field,
+    /// Status today, raw (`none` when the kind has no status).
+    pub status: Field,
+    /// Tags, raw.
+    pub tag: Field,
+    /// Every event date, deadline and figure date.
+    pub date: Field,
+    /// Names in every language and aliases: tokenized, stored.
+    pub name: Field,
+    /// Identifiers: tokenized.
+    pub ident: Field,
+    /// Summaries, notes, event and deadline notes, source titles: tokenized, stored.
+    pub body: Field,
+    /// `/kind/..`, `/jurisdiction/..`, `/status/..` facets.
+    pub facet: Field,
+    /// The postcard-encoded [`Node`].
+    pub record: Field,
+    /// A hash of the id ([`tiebreak`]), fast: cuts ties among equal scores.
+    pub tiebreak: Field,
+}
+
+/// The name of the tokenizer used for every text field.
+pub const TOKENIZER: &str = "policygraph";
+
+impl Fields {
+    pub(super) fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let text = |stored: bool| {
+            let idx = TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            let o = TextOptions::default().set_indexing_options(idx);
+            if stored {
+                o.set_stored()
+            } else {
+                o
+            }
+        };
+        let fields = Fields {
+            id: b.add_text_field("id", STRING | STORED),
+            key: b.add_text_field("key", STRING),
+            kind: b.add_text_field("kind", STRING | FAST),
+            jurisdiction: b.add_text_field("jurisdiction", STRING | FAST),
+            status: b.add_text_field("status", STRING | FAST),
+            tag: b.add_text_field("tag", STRING),
+            date: b.add_date_field("date", DateOptions::default().set_indexed().set_fast()),
+            name: b.add_text_field("name", text(false)),
+            ident: b.add_text_field("ident", text(false)),
+            body: b.add_text_field("body", text(false)),
+            facet: b.add_facet_field("facet", FacetOptions::default()),
+            record: b.add_bytes_field("record", STORED),
+            tiebreak: b.add_u64_field(crate::rank::TIEBREAK_FIELD, FAST),
+        };
+        (b.build(), fields)
+    }
+
+    pub(super) fn from_schema(schema: &Schema) -> Result<Fields> {
+        let f = |name: &str| {
+            schema.get_field(name).map_err(|_| {
+                Error::Index(format!(
+                    "index schema lacks field `{name}`; rebuild with `policygraph index`"
+                ))
+            })
+        };
+        Ok(Fields {
+            id: f("id")?,
+            key: f("key")?,
+            kind: f("kind")?,
+            jurisdiction: f("jurisdiction")?,
+            status: f("status")?,
+            tag: f("tag")?,
+            date: f("date")?,
+            name: f("name")?,
+            ident: f("ident")?,
+            body: f("body")?,
+            facet: f("facet")?,
+            record: f("record")?,
+            tiebreak: f(crate::rank::TIEBREAK_FIELD)?,
+        })
+    }
+}
+
+/// The tie-breaking key of an entity: a hash of its id.
+pub fn tiebreak(id: &str) -> u64 {
+    let mut h = Fnv::new();
+    h.write(id.as_bytes());
+    mix(h.0)
+}
+
+/// The converted date of a day, for date fields.
+pub fn tantivy_date(d: Date) -> DateTime {
+    DateTime::from_timestamp_secs(d.unix_days() * 86_400)
+}
+
+/// Tantivy's error, kept as the source.
+pub(super) fn ix(e: tantivy::TantivyError) -> Error {
+    Error::Tantivy(e)
+}
+
+pub(super) fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<TantivyDocument> {
+    let e = &node.entity;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &e.id);
+    for k in crate::resolve::keys(e) {
+        doc.add_text(f.key, &k);
+    }
+    doc.add_text(f.kind, e.kind.name());
+    doc.add_text(f.jurisdiction, &e.jurisdiction);
+    let status = e.status(Some(today)).map_or("none", |s| s.name());
+    doc.add_text(f.status, status);
+    // Tags match case-insensitively: indexed, and asked for, in lowercase.
+    for t in &e.tags {
+        doc.add_text(f.tag, t.to_lowercase());
+    }
+    let dates = e
+        .events
+        .iter()
+        .map(|ev| ev.date)
+        .chain(e.deadlines.iter().map(|d| d.due))
+        .chain(e.figure.as_ref().map(|fig| fig.as_of));
+    for d in dates {
+        doc.add_date(f.date, tantivy_date(d));
+    }
+    for n in name_texts(e) {
+        doc.add_text(f.name, n);
+    }
+    for i in &e.identifiers {
+        doc.add_text(f.ident, &i.value);
+    }
+    // `EO14330`, `HR3633`, `PubL119-27` written without spaces: index the
+    // run-together form of identifiers and of aliases that carry a number.
+    for v in e
+        .identifiers
+        .iter()
+        .map(|i| i.value.as_str())
+        .chain(e.aliases.iter().map(String::as_str))
+    {
+        if v.chars().any(|c| c.is_ascii_digit()) && v.contains([' ', '.']) {
+            let compact: String = v
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '.')
+                .collect();
+            doc.add_text(f.ident, &compact);
+        }
+    }
+    for text in body_texts(e) {
+        doc.add_text(f.body, text);
+    }
+    doc.add_facet(f.facet, Facet::from_path(["kind", e.kind.name()]));
+    doc.add_facet(
+        f.facet,
+        Facet::from_path(["jurisdiction", e.jurisdiction.as_str()]),
+    );
+    doc.add_facet(f.facet, Facet::from_path(["status", status]));
+    let bytes = postcard::to_stdvec(node)
+        .map_err(|e| Error::Index(format!("cannot encode `{}`: {e}", node.entity.id)))?;
+    doc.add_bytes(f.record, &bytes);
+    doc.add_u64(f.tiebreak, tiebreak(&e.id));
+    Ok(doc)
+}
+
+/// The names of an entity in every language, and its aliases: what the
+/// `name` field indexes. Not stored in the index (the record has them);
+/// snippets are cut from these same texts.
+pub fn name_texts(e: &Entity) -> impl Iterator<Item = &str> {
+    std::iter::once(e.name.as_str())
+        .chain(e.names.values().map(String::as_str))
+        .chain(e.aliases.iter().map(String::as_str))
+}
+
+/// The texts of an entity that full-text search reads besides its names.
+pub fn body_texts(e: &Entity) -> impl Iterator<Item = &str> {
+    std::iter::once(e.summary.as_str())
+        .chain(e.summaries.values().map(String::as_str))
+        .chain(e.notes.iter().map(String::as_str))
+        .chain(e.events.iter().map(|ev| ev.note.as_str()))
+        .chain(e.deadlines.iter().map(|d| d.what.as_str()))
+        .chain(e.relations.iter().map(|r| r.note.as_str()))
+        .chain(e.sources.iter().map(|s| s.title.as_str()))
+        .chain(e.tags.iter().map(String::as_str))
+        .filter(|s| !s.is_empty())
+}

@@ -1,0 +1,121 @@
+use super::*;
+use crate::check::Corpus;
+use crate::model::Date;
+use crate::model::Entity;
+use std::path::{Path, PathBuf};
+use tantivy::{Index, TantivyDocument};
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// A borrowed node is stored in the bytes of the owned one, so that the
+/// snapshot reads back what indexing wrote.
+#[test]
+fn borrowed_nodes_encode_as_owned() {
+    let checked = crate::check::check_dir(Path::new("knowledge")).unwrap();
+    let corpus = checked.corpus.unwrap();
+    let refs = node_refs(&corpus);
+    assert_eq!(refs.len(), corpus.len());
+    assert!(refs.iter().any(|n| !n.incoming.is_empty()));
+    for n in &refs {
+        let bytes = postcard::to_stdvec(n).unwrap();
+        let back: Node = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back, n.to_node());
+        assert_eq!(postcard::to_stdvec(&back.as_ref()).unwrap(), bytes);
+    }
+}
+
+/// Equal scores make the `--limit` cut the same way whatever order
+/// the documents were stored in (indexing threads take them in no
+/// fixed order).
+#[test]
+fn equal_scores_cut_the_same_whatever_the_document_order() {
+    let items: Vec<(Entity, PathBuf)> = (0..30)
+        .map(|i| {
+            let id = format!("widget-{i:02}");
+            let text = format!(
+                r#"(id: "{id}", kind: program, name: "Widget Program", jurisdiction: "US",
+                        summary: "A widget.", sources: [(title: "T", url: "https://example.org")])"#
+            );
+            let rel = PathBuf::from(format!("{id}.ron"));
+            (crate::load::parse_entity(&rel, &text).unwrap(), rel)
+        })
+        .collect();
+    let corpus = Corpus::from_validated(items);
+    let refs = node_refs(&corpus);
+    let mut picks = Vec::new();
+    for reverse in [false, true] {
+        let tmp = tempfile::tempdir().unwrap();
+        let gen = tmp.path().join("gen-test");
+        std::fs::create_dir_all(&gen).unwrap();
+        let (schema, f) = Fields::schema();
+        let index = Index::create_in_dir(&gen, schema).unwrap();
+        crate::search::register_tokenizers(&index);
+        let mut writer = index
+            .writer_with_num_threads::<TantivyDocument>(1, 50_000_000)
+            .unwrap();
+        let mut order: Vec<&NodeRef> = refs.iter().collect();
+        if reverse {
+            order.reverse();
+        }
+        for n in order {
+            writer
+                .add_document(document(&f, n, Date::today()).unwrap())
+                .unwrap();
+        }
+        let mut prepared = writer.prepare_commit().unwrap();
+        prepared.set_payload(&payload(&format!("v{FORMAT_VERSION}-test"), None));
+        prepared.commit().unwrap();
+        drop(index);
+        std::fs::write(tmp.path().join("CURRENT"), "gen-test").unwrap();
+        let store = Store::open(tmp.path()).unwrap().unwrap();
+        let opts = crate::search::SearchOptions {
+            query: "widget".into(),
+            limit: 3,
+            ..Default::default()
+        };
+        let res = crate::search::search(&store, &opts, None).unwrap();
+        assert_eq!(res.total, 30);
+        let scores: Vec<f32> = res.hits.iter().map(|h| h.score).collect();
+        assert!(scores.windows(2).all(|w| w[0] == w[1]), "{scores:?}");
+        picks.push(res.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>());
+    }
+    assert_eq!(picks[0], picks[1]);
+}
+
+/// The quick fingerprint (no list) and the one made from the sorted
+/// list agree, and both see an edit, an addition and a rename.
+#[test]
+fn quick_fingerprint_matches_scan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let k = tmp.path();
+    write(k, "a.ron", "one");
+    write(k, "agency/dol.ron", "two");
+    write(k, "agency/deep/ebsa.ron", "three");
+    write(k, "notes.txt", "ignored");
+    let both = || {
+        let quick = fingerprint(k).unwrap();
+        let listed = scan(k).unwrap();
+        assert_eq!(quick, fingerprint_of(&listed));
+        (quick, listed)
+    };
+    let (first, listed) = both();
+    assert_eq!(
+        listed.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["a.ron", "agency/deep/ebsa.ron", "agency/dol.ron"]
+    );
+    assert!(first.starts_with(&format!("v{FORMAT_VERSION}-3-")));
+    write(k, "notes.txt", "still ignored");
+    assert_eq!(both().0, first);
+    write(k, "agency/dol.ron", "two, longer");
+    let edited = both().0;
+    assert_ne!(edited, first);
+    std::fs::rename(k.join("agency/dol.ron"), k.join("agency/dol2.ron")).unwrap();
+    let renamed = both().0;
+    assert_ne!(renamed, edited);
+    write(k, "b.ron", "four");
+    assert!(both().0.starts_with(&format!("v{FORMAT_VERSION}-4-")));
+}

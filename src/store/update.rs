@@ -1,0 +1,381 @@
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use tantivy::{Index, TantivyDocument, Term};
+
+use super::*;
+use crate::model::{Date, Entity, Relation};
+use crate::{Error, Result};
+
+/// Above this many changed files, a full rebuild is cheaper than patching.
+pub(super) const MAX_INCREMENTAL: usize = 2000;
+/// Above this many segments, patches stop and a full rebuild compacts.
+pub(super) const MAX_SEGMENTS: usize = 24;
+
+/// Brings the index up to date with a few edited, added or removed files
+/// without a full rebuild, reading only what the change touches:
+///
+/// 1. the metadata scan is compared with the manifest of the last build to
+///    find the changed and removed files; only those are parsed;
+/// 2. the changed entities are checked by the same rules as a full `check`,
+///    against stand-ins for the entities they reference (kinds read from the
+///    snapshot); rules that span the corpus (duplicate ids, `part_of`
+///    cycles, references to a removed entity) are checked through the
+///    snapshot's indexes;
+/// 3. the documents of the changed entities and of their old and new
+///    neighbours (whose peers and incoming lists change) are replaced in one
+///    tantivy commit, whose payload is the new fingerprint.
+///
+/// The patch is written as a new generation: the files of the current one
+/// are hard-linked into a build directory (tantivy never rewrites a file),
+/// the commit happens there, and it is then swapped in by name. A reader never
+/// sees a half-applied patch.
+///
+/// Returns the number of documents rewritten, or why a full rebuild is
+/// needed instead: too many changes, any problem (the full `check` then
+/// reports it with every diagnostic), or another writer busy.
+pub fn update(
+    index_dir: &Path,
+    knowledge: &Path,
+    store: &Store,
+    scan: &[FileMeta],
+    today: Date,
+) -> Result<Patch> {
+    if !store.left_out.files.is_empty() {
+        return Ok(Patch::Rebuild("the last build left out files with errors"));
+    }
+    let gen = store.dir.clone();
+    if current_generation(index_dir).as_ref() != Some(&gen) {
+        return Ok(Patch::Rebuild(
+            "another process replaced the index meanwhile",
+        ));
+    };
+    let Some(old) = read_manifest(&gen, &store.fingerprint) else {
+        return Ok(Patch::Rebuild("the index has no file list"));
+    };
+    if store.searcher.segment_readers().len() >= MAX_SEGMENTS {
+        return Ok(Patch::Rebuild(
+            "the index has too many segments; a rebuild compacts it",
+        ));
+    }
+    let before: HashMap<&str, (u64, u128, &str)> = old
+        .files
+        .iter()
+        .map(|(p, size, mtime, id)| (p.as_str(), (*size, *mtime, id.as_str())))
+        .collect();
+    let now: std::collections::HashSet<&str> = scan.iter().map(|(p, _, _)| p.as_str()).collect();
+    let changed: Vec<&str> = scan
+        .iter()
+        .filter(|(p, s, m)| {
+            before
+                .get(p.as_str())
+                .is_none_or(|(bs, bm, _)| (bs, bm) != (s, m))
+        })
+        .map(|(p, _, _)| p.as_str())
+        .collect();
+    let removed: Vec<&str> = old
+        .files
+        .iter()
+        .map(|f| f.0.as_str())
+        .filter(|p| !now.contains(p))
+        .collect();
+    if changed.len() + removed.len() > MAX_INCREMENTAL {
+        return Ok(Patch::Rebuild("more than 2,000 files changed"));
+    }
+    // Ids whose documents go away or change.
+    let old_ids: std::collections::BTreeSet<String> = changed
+        .iter()
+        .chain(&removed)
+        .filter_map(|p| before.get(p).map(|b| b.2.to_owned()))
+        .filter(|id| !id.is_empty())
+        .collect();
+    let changed_paths: std::collections::HashSet<&str> =
+        changed.iter().chain(&removed).copied().collect();
+
+    // 1. Parse the changed files.
+    let mut loaded = crate::load::LoadResult::default();
+    let mut fresh: BTreeMap<String, Entity> = BTreeMap::new();
+    let mut fresh_path: HashMap<String, String> = HashMap::new();
+    for rel in &changed {
+        let rel_path = PathBuf::from(rel);
+        let Ok(text) = crate::load::read_file(&knowledge.join(rel), &rel_path) else {
+            return Ok(Patch::Rebuild("a changed file cannot be read"));
+        };
+        let Ok(entity) = crate::load::parse_entity(&rel_path, &text) else {
+            return Ok(Patch::Rebuild("a changed file does not parse"));
+        };
+        if fresh.insert(entity.id.clone(), entity.clone()).is_some() {
+            return Ok(Patch::Rebuild("two changed files share an id"));
+        }
+        fresh_path.insert(entity.id.clone(), (*rel).to_owned());
+        loaded.entities.push(crate::load::Loaded {
+            entity,
+            file: loaded.files.len(),
+        });
+        loaded.files.push(crate::load::SourceFile {
+            path: rel_path,
+            text,
+        });
+    }
+    // The stored node of an id, unless the change replaces or removes it.
+    let unchanged = |id: &str| -> Result<Option<Rc<Node>>> {
+        Ok(store
+            .node(id)?
+            .filter(|n| !changed_paths.contains(n.path.as_str())))
+    };
+
+    // 2. Check the changed entities against stand-ins for their targets.
+    let mut stand_ins: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for e in fresh.values() {
+        if unchanged(&e.id)?.is_some() {
+            return Ok(Patch::Rebuild("a changed file reuses an existing id")); // duplicate id: let `check` show both places
+        }
+        let targets = e
+            .relations
+            .iter()
+            .map(|r| &r.to)
+            .chain(e.events.iter().filter_map(|ev| ev.by.as_ref()))
+            .chain(
+                e.deadlines
+                    .iter()
+                    .flat_map(|d| std::iter::once(&d.owner).chain(&d.fulfilled_by)),
+            );
+        for t in targets {
+            if fresh.contains_key(t) || stand_ins.contains(t) {
+                continue;
+            }
+            match unchanged(t)? {
+                Some(n) => {
+                    let mut stub = n.entity.clone();
+                    // Only the id and kind matter to the rules that look at
+                    // a target; drop the rest so nothing is re-checked.
+                    stub.relations.clear();
+                    stub.events.clear();
+                    stub.deadlines.clear();
+                    loaded.entities.push(crate::load::Loaded {
+                        entity: stub,
+                        file: loaded.files.len(),
+                    });
+                    loaded.files.push(crate::load::SourceFile {
+                        path: PathBuf::from(&n.path),
+                        text: String::new(),
+                    });
+                    stand_ins.insert(t.clone());
+                }
+                None => {
+                    return Ok(Patch::Rebuild(
+                        "a changed file refers to an entity that is not in the index",
+                    ))
+                } // dangling: `check` reports it
+            }
+        }
+    }
+    let checked = crate::check::check(loaded);
+    if checked.errors() > 0 {
+        return Ok(Patch::Rebuild("a changed file has errors"));
+    }
+    // Corpus-wide rules, through the snapshot.
+    for id in &old_ids {
+        if fresh.contains_key(id) {
+            continue;
+        }
+        // A removed entity must not be referenced by an unchanged one.
+        if let Some(n) = store.node(id)? {
+            if n.incoming.iter().any(|(p, _)| !old_ids.contains(&p.id)) {
+                return Ok(Patch::Rebuild("a removed entity is still referenced"));
+            }
+        }
+    }
+    for e in fresh.values() {
+        // A `part_of` chain must not lead back to where it started.
+        let mut cur = e
+            .relations
+            .iter()
+            .find(|r| r.rel == crate::model::RelationKind::PartOf)
+            .map(|r| r.to.clone());
+        let mut steps = 0;
+        while let Some(id) = cur {
+            if id == e.id || steps > 256 {
+                return Ok(Patch::Rebuild("a changed `part_of` chain loops"));
+            }
+            steps += 1;
+            cur = match fresh.get(&id) {
+                Some(f) => f
+                    .relations
+                    .iter()
+                    .find(|r| r.rel == crate::model::RelationKind::PartOf)
+                    .map(|r| r.to.clone()),
+                None => unchanged(&id)?.and_then(|n| {
+                    n.entity
+                        .relations
+                        .iter()
+                        .find(|r| r.rel == crate::model::RelationKind::PartOf)
+                        .map(|r| r.to.clone())
+                }),
+            };
+        }
+    }
+
+    // 3. Every document whose content changes.
+    let mut affected: std::collections::BTreeSet<String> = old_ids.clone();
+    for id in &old_ids {
+        if let Some(n) = store.node(id)? {
+            affected.extend(n.out.iter().map(|p| p.id.clone()));
+            affected.extend(n.incoming.iter().map(|(p, _)| p.id.clone()));
+        }
+    }
+    for e in fresh.values() {
+        affected.insert(e.id.clone());
+        affected.extend(e.relations.iter().map(|r| r.to.clone()));
+    }
+    let peer_of = |id: &str| -> Result<Peer> {
+        Ok(match fresh.get(id) {
+            Some(e) => PeerRef::of(e).to_peer(),
+            None => match unchanged(id)? {
+                Some(n) => PeerRef::of(&n.entity).to_peer(),
+                None => PeerRef::missing(id).to_peer(),
+            },
+        })
+    };
+    let mut nodes: Vec<Node> = Vec::new();
+    for id in &affected {
+        let (entity, path, old_incoming) = match fresh.get(id) {
+            Some(e) => {
+                let path = fresh_path.get(id).cloned().unwrap_or_default();
+                let old_incoming = store
+                    .node(id)?
+                    .map(|n| n.incoming.clone())
+                    .unwrap_or_default();
+                (e.clone(), path, old_incoming)
+            }
+            None => match unchanged(id)? {
+                Some(n) => (n.entity.clone(), n.path.clone(), n.incoming.clone()),
+                None => continue, // removed
+            },
+        };
+        let mut incoming: Vec<(Peer, Relation)> = old_incoming
+            .into_iter()
+            .filter(|(p, _)| !old_ids.contains(&p.id) && !fresh.contains_key(&p.id))
+            .collect();
+        for f in fresh.values() {
+            for r in f.relations.iter().filter(|r| &r.to == id) {
+                incoming.push((PeerRef::of(f).to_peer(), r.clone()));
+            }
+        }
+        let mut refreshed = Vec::with_capacity(incoming.len());
+        for (p, r) in incoming {
+            refreshed.push((peer_of(&p.id)?, r));
+        }
+        let out = entity
+            .relations
+            .iter()
+            .map(|r| peer_of(&r.to))
+            .collect::<Result<Vec<_>>>()?;
+        nodes.push(Node {
+            entity,
+            path,
+            out,
+            incoming: refreshed,
+        });
+    }
+    // The same order as a full build gives: by the source's id, and in
+    // file order within one source.
+    for n in &mut nodes {
+        n.incoming.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    }
+    let staged = stage(index_dir)?;
+    link_generation(&gen, staged.path())?;
+    let index = Index::open_in_dir(staged.path()).map_err(ix)?;
+    crate::search::register_tokenizers(&index);
+    let f = store.fields;
+    let Ok(mut writer) = index.writer_with_num_threads::<TantivyDocument>(1, 16 * 1024 * 1024)
+    else {
+        return Ok(Patch::Rebuild("the index writer is busy"));
+    };
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    for id in &affected {
+        writer.delete_term(Term::from_field_text(f.id, id));
+    }
+    for n in &nodes {
+        writer
+            .add_document(document(&f, &n.as_ref(), today)?)
+            .map_err(ix)?;
+    }
+    let fingerprint = fingerprint_of(scan);
+    // The manifest maps paths to ids: the old one, patched.
+    let mut ids: HashMap<&str, &str> = old
+        .files
+        .iter()
+        .map(|(p, _, _, id)| (p.as_str(), id.as_str()))
+        .collect();
+    for n in &nodes {
+        ids.insert(n.path.as_str(), n.entity.id.as_str());
+    }
+    let manifest = Manifest {
+        files: scan
+            .iter()
+            .map(|(p, size, mtime)| {
+                (
+                    p.clone(),
+                    *size,
+                    *mtime,
+                    ids.get(p.as_str())
+                        .map(|s| (*s).to_owned())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
+    };
+    save_manifest(staged.path(), &fingerprint, &manifest)?;
+    let mut prepared = writer.prepare_commit().map_err(ix)?;
+    let next = match (store.valid_until, next_event_after(fresh.values(), today)) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    prepared.set_payload(&payload(&fingerprint, next));
+    prepared.commit().map_err(ix)?;
+    writer.wait_merging_threads().map_err(ix)?;
+    drop(index);
+    publish(index_dir, staged)?;
+    Ok(Patch::Patched(nodes.len()))
+}
+
+/// What [`update`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Patch {
+    /// The index was patched: this many documents were rewritten.
+    Patched(usize),
+    /// A full rebuild is needed, for this reason.
+    Rebuild(&'static str),
+}
+
+/// Fills a build directory with the files of generation `from`: hard
+/// links where the file system allows them (tantivy writes new files and
+/// replaces its metadata by renaming, so the old generation is never
+/// changed through a link), copies elsewhere. Locks, manifests and the
+/// readers' lock file are the new generation's own.
+fn link_generation(from: &Path, to: &Path) -> Result<()> {
+    let rd = std::fs::read_dir(from).map_err(|e| Error::io(from, e))?;
+    for entry in rd {
+        let entry = entry.map_err(|e| Error::io(from, e))?;
+        let name = entry.file_name();
+        let n = name.to_string_lossy();
+        if n == READERS
+            || n.starts_with("manifest-")
+            || n.ends_with(".lock")
+            || n == "left-out.json"
+        {
+            continue;
+        }
+        if !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let src = entry.path();
+        let dst = to.join(&name);
+        if std::fs::hard_link(&src, &dst).is_err() {
+            std::fs::copy(&src, &dst).map_err(|e| Error::io(&dst, e))?;
+        }
+    }
+    Ok(())
+}

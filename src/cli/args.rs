@@ -367,7 +367,7 @@ impl Command {
             Command::Search(a) => o(Some(&a.json), Some(&a.as_of), Some(&a.lang)),
             Command::Timeline(a) => o(Some(&a.json), Some(&a.as_of), None),
             Command::Deadlines(a) => o(Some(&a.json), Some(&a.as_of), Some(&a.lang)),
-            Command::Changes(a) => o(Some(&a.json), Some(&a.as_of), None),
+            Command::Changes(a) => o(Some(&a.json), Some(&a.as_of), Some(&a.lang)),
             // `export json` is the JSON; a `--json` before it is taken as
             // saying the same, and refused before `export dot`.
             Command::Export(a) => Offered {
@@ -681,4 +681,6 @@ pub struct ChangesArgs {
     pub json: JsonOpt,
     #[command(flatten)]
     pub as_of: AsOfOpt,
+    #[command(flatten)]
+    pub lang: LangOpt,
 }

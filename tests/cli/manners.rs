@@ -900,3 +900,35 @@ fn man_page_is_generated_from_the_same_definitions_and_installs() {
         assert!(text.contains("OUTPUT OPTIONS"), "{text}");
     }
 }
+
+#[test]
+fn changes_names_added_entities_in_lang() {
+    let dir = util::tmp();
+    let v2 = dir.path().join("v2");
+    util::copy_tree(&util::fixture("track-v2"), &v2);
+    let f = v2.join("hr-77.ron");
+    let text = std::fs::read_to_string(&f).unwrap();
+    let text = text.replacen(
+        "name: \"Retirement Access Test Act\",",
+        "name: \"Retirement Access Test Act\",\n    names: {\"zh-Hant\": \"退休準入測試法案\"},",
+        1,
+    );
+    assert!(text.contains("退休準入測試法案"));
+    std::fs::write(&f, text).unwrap();
+    let old = track().to_string_lossy().into_owned();
+    let new = v2.to_string_lossy().into_owned();
+    let (code, out, err) = util::run(
+        &track(),
+        &["changes", "--dirs", &old, &new, "--lang", "zh-HK"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("hr-77  bill  introduced  退休準入測試法案"),
+        "{out}"
+    );
+    let (_, out, _) = util::run(&track(), &["changes", "--dirs", &old, &new]);
+    assert!(
+        out.contains("hr-77  bill  introduced  Retirement Access Test Act"),
+        "{out}"
+    );
+}

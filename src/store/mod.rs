@@ -34,7 +34,7 @@ pub use update::*;
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-/// (7: tags are indexed in lowercase.)
+/// (7: tags are indexed in lowercase; deadline owners in `owes`.)
 pub const FORMAT_VERSION: u32 = 7;
 
 #[cfg(test)]

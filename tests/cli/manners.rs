@@ -862,6 +862,14 @@ fn man_page_is_generated_from_the_same_definitions_and_installs() {
         &page[..page.len().min(300)]
     );
     assert!(page.contains("POLICYGRAPH_TODAY"));
+    // The examples and tables keep their lines (no-fill sections).
+    for section in [
+        ".SH EXAMPLES\n.nf",
+        ".SH SEARCH OPERATORS\n.nf",
+        ".SH ENVIRONMENT\n.nf",
+    ] {
+        assert!(page.contains(section), "{section} missing");
+    }
     // Every command is in it, as in --help.
     for cmd in COMMANDS {
         assert!(

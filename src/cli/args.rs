@@ -179,6 +179,9 @@ impl Args {
         };
         match off.json {
             Some(j) => self.json |= j,
+            None if self.json && name == "export" => {
+                return Err("`--json` does nothing for `export dot` or `export mermaid`; `export json` writes JSON".into())
+            }
             None if self.json => return refuse("--json"),
             None => {}
         }

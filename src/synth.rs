@@ -167,11 +167,9 @@ pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<Written> {
                 dir.display()
             )));
         }
-        let holds_ron = walkdir::WalkDir::new(dir).into_iter().any(|e| {
-            e.is_ok_and(|e| {
-                e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "ron")
-            })
-        });
+        let holds_ron = crate::walk::list(dir)?
+            .iter()
+            .any(|(_, f)| matches!(f, crate::walk::Found::File { .. }));
         if holds_ron {
             return Err(Error::Usage(format!(
                 "{} already holds a knowledge base (.ron files); synth writes only into a new or empty directory",

@@ -305,6 +305,9 @@ field:value with fields name, ident, body, id, kind, jurisdiction, status, tag."
   policygraph export mermaid --focus \"GENIUS Act\" --depth 1
   policygraph export json --jurisdiction federal > graph.json")]
     Export(super::export::ExportArgs),
+    /// Write a static web site: entity pages, lists, timeline, deadlines,
+    /// search, in English and Chinese.
+    Site(super::site::SiteArgs),
     /// Write a synthetic knowledge base of N entities (for benchmarks).
     #[command(after_help = "Examples:
   policygraph synth 10000 /tmp/synth
@@ -342,6 +345,7 @@ impl Command {
             Command::Deadlines(_) => "deadlines",
             Command::Changes(_) => "changes",
             Command::Export(_) => "export",
+            Command::Site(_) => "site",
             Command::Synth(_) => "synth",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
@@ -377,6 +381,7 @@ impl Command {
                 json: (a.format == super::export::ExportFormat::Json).then_some(false),
                 ..o(None, Some(&a.as_of), Some(&a.lang))
             },
+            Command::Site(a) => o(Some(&a.json), Some(&a.as_of), Some(&a.lang)),
             Command::Synth(_) | Command::Completions(_) | Command::Man(_) => o(None, None, None),
         }
     }

@@ -21,6 +21,7 @@ mod path;
 mod render;
 mod search;
 mod show;
+mod site;
 mod stats;
 mod timeline;
 
@@ -136,6 +137,7 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
         Command::Timeline(a) => timeline::run(ctx, a),
         Command::Deadlines(a) => deadlines::run(ctx, a),
         Command::Changes(a) => changes::run(ctx, a),
+        Command::Site(a) => site::run(ctx, a),
     }
 }
 

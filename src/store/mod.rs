@@ -34,7 +34,7 @@ pub use update::*;
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-/// (7: tags are indexed in lowercase; deadline owners in `owes`.)
+/// (7: tags in lowercase, and deadline owners in the `owes` field.)
 pub const FORMAT_VERSION: u32 = 7;
 
 #[cfg(test)]

@@ -96,7 +96,7 @@ impl Store {
             return Ok(None);
         }
         let index = Index::open_in_dir(dir).map_err(ix)?;
-        crate::search::register_tokenizers(&index);
+        crate::text::register_tokenizers(&index);
         let fields = Fields::from_schema(&index.schema())?;
         let reader = index
             .reader_builder()

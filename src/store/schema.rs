@@ -6,6 +6,7 @@ use tantivy::{DateTime, TantivyDocument};
 
 use super::*;
 use crate::model::{Date, Entity};
+use crate::text::TOKENIZER;
 use crate::{Error, Result};
 
 /// The fields of the schema, defined in one place.
@@ -41,9 +42,6 @@ pub struct Fields {
     /// A hash of the id ([`tiebreak`]), fast: cuts ties among equal scores.
     pub tiebreak: Field,
 }
-
-/// The name of the tokenizer used for every text field.
-pub const TOKENIZER: &str = "policygraph";
 
 impl Fields {
     pub(super) fn schema() -> (Schema, Fields) {

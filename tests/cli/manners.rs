@@ -724,24 +724,22 @@ fn synth_refuses_a_knowledge_base_and_says_what_it_wrote() {
 
 // ------------------------------------------------------------- item: help
 
-const COMMANDS: &[&str] = &[
-    "check",
-    "stats",
-    "show",
-    "agencies",
-    "neighbors",
-    "path",
-    "list",
-    "index",
-    "search",
-    "timeline",
-    "deadlines",
-    "changes",
-    "export",
-    "synth",
-    "completions",
-    "man",
-];
+/// Every command, as `policygraph -h` lists them (but `help`).
+fn commands() -> Vec<String> {
+    let text = help(&["-h"]);
+    let list: Vec<String> = text
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_owned)
+        .collect();
+    assert!(list.len() >= 16, "{list:?}");
+    list
+}
 
 fn help(args: &[&str]) -> String {
     let (code, out, err) = util::run(&graph(), args);
@@ -766,7 +764,8 @@ fn section(text: &str, heading: &str) -> String {
 
 #[test]
 fn every_command_has_global_options_apart_and_two_or_three_examples() {
-    for cmd in COMMANDS {
+    for cmd in commands() {
+        let cmd = cmd.as_str();
         let text = help(&[cmd, "--help"]);
         let global = section(&text, "Global options");
         assert!(global.contains("--knowledge <DIR>"), "{cmd}: {global}");
@@ -871,7 +870,8 @@ fn man_page_is_generated_from_the_same_definitions_and_installs() {
         assert!(page.contains(section), "{section} missing");
     }
     // Every command is in it, as in --help.
-    for cmd in COMMANDS {
+    let cmds = commands();
+    for cmd in &cmds {
         assert!(
             page.contains(&format!("policygraph\\-{cmd}")),
             "{cmd} missing"
@@ -881,7 +881,13 @@ fn man_page_is_generated_from_the_same_definitions_and_installs() {
     let man1 = dir.path().join("share/man/man1");
     let (code, _, err) = util::run(&graph(), &["man", "--dir", &man1.to_string_lossy()]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("wrote 17 man pages"), "{err}");
+    assert!(
+        err.contains(&format!("wrote {} man pages", cmds.len() + 1)),
+        "{err}"
+    );
+    for cmd in &cmds {
+        assert!(man1.join(format!("policygraph-{cmd}.1")).is_file(), "{cmd}");
+    }
     let main = std::fs::read_to_string(man1.join("policygraph.1")).unwrap();
     assert_eq!(main, page, "the installed page is the printed one");
     let show = std::fs::read_to_string(man1.join("policygraph-show.1")).unwrap();
@@ -938,5 +944,47 @@ fn changes_names_added_entities_in_lang() {
     assert!(
         out.contains("hr-77  bill  introduced  Retirement Access Test Act"),
         "{out}"
+    );
+}
+
+/// `site --jurisdiction` follows the same rule as the other commands.
+#[test]
+fn site_takes_the_same_jurisdictions() {
+    let out = util::tmp();
+    let texas = out.path().join("tx");
+    let (code, _, err) = util::run(
+        &graph(),
+        &[
+            "site",
+            "-o",
+            &texas.to_string_lossy(),
+            "--jurisdiction",
+            "Texas",
+            "--diagrams",
+            "builtin",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(texas.join("en/e/tx-widget-bill.html").is_file());
+    assert!(!texas.join("en/e/ny-widget-bill.html").exists());
+    assert!(!texas.join("en/e/order-alpha.html").exists());
+    let federal = out.path().join("us");
+    let (code, _, err) = util::run(
+        &graph(),
+        &[
+            "site",
+            "-o",
+            &federal.to_string_lossy(),
+            "--jurisdiction",
+            "US",
+            "--diagrams",
+            "builtin",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(federal.join("en/e/order-alpha.html").is_file());
+    assert!(
+        !federal.join("en/e/tx-widget-bill.html").exists(),
+        "US is federal only"
     );
 }

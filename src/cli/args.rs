@@ -635,6 +635,10 @@ pub struct TimelineArgs {
     /// Only events marking this stage (repeatable).
     #[arg(long = "stage", value_name = "STAGE")]
     pub stages: Vec<Stage>,
+    /// With `--depth`, walk on through asset classes and plan types too (by
+    /// default they are reached but not walked through).
+    #[arg(long, requires = "entity")]
+    pub through_hubs: bool,
     #[command(flatten)]
     pub json: JsonOpt,
     #[command(flatten)]

@@ -380,6 +380,26 @@ fn paths_neighbors_and_focused_exports_do_not_route_through_hubs_by_default() {
     assert!(plain.contains(&"digital-assets".to_owned()), "{plain:?}");
     assert!(!plain.contains(&"tx-sb-21".to_owned()), "{plain:?}");
     assert!(ids(&["--through-hubs"]).contains(&"tx-sb-21".to_owned()));
+
+    // timeline --entity --depth walks the same way.
+    let (code, out, err) = util::run(&k, &["timeline", "--entity", "genius-act", "--depth", "2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("genius-act") && !out.contains("tx-sb-21"),
+        "{out}"
+    );
+    let (_, out, _) = util::run(
+        &k,
+        &[
+            "timeline",
+            "--entity",
+            "genius-act",
+            "--depth",
+            "2",
+            "--through-hubs",
+        ],
+    );
+    assert!(out.contains("tx-sb-21"), "{out}");
 }
 
 // ------------------------------------------------- item: event actors

@@ -34,7 +34,9 @@ pub use update::*;
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-pub const FORMAT_VERSION: u32 = 9;
+/// (7: tags in lowercase, and deadline owners in the `owes` field; 9: the
+/// record layout of merged imports; 10: both.)
+pub const FORMAT_VERSION: u32 = 10;
 
 #[cfg(test)]
 mod tests;

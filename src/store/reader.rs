@@ -360,4 +360,23 @@ impl Store {
         out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
         Ok(out)
     }
+
+    /// The entities that set a deadline `id` owes, in id order. Answered
+    /// by the index: only their records are decoded.
+    pub fn owed_by(&self, id: &str) -> Result<Vec<Node>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.owes, id),
+            IndexRecordOption::Basic,
+        );
+        let docs = self
+            .searcher
+            .search(&query, &tantivy::collector::DocSetCollector)
+            .map_err(ix)?;
+        let mut out = docs
+            .into_iter()
+            .map(|addr| self.node_at(addr))
+            .collect::<Result<Vec<Node>>>()?;
+        out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
+        Ok(out)
+    }
 }

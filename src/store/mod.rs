@@ -22,6 +22,7 @@ mod record;
 mod refresh;
 mod scan;
 mod schema;
+mod stats;
 mod update;
 
 pub use generation::*;
@@ -30,6 +31,7 @@ pub use record::*;
 pub use refresh::{refresh, Options, Outcome, Reason, Refreshed};
 pub use scan::*;
 pub use schema::*;
+pub use stats::LiveStats;
 pub use update::*;
 
 /// Bumped whenever the schema or the stored record changes, so that an old

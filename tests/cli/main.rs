@@ -15,6 +15,7 @@
 mod util;
 
 mod check;
+mod differential;
 mod export;
 mod index;
 mod query;

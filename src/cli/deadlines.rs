@@ -16,7 +16,7 @@ use super::{Ctx, Status};
 /// Met deadlines.
 const MET: Style = AnsiColor::Green.on_default();
 
-/// The JSON document (schema in `docs/tracking.md`).
+/// The JSON document (schema in the README, section "JSON output").
 #[derive(Serialize)]
 struct Report<'a> {
     as_of: Date,

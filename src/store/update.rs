@@ -29,7 +29,7 @@ pub(super) const MAX_SEGMENTS: usize = 24;
 ///
 /// The patch is written as a new generation: the files of the current one
 /// are hard-linked into a build directory (tantivy never rewrites a file),
-/// the commit happens there, and [`publish`] swaps it in. A reader never
+/// the commit happens there, and it is then swapped in by name. A reader never
 /// sees a half-applied patch.
 ///
 /// Returns the number of documents rewritten, or why a full rebuild is

@@ -5,7 +5,7 @@
 //!
 //! Status is not stored: it follows from events ([`Entity::status`]), and
 //! only kinds with [`Kind::has_status`] have one. The vocabulary of stages
-//! and the rules are described in `docs/tracking.md`.
+//! and the rules are described in the README (sections "timeline" and "deadlines").
 
 pub mod changes;
 

@@ -18,6 +18,7 @@ mod check;
 mod differential;
 mod export;
 mod index;
+mod oracle;
 mod query;
 mod search;
 mod shipped;

@@ -278,6 +278,9 @@ pub const QUERY_FIELDS: &[(&str, &str)] = &[
     ("tag", "an exact tag"),
 ];
 
+/// How deeply parentheses may nest in a query.
+const MAX_NESTING: usize = 8;
+
 /// Checks a query for mistakes the parser would report badly (unbalanced
 /// quotes and parentheses, unknown fields), with their character position,
 /// and rewrites `401(k)`-style words so the parser does not take their
@@ -323,6 +326,16 @@ pub fn prepare_query(q: &str) -> Result<String> {
                     continue;
                 }
                 depth.push(i);
+                if depth.len() > MAX_NESTING {
+                    // tantivy's parser takes time exponential in the depth:
+                    // 16 levels took seconds, 20 minutes.
+                    return Err(Error::Query {
+                        message: format!(
+                            "parentheses nested too deep: at most {MAX_NESTING} levels"
+                        ),
+                        position: Some(i),
+                    });
+                }
                 out.push(c);
             }
             ')' => {
@@ -990,6 +1003,18 @@ mod tests {
         ] {
             assert_eq!(prepare_query(q).unwrap(), want, "{q}");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_parser_sees_it() {
+        let ok = format!("{}x{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert!(prepare_query(&ok).is_ok());
+        let deep = format!("a {}x{}", "(".repeat(40), ")".repeat(40));
+        let e = prepare_query(&deep).unwrap_err();
+        assert!(
+            matches!(e, Error::Query { position: Some(p), .. } if p == 2 + MAX_NESTING),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod util;
 mod check;
 mod differential;
 mod export;
+mod fuzz;
 mod index;
 mod oracle;
 mod query;

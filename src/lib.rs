@@ -10,6 +10,7 @@
 //! - [`graph`]: the petgraph graph and `stats`; [`query`]: the graph
 //!   questions (agencies, neighbours, paths) over any
 //!   [`store::NodeSource`], in memory or on disk;
+//! - [`text`]: the tokenizer shared by the index and search;
 //! - [`walk`]: the one loop-safe walk of `knowledge/`, shared by loading and
 //!   by the index's freshness check;
 //! - [`store`]: the on-disk snapshot and tantivy index in `index/`, and
@@ -18,7 +19,8 @@
 //! - [`select`]: the part of the graph a diagram shows (focus, kinds,
 //!   relations, jurisdictions, date);
 //! - [`search`], [`export`], [`track`]: full-text search, diagrams, and the
-//!   time-based views.
+//!   time-based views;
+//! - [`site`]: a static web site over the same queries.
 //!
 //! The library never prints: it returns data, [`diag::Diagnostic`]s or a
 //! typed [`Error`]. The `policygraph` binary renders them.
@@ -39,8 +41,10 @@ pub mod rank;
 pub mod resolve;
 pub mod search;
 pub mod select;
+pub mod site;
 pub mod store;
 pub mod synth;
+pub mod text;
 pub mod track;
 pub mod walk;
 

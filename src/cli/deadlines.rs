@@ -35,21 +35,33 @@ pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
     .into_iter()
     .filter_map(|(on, s)| on.then_some(s))
     .collect();
+    let owner = args
+        .owner
+        .as_deref()
+        .map(|r| corpus.resolve(r).map(|i| corpus.entities[i].id.clone()))
+        .transpose()?;
     let filter = DeadlineFilter {
         states,
         within: args.within,
+        owner,
     };
     let items = track::deadlines(&corpus, as_of, &filter);
-    if items.is_empty() {
+    let status = if items.is_empty() {
         super::ctx::note(&format!("no deadlines match these filters as of {as_of}"));
-        return Ok(Status::Found);
-    }
+        Status::Found
+    } else {
+        Status::Ok
+    };
+    // A script gets a document even when nothing matched.
     if ctx.json {
         super::print_json(&Report {
             as_of,
             deadlines: &items,
         })?;
-        return Ok(Status::Ok);
+        return Ok(status);
+    }
+    if items.is_empty() {
+        return Ok(status);
     }
     let name = |r: &EntityRef| {
         let local = corpus
@@ -89,7 +101,7 @@ pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
 }
 
 /// The state in words, and its colour.
-fn describe(d: &DeadlineStatus) -> (Style, String) {
+pub(super) fn describe(d: &DeadlineStatus) -> (Style, String) {
     let days = |n: i64| {
         if n == 1 {
             "1 day".to_owned()

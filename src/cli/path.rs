@@ -21,10 +21,22 @@ pub fn run(ctx: &Ctx, args: &PathArgs) -> anyhow::Result<Status> {
     let store = ctx.store()?;
     let a = store.resolve(&args.from)?;
     let b = store.resolve(&args.to)?;
-    if super::show::any_not_yet(&store, &[&a, &b], ctx.as_of)? {
-        return Ok(Status::Found);
-    }
-    let found = policygraph::query::paths(&store, &a, &b, args.all, args.limit, ctx.as_of)?;
+    let found = if super::show::any_not_yet(&store, &[&a, &b], ctx.as_of)? {
+        if !ctx.json {
+            return Ok(Status::Found);
+        }
+        Vec::new()
+    } else {
+        policygraph::query::paths(
+            &store,
+            &a,
+            &b,
+            args.all,
+            args.limit,
+            ctx.as_of,
+            args.through_hubs,
+        )?
+    };
     if ctx.json {
         super::print_json(&Json {
             from: &a,
@@ -33,8 +45,19 @@ pub fn run(ctx: &Ctx, args: &PathArgs) -> anyhow::Result<Status> {
             paths: &found,
         })?;
     } else if found.is_empty() {
+        // Say when only a hub would connect them, so the answer is not
+        // mistaken for "unrelated".
+        let via_hub = !args.through_hubs
+            && !policygraph::query::paths(&store, &a, &b, false, 1, ctx.as_of, true)?.is_empty();
         let mut e = anstream::stderr().lock();
-        writeln!(e, "no chain of relations connects {a} and {b}")?;
+        if via_hub {
+            writeln!(
+                e,
+                "no chain of relations connects {a} and {b} except through an asset class or plan type; add --through-hubs to see it"
+            )?;
+        } else {
+            writeln!(e, "no chain of relations connects {a} and {b}")?;
+        }
     } else {
         let mut out = anstream::stdout().lock();
         for p in &found {

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use policygraph::model::{Confidence, Date};
-use policygraph::store::{Node, NodeSource};
+use policygraph::store::{Node, NodeSource, Store};
+use policygraph::track::DeadlineStatus;
 use serde::Serialize;
 
 use super::args::ShowArgs;
@@ -19,6 +20,10 @@ struct ShowJson<'a> {
     path: &'a str,
     entity: &'a policygraph::model::Entity,
     incoming: Vec<Incoming<'a>>,
+    /// The entity's own deadlines, judged (as `deadlines --json` does).
+    deadlines: Vec<DeadlineStatus>,
+    /// Deadlines others set that this entity owes.
+    owes: Vec<DeadlineStatus>,
 }
 
 #[derive(Serialize)]
@@ -57,6 +62,11 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
     };
     let rel_ok =
         |r: &policygraph::model::Relation| policygraph::graph::relation_exists_on(r, as_of);
+    let (deadlines, owes) = if exists {
+        judged(&store, e, as_of)?
+    } else {
+        (Vec::new(), Vec::new())
+    };
     if ctx.json {
         let incoming = node
             .incoming
@@ -79,6 +89,8 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
             path: &node.path,
             entity: e,
             incoming,
+            deadlines,
+            owes,
         })?;
         return Ok(if exists { Status::Ok } else { Status::Found });
     }
@@ -87,8 +99,36 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
         write_not_yet(&mut out, e, as_of)?;
         return Ok(Status::Found);
     }
-    render_node(&mut out, ctx, &node)?;
+    render_node(&mut out, ctx, &store, &node, &deadlines, &owes)?;
     Ok(Status::Ok)
+}
+
+/// The entity's deadlines judged on `--as-of` (else today), and, for an
+/// actor, the deadlines others set that it owes. Finding those reads every
+/// record, so it is done only for actors, who are the only possible owers.
+fn judged(
+    store: &Store,
+    e: &policygraph::model::Entity,
+    as_of: Option<Date>,
+) -> anyhow::Result<(Vec<DeadlineStatus>, Vec<DeadlineStatus>)> {
+    let day = status_day(as_of);
+    let get = |id: &str| store.node(id).ok().flatten().map(|n| n.entity.clone());
+    let own = e
+        .deadlines
+        .iter()
+        .map(|d| policygraph::track::judge(d, e, get, day))
+        .collect();
+    let owes = if e.kind.is_actor() {
+        let corpus = store.corpus()?;
+        let filter = policygraph::track::DeadlineFilter {
+            owner: Some(e.id.clone()),
+            ..Default::default()
+        };
+        policygraph::track::deadlines(&corpus, day, &filter)
+    } else {
+        Vec::new()
+    };
+    Ok((own, owes))
 }
 
 /// `<id> did not exist yet on <as-of>: its first event is on <date>.`
@@ -127,8 +167,21 @@ pub(super) fn any_not_yet(
     Ok(false)
 }
 
-fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<()> {
+fn render_node(
+    out: &mut dyn Write,
+    ctx: &Ctx,
+    store: &policygraph::store::Store,
+    node: &Node,
+    deadlines: &[DeadlineStatus],
+    owes: &[DeadlineStatus],
+) -> std::io::Result<()> {
     let as_of = ctx.as_of;
+    let lang = ctx.lang.as_deref();
+    // Peers are named in `--lang` too.
+    let peer_name = |p: &policygraph::store::Peer| match lang {
+        None => p.name.clone(),
+        Some(_) => ctx.local_name(store, &p.id, &p.name),
+    };
     let e = &node.entity;
     let (b, r) = (BOLD.render(), BOLD.render_reset());
     writeln!(
@@ -141,9 +194,17 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
         e.jurisdiction,
         node.path
     )?;
-    writeln!(out, "{b}{}{r}{}", e.name, confidence_mark(e.confidence))?;
-    for (lang, n) in &e.names {
-        writeln!(out, "  {lang}: {n}")?;
+    // The name in `--lang` heads the entry; the others follow, English
+    // first.
+    let shown = e.name_in(lang);
+    writeln!(out, "{b}{shown}{r}{}", confidence_mark(e.confidence))?;
+    if shown != e.name {
+        writeln!(out, "  en: {}", e.name)?;
+    }
+    for (tag, n) in &e.names {
+        if Some(tag.as_str()) != lang {
+            writeln!(out, "  {tag}: {n}")?;
+        }
     }
     if !e.aliases.is_empty() {
         writeln!(out, "  aliases: {}", e.aliases.join("; "))?;
@@ -192,11 +253,18 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
     }
     if !e.summary.is_empty() || !e.summaries.is_empty() {
         writeln!(out, "\n{b}summary{r}")?;
+        // The summary in `--lang` first, then English, then the others.
+        let chosen = lang.and_then(|l| e.summaries.get_key_value(l));
+        if let Some((tag, s)) = chosen {
+            writeln!(out, "  [{tag}] {s}")?;
+        }
         if !e.summary.is_empty() {
             writeln!(out, "  {}", e.summary)?;
         }
-        for (lang, s) in &e.summaries {
-            writeln!(out, "  [{lang}] {s}")?;
+        for (tag, s) in &e.summaries {
+            if chosen.is_none_or(|(c, _)| c != tag) {
+                writeln!(out, "  [{tag}] {s}")?;
+            }
         }
     }
     // Outgoing, grouped by relation.
@@ -208,7 +276,7 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
         outgoing
             .entry(rel.rel.name())
             .or_default()
-            .push(edge_line(&p.id, &p.name, rel));
+            .push(edge_line(&p.id, &peer_name(p), rel));
     }
     write_groups(out, "relations", &outgoing)?;
     let mut incoming: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -221,7 +289,7 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
         incoming
             .entry(rel.rel.inverse_name())
             .or_default()
-            .push(edge_line(&p.id, &p.name, rel));
+            .push(edge_line(&p.id, &peer_name(p), rel));
     }
     write_groups(out, "incoming", &incoming)?;
     let events: Vec<_> = e
@@ -248,10 +316,17 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
             )?;
         }
     }
-    if !e.deadlines.is_empty() {
+    // Deadlines with their state on `--as-of` (else today), as
+    // `deadlines` judges them.
+    let state = |d: &DeadlineStatus| {
+        let (style, text) = super::deadlines::describe(d);
+        format!("{}{text}{}", style.render(), style.render_reset())
+    };
+    if !deadlines.is_empty() {
         writeln!(out, "\n{b}deadlines{r}")?;
-        for d in &e.deadlines {
-            writeln!(out, "  {}  owed by {}: {}", d.due, d.owner, d.what)?;
+        for d in deadlines {
+            writeln!(out, "  {}  owed by {}: {}", d.due, d.owner.id, d.what)?;
+            writeln!(out, "              {}", state(d))?;
             if !d.fulfilled_by.is_empty() {
                 writeln!(
                     out,
@@ -259,6 +334,13 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
                     d.fulfilled_by.join(", ")
                 )?;
             }
+        }
+    }
+    if !owes.is_empty() {
+        writeln!(out, "\n{b}deadlines owed{r}")?;
+        for d in owes {
+            writeln!(out, "  {}  set by {}: {}", d.due, d.set_by.id, d.what)?;
+            writeln!(out, "              {}", state(d))?;
         }
     }
     if !e.notes.is_empty() {

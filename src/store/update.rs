@@ -287,7 +287,7 @@ pub fn update(
     let staged = stage(index_dir)?;
     link_generation(&gen, staged.path())?;
     let index = Index::open_in_dir(staged.path()).map_err(ix)?;
-    crate::search::register_tokenizers(&index);
+    crate::text::register_tokenizers(&index);
     let f = store.fields;
     let Ok(mut writer) = index.writer_with_num_threads::<TantivyDocument>(1, 16 * 1024 * 1024)
     else {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::check::Corpus;
 use crate::graph::{Direction, Graph};
-use crate::model::{Confidence, Date, Entity, Kind, Stage};
+use crate::model::{Confidence, Date, Deadline, Entity, Kind, Stage};
 use crate::{Error, Result};
 
 pub use changes::{changes, Changes, Side};
@@ -48,8 +48,9 @@ pub struct TimelineFilter {
     pub as_of: Option<Date>,
     /// Only events of entities of these kinds.
     pub kinds: Vec<Kind>,
-    /// Only events of entities whose jurisdiction starts with this prefix
-    /// (`US-` is every state). Case-insensitive.
+    /// Only events of entities in this jurisdiction, read as
+    /// [`crate::select::Jurisdiction`] (`US` federal, `TX` or `Texas`,
+    /// `US-` every state).
     pub jurisdiction: Option<String>,
     /// Only events of this entity (an id, alias or name) ...
     pub entity: Option<String>,
@@ -82,16 +83,6 @@ pub struct TimelineEntry {
     pub confidence: Confidence,
 }
 
-/// Checks that a jurisdiction filter looks like a code or a prefix of one.
-fn jurisdiction_prefix(j: &str) -> Result<String> {
-    if j.is_empty() || !j.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
-        return Err(Error::Usage(format!(
-            "invalid jurisdiction `{j}`: use `US`, `US-TX`, or a prefix such as `US-`"
-        )));
-    }
-    Ok(j.to_ascii_uppercase())
-}
-
 /// Every event of the corpus that passes `filter`, in date order; events on
 /// the same day are ordered by entity id, then by their order in the file.
 ///
@@ -108,7 +99,10 @@ pub fn timeline(corpus: &Corpus, filter: &TimelineFilter) -> Result<Vec<Timeline
     let jurisdiction = filter
         .jurisdiction
         .as_deref()
-        .map(jurisdiction_prefix)
+        .map(|j| {
+            j.parse::<crate::select::Jurisdiction>()
+                .map_err(Error::Usage)
+        })
         .transpose()?;
     let within: Option<Vec<usize>> = match &filter.entity {
         Some(r) => {
@@ -126,7 +120,7 @@ pub fn timeline(corpus: &Corpus, filter: &TimelineFilter) -> Result<Vec<Timeline
             || (!filter.kinds.is_empty() && !filter.kinds.contains(&e.kind))
             || jurisdiction
                 .as_ref()
-                .is_some_and(|j| !e.jurisdiction.starts_with(j.as_str()))
+                .is_some_and(|j| !j.matches(&e.jurisdiction))
         {
             continue;
         }
@@ -227,6 +221,8 @@ pub struct DeadlineFilter {
     pub states: Vec<DeadlineState>,
     /// Only deadlines due from the day judged up to this many days after it.
     pub within: Option<i64>,
+    /// Only deadlines owed by this entity (an id).
+    pub owner: Option<String>,
 }
 
 /// Every deadline of the corpus judged on `as_of`, by due date (ties: the
@@ -239,18 +235,11 @@ pub fn deadlines(corpus: &Corpus, as_of: Date, filter: &DeadlineFilter) -> Vec<D
             continue;
         }
         for d in &e.deadlines {
-            let met = fulfilment(corpus, &d.fulfilled_by, d.stage, as_of, d.due);
-            let state = match (&met, d.due >= as_of) {
-                (Some(_), _) => DeadlineState::Met,
-                (None, true) => DeadlineState::Upcoming,
-                (None, false) => DeadlineState::Overdue,
-            };
-            let (days_left, days_late) = match (&met, state) {
-                (Some(m), _) => (None, (!m.on_time).then(|| d.due.days_until(m.date))),
-                (None, DeadlineState::Upcoming) => (Some(as_of.days_until(d.due)), None),
-                (None, _) => (None, Some(d.due.days_until(as_of))),
-            };
-            if !filter.states.is_empty() && !filter.states.contains(&state) {
+            if filter.owner.as_ref().is_some_and(|o| *o != d.owner) {
+                continue;
+            }
+            let st = judge(d, e, |id| corpus.get(id), as_of);
+            if !filter.states.is_empty() && !filter.states.contains(&st.state) {
                 continue;
             }
             if let Some(n) = filter.within {
@@ -258,45 +247,69 @@ pub fn deadlines(corpus: &Corpus, as_of: Date, filter: &DeadlineFilter) -> Vec<D
                     continue;
                 }
             }
-            let owner = corpus.get(&d.owner).map_or_else(
-                || EntityRef {
-                    id: d.owner.clone(),
-                    name: String::new(),
-                },
-                EntityRef::of,
-            );
-            out.push(DeadlineStatus {
-                due: d.due,
-                what: d.what.clone(),
-                owner,
-                set_by: EntityRef::of(e),
-                state,
-                days_left,
-                days_late,
-                met,
-                fulfilled_by: d.fulfilled_by.clone(),
-                confidence: d.confidence,
-            });
+            out.push(st);
         }
     }
     out.sort_by_key(|d| d.due);
     out
 }
 
+/// One deadline set by `set_by`, judged on `as_of`. `get` looks entities up
+/// by id (the owner, and the entities whose events may meet it), so that
+/// the same rule runs on a corpus in memory or on the index.
+pub fn judge<E: std::borrow::Borrow<Entity>>(
+    d: &Deadline,
+    set_by: &Entity,
+    get: impl Fn(&str) -> Option<E>,
+    as_of: Date,
+) -> DeadlineStatus {
+    let met = fulfilment(&get, &d.fulfilled_by, d.stage, as_of, d.due);
+    let state = match (&met, d.due >= as_of) {
+        (Some(_), _) => DeadlineState::Met,
+        (None, true) => DeadlineState::Upcoming,
+        (None, false) => DeadlineState::Overdue,
+    };
+    let (days_left, days_late) = match (&met, state) {
+        (Some(m), _) => (None, (!m.on_time).then(|| d.due.days_until(m.date))),
+        (None, DeadlineState::Upcoming) => (Some(as_of.days_until(d.due)), None),
+        (None, _) => (None, Some(d.due.days_until(as_of))),
+    };
+    let owner = get(&d.owner).map_or_else(
+        || EntityRef {
+            id: d.owner.clone(),
+            name: String::new(),
+        },
+        |e| EntityRef::of(e.borrow()),
+    );
+    DeadlineStatus {
+        due: d.due,
+        what: d.what.clone(),
+        owner,
+        set_by: EntityRef::of(set_by),
+        state,
+        days_left,
+        days_late,
+        met,
+        fulfilled_by: d.fulfilled_by.clone(),
+        confidence: d.confidence,
+    }
+}
+
 /// The earliest event on or before `as_of` of any of `by` whose stage
 /// delivers the work ([`Stage::delivers`]): an announcement or a draft sent
 /// for review promises the work; publication delivers it.
 /// Ties on the day go to the entity listed first.
-fn fulfilment(
-    corpus: &Corpus,
+fn fulfilment<E: std::borrow::Borrow<Entity>>(
+    get: &impl Fn(&str) -> Option<E>,
     by: &[String],
     stage: Option<Stage>,
     as_of: Date,
     due: Date,
 ) -> Option<Fulfilment> {
-    let mut best: Option<(Date, &Entity, Stage)> = None;
+    let mut best: Option<(Date, EntityRef, Stage)> = None;
     for id in by {
-        let Some(e) = corpus.get(id) else { continue };
+        let Some(e) = get(id) else { continue };
+        let e = e.borrow();
         for ev in &e.events {
             let counts = match stage {
                 Some(s) => ev.stage == s,
@@ -305,14 +318,14 @@ fn fulfilment(
             if !counts || ev.date > as_of {
                 continue;
             }
-            if best.is_none_or(|(d, _, _)| ev.date < d) {
-                best = Some((ev.date, e, ev.stage));
+            if best.as_ref().is_none_or(|(d, _, _)| ev.date < *d) {
+                best = Some((ev.date, EntityRef::of(e), ev.stage));
             }
         }
     }
-    best.map(|(date, e, stage)| Fulfilment {
+    best.map(|(date, by, stage)| Fulfilment {
         date,
-        by: EntityRef::of(e),
+        by,
         stage,
         on_time: date <= due,
     })

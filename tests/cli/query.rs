@@ -461,12 +461,18 @@ fn neighbors_depth_direction_relation_kind() {
         ("widgets", 1),
         ("benefits-office", 2),
         ("treasury-dept", 2),
-        ("widget-act", 2),
     ]
     .iter()
     .map(|(i, d)| ((*i).to_owned(), *d))
     .collect();
+    // `widgets` is an asset class, a hub: listed, not walked through.
     assert_eq!(got, want);
+    let through = neighbor_ids(&["order-alpha", "--depth", "2", "--through-hubs"]);
+    assert_eq!(
+        through.last().map(String::as_str),
+        Some("widget-act"),
+        "{through:?}"
+    );
     // Kind filters what is listed, not where the walk goes.
     assert_eq!(
         neighbor_ids(&["order-alpha", "--depth", "2", "--kind", "office"]),
@@ -612,7 +618,14 @@ fn list_filters() {
         list_ids(&["--jurisdiction", "US-TX"]),
         vec!["tx-widget-bill"]
     );
-    assert_eq!(list_ids(&["--jurisdiction", "US"]).len(), 13);
+    // `US` is the federal level only; `TX` and `Texas` name the state.
+    assert_eq!(list_ids(&["--jurisdiction", "US"]).len(), 11);
+    assert!(!list_ids(&["--jurisdiction", "federal"]).contains(&"tx-widget-bill".to_owned()));
+    assert_eq!(list_ids(&["--jurisdiction", "TX"]), vec!["tx-widget-bill"]);
+    assert_eq!(
+        list_ids(&["--jurisdiction", "texas"]),
+        vec!["tx-widget-bill"]
+    );
     assert_eq!(
         list_ids(&["--status", "signed"]),
         vec!["order-alpha", "tx-widget-bill"]
@@ -657,7 +670,7 @@ fn list_as_of() {
 /// enacted on 2027-01-15, after the tests' fixed today, 2026-11-27.
 #[test]
 fn status_ignores_events_after_today() {
-    let v = json(&["list", "--kind", "bill", "--jurisdiction", "US"]);
+    let v = json(&["list", "--kind", "bill", "--jurisdiction", "federal"]);
     let act = v["entities"]
         .as_array()
         .unwrap()
@@ -727,7 +740,7 @@ fn list_nothing_exits_1_and_bad_jurisdiction_exits_2() {
     assert!(err.contains("no entity matches these filters"), "{err}");
     let (code, _, err) = util::run(&fx(), &["list", "--jurisdiction", "US_TX"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("invalid jurisdiction"), "{err}");
+    assert!(err.contains("unknown jurisdiction `US_TX`"), "{err}");
 }
 
 // ---------------------------------------------------- JSON and closed pipes

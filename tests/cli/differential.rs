@@ -597,8 +597,24 @@ impl World {
         self.remove_relation(p)
     }
 
+    /// Now and then an actor for an event (`by:`): an agency, office or
+    /// body, which `agencies` then counts as touched.
+    fn actor(&mut self) -> Option<String> {
+        if !self.rng.chance(40) {
+            return None;
+        }
+        let actors: Vec<String> = self
+            .files
+            .values()
+            .filter(|e| e.kind.is_agency_like())
+            .map(|e| e.id.clone())
+            .collect();
+        (!actors.is_empty()).then(|| self.rng.pick(&actors).clone())
+    }
+
     fn move_date(&mut self, p: &str) -> String {
         let date = self.date();
+        let by = self.actor().filter(|a| *a != self.files[p].id);
         let e = self.files.get_mut(p).unwrap();
         let what = if e.events.is_empty() || self.rng.chance(25) {
             let stage = *self.rng.pick(Stage::ALL);
@@ -606,11 +622,11 @@ impl World {
                 date,
                 stage,
                 note: "generated".into(),
-                by: None,
+                by: by.clone(),
                 source: None,
                 confidence: Default::default(),
             });
-            format!("event {p} + {date} {}", stage.name())
+            format!("event {p} + {date} {} by {by:?}", stage.name())
         } else {
             let i = self.rng.below(e.events.len());
             let old = std::mem::replace(&mut e.events[i].date, date);
@@ -753,12 +769,18 @@ impl World {
                 s("--depth"),
                 s("2"),
             ],
-            vec![
-                s("path"),
-                pick[0].clone(),
-                pick[2 % pick.len()].clone(),
-                s("--all"),
-            ],
+            {
+                let mut q = vec![
+                    s("path"),
+                    pick[0].clone(),
+                    pick[2 % pick.len()].clone(),
+                    s("--all"),
+                ];
+                if self.rng.chance(50) {
+                    q.push(s("--through-hubs"));
+                }
+                q
+            },
             search,
             vec![s("list")],
         ]

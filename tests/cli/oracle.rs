@@ -7,8 +7,9 @@
 //! "agencies") and the export's node-link document; it shares no code with
 //! `src/query.rs`. For every question it checks the answer's numbers
 //! (lengths, distances, the set of agencies, roll-up marks, parents) and
-//! that every chain printed is made of real relations, walked as the rules
-//! allow.
+//! that every chain printed is made of real relations (or, in `agencies`,
+//! an event naming its actor), walked as the rules allow: `path` with and
+//! without `--through-hubs`, `agencies` at depth 2, 3 and `--direct`.
 //!
 //! `PG_ORACLE_CASES=N` sets how many entities and pairs are asked per
 //! corpus (default 60; the shipped base is always asked about every

@@ -261,17 +261,26 @@ pub fn agencies(
         let mut chain = best.get(&aid).map(|h| h.chain.clone()).unwrap_or_default();
         for (k, (step, p)) in ancestors.into_iter().enumerate() {
             chain.push(step);
-            if !direct && p.id != id {
+            // A parent reached by the walk keeps that; one reached only by
+            // roll-up keeps its shortest chain, whichever agency it came
+            // through (agencies are visited in id order, not by distance).
+            let nearer = best
+                .get(&p.id)
+                .is_none_or(|h| h.rollup && h.distance > chain.len());
+            if !direct && p.id != id && nearer {
                 // A parent's own parents are the rest of the same chain.
-                best.entry(p.id.clone()).or_insert_with(|| AgencyHit {
-                    id: p.id.clone(),
-                    kind: p.kind,
-                    name: p.name.clone(),
-                    distance: chain.len(),
-                    chain: chain.clone(),
-                    rollup: true,
-                    parents: ids[k + 1..].to_vec(),
-                });
+                best.insert(
+                    p.id.clone(),
+                    AgencyHit {
+                        id: p.id.clone(),
+                        kind: p.kind,
+                        name: p.name.clone(),
+                        distance: chain.len(),
+                        chain: chain.clone(),
+                        rollup: true,
+                        parents: ids[k + 1..].to_vec(),
+                    },
+                );
             }
         }
         if let Some(h) = best.get_mut(&aid) {

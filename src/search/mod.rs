@@ -592,7 +592,11 @@ fn follow_founders(
 /// tantivy's `SnippetGenerator::create`, with the document frequencies of
 /// live documents (see [`crate::store::LiveStats`]), so that a patched index
 /// cuts the same snippets as a rebuilt one.
-fn snippets(store: &Store, query: &dyn Query, field: tantivy::schema::Field) -> Result<SnippetGenerator> {
+fn snippets(
+    store: &Store,
+    query: &dyn Query,
+    field: tantivy::schema::Field,
+) -> Result<SnippetGenerator> {
     let stats = store.stats();
     let mut terms: std::collections::BTreeSet<&Term> = std::collections::BTreeSet::new();
     query.query_terms(&mut |term, _| {

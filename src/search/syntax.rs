@@ -39,6 +39,9 @@ pub const QUERY_FIELDS: &[(&str, &str)] = &[
     ("tag", "an exact tag"),
 ];
 
+/// How deeply parentheses may nest in a query.
+const MAX_NESTING: usize = 8;
+
 /// Characters that tantivy's query grammar reads as syntax inside or at the
 /// start of a word; in a plain word they are text.
 const GRAMMAR: &[char] = &[
@@ -130,6 +133,14 @@ fn lex(chars: &[char]) -> Result<Vec<Tok>> {
             }
             '(' => {
                 depth.push(i);
+                if depth.len() > MAX_NESTING {
+                    // tantivy's parser takes time exponential in the depth:
+                    // 16 levels took seconds, 20 minutes.
+                    return Err(err(
+                        format!("parentheses nested too deep: at most {MAX_NESTING} levels"),
+                        i,
+                    ));
+                }
                 out.push(Tok::Open);
                 i += 1;
             }
@@ -605,6 +616,18 @@ mod tests {
         ] {
             assert_eq!(prepare_query(q).unwrap(), want, "{q}");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_parser_sees_it() {
+        let ok = format!("{}x{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert!(prepare_query(&ok).is_ok());
+        let deep = format!("a {}x{}", "(".repeat(40), ")".repeat(40));
+        let e = prepare_query(&deep).unwrap_err();
+        assert!(
+            matches!(e, Error::Query { position: Some(p), .. } if p == 2 + MAX_NESTING),
+            "{e:?}"
+        );
     }
 
     #[test]

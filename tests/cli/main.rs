@@ -15,11 +15,14 @@
 mod util;
 
 mod check;
+mod differential;
 mod export;
+mod fuzz;
 mod import;
 mod import_bills;
 mod index;
 mod manners;
+mod oracle;
 mod query;
 mod search;
 mod shipped;

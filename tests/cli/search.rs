@@ -1101,3 +1101,18 @@ fn issue_17_empty_results_say_which_filter_or_word() {
     let (_, v) = fx_search(&["widget"]);
     assert_eq!(v["why_empty"], serde_json::json!([]));
 }
+
+/// Parentheses nested 20 deep took tantivy's query parser minutes (its
+/// time doubles with each level); the query is refused at once instead.
+#[test]
+fn deeply_nested_parentheses_are_refused_quickly() {
+    let q = format!("{}reserve{}", "(".repeat(20), ")".repeat(20));
+    let started = std::time::Instant::now();
+    let (code, out, err) = util::run(&util::fixture("graph"), &["search", &q]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("nested too deep"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let ok = format!("{}reserve{}", "(".repeat(3), ")".repeat(3));
+    let (code, _, err) = util::run(&util::fixture("graph"), &["search", &ok]);
+    assert_eq!(code, 0, "{err}");
+}

@@ -54,6 +54,13 @@ pub enum Error {
     /// An import could not read its input or write its files.
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
+    /// The search index failed; tantivy's error is kept as the source.
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// The knowledge base has errors and no part of it could be indexed;
+    /// every diagnostic is here for the caller to render.
+    #[error("the knowledge base has {} error(s); run `policygraph check` to see them", .0.errors())]
+    Rejected(Box<crate::check::Checked>),
     /// An external tool (Graphviz, git) failed or is missing.
     #[error("{0}")]
     Tool(String),

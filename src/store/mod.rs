@@ -19,6 +19,7 @@
 mod generation;
 mod reader;
 mod record;
+mod refresh;
 mod scan;
 mod schema;
 mod update;
@@ -26,13 +27,14 @@ mod update;
 pub use generation::*;
 pub use reader::*;
 pub use record::*;
+pub use refresh::{refresh, Options, Outcome, Reason, Refreshed};
 pub use scan::*;
 pub use schema::*;
 pub use update::*;
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 #[cfg(test)]
 mod tests;

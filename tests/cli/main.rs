@@ -17,6 +17,8 @@ mod util;
 mod check;
 mod export;
 mod import;
+mod index;
+mod manners;
 mod query;
 mod search;
 mod shipped;

@@ -626,9 +626,11 @@ pub fn merge(base: &mut Entity, over: Entity) {
             base.identifiers.push(id);
         }
     }
+    // Compared with the hand-written events only: an import may hold two
+    // actions of one day and stage (two `action` events, say).
+    let curated_events = base.events.len();
     for mut ev in over.events {
-        if base
-            .events
+        if base.events[..curated_events]
             .iter()
             .any(|b| b.date == ev.date && b.stage == ev.stage)
         {
@@ -669,6 +671,14 @@ pub fn merge(base: &mut Entity, over: Entity) {
     for n in over.notes {
         if !base.notes.contains(&n) {
             base.notes.push(n);
+        }
+    }
+    if base.session.is_none() {
+        base.session = over.session;
+    }
+    for s in over.sponsors {
+        if !base.sponsors.iter().any(|b| b.name == s.name) {
+            base.sponsors.push(s);
         }
     }
     base.provenance = over.provenance;
@@ -968,9 +978,10 @@ fn check_events(e: &Entity, at: &Located, diags: &mut Vec<Diagnostic>) {
         let ev = &e.events[i];
         match ev.stage {
             s if s.is_terminal_failure() => failed_since_passage = Some(s),
-            Stage::PassedOneChamber | Stage::PassedBoth | Stage::Introduced => {
-                failed_since_passage = None
-            }
+            Stage::PassedOneChamber
+            | Stage::PassedBoth
+            | Stage::Introduced
+            | Stage::VetoOverridden => failed_since_passage = None,
             Stage::Signed | Stage::Enacted => {
                 if let Some(prev) = failed_since_passage {
                     diags.push(

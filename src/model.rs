@@ -271,6 +271,13 @@ impl Kind {
         )
     }
 
+    /// Asset classes and plan types: hubs that nearly everything covers or
+    /// governs. Graph walks do not pass through them by default, or every
+    /// bill about bitcoin would be two steps from every other.
+    pub fn is_hub(self) -> bool {
+        matches!(self, Kind::AssetClass | Kind::PlanType)
+    }
+
     /// Kinds that carry a tracked status derived from their events.
     pub fn has_status(self) -> bool {
         self.is_instrument() || matches!(self, Kind::Program)
@@ -503,6 +510,15 @@ vocabulary! {
         Vetoed => "vetoed",
         /// Failed a vote.
         Failed => "failed",
+        /// Referred to a committee (a bill's usual first step after
+        /// introduction, and again on arrival in the second chamber).
+        Referred => "referred",
+        /// Reported unfavourably by a committee, or failed a committee vote.
+        CommitteeFailed => "committee_failed",
+        /// Passed by the legislature and sent to the governor or president.
+        SentToExecutive => "sent_to_executive",
+        /// A chamber voted to override a veto.
+        VetoOverridden => "veto_overridden",
         /// Withdrawn by its sponsors.
         Withdrawn => "withdrawn",
         /// Stalled: no action, session over, or died in committee.
@@ -529,6 +545,10 @@ vocabulary! {
         Expired => "expired",
         /// Held or took place (an event); met (a deadline's work delivered).
         Held => "held",
+        /// An official action with no stage of its own (a hearing, a
+        /// reading, a motion). It is shown on the timeline with its text
+        /// but never sets the status.
+        Action => "action",
     }
 }
 
@@ -554,6 +574,12 @@ impl Stage {
     /// Stages after which a bill cannot be signed without a new passage.
     pub fn is_terminal_failure(self) -> bool {
         matches!(self, Stage::Vetoed | Stage::Failed | Stage::Withdrawn)
+    }
+
+    /// Whether an event of this stage sets its entity's status. Only
+    /// [`Stage::Action`] does not.
+    pub fn sets_status(self) -> bool {
+        self != Stage::Action
     }
 }
 
@@ -592,6 +618,14 @@ vocabulary! {
         DocumentNumber => "document_number",
         /// A section of a statute (`ERISA 404(a)`).
         Section => "section",
+        /// An Open States bill id (`ocd-bill/...`).
+        OpenStates => "open_states",
+        /// A LegiScan `bill_id` (`1634354`).
+        Legiscan => "legiscan",
+        /// A unitedstates/congress (GovTrack) bill id (`s1582-119`).
+        UsCongress => "us_congress",
+        /// A state session-law citation (`Chapter 4`, `Laws 2025, ch. 4`).
+        SessionLaw => "session_law",
         /// A Federal Register agency slug (`labor-department`).
         FrAgency => "fr_agency",
         /// A Federal Register agency id (`271`).
@@ -742,6 +776,50 @@ pub struct Relation {
     pub confidence: Confidence,
 }
 
+vocabulary! {
+    /// A legislator's part in a bill.
+    pub enum SponsorRole ("sponsor role") {
+        /// The primary sponsor (or one of several primary sponsors).
+        Sponsor => "sponsor",
+        /// A cosponsor.
+        Cosponsor => "cosponsor",
+    }
+}
+
+/// A sponsor or cosponsor of a bill, as the source names them. People are
+/// not entities: see the README ("Sponsors") for why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sponsor {
+    /// The name as the source writes it (`Hagerty, Bill`, `Keith Michael Ammon`).
+    pub name: String,
+    /// Primary sponsor or cosponsor.
+    pub role: SponsorRole,
+    /// Party, where the source gives it (`R`, `D`).
+    #[serde(default)]
+    pub party: Option<String>,
+    /// The source's id for the person (`bioguide:H000601`, `legiscan:11778`).
+    #[serde(default)]
+    pub person: Option<String>,
+}
+
+impl Sponsor {
+    /// Whether `query` names this sponsor: every word of the query appears
+    /// among the words of the name, ignoring case
+    /// (`Lummis` matches `Lummis, Cynthia M.` and `Cynthia M. Lummis`).
+    pub fn matches(&self, query: &str) -> bool {
+        let words = |s: &str| -> Vec<String> {
+            s.split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let name = words(&self.name);
+        let q = words(query);
+        !q.is_empty() && q.iter().all(|w| name.contains(w))
+    }
+}
+
 /// The value of a figure (a statistic).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -798,6 +876,15 @@ pub struct Entity {
     pub aliases: Vec<String>,
     /// `US`, or `US-TX` style for states.
     pub jurisdiction: String,
+    /// For a bill or statute: the legislative session or Congress that its
+    /// bill number belongs to (`119`, `2025`), so that S. 1582 of the
+    /// 119th Congress is not S. 1582 of the 118th. Imported bills are
+    /// matched to curated ones by jurisdiction, session and bill number.
+    #[serde(default)]
+    pub session: Option<String>,
+    /// For a bill or statute: its sponsors and cosponsors.
+    #[serde(default)]
+    pub sponsors: Vec<Sponsor>,
     /// A short English summary.
     #[serde(default)]
     pub summary: String,
@@ -857,11 +944,12 @@ impl Entity {
     }
 
     /// The stage of the latest event on or before `as_of` (all events when
-    /// `None`). Events on the same day keep file order: the later one wins.
+    /// `None`), skipping [`Stage::Action`] events, which set no status.
+    /// Events on the same day keep file order: the later one wins.
     pub fn status(&self, as_of: Option<Date>) -> Option<Stage> {
         let mut best: Option<&Event> = None;
         for e in &self.events {
-            if as_of.is_some_and(|d| e.date > d) {
+            if as_of.is_some_and(|d| e.date > d) || !e.stage.sets_status() {
                 continue;
             }
             if best.is_none_or(|b| e.date >= b.date) {

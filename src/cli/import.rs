@@ -1,19 +1,47 @@
 //! `policygraph import`: read official records into `knowledge/imported/`
-//! and report what changed.
+//! and report what changed: the Federal Register, and bills from Open
+//! States, LegiScan and unitedstates/congress.
 
 use std::io::{IsTerminal as _, Write as _};
 
 use policygraph::import::{self, federal_register as fr, Change, Report};
 use policygraph::model::Date;
 
-use super::args::{FederalRegisterArgs, ImportArgs, ImportSource};
+use super::args::{BillArgs, FederalRegisterArgs, ImportArgs, ImportSource};
 use super::{render, Ctx, Status};
+use policygraph::import::bill::BillSource;
 
 /// Runs `import`.
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<Status> {
     match &args.source {
         ImportSource::FederalRegister(a) => federal_register(ctx, a),
+        ImportSource::OpenStates(a) => bills(ctx, BillSource::OpenStates, a),
+        ImportSource::Legiscan(a) => bills(ctx, BillSource::Legiscan, a),
+        ImportSource::Congress(a) => bills(ctx, BillSource::Congress, a),
     }
+}
+
+/// Imports bills: every file is read and parsed (in parallel) before
+/// anything is written.
+fn bills(ctx: &Ctx, source: BillSource, a: &BillArgs) -> anyhow::Result<Status> {
+    writable_knowledge(ctx)?;
+    let batch = import::bills::batch(source, &a.paths, Date::today())?;
+    let report = import::apply(
+        &ctx.knowledge,
+        batch,
+        &import::Options {
+            dry_run: a.common.dry_run,
+            stop_after: std::env::var("POLICYGRAPH_IMPORT_STOP_AFTER")
+                .ok()
+                .and_then(|s| s.parse().ok()),
+        },
+    )?;
+    show(ctx, &report)?;
+    Ok(if report.skipped > 0 {
+        Status::Found
+    } else {
+        Status::Ok
+    })
 }
 
 /// Refuses to import into the copy of the built-in knowledge base that is

@@ -297,6 +297,8 @@ fn bare_entity(id: &str, kind: Kind, name: String, provenance: Provenance) -> En
         names: Default::default(),
         aliases: Vec::new(),
         jurisdiction: "US".to_owned(),
+        session: None,
+        sponsors: Vec::new(),
         summary: String::new(),
         summaries: Default::default(),
         identifiers: Vec::new(),

@@ -48,7 +48,7 @@ pub fn parse_value(input: &str, bytes: &[u8]) -> Result<serde_json::Value, Impor
 
 /// serde_json's message without its trailing " at line L column C", which
 /// the error shows in its own place.
-fn json_message(e: &serde_json::Error) -> String {
+pub fn json_message(e: &serde_json::Error) -> String {
     let s = e.to_string();
     match s.rfind(" at line ") {
         Some(i) => s[..i].to_owned(),

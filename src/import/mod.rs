@@ -29,8 +29,14 @@
 //! placeholder, so that the knowledge base is valid at every moment and
 //! the next run completes the import.
 
+pub mod bill;
+pub mod bills;
+pub mod congress;
 pub mod federal_register;
 pub mod json;
+pub mod legiscan;
+pub mod lenient;
+pub mod openstates;
 pub mod report;
 pub mod write;
 
@@ -254,13 +260,16 @@ impl Catalog {
             let path = loaded.files[l.file].path.clone();
             let curated = e.provenance.is_none();
             let i = c.known.len();
+            let map = if curated {
+                &mut c.curated_keys
+            } else {
+                &mut c.imported_keys
+            };
             for id in &e.identifiers {
-                let k = Key::new(id.scheme, &id.value);
-                let map = if curated {
-                    &mut c.curated_keys
-                } else {
-                    &mut c.imported_keys
-                };
+                map.entry(Key::new(id.scheme, &id.value)).or_insert(i);
+            }
+            // Bills are matched by jurisdiction, session and number.
+            for k in bill::entity_keys(&e) {
                 map.entry(k).or_insert(i);
             }
             if curated {
@@ -420,6 +429,8 @@ impl Placing<'_> {
                         names: Default::default(),
                         aliases: Vec::new(),
                         jurisdiction: c.jurisdiction.clone(),
+                        session: None,
+                        sponsors: Vec::new(),
                         summary: String::new(),
                         summaries: Default::default(),
                         identifiers: Vec::new(),

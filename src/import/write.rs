@@ -116,6 +116,25 @@ pub fn render(e: &Entity, comment: &str) -> String {
         &e.aliases.iter().map(|a| q(a)).collect::<Vec<_>>(),
     );
     let _ = writeln!(out, "    jurisdiction: {},", q(&e.jurisdiction));
+    if let Some(session) = &e.session {
+        let _ = writeln!(out, "    session: {},", q(session));
+    }
+    let sponsors: Vec<String> = e
+        .sponsors
+        .iter()
+        .map(|s| {
+            let mut t = format!("(name: {}, role: {}", q(&s.name), s.role);
+            if let Some(p) = &s.party {
+                let _ = write!(t, ", party: {}", q(p));
+            }
+            if let Some(p) = &s.person {
+                let _ = write!(t, ", person: {}", q(p));
+            }
+            t.push(')');
+            t
+        })
+        .collect();
+    list(&mut out, "sponsors", &sponsors);
     if !e.summary.is_empty() {
         let _ = writeln!(out, "    summary: {},", q(&e.summary));
     }
@@ -282,6 +301,13 @@ mod tests {
                 nasty.into(),
                 "), relations: [(rel: revokes, to: \"x\")]".into(),
             ],
+            session: Some(nasty.into()),
+            sponsors: vec![Sponsor {
+                name: nasty.into(),
+                role: SponsorRole::Cosponsor,
+                party: Some(nasty.into()),
+                person: None,
+            }],
             jurisdiction: "US".into(),
             summary: "x".repeat(1 << 20),
             summaries: Default::default(),

@@ -202,7 +202,13 @@ impl Store {
             return Ok(n.entity.id.clone());
         }
         let key = crate::resolve::normalize(reference);
-        let addrs = self.lookup(self.fields.key, &key, 50)?;
+        let mut addrs = self.lookup(self.fields.key, &key, 50)?;
+        if addrs.is_empty() {
+            // `S 1582`, `S. 1582` and `s1582` are one bill number.
+            if let Some(b) = crate::resolve::bill_form(reference) {
+                addrs = self.lookup(self.fields.key, &b, 50)?;
+            }
+        }
         let mut nodes = Vec::new();
         for a in addrs {
             nodes.push(self.node_at(a)?);

@@ -99,9 +99,7 @@ pub fn update(
             .node(id)?
             .is_some_and(|n| n.entity.provenance.is_some())
         {
-            return Ok(Patch::Rebuild(
-                "a changed entity is merged from an imported file",
-            ));
+            return Ok(Patch::Rebuild("an imported or enriched entity changed"));
         }
     }
 

@@ -645,6 +645,22 @@ fn term_exists(store: &Store, field: tantivy::schema::Field, word: &str) -> Resu
     Ok(false)
 }
 
+/// Highlights as whole matches: Chinese pairs overlap (`穩定` and `定幣`
+/// in `穩定幣`), so ranges that overlap or touch are merged into one, in
+/// order, and no two ranges share a byte.
+fn merge_ranges(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut sorted = ranges.to_vec();
+    sorted.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(sorted.len());
+    for r in sorted {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
 fn make_snippet(
     body: &SnippetGenerator,
     name: &SnippetGenerator,
@@ -657,7 +673,7 @@ fn make_snippet(
         if !s.highlighted().is_empty() {
             return Snippet {
                 text: s.fragment().to_owned(),
-                highlights: s.highlighted().to_vec(),
+                highlights: merge_ranges(s.highlighted()),
             };
         }
     }
@@ -807,4 +823,16 @@ fn matches_exactly(store: &Store, query: &dyn Query, addr: tantivy::DocAddress) 
     // forward from there.
     let at = scorer.doc();
     Ok(at == addr.doc_id || (at < addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_never_overlap() {
+        assert_eq!(merge_ranges(&[3..9, 0..6, 12..15]), [0..9, 12..15]);
+        assert_eq!(merge_ranges(&[0..3, 3..6]), [0..6]);
+        assert!(merge_ranges(&[]).is_empty());
+    }
 }

@@ -1069,3 +1069,35 @@ fn issue_17_empty_results_say_which_filter_or_word() {
     let (_, v) = fx_search(&["widget"]);
     assert_eq!(v["why_empty"], serde_json::json!([]));
 }
+
+/// Highlights cover whole Chinese matches: no overlapping ranges in JSON,
+/// and the terminal highlights all of 穩定幣, not 穩定 alone.
+#[test]
+fn issue_17_chinese_highlights_cover_whole_matches() {
+    let (_, v) = shipped_search(&["穩定幣", "-n", "5"]);
+    let mut whole = 0;
+    for h in v["hits"].as_array().unwrap() {
+        let text = h["snippet"]["text"].as_str().unwrap();
+        let mut last_end = 0;
+        for r in h["snippet"]["highlights"].as_array().unwrap() {
+            let (start, end) = (
+                r["start"].as_u64().unwrap() as usize,
+                r["end"].as_u64().unwrap() as usize,
+            );
+            assert!(start >= last_end, "overlapping highlights: {h}");
+            last_end = end;
+            if &text[start..end] == "穩定幣" {
+                whole += 1;
+            }
+        }
+    }
+    assert!(whole > 0, "no highlight covers 穩定幣: {v}");
+    let (code, out, _) = util::run_with_index(
+        &util::shipped(),
+        shipped_index(),
+        &["--color", "always", "search", "-n", "1", "穩定幣"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("穩定幣\u{1b}["), "{out}");
+    assert!(!out.contains("穩定\u{1b}["), "{out}");
+}

@@ -137,15 +137,19 @@ pub struct SynthArgs {
 /// Options of `show`.
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
-    /// The entity: id, alias, or name in any language.
-    pub entity: String,
+    /// The entity: id, alias, or name in any language (several words are
+    /// one name: `GENIUS Act` needs no quotes).
+    #[arg(required = true, num_args = 1.., value_name = "REF")]
+    pub entity: Vec<String>,
 }
 
 /// Options of `agencies`.
 #[derive(Debug, clap::Args)]
 pub struct AgenciesArgs {
-    /// The entity: id, alias, or name in any language.
-    pub entity: String,
+    /// The entity: id, alias, or name in any language (several words are
+    /// one name: `GENIUS Act` needs no quotes).
+    #[arg(required = true, num_args = 1.., value_name = "REF")]
+    pub entity: Vec<String>,
     /// How many relations away to look.
     #[arg(long, default_value_t = 2)]
     pub depth: usize,
@@ -157,8 +161,10 @@ pub struct AgenciesArgs {
 /// Options of `neighbors`.
 #[derive(Debug, clap::Args)]
 pub struct NeighborsArgs {
-    /// The entity: id, alias, or name in any language.
-    pub entity: String,
+    /// The entity: id, alias, or name in any language (several words are
+    /// one name: `GENIUS Act` needs no quotes).
+    #[arg(required = true, num_args = 1.., value_name = "REF")]
+    pub entity: Vec<String>,
     /// How many relations away.
     #[arg(long, default_value_t = 1)]
     pub depth: usize,

@@ -832,7 +832,10 @@ mod tests {
     #[test]
     fn highlights_never_overlap() {
         assert_eq!(merge_ranges(&[3..9, 0..6, 12..15]), [0..9, 12..15]);
-        assert_eq!(merge_ranges(&[0..3, 3..6]), vec![Range { start: 0, end: 6 }]);
+        assert_eq!(
+            merge_ranges(&[0..3, 3..6]),
+            vec![Range { start: 0, end: 6 }]
+        );
         assert!(merge_ranges(&[]).is_empty());
     }
 }

@@ -122,6 +122,13 @@ pub enum WhyEmpty {
         /// Matches of the query without any filter.
         matches: usize,
     },
+    /// Every word is found somewhere (or a close spelling of it), but not
+    /// together; a query with fields, quotes or operators is matched
+    /// exactly, without close spellings.
+    NotTogether {
+        /// Whether the query has syntax, so close spellings were not tried.
+        exact_only: bool,
+    },
     /// The query matches `matches` entities without filters, each filter
     /// alone leaves some, but none passes all of them.
     FiltersTogether {
@@ -262,8 +269,8 @@ fn why_empty(store: &Store, opts: &SearchOptions) -> Result<Vec<WhyEmpty>> {
         search_only(store, &bare, None)?.total
     };
     if unfiltered == 0 {
-        let words = syntax::parse(&opts.query)?.words;
-        for word in words {
+        let prepared = syntax::parse(&opts.query)?;
+        for word in prepared.words {
             let alone = SearchOptions {
                 query: word.clone(),
                 ..bare.clone()
@@ -272,6 +279,11 @@ fn why_empty(store: &Store, opts: &SearchOptions) -> Result<Vec<WhyEmpty>> {
             if matches!(search_only(store, &alone, None), Ok(r) if r.total == 0) {
                 out.push(WhyEmpty::Word { word });
             }
+        }
+        if out.is_empty() {
+            out.push(WhyEmpty::NotTogether {
+                exact_only: !prepared.plain,
+            });
         }
         return Ok(out);
     }
@@ -381,7 +393,8 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
     // Close spellings of a name's words, unless every word of the query is
     // already a word of some name: matching the typo-tolerant clause costs
     // as much as the exact query.
-    let name_fuzzy = if words_in_names {
+    // Queries with syntax (fields, phrases, operators) are never fuzzy.
+    let name_fuzzy = if words_in_names || !plain {
         None
     } else {
         fuzzy_query(store, &text, &[f.name])
@@ -416,7 +429,7 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
         Some((_, addr)) => !matches_exactly(store, &*exact, *addr)?,
         None => false,
     };
-    if total == 0 {
+    if total == 0 && plain {
         // Nothing at all: every word within one or two edits, anywhere,
         // names first.
         if let Some(all) = fuzzy_query(store, &text, &[f.name, f.body, f.ident]) {

@@ -924,7 +924,14 @@ fn issue_17_unquoted_words_are_one_reference() {
     for args in [
         &["show", "Order", "on", "Strategic", "Widget", "Reserves"][..],
         &["agencies", "Order", "on", "Strategic", "Widget", "Reserves"],
-        &["neighbors", "Order", "on", "Strategic", "Widget", "Reserves"],
+        &[
+            "neighbors",
+            "Order",
+            "on",
+            "Strategic",
+            "Widget",
+            "Reserves",
+        ],
     ] {
         let v = json(args);
         let s = v.to_string();

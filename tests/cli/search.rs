@@ -1051,6 +1051,7 @@ fn issue_17_empty_results_say_which_filter_or_word() {
             "none passes them all",
         ),
         (&["widget zzqqx"], "no entity has the word `zzqqx`"),
+        (&["kind:bill widgte"], "matches exactly, without close spellings"),
     ] {
         let mut all = vec!["search"];
         all.extend_from_slice(args);

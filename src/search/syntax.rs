@@ -185,6 +185,61 @@ fn lex(chars: &[char]) -> Result<Vec<Tok>> {
     Ok(out)
 }
 
+/// Operators need words around them, and a group needs words in it.
+fn check_operators(toks: &[Tok]) -> Result<()> {
+    let op = |t: Option<&Tok>| match t {
+        Some(Tok::Word { text, .. }) => matches!(text.as_str(), "AND" | "OR" | "NOT"),
+        _ => false,
+    };
+    let term_before = |t: Option<&Tok>| {
+        matches!(t, Some(Tok::Phrase { .. } | Tok::Close))
+            || (matches!(t, Some(Tok::Word { .. })) && !op(t))
+    };
+    let term_after = |t: Option<&Tok>| {
+        matches!(t, Some(Tok::Phrase { .. } | Tok::Open))
+            || (matches!(t, Some(Tok::Word { .. })) && !op(t))
+    };
+    for (k, tok) in toks.iter().enumerate() {
+        let prev = k.checked_sub(1).and_then(|p| toks.get(p));
+        let next = toks.get(k + 1);
+        match tok {
+            Tok::Open if matches!(next, Some(Tok::Close)) => {
+                return Err(Error::Query {
+                    message: "`()` holds nothing; put words in it, or drop it".into(),
+                    position: None,
+                });
+            }
+            Tok::Word { text, at, .. } if op(Some(tok)) => {
+                let word = text.as_str();
+                // `AND NOT`: the `NOT` is checked on its own.
+                let before_ok = word == "NOT" || term_before(prev);
+                let after_ok = term_after(next)
+                    || (word == "AND"
+                        && op(next)
+                        && matches!(next, Some(Tok::Word { text, .. }) if text == "NOT"));
+                if !(before_ok && after_ok) {
+                    let example = match word {
+                        "OR" => "`arizona OR texas`",
+                        "AND" => "`bitcoin AND reserve`",
+                        _ => "`bitcoin NOT texas`",
+                    };
+                    let side = if word == "NOT" {
+                        "after it"
+                    } else {
+                        "on each side"
+                    };
+                    return Err(err(
+                        format!("`{word}` needs a word {side}, as in {example}; to search for the word, write it in lowercase"),
+                        *at,
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// One piece of the rewritten query.
 enum Piece {
     /// Passed to the parser as is; `glued` to the next piece.
@@ -203,6 +258,7 @@ pub fn parse(q: &str) -> Result<Prepared> {
     }
     let chars: Vec<char> = q.chars().collect();
     let toks = lex(&chars)?;
+    check_operators(&toks)?;
     let mut pieces: Vec<Piece> = Vec::new();
     let mut plain = true;
     let mut negate_next = false;
@@ -325,6 +381,10 @@ pub fn parse(q: &str) -> Result<Prepared> {
             });
             continue;
         }
+        if !core.chars().any(char::is_alphanumeric) {
+            // Punctuation alone (`-`, `:::`): nothing to find.
+            continue;
+        }
         // `Trump's`: the possessive adds nothing to find.
         let bare = core
             .strip_suffix("'s")
@@ -440,13 +500,12 @@ fn field_value(field: &str, value: &str, at: usize) -> Result<String> {
         }),
         "kind" | "status" => {
             let v = value.to_lowercase().replace('-', "_");
-            let wildcard = v.contains(['*', '?']);
             let known: Vec<&str> = if field == "kind" {
                 Kind::ALL.iter().map(|k| k.name()).collect()
             } else {
                 Stage::ALL.iter().map(|s| s.name()).collect()
             };
-            if !wildcard && !known.contains(&v.as_str()) {
+            if !known.contains(&v.as_str()) {
                 return Err(err(
                     format!(
                         "unknown {field} `{value}`; {} are {}",
@@ -668,6 +727,11 @@ mod tests {
             ("name:", "needs a value"),
             ("date:2025", "--since"),
             ("jurisdction:US", "did you mean `jurisdiction:`"),
+            ("a AND NOT", "`NOT` needs a word"),
+            ("OR texas", "`OR` needs a word"),
+            ("a ()", "`()` holds nothing"),
+            ("-", "no words"),
+            ("status:*", "statuses are"),
         ] {
             let e = prepare_query(q).unwrap_err().to_string();
             assert!(e.contains(needle), "{q}: {e}");

@@ -937,8 +937,10 @@ fn issue_17_punctuation_is_text() {
 fn issue_17_query_mistakes_say_how_to_write_it() {
     for (query, message) in [
         ("-bitcoin", "only excludes; add a word"),
-        ("AND", "no words to search for"),
-        ("bitcoin OR", "could not be read"),
+        ("AND", "`AND` needs a word on each side"),
+        ("bitcoin OR", "`OR` needs a word on each side"),
+        ("a ()", "`()` holds nothing"),
+        (":::", "no words to search for"),
         ("date:[2020 TO 2021]", "--since"),
         ("name:", "needs a value"),
         ("kind:bil", "kinds are agency, office"),
@@ -1051,7 +1053,10 @@ fn issue_17_empty_results_say_which_filter_or_word() {
             "none passes them all",
         ),
         (&["widget zzqqx"], "no entity has the word `zzqqx`"),
-        (&["kind:bill widgte"], "matches exactly, without close spellings"),
+        (
+            &["kind:bill widgte"],
+            "matches exactly, without close spellings",
+        ),
     ] {
         let mut all = vec!["search"];
         all.extend_from_slice(args);

@@ -568,32 +568,50 @@ fn follow_founders(
         .map(|(p, _)| p.id.as_str())
         .take(3)
         .collect();
+    if founders.is_empty() {
+        return Ok(());
+    }
+    // Those of them that match the query, in one pass.
+    let any: Vec<(Occur, Box<dyn Query>)> = founders
+        .iter()
+        .map(|id| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(store.fields.id, id),
+                IndexRecordOption::Basic,
+            ));
+            (Occur::Should, q)
+        })
+        .collect();
+    let both = BooleanQuery::new(vec![
+        (Occur::Must, query.box_clone()),
+        (Occur::Must, Box::new(BooleanQuery::new(any))),
+    ]);
+    let matching = store
+        .searcher
+        .search(&both, &tantivy::collector::DocSetCollector)
+        .map_err(ix)?;
+    let mut docs: Vec<(String, TantivyDocument)> = Vec::new();
+    for addr in matching {
+        let doc: TantivyDocument = store.searcher.doc(addr).map_err(ix)?;
+        let id = doc
+            .get_first(store.fields.id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        docs.push((id, doc));
+    }
     let mut at = 1;
     for id in founders {
-        let found = ranked.iter().position(|h| h.2 == id);
+        let Some(k) = docs.iter().position(|d| d.0 == id) else {
+            continue;
+        };
+        let (id, doc) = docs.swap_remove(k);
         // It takes the score of the hit it passes, so scores still fall.
         let score = ranked.get(at).map_or(top_score, |h| h.0);
-        let mut entry = match found {
+        let mut entry = match ranked.iter().position(|h| h.2 == id) {
             Some(k) if k < at => continue,
             Some(k) => ranked.remove(k),
-            None => {
-                let term = TermQuery::new(
-                    Term::from_field_text(store.fields.id, id),
-                    IndexRecordOption::Basic,
-                );
-                let docs = store
-                    .searcher
-                    .search(&term, &tantivy::collector::DocSetCollector)
-                    .map_err(ix)?;
-                let Some(addr) = docs.into_iter().next() else {
-                    continue;
-                };
-                if !matches_exactly(store, query, addr)? {
-                    continue;
-                }
-                let doc: TantivyDocument = store.searcher.doc(addr).map_err(ix)?;
-                (score, 0, id.to_owned(), doc)
-            }
+            None => (score, 0, id, doc),
         };
         entry.0 = entry.0.max(score);
         ranked.insert(at.min(ranked.len()), entry);

@@ -114,6 +114,113 @@ impl Checked {
     }
 }
 
+/// The part of a knowledge base with errors that queries answer from
+/// (see [`valid_part`]).
+#[derive(Debug)]
+pub struct ValidPart {
+    /// The entities of every file without an error, checked.
+    pub corpus: Corpus,
+    /// The files left out, sorted.
+    pub left_out: Vec<PathBuf>,
+}
+
+/// The valid part of a knowledge base that failed `check`: every file with
+/// an error is left out, and so are the references of the other entities
+/// into them (relations, event actors, deadline owners), so that what
+/// remains passes `check` again; a file that still fails is left out too.
+/// `None` when nothing would be left, or when an error is not about one
+/// file (an empty knowledge base, say). `check` and CI stay strict; this
+/// is only for queries.
+pub fn valid_part(checked: &Checked) -> Option<ValidPart> {
+    let errors_in = |c: &Checked| -> Vec<PathBuf> {
+        c.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.location.path.clone())
+            .collect()
+    };
+    if errors_in(checked).iter().any(|p| p == Path::new(".")) {
+        return None;
+    }
+    // Start from the files that do not even parse; every round then leaves
+    // out the files that still fail, until what remains passes.
+    // Entries the walk could not follow are not files, but they are left
+    // out all the same, and named.
+    let read: std::collections::HashSet<&Path> =
+        checked.files.iter().map(|f| f.path.as_path()).collect();
+    let mut bad: std::collections::BTreeSet<PathBuf> = errors_in(checked)
+        .into_iter()
+        .filter(|p| !read.contains(p.as_path()))
+        .collect();
+    let mut parsed: Vec<(&SourceFile, Entity)> = Vec::new();
+    for f in &checked.files {
+        match crate::load::parse_entity(&f.path, &f.text) {
+            Ok(e) => parsed.push((f, e)),
+            Err(_) => {
+                bad.insert(f.path.clone());
+            }
+        }
+    }
+    for _ in 0..=checked.files.len() {
+        // The ids that left with the bad files: their own, or, for a file
+        // that does not parse, the id its name promises.
+        let gone: std::collections::HashSet<String> = checked
+            .files
+            .iter()
+            .filter(|f| bad.contains(&f.path))
+            .filter_map(|f| f.path.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .chain(
+                parsed
+                    .iter()
+                    .filter(|(f, _)| bad.contains(&f.path))
+                    .map(|(_, e)| e.id.clone()),
+            )
+            .collect();
+        let mut loaded = LoadResult::default();
+        for (f, e) in &parsed {
+            if bad.contains(&f.path) {
+                continue;
+            }
+            let mut e = e.clone();
+            e.relations.retain(|r| !gone.contains(&r.to));
+            for ev in &mut e.events {
+                if ev.by.as_ref().is_some_and(|b| gone.contains(b)) {
+                    ev.by = None;
+                }
+            }
+            e.deadlines.retain(|d| !gone.contains(&d.owner));
+            for d in &mut e.deadlines {
+                d.fulfilled_by.retain(|x| !gone.contains(x));
+            }
+            loaded.entities.push(crate::load::Loaded {
+                entity: e,
+                file: loaded.files.len(),
+            });
+            loaded.files.push((*f).clone());
+        }
+        if loaded.entities.is_empty() {
+            return None;
+        }
+        let again = check(loaded);
+        if let Some(corpus) = again.corpus {
+            return Some(ValidPart {
+                corpus,
+                left_out: bad.into_iter().collect(),
+            });
+        }
+        let before = bad.len();
+        let failing = errors_in(&again);
+        if failing.iter().any(|p| p == Path::new(".")) {
+            return None;
+        }
+        bad.extend(failing);
+        if bad.len() == before {
+            return None;
+        }
+    }
+    None
+}
+
 /// Loads and checks the knowledge base in `dir`.
 pub fn check_dir(dir: &Path) -> crate::Result<Checked> {
     Ok(check(crate::load::load_dir(dir)?))
@@ -362,6 +469,20 @@ impl Ctx<'_> {
                 Diagnostic::warning("no-source", loc, format!("entity `{}` has no source", e.id))
                     .with_label("unsourced entity")
                     .with_help("add at least one entry to `sources`, and cite it by index from events and relations"),
+            );
+        }
+        for (i, src) in e.sources.iter().enumerate() {
+            let Some(why) = src.url.as_deref().and_then(wikipedia_copy) else {
+                continue;
+            };
+            diags.push(
+                Diagnostic::warning(
+                    "mirror-source",
+                    at.value(&[Key("sources"), Index(i), Key("url")]),
+                    format!("source {i} cites {why}"),
+                )
+                .with_label("a copy, not the record")
+                .with_help("cite the primary record instead: congress.gov, clerk.house.gov or senate.gov roll calls, govinfo.gov, federalregister.gov, or the legislature's bill page"),
             );
         }
         let sources = |section: &str,
@@ -746,6 +867,60 @@ fn cycle_path<'a>(
     vec![head, head]
 }
 
+/// Hosts that republish or aggregate Wikipedia's articles. A copy can lag
+/// or alter the original and is never the record of a vote, a signing or a
+/// date, so `check` warns when a source cites one.
+const WIKIPEDIA_MIRRORS: &[&str] = &[
+    "alchetron.com",
+    "dbpedia.org",
+    "en-academic.com",
+    "everipedia.org",
+    "infogalactic.com",
+    "movatter.jp",
+    "wiki2.org",
+    "wikimili.com",
+    "wikiwand.com",
+    "wikizero.com",
+];
+
+/// Wikimedia's own sites: not copies of themselves.
+const WIKIMEDIA: &[&str] = &[
+    "wikipedia.org",
+    "wikisource.org",
+    "wikimedia.org",
+    "wikidata.org",
+];
+
+/// Whether `host` is `domain` or one of its subdomains.
+fn on_domain(host: &str, domain: &str) -> bool {
+    host == domain
+        || host
+            .strip_suffix(domain)
+            .is_some_and(|rest| rest.ends_with('.'))
+}
+
+/// Why `url` is a copy of a Wikipedia (or Wikisource) page, if it is one:
+/// its host is a known mirror, or it is another site that serves a
+/// Wikimedia address through a proxy (the address appears in its path or
+/// query).
+fn wikipedia_copy(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split(':').next().unwrap_or(host).trim_end_matches('.');
+    if WIKIPEDIA_MIRRORS.iter().any(|m| on_domain(host, m)) {
+        return Some(format!("`{host}`, a mirror of Wikipedia"));
+    }
+    let own = WIKIMEDIA.iter().any(|d| on_domain(host, d));
+    let proxied = WIKIMEDIA.iter().find(|d| tail.contains(*d));
+    match proxied {
+        Some(d) if !own => Some(format!("`{host}`, which serves a copy of a {d} page")),
+        _ => None,
+    }
+}
+
 fn valid_lang(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary_ok = parts
@@ -930,6 +1105,27 @@ mod tests {
             permute(&mut v, &order);
             assert_eq!(v, want, "n = {n}");
         }
+    }
+
+    #[test]
+    fn wikipedia_copies_are_recognised_by_host_or_proxied_address() {
+        let copy = |u: &str| wikipedia_copy(u).is_some();
+        assert!(copy(
+            "http://movatter.jp/mt/?url=http%3A%2F%2Fen.wikipedia.org%2Fwiki%2FX"
+        ));
+        assert!(copy("https://www.wikiwand.com/en/GENIUS_Act"));
+        assert!(copy("HTTPS://User@WIKIWAND.COM:443/en/X"));
+        assert!(copy(
+            "https://file-hippo.netlify.app/host-https-en.wikisource.org/wiki/Employee_Retirement_Income_Security_Act_of_1974"
+        ));
+        // Wikimedia's own sites, look-alike hosts and primary records pass.
+        assert!(!copy("https://en.wikipedia.org/wiki/GENIUS_Act"));
+        assert!(!copy("https://en.wikisource.org/wiki/X"));
+        assert!(!copy("https://notwikiwand.com/x"));
+        assert!(!copy(
+            "https://www.congress.gov/bill/119th-congress/senate-bill/1582"
+        ));
+        assert!(!copy("not a url"));
     }
 
     #[test]

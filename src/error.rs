@@ -51,6 +51,13 @@ pub enum Error {
     /// The search index or snapshot is unusable.
     #[error("index error: {0}")]
     Index(String),
+    /// The search index failed; tantivy's error is kept as the source.
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// The knowledge base has errors and no part of it could be indexed;
+    /// every diagnostic is here for the caller to render.
+    #[error("the knowledge base has {} error(s); run `policygraph check` to see them", .0.errors())]
+    Rejected(Box<crate::check::Checked>),
     /// An external tool (Graphviz, git) failed or is missing.
     #[error("{0}")]
     Tool(String),

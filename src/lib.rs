@@ -7,11 +7,15 @@
 //!   keeping the text for diagnostics;
 //! - [`check`]: semantic rules over the whole corpus, every problem
 //!   collected, giving a validated [`check::Corpus`];
-//! - [`graph`]: the petgraph graph and the graph questions (agencies,
-//!   neighbours, paths) over any [`graph::GraphView`];
+//! - [`graph`]: the petgraph graph and `stats`; [`query`]: the graph
+//!   questions (agencies, neighbours, paths) over any
+//!   [`store::NodeSource`], in memory or on disk;
 //! - [`text`]: the tokenizer shared by the index and search;
-//! - [`store`]: the on-disk snapshot and tantivy index in `index/`, kept
-//!   fresh against `knowledge/`;
+//! - [`walk`]: the one loop-safe walk of `knowledge/`, shared by loading and
+//!   by the index's freshness check;
+//! - [`store`]: the on-disk snapshot and tantivy index in `index/`, and
+//!   [`store::refresh`], the one policy that keeps it fresh against
+//!   `knowledge/` (lock, patch or rebuild, cleanup);
 //! - [`select`]: the part of the graph a diagram shows (focus, kinds,
 //!   relations, jurisdictions, date);
 //! - [`search`], [`export`], [`track`]: full-text search, diagrams, and the
@@ -40,5 +44,6 @@ pub mod store;
 pub mod synth;
 pub mod text;
 pub mod track;
+pub mod walk;
 
 pub use error::{Error, Result};

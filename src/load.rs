@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Location};
 use crate::model::Entity;
+use crate::walk::{Found, Problem};
 
 /// Entity files larger than this are refused rather than parsed: a real
 /// entity is a few kilobytes, and a huge file is a mistake or an attack.
@@ -57,118 +58,67 @@ pub fn ron_options() -> ron::Options {
 /// Lists the `.ron` files under `dir`, sorted, as paths relative to `dir`,
 /// plus a diagnostic for every entry that cannot be walked.
 pub fn list_files(dir: &Path) -> crate::Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
-    if !dir.is_dir() {
-        return Err(crate::Error::NoKnowledge(dir.to_path_buf()));
-    }
-    let mut files = Vec::new();
-    let mut diags = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        match entry {
-            Ok(e) => {
-                let is_ron = e.path().extension().is_some_and(|x| x == "ron");
-                if !is_ron || e.depth() == 0 {
-                    continue;
-                }
-                let rel = relative(dir, e.path());
-                let ft = e.file_type();
-                if ft.is_file() {
-                    files.push(rel);
-                } else {
-                    diags.push(not_a_file(&rel, &ft));
-                }
-            }
-            Err(err) => {
-                if let Some(d) = walk_error(dir, &err) {
-                    diags.push(d);
-                }
-            }
-        }
-    }
-    Ok((files, diags))
+    Ok(listed_of(&crate::walk::list(dir)?))
 }
 
-/// The OS error number for "too many levels of symbolic links".
-#[cfg(target_os = "linux")]
-const ELOOP: Option<i32> = Some(40);
-#[cfg(any(
-    target_os = "macos",
-    target_os = "ios",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
-const ELOOP: Option<i32> = Some(62);
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "macos",
-    target_os = "ios",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-)))]
-const ELOOP: Option<i32> = None;
+/// The files and diagnostics of a walk already made (see
+/// [`crate::walk::list`]), so that one walk serves both loading and the
+/// index's file list.
+pub fn listed_of(walked: &[(String, Found)]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for (rel, found) in walked {
+        let rel = PathBuf::from(rel);
+        match found {
+            Found::File { .. } => files.push(rel),
+            Found::NotAFile(ft) => diags.push(not_a_file(&rel, ft)),
+            Found::Problem(p) => diags.push(walk_problem(&rel, p)),
+        }
+    }
+    (files, diags)
+}
 
-/// The diagnostic for an entry the walk could not follow, or `None` for a
-/// broken link that does not look like an entity file (a stale
-/// `README.md` link is none of our business).
-fn walk_error(dir: &Path, err: &walkdir::Error) -> Option<Diagnostic> {
-    let path = err.path().unwrap_or(dir);
-    let rel = relative(dir, path);
-    let is_ron = path.extension().is_some_and(|x| x == "ron");
-    if let Some(ancestor) = err.loop_ancestor() {
-        return Some(
-            Diagnostic::error(
+/// The diagnostic for an entry the walk could not follow.
+fn walk_problem(rel: &Path, problem: &Problem) -> Diagnostic {
+    let (code, msg) = match problem {
+        Problem::Loop { ancestor } => {
+            let to = if ancestor.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                ancestor.as_path()
+            };
+            return Diagnostic::error(
                 "symlink-loop",
-                Location::file(&rel),
+                Location::file(rel),
                 format!(
                     "`{}` is a symbolic link back to `{}`; the walk would never end",
                     rel.display(),
-                    relative(dir, ancestor).display()
+                    to.display()
                 ),
             )
-            .with_help("remove the link, or point it outside the knowledge directory"),
-        );
-    }
-    let io = err.io_error();
-    let (code, msg) = match io.map(std::io::Error::kind) {
-        Some(std::io::ErrorKind::NotFound) if !is_ron => return None,
-        Some(std::io::ErrorKind::NotFound) => (
+            .with_help("remove the link, or point it outside the knowledge directory");
+        }
+        Problem::BrokenLink => (
             "broken-link",
             format!(
                 "`{}` is a symbolic link to a file that does not exist",
                 rel.display()
             ),
         ),
-        // ELOOP: a link that points at itself, or a chain of links back.
-        _ if io.and_then(std::io::Error::raw_os_error) == ELOOP => (
+        Problem::SelfLink => (
             "symlink-loop",
             format!(
                 "`{}` is a symbolic link that leads back to itself",
                 rel.display()
             ),
         ),
-        _ => (
+        Problem::Unreadable(why) => (
             "unreadable",
-            format!(
-                "cannot read `{}`: {}",
-                rel.display(),
-                io.map_or_else(|| err.to_string(), ToString::to_string)
-            ),
+            format!("cannot read `{}`: {why}", rel.display()),
         ),
     };
-    Some(
-        Diagnostic::error(code, Location::file(&rel), msg)
-            .with_help("fix or remove this entry; the other files were still checked"),
-    )
-}
-
-fn relative(dir: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(dir).unwrap_or(path).to_path_buf()
+    Diagnostic::error(code, Location::file(rel), msg)
+        .with_help("fix or remove this entry; the other files were still checked")
 }
 
 /// Reads and parses every `.ron` file under `dir`.

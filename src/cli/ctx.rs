@@ -33,6 +33,17 @@ pub struct Ctx {
 impl Ctx {
     /// Finds the knowledge and index directories.
     pub fn new(args: &Args) -> anyhow::Result<Ctx> {
+        // `Date::today` falls back to the clock on a value it cannot read;
+        // a typo in a pinned date must not pass unnoticed.
+        if let Some(v) = std::env::var_os("POLICYGRAPH_TODAY") {
+            let v = v.to_string_lossy();
+            if let Err(e) = v.parse::<Date>() {
+                return Err(policygraph::Error::Usage(format!(
+                    "POLICYGRAPH_TODAY=`{v}` is not a date: {e} (write YYYY-MM-DD, or unset it)"
+                ))
+                .into());
+            }
+        }
         let (knowledge, default_index) = match &args.knowledge {
             Some(k) => {
                 if k.exists() && !k.is_dir() {
@@ -81,98 +92,72 @@ impl Ctx {
     }
 }
 
-/// The corpus of a knowledge base that passed `check`; otherwise prints
-/// the diagnostics and fails.
-fn valid_corpus(checked: Checked) -> anyhow::Result<Corpus> {
-    let errors = checked.errors();
-    match checked.corpus {
-        Some(c) => Ok(c),
-        None => {
-            render::diagnostics_stderr(&checked.diagnostics, &checked.files);
-            Err(policygraph::Error::Invalid(errors).into())
+impl Ctx {
+    /// The store (snapshot and search index), fresh against `knowledge/`
+    /// (see [`policygraph::store::refresh`]), with a note on stderr saying
+    /// what was done when it was not fresh. With `--no-refresh`, an
+    /// existing index is used as is.
+    pub fn store(&self) -> anyhow::Result<Store> {
+        Ok(self.refreshed(false)?.store)
+    }
+
+    /// Refreshes the index, or rebuilds it with `force`, and says so.
+    pub fn refreshed(&self, force: bool) -> anyhow::Result<store::Refreshed> {
+        let opts = store::Options {
+            check_freshness: self.refresh,
+            force,
+            ..store::Options::default()
+        };
+        let done = match store::refresh(&self.knowledge, &self.index, &opts) {
+            Ok(done) => done,
+            Err(policygraph::Error::Rejected(checked)) => {
+                render::diagnostics_stderr(&checked.diagnostics, &checked.files);
+                return Err(policygraph::Error::Invalid(checked.errors()).into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let dir = self.index.display();
+        match &done.outcome {
+            store::Outcome::Fresh
+            | store::Outcome::Unchecked
+            | store::Outcome::RefreshedByOther => {}
+            store::Outcome::Built => note(&format!(
+                "built the index in {dir} ({} entities)",
+                done.store.len()
+            )),
+            store::Outcome::Patched(n) => note(&format!(
+                "knowledge base changed; updated {n} entities in the index"
+            )),
+            // `index --force` says what it did on stdout.
+            store::Outcome::Rebuilt(store::Reason::Forced) => {}
+            store::Outcome::Rebuilt(why) => note(&format!("rebuilt the index: {why}")),
         }
+        let left = &done.store.left_out;
+        if !left.files.is_empty() {
+            warn_left_out(left);
+        }
+        Ok(done)
     }
 }
 
-impl Ctx {
-    /// The store (snapshot and search index), fresh against `knowledge/`:
-    /// rebuilt first, with a note on stderr, when any file was added,
-    /// edited or removed. With `--no-refresh`, an existing index is used
-    /// as is.
-    pub fn store(&self) -> anyhow::Result<Store> {
-        let existing = Store::open(&self.index)?;
-        let existing = match existing {
-            Some(s) if !self.refresh => return Ok(s),
-            other => other,
-        };
-        // The common case, an unchanged knowledge base, needs only the
-        // fingerprint; the list of files is made when something changed.
-        let fresh = |s: &Store, fp: &str| {
-            s.fingerprint == fp && s.valid_until.is_none_or(|d| d > Date::today())
-        };
-        let existing = match existing {
-            Some(s) if fresh(&s, &store::fingerprint(&self.knowledge)?) => return Ok(s),
-            other => other,
-        };
-        let Some(s) = existing else {
-            note(&format!("building the index in {}", self.index.display()));
-            return self.rebuild(None);
-        };
-        let scan = store::scan(&self.knowledge)?;
-        let fp = store::fingerprint_of(&scan);
-        if fresh(&s, &fp) {
-            // Changed back between the two walks.
-            return Ok(s);
-        }
-        if s.fingerprint == fp {
-            note("an event date has passed since the index was built; rebuilding it so statuses are current");
-            drop(s);
-            return self.rebuild(Some(&scan));
-        }
-        // Any failure of the patch (an index from an older version, say)
-        // falls back to a full rebuild.
-        if let Ok(Some(n)) = store::update(&self.index, &self.knowledge, s, &scan) {
-            note(&format!(
-                "knowledge base changed; updated {n} entities in the index"
-            ));
-            if let Some(s) = Store::open(&self.index)? {
-                return Ok(s);
-            }
-        }
-        note("knowledge base changed; rebuilding the index");
-        self.rebuild(Some(&scan))
+/// The one warning a query gives when it answers from the valid part of a
+/// knowledge base with errors.
+fn warn_left_out(left: &store::LeftOut) {
+    let n = left.files.len();
+    let mut names: Vec<&str> = left.files.iter().map(String::as_str).take(3).collect();
+    if n > 3 {
+        names.push("...");
     }
-
-    /// Checks the knowledge base and builds a new index generation. Without
-    /// a `scan` at hand, the metadata walk runs beside the loading, on the
-    /// core that listing the files leaves idle.
-    pub fn rebuild(&self, scan: Option<&[store::FileMeta]>) -> anyhow::Result<Store> {
-        use policygraph::load;
-        let k = self.knowledge.as_path();
-        // Both walks finish before any file is read, so that the
-        // fingerprint never describes files newer than those indexed.
-        let (listed, walked) = match scan {
-            Some(_) => (load::list_files(k), None),
-            None => std::thread::scope(|s| {
-                let walk = s.spawn(|| store::scan(k));
-                let listed = load::list_files(k);
-                let walked = walk.join().unwrap_or_else(|_| {
-                    Err(policygraph::Error::Index("the metadata walk failed".into()))
-                });
-                (listed, Some(walked))
-            }),
-        };
-        let listed = listed?;
-        let walked = walked.transpose()?;
-        let corpus = valid_corpus(policygraph::check::check(load::load_listed(k, listed)))?;
-        let scan = scan.or(walked.as_deref()).unwrap_or_default();
-        store::build(&self.index, &corpus, scan)?;
-        // Freeing a large corpus takes a while and nothing waits on it.
-        let _ = std::thread::Builder::new().spawn(move || drop(corpus));
-        Store::open(&self.index)?.ok_or_else(|| {
-            policygraph::Error::Index("the new index cannot be opened".into()).into()
-        })
-    }
+    let mut e = anstream::stderr().lock();
+    let _ = writeln!(
+        e,
+        "{}warning:{} {} with errors left out of this answer ({}); `policygraph check` shows the {} error(s)",
+        render::WARN.render(),
+        render::WARN.render_reset(),
+        if n == 1 { "1 file".to_owned() } else { format!("{n} files") },
+        names.join(", "),
+        left.errors
+    );
 }
 
 impl Ctx {
@@ -198,6 +183,17 @@ pub fn note(msg: &str) {
         "{}note:{} {msg}",
         render::DIM.render(),
         render::DIM.render_reset()
+    );
+}
+
+/// A warning on stderr: the command goes on, but the user should know.
+pub fn warn(msg: &str) {
+    let mut e = anstream::stderr().lock();
+    let _ = writeln!(
+        e,
+        "{}warning:{} {msg}",
+        render::WARN.render(),
+        render::WARN.render_reset()
     );
 }
 

@@ -6,6 +6,8 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::args::IndexArgs;
+use policygraph::store::Outcome;
+
 use super::{Ctx, Status};
 
 #[derive(Serialize)]
@@ -20,24 +22,12 @@ struct Json<'a> {
 /// Runs `index`.
 pub fn run(ctx: &Ctx, args: &IndexArgs) -> anyhow::Result<Status> {
     let started = Instant::now();
-    let existing = policygraph::store::Store::open(&ctx.index)?;
-    // With `--force` the answer does not matter: skip the walk.
-    let fresh = !args.force
-        && match &existing {
-            Some(s) => {
-                s.fingerprint == policygraph::store::fingerprint(&ctx.knowledge)?
-                    && s.valid_until
-                        .is_none_or(|d| d > policygraph::model::Date::today())
-            }
-            None => false,
-        };
-    let store = match existing {
-        Some(s) if fresh => s,
-        other => {
-            drop(other);
-            ctx.rebuild(None)?
-        }
-    };
+    let done = ctx.refreshed(args.force)?;
+    let store = done.store;
+    let fresh = matches!(
+        done.outcome,
+        Outcome::Fresh | Outcome::Unchecked | Outcome::RefreshedByOther
+    );
     let rebuilt = !fresh;
     let millis = started.elapsed().as_millis();
     if ctx.json {

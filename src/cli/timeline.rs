@@ -9,7 +9,7 @@ use super::args::TimelineArgs;
 use super::render;
 use super::{Ctx, Status};
 
-/// The JSON document (schema in `docs/tracking.md`).
+/// The JSON document (schema in the README, section "JSON output").
 #[derive(Serialize)]
 struct Report<'a> {
     as_of: Option<Date>,

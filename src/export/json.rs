@@ -1,6 +1,6 @@
 //! Node-link JSON: `{ "nodes": [...], "edges": [...] }`, with every entity
 //! field on its node and every relation field on its edge. The schema is
-//! documented in `docs/export.md`.
+//! documented in the README (section "JSON output").
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

@@ -10,17 +10,42 @@ use crate::check::Corpus;
 use crate::model::{Date, Entity};
 use crate::{Error, Result};
 
-/// Builds a new generation from a validated corpus and swaps it in.
-/// Returns the number of entities indexed.
+/// The file every reader of a generation holds a shared lock on, so that
+/// cleanup removes a generation only once nobody reads it.
+pub(super) const READERS: &str = ".readers";
+/// The files listed as left out of a generation built from the valid part
+/// of a knowledge base with errors (see [`LeftOut`]).
+const LEFT_OUT: &str = "left-out.json";
+
+/// What a generation built from a knowledge base with errors lacks: the
+/// files that were left out, and how many errors `check` found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// Paths relative to `knowledge/`, sorted.
+    pub files: Vec<String>,
+    /// The number of errors `check` reports.
+    pub errors: usize,
+}
+
+/// Builds a new generation from a validated corpus and makes it current.
+/// Returns the number of entities indexed. The previous generation stays
+/// on disk for its readers; [`clean`] removes it once they are done.
 pub fn build(index_dir: &Path, corpus: &Corpus, scan: &[FileMeta]) -> Result<usize> {
+    build_with(index_dir, corpus, scan, &LeftOut::default(), Date::today())
+}
+
+/// [`build`], recording what was left out, with `today` as the day whose
+/// statuses are stored.
+pub(super) fn build_with(
+    index_dir: &Path,
+    corpus: &Corpus,
+    scan: &[FileMeta],
+    left_out: &LeftOut,
+    today: Date,
+) -> Result<usize> {
     let fingerprint = fingerprint_of(scan);
     let fingerprint = fingerprint.as_str();
-    std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
-    clean_stale_builds(index_dir);
-    let tmp = tempfile::Builder::new()
-        .prefix(".build-")
-        .tempdir_in(index_dir)
-        .map_err(|e| Error::io(index_dir, e))?;
+    let tmp = stage(index_dir)?;
     let (schema, f) = Fields::schema();
     let index = Index::create_in_dir(tmp.path(), schema).map_err(ix)?;
     crate::text::register_tokenizers(&index);
@@ -30,7 +55,6 @@ pub fn build(index_dir: &Path, corpus: &Corpus, scan: &[FileMeta]) -> Result<usi
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(threads, 64 * 1024 * 1024 * threads)
         .map_err(ix)?;
-    let today = Date::today();
     let nodes = node_refs(corpus);
     let count = nodes.len();
     // Documents go in in id order, from one thread, so that equal scores
@@ -47,26 +71,42 @@ pub fn build(index_dir: &Path, corpus: &Corpus, scan: &[FileMeta]) -> Result<usi
     writer.wait_merging_threads().map_err(ix)?;
     drop(index);
     write_manifest(tmp.path(), fingerprint, scan, corpus)?;
+    write_left_out(tmp.path(), left_out)?;
+    publish(index_dir, tmp)?;
+    Ok(count)
+}
 
-    // Swap: rename the finished build to a fresh generation name, then point
-    // CURRENT at it atomically. Readers of the old generation keep working.
-    let old = current_generation(index_dir);
+/// A new, empty build directory `index/.build-*`, with its readers' lock
+/// file. Nothing reads it until [`publish`] names it in CURRENT.
+pub(super) fn stage(index_dir: &Path) -> Result<tempfile::TempDir> {
+    std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".build-")
+        .tempdir_in(index_dir)
+        .map_err(|e| Error::io(index_dir, e))?;
+    let readers = tmp.path().join(READERS);
+    let f = std::fs::File::create(&readers).map_err(|e| Error::io(&readers, e))?;
+    set_readable(&f);
+    Ok(tmp)
+}
+
+/// Renames a finished build to a fresh generation name, then points
+/// CURRENT at it atomically. Readers of the old generation keep working.
+pub(super) fn publish(index_dir: &Path, built: tempfile::TempDir) -> Result<PathBuf> {
     let name = format!("gen-{}-{}", std::process::id(), unique_suffix());
     let gen_dir = index_dir.join(&name);
-    let built = tmp.keep();
-    std::fs::rename(&built, &gen_dir).map_err(|e| Error::io(&gen_dir, e))?;
+    let built = built.keep();
+    if let Err(e) = std::fs::rename(&built, &gen_dir) {
+        let _ = std::fs::remove_dir_all(&built);
+        return Err(Error::io(&gen_dir, e));
+    }
     let mut cur =
         tempfile::NamedTempFile::new_in(index_dir).map_err(|e| Error::io(index_dir, e))?;
     std::io::Write::write_all(&mut cur, name.as_bytes()).map_err(|e| Error::io(index_dir, e))?;
     set_readable(cur.as_file());
     cur.persist(current_path(index_dir))
         .map_err(|e| Error::io(current_path(index_dir), e.error))?;
-    if let Some(old) = old {
-        if old != gen_dir {
-            let _ = std::fs::remove_dir_all(old);
-        }
-    }
-    Ok(count)
+    Ok(gen_dir)
 }
 
 pub(super) fn unique_suffix() -> String {
@@ -76,30 +116,76 @@ pub(super) fn unique_suffix() -> String {
     format!("{nanos:x}")
 }
 
-/// Removes builds left behind by killed processes (older than ten minutes,
-/// so that a build in progress elsewhere is left alone) and generations
-/// that CURRENT no longer names.
-pub(super) fn clean_stale_builds(index_dir: &Path) {
+/// Removes what no process can be using: builds and trash left behind by
+/// killed processes, and generations that CURRENT no longer names and that
+/// no reader holds. Call it only while holding the writer lock (see
+/// [`refresh`](super::refresh)): builds happen only under that lock, so
+/// any `.build-*` found then is an orphan. Returns how many were removed.
+pub fn clean(index_dir: &Path) -> usize {
     let current = current_generation(index_dir);
     let Ok(rd) = std::fs::read_dir(index_dir) else {
-        return;
+        return 0;
     };
+    let mut removed = 0;
     for entry in rd.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
-        let old_enough = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age.as_secs() > 600);
-        let stale_build = name.starts_with(".build-") && old_enough;
-        let stale_gen = name.starts_with("gen-") && Some(&path) != current.as_ref() && old_enough;
-        if stale_build || stale_gen {
-            let _ = std::fs::remove_dir_all(path);
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        if name.starts_with(".build-") || name.starts_with(".trash-") {
+            if std::fs::remove_dir_all(&path).is_ok() {
+                removed += 1;
+            }
+            continue;
+        }
+        if !name.starts_with("gen-") || Some(&path) == current.as_ref() {
+            continue;
+        }
+        // A reader holds a shared lock on the generation's lock file for as
+        // long as it has the generation open. Take it exclusively, and move
+        // the generation out of the way while holding it, so that a reader
+        // arriving later finds it gone rather than half-deleted.
+        let lock = match std::fs::File::open(path.join(READERS)) {
+            Ok(f) => match f.try_lock() {
+                Ok(()) => Some(f),
+                Err(_) => continue, // in use
+            },
+            // From a version without reader locks, or broken: no reader
+            // of this version can be using it.
+            Err(_) => None,
+        };
+        let trash = index_dir.join(format!(".trash-{name}"));
+        let moved = std::fs::rename(&path, &trash).is_ok();
+        drop(lock);
+        if moved && std::fs::remove_dir_all(&trash).is_ok() {
+            removed += 1;
         }
     }
+    removed
 }
+
+fn write_left_out(gen: &Path, left_out: &LeftOut) -> Result<()> {
+    if left_out.files.is_empty() {
+        return Ok(());
+    }
+    let path = gen.join(LEFT_OUT);
+    let text = serde_json::to_string(left_out)
+        .map_err(|e| Error::Index(format!("cannot encode {}: {e}", path.display())))?;
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
+}
+
+/// What a generation left out, if anything.
+pub(super) fn read_left_out(gen: &Path) -> Result<LeftOut> {
+    let path = gen.join(LEFT_OUT);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map_err(|e| Error::Index(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LeftOut::default()),
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
 /// What the last build saw of each file: path, size, mtime and the id it
 /// held. Stored beside the index, named after the fingerprint it belongs
 /// to, so that it always matches the commit that names it.

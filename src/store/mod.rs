@@ -19,6 +19,7 @@
 mod generation;
 mod reader;
 mod record;
+mod refresh;
 mod scan;
 mod schema;
 mod update;
@@ -26,6 +27,7 @@ mod update;
 pub use generation::*;
 pub use reader::*;
 pub use record::*;
+pub use refresh::{refresh, Options, Outcome, Reason, Refreshed};
 pub use scan::*;
 pub use schema::*;
 pub use update::*;

@@ -27,6 +27,12 @@ pub struct Store {
     /// The first day on which a status stored in the index may have
     /// changed: the earliest event dated after the build day.
     pub valid_until: Option<Date>,
+    /// What was left out of this generation because it had errors.
+    pub left_out: LeftOut,
+    /// The generation directory.
+    pub dir: PathBuf,
+    /// The shared lock that keeps [`clean`] away while this store is open.
+    _readers: Option<std::fs::File>,
     cache: RefCell<HashMap<String, Option<Rc<Node>>>>,
 }
 
@@ -46,31 +52,50 @@ pub fn current_generation(index_dir: &Path) -> Option<PathBuf> {
 }
 
 impl Store {
-    /// Opens the current generation in `index_dir`, if there is one.
+    /// Opens the current generation in `index_dir`, if there is one, and
+    /// holds a shared lock on it for as long as the store lives, so that
+    /// [`clean`] leaves it alone.
     pub fn open(index_dir: &Path) -> Result<Option<Store>> {
-        // A concurrent rebuild may remove the generation between reading
-        // CURRENT and opening it: read CURRENT again once.
-        for attempt in 0..2 {
+        // A concurrent refresh may retire the generation between reading
+        // CURRENT and opening it: read CURRENT again then.
+        let mut last = None;
+        for _ in 0..3 {
             let Some(dir) = current_generation(index_dir) else {
                 return Ok(None);
             };
-            match Store::open_generation(&dir) {
+            let readers = match std::fs::File::open(dir.join(READERS)) {
+                Ok(f) => {
+                    if f.lock_shared().is_err() || !dir.join(READERS).exists() {
+                        continue; // retired while we waited
+                    }
+                    Some(f)
+                }
+                Err(_) if !dir.is_dir() => continue,
+                // An index written before reader locks: open it unlocked.
+                Err(_) => None,
+            };
+            match Store::open_generation(&dir, readers) {
                 Ok(s) => return Ok(s),
-                Err(e) if attempt == 1 => return Err(e),
-                Err(_) => continue,
+                Err(e) => last = Some(e),
             }
         }
-        Ok(None)
+        match last {
+            Some(e) => Err(e),
+            None => Ok(None),
+        }
     }
 
     /// Opens one generation; `None` when another version of policygraph
     /// wrote it in another format, which is then rebuilt like a missing one.
-    pub(super) fn open_generation(dir: &Path) -> Result<Option<Store>> {
-        let index = Index::open_in_dir(dir).map_err(ix)?;
+    pub(super) fn open_generation(
+        dir: &Path,
+        readers: Option<std::fs::File>,
+    ) -> Result<Option<Store>> {
         let (fingerprint, valid_until) = parse_payload(&read_payload(dir)?);
         if !fingerprint.starts_with(&format!("v{FORMAT_VERSION}-")) {
             return Ok(None);
         }
+        let index = Index::open_in_dir(dir).map_err(ix)?;
         crate::text::register_tokenizers(&index);
         let fields = Fields::from_schema(&index.schema())?;
         let reader = index
@@ -86,6 +111,9 @@ impl Store {
             fields,
             fingerprint,
             valid_until,
+            left_out: read_left_out(dir)?,
+            dir: dir.to_path_buf(),
+            _readers: readers,
             cache: RefCell::new(HashMap::new()),
         }))
     }

@@ -110,9 +110,11 @@ pub fn tantivy_date(d: Date) -> DateTime {
     DateTime::from_timestamp_secs(d.unix_days() * 86_400)
 }
 
+/// Tantivy's error, kept as the source.
 pub(super) fn ix(e: tantivy::TantivyError) -> Error {
-    Error::Index(e.to_string())
+    Error::Tantivy(e)
 }
+
 pub(super) fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<TantivyDocument> {
     let e = &node.entity;
     let mut doc = TantivyDocument::default();

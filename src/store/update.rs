@@ -2,11 +2,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use tantivy::{TantivyDocument, Term};
+use tantivy::{Index, TantivyDocument, Term};
 
 use super::*;
 use crate::model::{Date, Entity, Relation};
-use crate::Result;
+use crate::{Error, Result};
 
 /// Above this many changed files, a full rebuild is cheaper than patching.
 pub(super) const MAX_INCREMENTAL: usize = 2000;
@@ -27,23 +27,37 @@ pub(super) const MAX_SEGMENTS: usize = 24;
 ///    neighbours (whose peers and incoming lists change) are replaced in one
 ///    tantivy commit, whose payload is the new fingerprint.
 ///
-/// Returns the number of documents rewritten, or `None` when a full
-/// rebuild is needed instead: too many changes, any problem (the full
-/// `check` then reports it with every diagnostic), or another writer busy.
+/// The patch is written as a new generation: the files of the current one
+/// are hard-linked into a build directory (tantivy never rewrites a file),
+/// the commit happens there, and it is then swapped in by name. A reader never
+/// sees a half-applied patch.
+///
+/// Returns the number of documents rewritten, or why a full rebuild is
+/// needed instead: too many changes, any problem (the full `check` then
+/// reports it with every diagnostic), or another writer busy.
 pub fn update(
     index_dir: &Path,
     knowledge: &Path,
-    store: Store,
+    store: &Store,
     scan: &[FileMeta],
-) -> Result<Option<usize>> {
-    let Some(gen) = current_generation(index_dir) else {
-        return Ok(None);
+    today: Date,
+) -> Result<Patch> {
+    if !store.left_out.files.is_empty() {
+        return Ok(Patch::Rebuild("the last build left out files with errors"));
+    }
+    let gen = store.dir.clone();
+    if current_generation(index_dir).as_ref() != Some(&gen) {
+        return Ok(Patch::Rebuild(
+            "another process replaced the index meanwhile",
+        ));
     };
     let Some(old) = read_manifest(&gen, &store.fingerprint) else {
-        return Ok(None);
+        return Ok(Patch::Rebuild("the index has no file list"));
     };
     if store.searcher.segment_readers().len() >= MAX_SEGMENTS {
-        return Ok(None);
+        return Ok(Patch::Rebuild(
+            "the index has too many segments; a rebuild compacts it",
+        ));
     }
     let before: HashMap<&str, (u64, u128, &str)> = old
         .files
@@ -67,7 +81,7 @@ pub fn update(
         .filter(|p| !now.contains(p))
         .collect();
     if changed.len() + removed.len() > MAX_INCREMENTAL {
-        return Ok(None);
+        return Ok(Patch::Rebuild("more than 2,000 files changed"));
     }
     // Ids whose documents go away or change.
     let old_ids: std::collections::BTreeSet<String> = changed
@@ -86,13 +100,13 @@ pub fn update(
     for rel in &changed {
         let rel_path = PathBuf::from(rel);
         let Ok(text) = crate::load::read_file(&knowledge.join(rel), &rel_path) else {
-            return Ok(None);
+            return Ok(Patch::Rebuild("a changed file cannot be read"));
         };
         let Ok(entity) = crate::load::parse_entity(&rel_path, &text) else {
-            return Ok(None);
+            return Ok(Patch::Rebuild("a changed file does not parse"));
         };
         if fresh.insert(entity.id.clone(), entity.clone()).is_some() {
-            return Ok(None);
+            return Ok(Patch::Rebuild("two changed files share an id"));
         }
         fresh_path.insert(entity.id.clone(), (*rel).to_owned());
         loaded.entities.push(crate::load::Loaded {
@@ -115,7 +129,7 @@ pub fn update(
     let mut stand_ins: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for e in fresh.values() {
         if unchanged(&e.id)?.is_some() {
-            return Ok(None); // duplicate id: let `check` show both places
+            return Ok(Patch::Rebuild("a changed file reuses an existing id")); // duplicate id: let `check` show both places
         }
         let targets = e
             .relations
@@ -149,13 +163,17 @@ pub fn update(
                     });
                     stand_ins.insert(t.clone());
                 }
-                None => return Ok(None), // dangling: `check` reports it
+                None => {
+                    return Ok(Patch::Rebuild(
+                        "a changed file refers to an entity that is not in the index",
+                    ))
+                } // dangling: `check` reports it
             }
         }
     }
     let checked = crate::check::check(loaded);
     if checked.errors() > 0 {
-        return Ok(None);
+        return Ok(Patch::Rebuild("a changed file has errors"));
     }
     // Corpus-wide rules, through the snapshot.
     for id in &old_ids {
@@ -165,7 +183,7 @@ pub fn update(
         // A removed entity must not be referenced by an unchanged one.
         if let Some(n) = store.node(id)? {
             if n.incoming.iter().any(|(p, _)| !old_ids.contains(&p.id)) {
-                return Ok(None);
+                return Ok(Patch::Rebuild("a removed entity is still referenced"));
             }
         }
     }
@@ -179,7 +197,7 @@ pub fn update(
         let mut steps = 0;
         while let Some(id) = cur {
             if id == e.id || steps > 256 {
-                return Ok(None);
+                return Ok(Patch::Rebuild("a changed `part_of` chain loops"));
             }
             steps += 1;
             cur = match fresh.get(&id) {
@@ -261,18 +279,24 @@ pub fn update(
             incoming: refreshed,
         });
     }
+    // The same order as a full build gives: by the source's id, and in
+    // file order within one source.
+    for n in &mut nodes {
+        n.incoming.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    }
+    let staged = stage(index_dir)?;
+    link_generation(&gen, staged.path())?;
+    let index = Index::open_in_dir(staged.path()).map_err(ix)?;
+    crate::text::register_tokenizers(&index);
     let f = store.fields;
-    let Ok(mut writer) = store
-        .index
-        .writer_with_num_threads::<TantivyDocument>(1, 16 * 1024 * 1024)
+    let Ok(mut writer) = index.writer_with_num_threads::<TantivyDocument>(1, 16 * 1024 * 1024)
     else {
-        return Ok(None);
+        return Ok(Patch::Rebuild("the index writer is busy"));
     };
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     for id in &affected {
         writer.delete_term(Term::from_field_text(f.id, id));
     }
-    let today = Date::today();
     for n in &nodes {
         writer
             .add_document(document(&f, &n.as_ref(), today)?)
@@ -303,7 +327,7 @@ pub fn update(
             })
             .collect(),
     };
-    save_manifest(&gen, &fingerprint, &manifest)?;
+    save_manifest(staged.path(), &fingerprint, &manifest)?;
     let mut prepared = writer.prepare_commit().map_err(ix)?;
     let next = match (store.valid_until, next_event_after(fresh.values(), today)) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -311,6 +335,47 @@ pub fn update(
     };
     prepared.set_payload(&payload(&fingerprint, next));
     prepared.commit().map_err(ix)?;
-    let _ = std::fs::remove_file(manifest_path(&gen, &store.fingerprint));
-    Ok(Some(nodes.len()))
+    writer.wait_merging_threads().map_err(ix)?;
+    drop(index);
+    publish(index_dir, staged)?;
+    Ok(Patch::Patched(nodes.len()))
+}
+
+/// What [`update`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Patch {
+    /// The index was patched: this many documents were rewritten.
+    Patched(usize),
+    /// A full rebuild is needed, for this reason.
+    Rebuild(&'static str),
+}
+
+/// Fills a build directory with the files of generation `from`: hard
+/// links where the file system allows them (tantivy writes new files and
+/// replaces its metadata by renaming, so the old generation is never
+/// changed through a link), copies elsewhere. Locks, manifests and the
+/// readers' lock file are the new generation's own.
+fn link_generation(from: &Path, to: &Path) -> Result<()> {
+    let rd = std::fs::read_dir(from).map_err(|e| Error::io(from, e))?;
+    for entry in rd {
+        let entry = entry.map_err(|e| Error::io(from, e))?;
+        let name = entry.file_name();
+        let n = name.to_string_lossy();
+        if n == READERS
+            || n.starts_with("manifest-")
+            || n.ends_with(".lock")
+            || n == "left-out.json"
+        {
+            continue;
+        }
+        if !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let src = entry.path();
+        let dst = to.join(&name);
+        if std::fs::hard_link(&src, &dst).is_err() {
+            std::fs::copy(&src, &dst).map_err(|e| Error::io(&dst, e))?;
+        }
+    }
+    Ok(())
 }

@@ -207,6 +207,31 @@ fn unsourced_is_a_warning_unless_denied() {
 }
 
 #[test]
+fn wikipedia_mirror_sources_are_a_warning_unless_denied() {
+    let dir = util::fixture("broken-mirror");
+    let (code, out, _) = check(&dir, &[]);
+    assert_eq!(code, 0, "{out}");
+    // The proxied Wikisource copy and the mirror host are blamed at their
+    // URLs; Congress.gov and Wikipedia's own address are not.
+    assert_eq!(
+        heads(&out),
+        [
+            "erisa.ron:8:40: warning[mirror-source]: source 0 cites `file-hippo.netlify.app`, which serves a copy of a wikisource.org page",
+            "genius.ron:9:57: warning[mirror-source]: source 1 cites `www.wikiwand.com`, a mirror of Wikipedia",
+        ]
+    );
+    assert!(out.contains("help: cite the primary record instead: congress.gov"));
+    assert!(out.ends_with("ok: 2 warnings in 2 files\n"), "{out}");
+    let (code, out, _) = check(&dir, &["--deny-warnings"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("genius.ron:9:57: error[mirror-source]"),
+        "{out}"
+    );
+    assert!(out.ends_with("2 errors, 0 warnings in 2 files\n"), "{out}");
+}
+
+#[test]
 fn bad_source_index_points_at_the_bad_index() {
     let (_, out, _) = check(&util::fixture("broken-bad-source-index"), &[]);
     // The event's valid `source: 1` on line 8 comes first in the file; the

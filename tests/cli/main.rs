@@ -16,6 +16,7 @@ mod util;
 
 mod check;
 mod export;
+mod index;
 mod manners;
 mod query;
 mod search;

@@ -78,7 +78,7 @@ fn fx_ids(args: &[&str]) -> Vec<String> {
 #[test]
 fn shipped_exact_names_ids_and_identifiers_rank_first() {
     let cases = [
-        ("stablecoin", "genius-act"),
+        ("GENIUS Act", "genius-act"),
         ("DOL", "dol"),
         ("SEC", "sec"),
         ("EO 14330", "eo-14330"),
@@ -109,17 +109,24 @@ fn shipped_several_words_rank_the_best_match_high() {
 
 #[test]
 fn shipped_typos_still_find() {
-    for (query, want) in [
-        ("stablecoinn", "genius-act"),
-        ("Employe Retirement", "erisa"),
-    ] {
-        let got = shipped_ids(query);
-        assert_eq!(
-            got.first().map(String::as_str),
-            Some(want),
-            "`{query}`: {got:?}"
-        );
-    }
+    // Since issue 15 several entities carry `stablecoin` in a shorter name
+    // than the Act's (the issuers, the committee, the state regulators), and
+    // close spellings rank shorter names first: the Act is among the top
+    // few, and every one of those is a stablecoin entity.
+    let got = shipped_ids("stablecoinn");
+    let top: Vec<&str> = got.iter().take(4).map(String::as_str).collect();
+    assert!(top.contains(&"genius-act"), "`stablecoinn`: {got:?}");
+    assert!(
+        top.iter()
+            .all(|id| *id == "genius-act" || id.contains("stablecoin")),
+        "`stablecoinn`: {got:?}"
+    );
+    let got = shipped_ids("Employe Retirement");
+    assert_eq!(
+        got.first().map(String::as_str),
+        Some("erisa"),
+        "`Employe Retirement`: {got:?}"
+    );
 }
 
 #[test]
@@ -592,6 +599,16 @@ impl Corpus {
         let text = std::fs::read_to_string(self.index.join("CURRENT")).unwrap();
         text.trim().to_owned()
     }
+    /// The generation directories in the index.
+    fn generations(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&self.index)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("gen-"))
+            .collect();
+        v.sort();
+        v
+    }
     /// Replaces text in a file of the corpus.
     fn edit(&self, file: &str, from: &str, to: &str) {
         let p = self.knowledge.join(file);
@@ -607,7 +624,7 @@ fn freshness_rebuilds_after_an_edit_unless_told_not_to() {
     let (code, out, err) = c.run(&["search", "mint"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("National Mint"), "{out}");
-    assert!(err.contains("building the index"), "{err}");
+    assert!(err.contains("built the index"), "{err}");
     // Fresh: no rebuild.
     let (code, _, err) = c.run(&["search", "mint"]);
     assert_eq!(code, 0);
@@ -672,11 +689,14 @@ fn no_refresh_without_an_index_builds_one() {
     let (code, out, err) = c.run(&["--no-refresh", "search", "mint"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("National Mint"));
-    assert!(err.contains("building the index"), "{err}");
+    assert!(err.contains("built the index"), "{err}");
 }
 
+/// Queries answer from the valid part of a knowledge base with errors,
+/// with one warning naming the broken file; `check` stays strict. The exit
+/// code is the query's own.
 #[test]
-fn invalid_corpus_is_not_indexed() {
+fn a_broken_file_leaves_the_rest_answering() {
     let c = corpus_copy();
     std::fs::write(
         c.knowledge.join("broken.ron"),
@@ -692,35 +712,60 @@ fn invalid_corpus_is_not_indexed() {
     )
     .unwrap();
     let (code, out, err) = c.run(&["search", "widget"]);
-    assert_eq!(code, 1, "{out}{err}");
-    assert!(out.is_empty(), "{out}");
-    assert!(
-        err.contains("broken.ron:6:") && err.contains("order-alpah"),
-        "diagnostics with a location: {err}"
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("widget"), "{out}");
+    assert_eq!(
+        err.matches("warning:").count(),
+        1,
+        "one warning, not the diagnostics: {err}"
     );
-    assert!(err.contains("did you mean `order-alpha`"), "{err}");
-    assert!(err.contains("the knowledge base has 1 error(s)"), "{err}");
     assert!(
-        !c.index.join("CURRENT").exists(),
-        "an invalid corpus left an index"
+        err.contains("1 file with errors left out of this answer (broken.ron)")
+            && err.contains("`policygraph check`"),
+        "{err}"
     );
-    // Graph commands refuse it the same way.
-    let (code, _, err) = c.run(&["show", "mint"]);
+    // The broken entity is not answered from.
+    let (code, _, _) = c.run(&["show", "broken"]);
     assert_eq!(code, 1);
-    assert!(err.contains("order-alpah"), "{err}");
-
-    // With a valid index already there: still refused, and the old index
-    // stays for --no-refresh.
-    std::fs::remove_file(c.knowledge.join("broken.ron")).unwrap();
-    let (code, _, err) = c.run(&["index"]);
+    // Every query warns while the file is broken, fresh index or not.
+    let (code, out, err) = c.run(&["show", "mint"]);
     assert_eq!(code, 0, "{err}");
-    c.edit("mint.ron", "National Mint", "Broken \"Mint");
-    let (code, _, err) = c.run(&["search", "mint"]);
-    assert_eq!(code, 1, "{err}");
-    assert!(err.contains("mint.ron"), "{err}");
-    let (code, out, _) = c.run(&["--no-refresh", "search", "mint"]);
-    assert_eq!(code, 0);
     assert!(out.contains("National Mint"), "{out}");
+    assert!(err.contains("broken.ron"), "{err}");
+    // `check` stays strict.
+    let (code, out, _) = c.run(&["check"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("did you mean `order-alpha`"), "{out}");
+
+    // A file that does not parse: what refers to it still answers, without
+    // the references into the broken file.
+    std::fs::remove_file(c.knowledge.join("broken.ron")).unwrap();
+    let (code, _, err) = c.run(&["search", "mint"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("warning"), "fixed: {err}");
+    c.edit("mint.ron", "National Mint", "Broken \"Mint");
+    let (code, out, err) = c.run(&["search", "widget"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("(mint.ron)"), "{err}");
+    let (code, _, err) = c.run(&["show", "mint"]);
+    assert_eq!(code, 1, "{err}");
+}
+
+/// When no part of the knowledge base is valid, queries fail with the
+/// diagnostics, and no index is left behind.
+#[test]
+fn nothing_valid_is_refused() {
+    let c = corpus_copy();
+    for entry in std::fs::read_dir(&c.knowledge).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|x| x == "ron") {
+            std::fs::write(&p, "(id: ").unwrap();
+        }
+    }
+    let (code, out, err) = c.run(&["search", "widget"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("the knowledge base has"), "{err}");
+    assert!(!c.index.join("CURRENT").exists());
 }
 
 #[test]
@@ -781,50 +826,34 @@ fn dangling_current_is_rebuilt() {
     let (code, out, err) = c.run(&["search", "mint"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("National Mint"), "{out}");
-    assert!(err.contains("building the index"), "{err}");
+    assert!(err.contains("built the index"), "{err}");
     assert!(c.index.join(c.current()).is_dir());
 }
 
-/// Sets a file's or directory's modification time into the past.
-fn age(path: &Path, secs: u64) {
-    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
-    std::fs::File::open(path)
-        .and_then(|f| f.set_modified(when))
-        .unwrap_or_else(|e| panic!("cannot age {}: {e}", path.display()));
-}
-
+/// Builds happen only under the writer lock, so whatever a killed process
+/// left (a build, a generation CURRENT does not name) is removed by the
+/// next refresh, however recent.
 #[test]
-fn old_leftovers_are_cleaned_by_the_next_build_and_recent_ones_kept() {
+fn leftovers_are_cleaned_by_the_next_refresh() {
     let c = corpus_copy();
     let (code, _, err) = c.run(&["index"]);
     assert_eq!(code, 0, "{err}");
-    let old_build = c.index.join(".build-killed");
-    let old_gen = c.index.join("gen-1-orphan");
-    let recent_build = c.index.join(".build-running");
-    for d in [&old_build, &old_gen, &recent_build] {
+    let killed_build = c.index.join(".build-killed");
+    let orphan_gen = c.index.join("gen-1-orphan");
+    for d in [&killed_build, &orphan_gen] {
         std::fs::create_dir_all(d).unwrap();
         std::fs::write(d.join("meta.json"), "junk").unwrap();
     }
-    age(&old_build, 3600);
-    age(&old_gen, 3600);
     // Answers from the current generation, untouched by the leftovers.
     let (code, out, _) = c.run(&["search", "mint"]);
     assert_eq!(code, 0);
     assert!(out.contains("National Mint"));
-    let (code, _, err) = c.run(&["index", "--force"]);
+    c.edit("mint.ron", "National Mint", "Royal Gizmo Mint");
+    let (code, _, err) = c.run(&["search", "gizmo"]);
     assert_eq!(code, 0, "{err}");
-    assert!(
-        !old_build.exists(),
-        "a killed build older than ten minutes stays"
-    );
-    assert!(
-        !old_gen.exists(),
-        "an old generation CURRENT does not name stays"
-    );
-    assert!(
-        recent_build.exists(),
-        "a build that may still be running elsewhere was removed"
-    );
+    assert!(!killed_build.exists(), "a killed build stays");
+    assert!(!orphan_gen.exists(), "an orphaned generation stays");
+    assert_eq!(c.generations().len(), 1, "{:?}", c.generations());
 }
 
 /// The index stores each status as of the day it was built. Once a later
@@ -891,7 +920,10 @@ fn index_of_another_format_is_rebuilt() {
         assert_eq!(code, 0, "{args:?}: {err}");
         assert!(out.contains("National Mint"), "{out}");
         if args[0] == "--no-refresh" {
-            assert!(err.contains("building the index"), "{err}");
+            assert!(
+                err.contains("rebuilt the index: the index was written by another version"),
+                "{err}"
+            );
         } else {
             assert!(!err.contains("index"), "rebuilt once only: {err}");
         }

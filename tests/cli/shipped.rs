@@ -232,3 +232,407 @@ fn the_order_did_not_exist_before_it_was_signed() {
     assert_eq!(code, 1);
     assert!(out.contains("did not exist yet on 2025-07-15"), "{out}");
 }
+
+// ------------------------------------------- issue 15: the audit's fixes ---
+
+/// `(rel, to)` of every relation an entity writes.
+fn relations(id: &str) -> Vec<(String, String)> {
+    let v = json(&["show", id]);
+    v["entity"]["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["rel"].as_str().unwrap().to_owned(),
+                r["to"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn summary(id: &str, lang: Option<&str>) -> String {
+    let v = json(&["show", id]);
+    let s = match lang {
+        None => &v["entity"]["summary"],
+        Some(l) => &v["entity"]["summaries"][l],
+    };
+    s.as_str()
+        .unwrap_or_else(|| panic!("{id} has no {lang:?} summary"))
+        .to_owned()
+}
+
+fn source_urls(id: &str) -> Vec<String> {
+    let v = json(&["show", id]);
+    v["entity"]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["url"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn only_reserve_bitcoin_is_unsellable_the_stockpile_may_be_sold() {
+    for id in ["eo-14233", "us-digital-asset-stockpile"] {
+        let en = summary(id, None);
+        assert!(en.contains("potential sales"), "{id}: {en}");
+        assert!(
+            !en.contains("provides that these holdings are not to be sold"),
+            "{id}: {en}"
+        );
+        assert!(
+            !en.contains("provides that they are not to be sold"),
+            "{id}: {en}"
+        );
+        let zh = summary(id, Some("zh-Hant"));
+        assert!(zh.contains("包括可能出售"), "{id}: {zh}");
+        assert!(!zh.contains("這些資產不得出售"), "{id}: {zh}");
+    }
+    let eo = summary("eo-14233", None);
+    assert!(
+        eo.contains("Bitcoin in the Reserve is not to be sold"),
+        "{eo}"
+    );
+    let sbr = summary("strategic-bitcoin-reserve", None);
+    assert!(sbr.contains("not to be sold"), "{sbr}");
+}
+
+#[test]
+fn treasury_administers_the_reserve_and_the_stockpile() {
+    let rels = relations("treasury");
+    for program in ["strategic-bitcoin-reserve", "us-digital-asset-stockpile"] {
+        assert!(
+            rels.contains(&("administers".into(), program.into())),
+            "{rels:?}"
+        );
+        let v = json(&["agencies", program, "--direct"]);
+        let ids: Vec<&str> = v["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap())
+            .collect();
+        // Treasury runs it; the President, who created it, is the actor
+        // of its `effective` event.
+        assert!(ids.contains(&"treasury"), "{program}: {ids:?}");
+        assert!(
+            ids.iter().all(|id| ["treasury", "president"].contains(id)),
+            "{program}: {ids:?}"
+        );
+        let shown = json(&["show", program]);
+        assert!(
+            !shown["entity"]["notes"]
+                .to_string()
+                .contains("does not say"),
+            "{program}: {}",
+            shown["entity"]["notes"]
+        );
+    }
+    let eo = relations("eo-14233");
+    assert!(
+        eo.contains(&("directs".into(), "treasury".into())),
+        "{eo:?}"
+    );
+    assert!(
+        eo.contains(&("directs".into(), "commerce".into())),
+        "{eo:?}"
+    );
+}
+
+#[test]
+fn texas_hb_4488_is_its_own_bill_related_to_sb_21() {
+    // The bill number resolves to the new entity, not to SB 21.
+    let v = json(&["show", "HB 4488"]);
+    assert_eq!(v["entity"]["id"], "tx-hb-4488");
+    assert_eq!(v["entity"]["kind"], "statute");
+    assert_eq!(v["status"], "signed");
+    assert!(relations("tx-hb-4488").contains(&("covers".into(), "tx-sb-21".into())));
+    let sb = json(&["show", "tx-sb-21"]);
+    let aliases = sb["entity"]["aliases"].to_string();
+    assert!(!aliases.contains("4488"), "{aliases}");
+    assert!(!identifiers("tx-sb-21").iter().any(|i| i.contains("4488")));
+    let incoming: Vec<&str> = sb["incoming"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["from"].as_str().unwrap())
+        .collect();
+    assert!(incoming.contains(&"tx-hb-4488"), "{incoming:?}");
+    assert!(!summary("tx-sb-21", None).contains("companion"));
+    let notes = sb["entity"]["notes"].to_string();
+    assert!(
+        notes.contains("partly verified") && notes.contains("12"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn sacks_holds_no_office_before_2025_01_20() {
+    let agencies_on = |day: &str| {
+        let (code, out, err) = util::run(
+            &util::shipped(),
+            &["--json", "--as-of", day, "agencies", "david-sacks"],
+        );
+        let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+        let ids: Vec<String> = v["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_owned())
+            .collect();
+        (code, ids)
+    };
+    assert_eq!(agencies_on("2024-12-31"), (1, vec![]));
+    assert_eq!(agencies_on("2025-01-19"), (1, vec![]));
+    assert_eq!(
+        agencies_on("2025-01-20"),
+        (0, vec!["ai-crypto-czar".to_owned()])
+    );
+    // The announcement is an event, and the post dates from the inauguration.
+    assert!(has_event("david-sacks", "2024-12-05", "announced"));
+    let v = json(&["show", "david-sacks"]);
+    let holds = &v["entity"]["relations"][0];
+    assert_eq!(holds["rel"], "holds");
+    assert_eq!(holds["date"], "2025-01-20");
+}
+
+#[test]
+fn genius_act_agencies_name_each_regulator_with_its_reason() {
+    let v = json(&["agencies", "genius-act"]);
+    let hits = v["agencies"].as_array().unwrap();
+    let want = [
+        ("occ", "directs", "federal qualified (nonbank) issuers"),
+        ("federal-reserve-board", "directs", "subsidiaries"),
+        ("fdic", "directs", "subsidiaries"),
+        ("ncua", "directs", "credit unions"),
+        ("treasury", "directs", "Certification Review Committee"),
+        (
+            "state-payment-stablecoin-regulators",
+            "directs",
+            "$10 billion or less",
+        ),
+        (
+            "stablecoin-certification-review-committee",
+            "establishes",
+            "certifies state regulatory regimes",
+        ),
+    ];
+    for (id, rel, reason) in want {
+        let h = hits
+            .iter()
+            .find(|h| h["id"] == id)
+            .unwrap_or_else(|| panic!("`{id}` missing from agencies genius-act: {v}"));
+        assert_eq!(h["distance"], 1, "{id}");
+        let step = &h["chain"][0];
+        assert_eq!(step["relation"], rel, "{id}");
+        let note = step["note"].as_str().unwrap();
+        assert!(note.contains(reason), "{id}: `{reason}` not in {note}");
+        if id != "stablecoin-certification-review-committee" {
+            assert!(note.contains("2026-07-18"), "{id}: {note}");
+        }
+    }
+    // The committee: chaired by Treasury, with the Fed and the FDIC.
+    let c = json(&["show", "stablecoin-certification-review-committee"]);
+    let incoming: Vec<(String, String)> = c["incoming"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["from"].as_str().unwrap().to_owned(),
+                r["relation"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for (from, rel) in [
+        ("treasury", "leads"),
+        ("federal-reserve-board", "member_of"),
+        ("fdic", "member_of"),
+    ] {
+        assert!(
+            incoming.contains(&(from.to_owned(), rel.to_owned())),
+            "{incoming:?}"
+        );
+    }
+    // The text form shows the same chains.
+    let (code, text, _) = util::run(&util::shipped(), &["agencies", "genius-act"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("genius-act ─directs→ occ"), "{text}");
+}
+
+#[test]
+fn genius_act_deadlines_and_the_comment_period_owed_by_the_public() {
+    let d = json(&["--as-of", "2026-07-01", "deadlines"]);
+    let items = d["deadlines"].as_array().unwrap();
+    let genius: Vec<(String, String, String)> = items
+        .iter()
+        .filter(|x| x["set_by"]["id"] == "genius-act")
+        .map(|x| {
+            (
+                x["due"].as_str().unwrap().to_owned(),
+                x["owner"]["id"].as_str().unwrap().to_owned(),
+                x["what"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut regs: Vec<&str> = genius
+        .iter()
+        .filter(|g| g.0 == "2026-07-18")
+        .map(|g| g.1.as_str())
+        .collect();
+    regs.sort_unstable();
+    assert_eq!(
+        regs,
+        [
+            "fdic",
+            "federal-reserve-board",
+            "ncua",
+            "occ",
+            "state-payment-stablecoin-regulators",
+            "treasury"
+        ]
+    );
+    let effective = genius.iter().find(|g| g.0 == "2027-01-18").unwrap();
+    assert_eq!(effective.1, "payment-stablecoin-issuers");
+    assert!(
+        effective.2.contains("earlier of 2027-01-18") && effective.2.contains("120 days"),
+        "{}",
+        effective.2
+    );
+    let providers = genius.iter().find(|g| g.0 == "2028-07-18").unwrap();
+    assert_eq!(providers.1, "digital-asset-service-providers");
+    assert_eq!(genius.len(), 8, "{genius:?}");
+    for x in items.iter().filter(|x| x["set_by"]["id"] == "genius-act") {
+        assert_eq!(x["state"], "upcoming", "{x}");
+    }
+    // The DIA comment period closed on 2026-06-01: the public owed the
+    // comments, so it is an event of the rule, not a deadline DOL "met".
+    let all = json(&["deadlines"]);
+    assert!(
+        !all["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["due"] == "2026-06-01" || x["set_by"]["id"] == "dol-dia-proposed-rule-2026"),
+        "{all}"
+    );
+    assert!(has_event(
+        "dol-dia-proposed-rule-2026",
+        "2026-06-01",
+        "comment_closed"
+    ));
+    // Treasury's advance notice is an implementing step, marked partly.
+    let anprm = json(&["show", "treasury-genius-anprm-2025"]);
+    assert_eq!(anprm["entity"]["confidence"], "partly");
+    assert!(relations("treasury-genius-anprm-2025")
+        .contains(&("implements".into(), "genius-act".into())));
+}
+
+#[test]
+fn taiwan_and_hong_kong_forms_find_the_same_entities() {
+    let first = |q: &str| {
+        let v = json(&["search", "-n", "3", q]);
+        assert_eq!(v["fuzzy"], false, "{q}: {v}");
+        v["hits"][0]["id"].as_str().unwrap_or_default().to_owned()
+    };
+    // The article's form, and the Taiwan and Hong Kong forms.
+    assert_eq!(first("數字資產"), "digital-assets");
+    assert_eq!(first("數位資產"), "digital-assets");
+    assert_eq!(first("數碼資產"), "digital-assets");
+    assert_eq!(first("數位資產庫存"), "us-digital-asset-stockpile");
+    assert_eq!(first("8.7 萬億美元"), "fig-401k-assets-2025q1");
+    assert_eq!(first("8.7 兆美元"), "fig-401k-assets-2025q1");
+    // The article's wording stays in names and summaries.
+    let v = json(&["show", "us-digital-asset-stockpile"]);
+    assert_eq!(v["entity"]["names"]["zh-Hant"], "美國數字資產庫存");
+}
+
+#[test]
+fn sources_roll_calls_and_orders_from_the_audit() {
+    // Roll call 201 is the Anti-CBDC vote only.
+    let roll_201 = "https://govprofiles.com/roll-call-votes/119-1-201";
+    assert!(source_urls("anti-cbdc-act").contains(&roll_201.to_owned()));
+    assert!(!source_urls("clarity-act").contains(&roll_201.to_owned()));
+    let week = json(&["show", "crypto-week-2025"]);
+    let genius_rel = week["entity"]["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["to"] == "genius-act")
+        .unwrap();
+    let cited = &week["entity"]["sources"][genius_rel["source"].as_u64().unwrap() as usize];
+    assert_ne!(cited["url"], roll_201, "{cited}");
+    // The GENIUS Act cites Congress.gov and its public law text.
+    let genius = source_urls("genius-act");
+    assert!(
+        genius.contains(&"https://www.congress.gov/119/plaws/publ27/PLAW-119publ27.htm".to_owned())
+    );
+    // EO 14067 has its title, signing, citation and document number.
+    let eo = json(&["show", "eo-14067"]);
+    assert_eq!(
+        eo["entity"]["name"],
+        "Ensuring Responsible Development of Digital Assets"
+    );
+    assert!(has_event("eo-14067", "2022-03-09", "signed"));
+    let ids = identifiers("eo-14067");
+    assert!(ids.contains(&"87 FR 14143".to_owned()) && ids.contains(&"2022-05471".to_owned()));
+    // Treasury's framework: one date, one term in both names.
+    assert!(has_event(
+        "treasury-digital-assets-framework-2022",
+        "2022-07-07",
+        "published"
+    ));
+    let zh = summary("treasury-digital-assets-framework-2022", Some("zh-Hant"));
+    assert!(zh.contains("數字資產國際參與框架"), "{zh}");
+}
+
+#[test]
+fn arizona_votes_adi_wording_and_the_401k_tax_code() {
+    assert!(has_event("az-sb-1025", "2025-02-27", "passed_one_chamber"));
+    assert!(has_event("az-sb-1025", "2025-04-28", "passed_both"));
+    assert!(has_event("az-hb-2324", "2025-06-19", "passed_one_chamber"));
+    assert!(json(&["show", "az-hb-2324"])["entity"]["events"]
+        .to_string()
+        .contains("16-14"));
+    // ADI 2025-16: staff comment practices, not dropped conditions.
+    let adi = summary("sec-adi-2025-16", None);
+    assert!(adi.contains("no longer ask"), "{adi}");
+    assert!(
+        !adi.contains("dropped") && !adi.contains("conditions"),
+        "{adi}"
+    );
+    // The 401(k) plan and section 401(k) of the tax code, and the IRS.
+    let plan = json(&["show", "401k-plan"]);
+    let incoming: Vec<(String, String)> = plan["incoming"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["from"].as_str().unwrap().to_owned(),
+                r["relation"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        incoming.contains(&("irc-401k".into(), "governs".into())),
+        "{incoming:?}"
+    );
+    assert!(
+        incoming.contains(&("irs".into(), "administers".into())),
+        "{incoming:?}"
+    );
+    assert!(source_urls("irc-401k")
+        .contains(&"https://www.irs.gov/retirement-plans/401k-plans".to_owned()));
+    // EO 14330 changes no statute; it directs guidance.
+    let eo = summary("eo-14330", None);
+    assert!(eo.contains("changes no statute"), "{eo}");
+    assert!(summary("eo-14330", Some("zh-Hant")).contains("並未修改任何法律"));
+    // Chinese names say what the English names say.
+    for id in ["nd-hb-1184", "wy-hb-201"] {
+        let v = json(&["show", id]);
+        let zh = v["entity"]["names"]["zh-Hant"].as_str().unwrap();
+        assert!(!zh.contains("比特幣"), "{id}: {zh}");
+    }
+}

@@ -87,11 +87,20 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// Whether an external tool is on PATH. Tests that need one call this and
-/// skip loudly when it is missing.
+/// skip loudly when it is missing: the message goes straight to the
+/// terminal, past the test harness's capture. Where a skip would hide a
+/// missing check (CI sets `POLICYGRAPH_REQUIRE_TOOLS=1`), it fails instead.
 pub fn have(tool: &str) -> bool {
+    use std::io::Write as _;
     let ok = std::process::Command::new(tool).arg("-V").output().is_ok();
     if !ok {
-        eprintln!("SKIPPED: `{tool}` is not installed; install it (apt-get install -y graphviz) to run this check");
+        let msg = format!(
+            "SKIPPED: `{tool}` is not installed; install it (apt-get install -y graphviz) to run this check"
+        );
+        if std::env::var_os("POLICYGRAPH_REQUIRE_TOOLS").is_some_and(|v| v == "1") {
+            panic!("{msg} (POLICYGRAPH_REQUIRE_TOOLS=1: a skip would hide the check)");
+        }
+        let _ = writeln!(std::io::stderr().lock(), "\n*** {msg} ***");
     }
     ok
 }

@@ -1,0 +1,332 @@
+//! The refresh policy: the one entry point through which every command,
+//! test and benchmark gets a store that answers for `knowledge/` as it is
+//! now.
+//!
+//! 1. Open the current generation and fingerprint `knowledge/` (one
+//!    metadata walk). Fresh means: same fingerprint, and no event date has
+//!    passed since the build (statuses are stored). A fresh index is used
+//!    at once, without a lock: the common case stays one walk and one open.
+//! 2. Otherwise take the writer lock, `index/.lock`. Another process that
+//!    needs a refresh at the same moment waits for it (bounded by
+//!    [`Options::lock_timeout`]) and then, finding the index fresh, uses the
+//!    result instead of rebuilding again. The kernel drops the lock of a
+//!    process that dies, so a killed refresh never blocks the next one.
+//! 3. Under the lock: a missing, damaged or foreign-format index is built;
+//!    a passed event date forces a rebuild; otherwise a patch is tried
+//!    ([`update`]) and a rebuild done when it cannot apply. Both write a
+//!    new generation and swap it in, so a reader never sees a half-done
+//!    one. Then [`clean`] removes what no reader can be using.
+//!
+//! A knowledge base with errors is indexed from its valid part
+//! ([`crate::check::valid_part`]): queries keep answering, and the store
+//! says which files were left out ([`Store::left_out`]).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::*;
+use crate::check::{Checked, Corpus};
+use crate::model::Date;
+use crate::walk;
+use crate::{Error, Result};
+
+/// How to refresh.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Compare the index with `knowledge/` (false: `--no-refresh`, use an
+    /// existing index as it is).
+    pub check_freshness: bool,
+    /// Rebuild even when fresh (`index --force`).
+    pub force: bool,
+    /// How long to wait for another process's refresh.
+    pub lock_timeout: Duration,
+    /// The day whose statuses are stored.
+    pub today: Date,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            check_freshness: true,
+            force: false,
+            lock_timeout: Duration::from_secs(120),
+            today: Date::today(),
+        }
+    }
+}
+
+/// What [`refresh`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The index was fresh.
+    Fresh,
+    /// Used as it is, without looking at `knowledge/` (`--no-refresh`).
+    Unchecked,
+    /// Another process refreshed it while this one waited for the lock.
+    RefreshedByOther,
+    /// There was no index; one was built.
+    Built,
+    /// The index was patched: this many documents were rewritten.
+    Patched(usize),
+    /// The index was rebuilt, for this reason.
+    Rebuilt(Reason),
+}
+
+/// Why an index was rebuilt rather than patched or used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// `index --force`.
+    Forced,
+    /// The current generation could not be opened.
+    Damaged(String),
+    /// It was written by a version of policygraph with another format.
+    OtherFormat,
+    /// An event date has passed since the build, so stored statuses are stale.
+    EventPassed,
+    /// Files changed and a patch could not apply.
+    Changed(&'static str),
+    /// Files changed and the patch failed.
+    PatchFailed(String),
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Forced => write!(f, "as asked (--force)"),
+            Reason::Damaged(why) => write!(f, "the index could not be opened ({why})"),
+            Reason::OtherFormat => {
+                write!(f, "the index was written by another version of policygraph")
+            }
+            Reason::EventPassed => write!(
+                f,
+                "an event date has passed since the index was built, so statuses changed"
+            ),
+            Reason::Changed(why) => write!(f, "the knowledge base changed and {why}"),
+            Reason::PatchFailed(why) => {
+                write!(f, "the knowledge base changed and patching failed ({why})")
+            }
+        }
+    }
+}
+
+/// A store fresh for `knowledge/`, and how it got so.
+pub struct Refreshed {
+    /// The store.
+    pub store: Store,
+    /// What was done.
+    pub outcome: Outcome,
+}
+
+/// The name of the writer lock in `index/`.
+const LOCK: &str = ".lock";
+
+/// Brings the index in `index_dir` up to date with `knowledge` (see the
+/// module documentation) and opens it.
+///
+/// A knowledge base with errors is indexed from its valid part; when no
+/// part is valid, the error is [`Error::Rejected`] with every diagnostic.
+pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Refreshed> {
+    let existing = if opts.force {
+        None
+    } else {
+        Some(Store::open(index_dir))
+    };
+    match existing {
+        Some(Ok(Some(s))) if !opts.check_freshness => {
+            return Ok(Refreshed {
+                store: s,
+                outcome: Outcome::Unchecked,
+            })
+        }
+        Some(Err(e)) if !opts.check_freshness => {
+            return Err(Error::Index(format!(
+            "the index in {} cannot be opened ({e}); run `policygraph index --force` to rebuild it",
+            index_dir.display()
+        )))
+        }
+        Some(Ok(Some(s))) if is_fresh(&s, &fingerprint(knowledge)?, opts.today) => {
+            tidy(index_dir, &s);
+            return Ok(Refreshed {
+                store: s,
+                outcome: Outcome::Fresh,
+            });
+        }
+        other => drop(other), // its reader lock would keep `clean` off it
+    }
+    // Something must change: one process at a time.
+    let lock = lock_writer(index_dir, opts.lock_timeout)?;
+    let waited = lock.waited;
+    let walked = walk::list(knowledge)?;
+    let scan = scan_of(&walked);
+    let fp = fingerprint_of(&scan);
+    let rebuild = |reason: Option<Reason>| -> Result<Refreshed> {
+        let store = rebuild(knowledge, index_dir, &walked, &scan, opts.today)?;
+        Ok(Refreshed {
+            store,
+            outcome: reason.map_or(Outcome::Built, Outcome::Rebuilt),
+        })
+    };
+    let done = if opts.force {
+        rebuild(Some(Reason::Forced))?
+    } else {
+        match Store::open(index_dir) {
+            Err(e) => rebuild(Some(Reason::Damaged(e.to_string())))?,
+            Ok(None) if super::current_generation(index_dir).is_some() => {
+                rebuild(Some(Reason::OtherFormat))?
+            }
+            Ok(None) => rebuild(None)?,
+            Ok(Some(s)) if is_fresh(&s, &fp, opts.today) => Refreshed {
+                store: s,
+                outcome: if waited {
+                    Outcome::RefreshedByOther
+                } else {
+                    Outcome::Fresh
+                },
+            },
+            Ok(Some(s)) if s.valid_until.is_some_and(|d| d <= opts.today) => {
+                drop(s);
+                rebuild(Some(Reason::EventPassed))?
+            }
+            Ok(Some(s)) => match update(index_dir, knowledge, &s, &scan, opts.today) {
+                Ok(Patch::Patched(n)) => {
+                    drop(s);
+                    match Store::open(index_dir)? {
+                        Some(store) => Refreshed {
+                            store,
+                            outcome: Outcome::Patched(n),
+                        },
+                        None => rebuild(Some(Reason::PatchFailed(
+                            "the patched index cannot be opened".into(),
+                        )))?,
+                    }
+                }
+                Ok(Patch::Rebuild(why)) => {
+                    drop(s);
+                    rebuild(Some(Reason::Changed(why)))?
+                }
+                Err(e) => {
+                    drop(s);
+                    rebuild(Some(Reason::PatchFailed(e.to_string())))?
+                }
+            },
+        }
+    };
+    clean(index_dir);
+    drop(lock);
+    Ok(done)
+}
+
+/// Removes what a killed process left, when there is any and no other
+/// process is refreshing: a fresh query costs one listing of `index/`.
+fn tidy(index_dir: &Path, current: &Store) {
+    let Ok(rd) = std::fs::read_dir(index_dir) else {
+        return;
+    };
+    let current_name = current.dir.file_name();
+    let litter = rd.flatten().any(|e| {
+        let name = e.file_name();
+        name != "CURRENT" && name != LOCK && Some(name.as_os_str()) != current_name
+    });
+    if !litter {
+        return;
+    }
+    if let Ok(f) = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(index_dir.join(LOCK))
+    {
+        if f.try_lock().is_ok() {
+            clean(index_dir);
+        }
+    }
+}
+
+/// Whether a store answers for the files whose fingerprint is `fp`, today.
+fn is_fresh(s: &Store, fp: &str, today: Date) -> bool {
+    s.fingerprint == fp && s.valid_until.is_none_or(|d| d > today)
+}
+
+/// Checks the knowledge base, indexes it (or its valid part) as a new
+/// generation and opens it.
+fn rebuild(
+    knowledge: &Path,
+    index_dir: &Path,
+    walked: &[(String, walk::Found)],
+    scan: &[FileMeta],
+    today: Date,
+) -> Result<Store> {
+    let listed = crate::load::listed_of(walked);
+    let checked = crate::check::check(crate::load::load_listed(knowledge, listed));
+    let (corpus, left_out) = usable(checked)?;
+    build_with(index_dir, &corpus, scan, &left_out, today)?;
+    // Freeing a large corpus takes a while and nothing waits on it.
+    let _ = std::thread::Builder::new().spawn(move || drop(corpus));
+    Store::open(index_dir)?.ok_or_else(|| Error::Index("the new index cannot be opened".into()))
+}
+
+/// The corpus to index: all of it, or its valid part.
+fn usable(checked: Checked) -> Result<(Corpus, LeftOut)> {
+    let errors = checked.errors();
+    if errors == 0 {
+        if let Some(c) = checked.corpus {
+            return Ok((c, LeftOut::default()));
+        }
+    }
+    match crate::check::valid_part(&checked) {
+        Some(part) => Ok((
+            part.corpus,
+            LeftOut {
+                files: part
+                    .left_out
+                    .iter()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .collect(),
+                errors,
+            },
+        )),
+        None => Err(Error::Rejected(Box::new(checked))),
+    }
+}
+
+/// The writer lock, held until dropped.
+struct WriterLock {
+    _file: std::fs::File,
+    /// Whether another process held it first.
+    waited: bool,
+}
+
+fn lock_writer(index_dir: &Path, timeout: Duration) -> Result<WriterLock> {
+    std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    let path = index_dir.join(LOCK);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    let started = Instant::now();
+    let mut waited = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => {
+                return Ok(WriterLock {
+                    _file: file,
+                    waited,
+                })
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                waited = true;
+                if started.elapsed() >= timeout {
+                    return Err(Error::Index(format!(
+                        "another policygraph process has been updating the index in {} for {} s; try again when it is done",
+                        index_dir.display(),
+                        timeout.as_secs()
+                    )));
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
+    }
+}

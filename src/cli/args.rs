@@ -280,7 +280,9 @@ pub enum Command {
   policygraph search 穩定幣 --lang zh-Hant
 
 Operators: words (all must match), \"a phrase\", -word, a OR b, a AND NOT b, (grouping),
-field:value with fields name, ident, body, id, kind, jurisdiction, status, tag.")]
+field:value with fields name, ident, body, id, kind, jurisdiction, status, tag.
+Other punctuation is text (President's, Crypto Week: House, a URL); crypto, 401k,
+stablecoin and a few more also find their synonyms (README: \"Synonyms\").")]
     Search(SearchArgs),
     /// Events across the knowledge base in date order.
     #[command(after_help = "Examples:
@@ -550,7 +552,7 @@ pub struct SearchArgs {
     /// ident, body, id, kind, jurisdiction, status, tag).
     #[arg(required = true, num_args = 1.., value_name = "QUERY")]
     pub query: Vec<String>,
-    /// At most this many hits.
+    /// At most this many hits (the last line says how many of how many).
     #[arg(long, short = 'n', default_value_t = 10)]
     pub limit: usize,
     /// Only this kind (repeatable).

@@ -249,6 +249,9 @@ pub fn check(loaded: LoadResult) -> Checked {
     let located = |i: usize| cells[i].get_or_init(|| Located::new(&files[i]));
     let mut first: HashMap<&str, usize> = HashMap::with_capacity(entities.len());
     let mut keep: Vec<usize> = Vec::new();
+    // (hand-written entity, imported file that enriches it)
+    let mut overlays: Vec<(usize, usize)> = Vec::new();
+    let mut overlaid: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (i, l) in entities.iter().enumerate() {
         let file = &files[l.file];
         let e = &l.entity;
@@ -277,6 +280,23 @@ pub fn check(loaded: LoadResult) -> Checked {
             );
         }
         match first.get(e.id.as_str()) {
+            // An imported file with the id of a hand-written entity
+            // enriches it (see `merge`): not a duplicate.
+            Some(&j)
+                if !overlaid.contains(e.id.as_str()) && enrich_pair(&entities, j, i).is_some() =>
+            {
+                overlaid.insert(&e.id);
+                let Some((base, over)) = enrich_pair(&entities, j, i) else {
+                    continue;
+                };
+                if base == i {
+                    first.insert(&e.id, i);
+                    if let Some(k) = keep.iter().position(|&k| k == j) {
+                        keep[k] = i;
+                    }
+                }
+                overlays.push((base, over));
+            }
             Some(&j) => {
                 diags.push(
                     Diagnostic::error("duplicate-id", id_loc(), format!("duplicate id `{}`", e.id))
@@ -311,9 +331,16 @@ pub fn check(loaded: LoadResult) -> Checked {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    let chunk = keep.len().div_ceil(threads).max(1024);
+    // Every kept entity, and every imported file that enriches one, is
+    // checked on its own, against its own file.
+    let checked_ids: Vec<usize> = keep
+        .iter()
+        .copied()
+        .chain(overlays.iter().map(|&(_, o)| o))
+        .collect();
+    let chunk = checked_ids.len().div_ceil(threads).max(1024);
     let found: Vec<Vec<Diagnostic>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = keep
+        let handles: Vec<_> = checked_ids
             .chunks(chunk)
             .map(|part| {
                 let (ctx, entities, files) = (&ctx, &entities, &files);
@@ -347,6 +374,15 @@ pub fn check(loaded: LoadResult) -> Checked {
     diags.extend(found.into_iter().flatten());
     check_part_of_cycles(&entities, &keep, &located, &mut diags);
     check_shared_aliases(&entities, &keep, &located, &mut diags);
+    for &(base, over) in &overlays {
+        check_enrichment(
+            &entities[base],
+            &entities[over],
+            &files,
+            &located,
+            &mut diags,
+        );
+    }
 
     diag::sort(&mut diags);
     let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
@@ -358,11 +394,28 @@ pub fn check(loaded: LoadResult) -> Checked {
         for &i in &keep {
             kept[i] = true;
         }
+        let over_of: HashMap<usize, usize> = overlays.iter().map(|&(b, o)| (o, b)).collect();
+        let mut extra: HashMap<usize, Entity> = HashMap::new();
         let mut es = Vec::with_capacity(keep.len());
         let mut paths = Vec::with_capacity(keep.len());
-        for (l, _) in entities.into_iter().zip(kept).filter(|(_, k)| *k) {
-            paths.push(files[l.file].path.clone());
-            es.push(l.entity);
+        let mut at: HashMap<usize, usize> = HashMap::new();
+        for (i, (l, k)) in entities.into_iter().zip(kept).enumerate() {
+            if let Some(&b) = over_of.get(&i) {
+                match at.get(&b) {
+                    Some(&pos) => merge(&mut es[pos], l.entity),
+                    None => {
+                        extra.insert(b, l.entity);
+                    }
+                }
+            } else if k {
+                at.insert(i, es.len());
+                paths.push(files[l.file].path.clone());
+                let mut e = l.entity;
+                if let Some(o) = extra.remove(&i) {
+                    merge(&mut e, o);
+                }
+                es.push(e);
+            }
         }
         Some(Corpus::from_parts(es, paths))
     };
@@ -371,6 +424,265 @@ pub fn check(loaded: LoadResult) -> Checked {
         diagnostics: diags,
         files,
     }
+}
+
+/// `(hand-written, imported)` when exactly one of the entities at `a` and
+/// `b` (same id) was written by an importer.
+fn enrich_pair(entities: &[crate::load::Loaded], a: usize, b: usize) -> Option<(usize, usize)> {
+    match (
+        entities[a].entity.provenance.is_some(),
+        entities[b].entity.provenance.is_some(),
+    ) {
+        (false, true) => Some((a, b)),
+        (true, false) => Some((b, a)),
+        _ => None,
+    }
+}
+
+/// The stages whose date is a fact of record: when the official data and
+/// the hand-written entity both give one, and the days differ, `check`
+/// warns.
+fn dated_once(stage: Stage) -> bool {
+    matches!(
+        stage,
+        Stage::Signed
+            | Stage::Published
+            | Stage::Proposed
+            | Stage::Final
+            | Stage::Effective
+            | Stage::CommentClosed
+            | Stage::Enacted
+            | Stage::Vetoed
+    )
+}
+
+/// Identifier schemes an entity has one value of.
+fn single_valued(scheme: model::IdScheme) -> bool {
+    use model::IdScheme::*;
+    matches!(
+        scheme,
+        ExecutiveOrder | FederalRegister | FrDoc | FrAgency | FrAgencyId
+    )
+}
+
+/// Rules across a hand-written entity and the imported file that enriches
+/// it: the same kind, and no disagreement on a dated fact or an official
+/// identifier. Disagreements are warnings that name both sources; the
+/// hand-written value is kept first.
+fn check_enrichment<'f>(
+    base: &crate::load::Loaded,
+    over: &crate::load::Loaded,
+    files: &[SourceFile],
+    located: &dyn Fn(usize) -> &'f Located<'f>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let (b, o) = (&base.entity, &over.entity);
+    let over_path = files[over.file].path.display().to_string();
+    let base_path = files[base.file].path.display().to_string();
+    if b.kind != o.kind {
+        diags.push(
+            Diagnostic::error(
+                "enrich-kind",
+                located(over.file).value(&[Key("kind")]),
+                format!(
+                    "imported `{}` is {}, but the hand-written entity in `{base_path}` is {}",
+                    o.id,
+                    a(o.kind),
+                    a(b.kind)
+                ),
+            )
+            .with_label("kind differs")
+            .with_related(located(base.file).value(&[Key("kind")]), "hand-written kind")
+            .with_help("an imported file enriches the hand-written entity with the same id; fix the kind, or re-import"),
+        );
+    }
+    let title = |e: &Entity, src: Option<usize>| {
+        src.and_then(|i| e.sources.get(i))
+            .map(|s| match &s.url {
+                Some(u) => format!("{} <{u}>", s.title),
+                None => s.title.clone(),
+            })
+            .unwrap_or_else(|| "no source given".to_owned())
+    };
+    for (oi, oe) in o.events.iter().enumerate() {
+        if !dated_once(oe.stage) {
+            continue;
+        }
+        let same: Vec<(usize, &model::Event)> = b
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, be)| be.stage == oe.stage)
+            .collect();
+        if same.is_empty() || same.iter().any(|(_, be)| be.date == oe.date) {
+            continue;
+        }
+        let (bi, be) = same[0];
+        diags.push(
+            Diagnostic::warning(
+                "date-conflict",
+                located(base.file).value(&[Key("events"), Index(bi), Key("date")]),
+                format!(
+                    "`{}` is `{}` on {} here (source: {}), but on {} in the imported record `{over_path}` (source: {})",
+                    b.id,
+                    oe.stage,
+                    be.date,
+                    title(b, be.source),
+                    oe.date,
+                    title(o, oe.source)
+                ),
+            )
+            .with_label("hand-written date")
+            .with_related(
+                located(over.file).value(&[Key("events"), Index(oi), Key("date")]),
+                "official date",
+            )
+            .with_help("check both sources; correct the hand-written event, or note why they differ"),
+        );
+    }
+    for (oi, oid) in o.identifiers.iter().enumerate() {
+        if !single_valued(oid.scheme) {
+            continue;
+        }
+        let mine: Vec<(usize, &model::Identifier)> = b
+            .identifiers
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.scheme == oid.scheme)
+            .collect();
+        if mine.is_empty() || mine.iter().any(|(_, x)| same_ident(&x.value, &oid.value)) {
+            continue;
+        }
+        let (bi, bid) = mine[0];
+        diags.push(
+            Diagnostic::warning(
+                "identifier-conflict",
+                located(base.file).value(&[Key("identifiers"), Index(bi), Key("value")]),
+                format!(
+                    "`{}` has {} `{}` here, but `{}` in the imported record `{over_path}`",
+                    b.id, oid.scheme, bid.value, oid.value
+                ),
+            )
+            .with_label("hand-written identifier")
+            .with_related(
+                located(over.file).value(&[Key("identifiers"), Index(oi), Key("value")]),
+                "official identifier",
+            )
+            .with_help(
+                "check both sources; correct the hand-written identifier, or note why they differ",
+            ),
+        );
+    }
+}
+
+/// Whether two identifier values are the same once case, spaces and dots
+/// are set aside (`90 FR 38921` and `90 fr 38921`).
+fn same_ident(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric() || *c == '-')
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    norm(a) == norm(b)
+}
+
+/// Merges an imported file into the hand-written entity it enriches. The
+/// hand-written entity keeps its kind, names, summary, notes and
+/// everything it says; the import adds its identifiers, events, relations,
+/// deadlines, sources, tags and notes, leaving out what the hand-written
+/// entity already says (the same identifier; an event of the same stage on
+/// the same day; the same relation to the same entity). Source indices of
+/// the import are renumbered after the hand-written sources.
+pub fn merge(base: &mut Entity, over: Entity) {
+    let mut map = Vec::with_capacity(over.sources.len());
+    for s in over.sources {
+        let known = base
+            .sources
+            .iter()
+            .position(|b| b.url.is_some() && b.url == s.url && b.title == s.title);
+        map.push(known.unwrap_or_else(|| {
+            base.sources.push(s);
+            base.sources.len() - 1
+        }));
+    }
+    let remap = |i: Option<usize>| i.and_then(|i| map.get(i).copied());
+    if over.name != base.name && !base.aliases.contains(&over.name) {
+        base.aliases.push(over.name);
+    }
+    for a in over.aliases {
+        if a != base.name && !base.aliases.contains(&a) {
+            base.aliases.push(a);
+        }
+    }
+    if base.summary.trim().is_empty() {
+        base.summary = over.summary;
+    }
+    for id in over.identifiers {
+        if !base
+            .identifiers
+            .iter()
+            .any(|b| b.scheme == id.scheme && same_ident(&b.value, &id.value))
+        {
+            base.identifiers.push(id);
+        }
+    }
+    // Compared with the hand-written events only: an import may hold two
+    // actions of one day and stage (two `action` events, say).
+    let curated_events = base.events.len();
+    for mut ev in over.events {
+        if base.events[..curated_events]
+            .iter()
+            .any(|b| b.date == ev.date && b.stage == ev.stage)
+        {
+            continue;
+        }
+        ev.source = remap(ev.source);
+        base.events.push(ev);
+    }
+    // Stable: the hand-written event comes first on a shared day.
+    base.events.sort_by_key(|e| e.date);
+    for mut r in over.relations {
+        if base
+            .relations
+            .iter()
+            .any(|b| b.rel == r.rel && b.to == r.to)
+        {
+            continue;
+        }
+        r.source = remap(r.source);
+        base.relations.push(r);
+    }
+    for mut d in over.deadlines {
+        if base
+            .deadlines
+            .iter()
+            .any(|b| b.due == d.due && b.owner == d.owner && b.kind == d.kind)
+        {
+            continue;
+        }
+        d.source = remap(d.source);
+        base.deadlines.push(d);
+    }
+    for t in over.tags {
+        if !base.tags.contains(&t) {
+            base.tags.push(t);
+        }
+    }
+    for n in over.notes {
+        if !base.notes.contains(&n) {
+            base.notes.push(n);
+        }
+    }
+    if base.session.is_none() {
+        base.session = over.session;
+    }
+    for s in over.sponsors {
+        if !base.sponsors.iter().any(|b| b.name == s.name) {
+            base.sponsors.push(s);
+        }
+    }
+    base.provenance = over.provenance;
 }
 
 /// Reorders `v` in place so that position `k` holds what was at
@@ -667,9 +979,10 @@ fn check_events(e: &Entity, at: &Located, diags: &mut Vec<Diagnostic>) {
         let ev = &e.events[i];
         match ev.stage {
             s if s.is_terminal_failure() => failed_since_passage = Some(s),
-            Stage::PassedOneChamber | Stage::PassedBoth | Stage::Introduced => {
-                failed_since_passage = None
-            }
+            Stage::PassedOneChamber
+            | Stage::PassedBoth
+            | Stage::Introduced
+            | Stage::VetoOverridden => failed_since_passage = None,
             Stage::Signed | Stage::Enacted => {
                 if let Some(prev) = failed_since_passage {
                     diags.push(
@@ -1083,6 +1396,49 @@ mod tests {
                 ("figure", "f.ron:6:5".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn an_imported_file_enriches_the_hand_written_entity() {
+        let hand = agency("a", "    summary: \"mine\",\n    events: [(date: \"2025-01-02\", stage: published, source: 0)],\n");
+        let imported = |kind: &str, date: &str| {
+            format!("(id: \"a\", kind: {kind}, name: \"Official\", jurisdiction: \"US\", summary: \"theirs\",\n    identifiers: [(scheme: fr_agency, value: \"x\")],\n    events: [(date: \"{date}\", stage: published, source: 0)],\n    sources: [(title: \"api\")],\n    provenance: (importer: \"t\", from: \"f\", retrieved: \"2025-01-05\"))\n")
+        };
+        // Same day: merged quietly; the hand-written summary stays.
+        let c = run(&[
+            ("imported/a.ron", &imported("agency", "2025-01-02")),
+            ("z/a.ron", &hand),
+        ]);
+        assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+        let corpus = c.corpus.unwrap();
+        let e = corpus.get("a").unwrap();
+        assert_eq!((e.summary.as_str(), e.events.len()), ("mine", 1));
+        assert_eq!(e.aliases, ["Official"]);
+        assert_eq!(e.sources.len(), 2);
+        assert!(e.provenance.is_some());
+        assert_eq!(corpus.paths[0], PathBuf::from("z/a.ron"));
+        // Another day: both kept, a warning at the hand-written date.
+        let c = run(&[
+            ("z/a.ron", &hand),
+            ("imported/a.ron", &imported("agency", "2025-01-03")),
+        ]);
+        assert_eq!(found(&c), [("date-conflict", "z/a.ron:7:21".to_owned())]);
+        assert_eq!(c.corpus.unwrap().get("a").unwrap().events.len(), 2);
+        // Another kind: an error.
+        let c = run(&[
+            ("z/a.ron", &hand),
+            ("imported/a.ron", &imported("office", "2025-01-02")),
+        ]);
+        assert_eq!(
+            found(&c),
+            [("enrich-kind", "imported/a.ron:1:17".to_owned())]
+        );
+        // Two imported files, or two hand-written ones: duplicates.
+        let i = imported("agency", "2025-01-02");
+        let c = run(&[("x/a.ron", &i), ("y/a.ron", &i)]);
+        assert_eq!(found(&c)[0].0, "duplicate-id");
+        let c = run(&[("x/a.ron", &hand), ("y/a.ron", &i), ("z/a.ron", &i)]);
+        assert_eq!(found(&c)[0].0, "duplicate-id");
     }
 
     #[test]

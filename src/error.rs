@@ -51,6 +51,9 @@ pub enum Error {
     /// The search index or snapshot is unusable.
     #[error("index error: {0}")]
     Index(String),
+    /// An import could not read its input or write its files.
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
     /// The search index failed; tantivy's error is kept as the source.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

@@ -19,7 +19,10 @@
 //! - [`select`]: the part of the graph a diagram shows (focus, kinds,
 //!   relations, jurisdictions, date);
 //! - [`search`], [`export`], [`track`]: full-text search, diagrams, and the
-//!   time-based views.
+//!   time-based views;
+//! - [`site`]: a static web site over the same queries.
+//! - [`import`]: official records (the Federal Register, bills) written
+//!   into `knowledge/imported/`, enriching hand-written entities.
 //!
 //! The library never prints: it returns data, [`diag::Diagnostic`]s or a
 //! typed [`Error`]. The `policygraph` binary renders them.
@@ -33,6 +36,7 @@ pub mod embedded;
 pub mod error;
 pub mod export;
 pub mod graph;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod query;
@@ -40,6 +44,7 @@ pub mod rank;
 pub mod resolve;
 pub mod search;
 pub mod select;
+pub mod site;
 pub mod store;
 pub mod synth;
 pub mod text;

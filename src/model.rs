@@ -304,6 +304,11 @@ vocabulary! {
         Revokes => "revokes",
         /// Replaces another instrument.
         Supersedes => "supersedes",
+        /// Continues another instrument in effect (an order continuing a
+        /// national emergency).
+        Continues => "continues",
+        /// Adds to another instrument without changing it.
+        Supplements => "supplements",
         /// Creates a program, body or office.
         Establishes => "establishes",
         /// Agency hierarchy: EBSA is part of DOL.
@@ -341,6 +346,8 @@ impl RelationKind {
             RelationKind::Amends => "amended_by",
             RelationKind::Revokes => "revoked_by",
             RelationKind::Supersedes => "superseded_by",
+            RelationKind::Continues => "continued_by",
+            RelationKind::Supplements => "supplemented_by",
             RelationKind::Establishes => "established_by",
             RelationKind::PartOf => "has_part",
             RelationKind::MemberOf => "has_member",
@@ -439,6 +446,8 @@ impl RelationKind {
             RelationKind::Amends => (Some(LAWLIKE), Some(LAWLIKE)),
             RelationKind::Revokes => (Some(INSTRUMENTS), Some(INSTRUMENTS)),
             RelationKind::Supersedes => (Some(INSTRUMENTS), Some(INSTRUMENTS)),
+            RelationKind::Continues => (Some(INSTRUMENTS), Some(INSTRUMENTS)),
+            RelationKind::Supplements => (Some(INSTRUMENTS), Some(INSTRUMENTS)),
             RelationKind::Establishes => (
                 Some(&[
                     ExecutiveOrder,
@@ -501,6 +510,15 @@ vocabulary! {
         Vetoed => "vetoed",
         /// Failed a vote.
         Failed => "failed",
+        /// Referred to a committee (a bill's usual first step after
+        /// introduction, and again on arrival in the second chamber).
+        Referred => "referred",
+        /// Reported unfavourably by a committee, or failed a committee vote.
+        CommitteeFailed => "committee_failed",
+        /// Passed by the legislature and sent to the governor or president.
+        SentToExecutive => "sent_to_executive",
+        /// A chamber voted to override a veto.
+        VetoOverridden => "veto_overridden",
         /// Withdrawn by its sponsors.
         Withdrawn => "withdrawn",
         /// Stalled: no action, session over, or died in committee.
@@ -527,6 +545,10 @@ vocabulary! {
         Expired => "expired",
         /// Held or took place (an event); met (a deadline's work delivered).
         Held => "held",
+        /// An official action with no stage of its own (a hearing, a
+        /// reading, a motion). It is shown on the timeline with its text
+        /// but never sets the status.
+        Action => "action",
     }
 }
 
@@ -552,6 +574,12 @@ impl Stage {
     /// Stages after which a bill cannot be signed without a new passage.
     pub fn is_terminal_failure(self) -> bool {
         matches!(self, Stage::Vetoed | Stage::Failed | Stage::Withdrawn)
+    }
+
+    /// Whether an event of this stage sets its entity's status. Only
+    /// [`Stage::Action`] does not.
+    pub fn sets_status(self) -> bool {
+        self != Stage::Action
     }
 }
 
@@ -590,6 +618,22 @@ vocabulary! {
         DocumentNumber => "document_number",
         /// A section of a statute (`ERISA 404(a)`).
         Section => "section",
+        /// An Open States bill id (`ocd-bill/...`).
+        OpenStates => "open_states",
+        /// A LegiScan `bill_id` (`1634354`).
+        Legiscan => "legiscan",
+        /// A unitedstates/congress (GovTrack) bill id (`s1582-119`).
+        UsCongress => "us_congress",
+        /// A state session-law citation (`Chapter 4`, `Laws 2025, ch. 4`).
+        SessionLaw => "session_law",
+        /// A Federal Register agency slug (`labor-department`).
+        FrAgency => "fr_agency",
+        /// A Federal Register agency id (`271`).
+        FrAgencyId => "fr_agency_id",
+        /// A Regulation Identifier Number (`1210-AC29`).
+        Rin => "rin",
+        /// A docket id (`EBSA-2025-0001`).
+        Docket => "docket",
         /// Anything else.
         Other => "other",
     }
@@ -631,6 +675,10 @@ pub struct Source {
     /// Its publication date.
     #[serde(default)]
     pub date: Option<Date>,
+    /// The day an importer read it (see [`Provenance`]); `None` for sources
+    /// cited by hand.
+    #[serde(default)]
+    pub retrieved: Option<Date>,
 }
 
 /// A dated event in an entity's life.
@@ -655,6 +703,27 @@ pub struct Event {
     pub confidence: Confidence,
 }
 
+vocabulary! {
+    /// What a deadline asks, and of whom.
+    pub enum DeadlineKind ("deadline kind") {
+        /// Work the owner owes by the due date (the default); met by an
+        /// event of a `fulfilled_by` entity, else overdue.
+        Owed => "owed",
+        /// Something the public may do by the due date, such as comment on
+        /// a proposed rule; `owner` receives it. Upcoming until the due
+        /// date, then closed: never owed, never overdue.
+        Public => "public",
+    }
+}
+
+// The vocabulary macro cannot mark a `#[default]` variant.
+#[allow(clippy::derivable_impls)]
+impl Default for DeadlineKind {
+    fn default() -> Self {
+        DeadlineKind::Owed
+    }
+}
+
 /// Something an entity owes, by a date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -665,6 +734,9 @@ pub struct Deadline {
     pub owner: String,
     /// What is owed.
     pub what: String,
+    /// Owed by `owner`, or open to the public ([`DeadlineKind`]).
+    #[serde(default)]
+    pub kind: DeadlineKind,
     /// Entities whose events fulfil the deadline (a proposed rule, a report).
     /// The earliest delivering event of any of them meets it.
     #[serde(default)]
@@ -704,6 +776,50 @@ pub struct Relation {
     pub confidence: Confidence,
 }
 
+vocabulary! {
+    /// A legislator's part in a bill.
+    pub enum SponsorRole ("sponsor role") {
+        /// The primary sponsor (or one of several primary sponsors).
+        Sponsor => "sponsor",
+        /// A cosponsor.
+        Cosponsor => "cosponsor",
+    }
+}
+
+/// A sponsor or cosponsor of a bill, as the source names them. People are
+/// not entities: see the README ("Sponsors") for why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sponsor {
+    /// The name as the source writes it (`Hagerty, Bill`, `Keith Michael Ammon`).
+    pub name: String,
+    /// Primary sponsor or cosponsor.
+    pub role: SponsorRole,
+    /// Party, where the source gives it (`R`, `D`).
+    #[serde(default)]
+    pub party: Option<String>,
+    /// The source's id for the person (`bioguide:H000601`, `legiscan:11778`).
+    #[serde(default)]
+    pub person: Option<String>,
+}
+
+impl Sponsor {
+    /// Whether `query` names this sponsor: every word of the query appears
+    /// among the words of the name, ignoring case
+    /// (`Lummis` matches `Lummis, Cynthia M.` and `Cynthia M. Lummis`).
+    pub fn matches(&self, query: &str) -> bool {
+        let words = |s: &str| -> Vec<String> {
+            s.split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let name = words(&self.name);
+        let q = words(query);
+        !q.is_empty() && q.iter().all(|w| name.contains(w))
+    }
+}
+
 /// The value of a figure (a statistic).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -717,6 +833,29 @@ pub struct Figure {
     /// For a derived figure: how it was computed.
     #[serde(default)]
     pub derived: Option<String>,
+}
+
+/// Where an imported entity came from. Hand-written entities have none;
+/// an entity with a provenance was written by `policygraph import` under
+/// `knowledge/imported/`, and is rewritten by the next import.
+///
+/// An imported file whose id is the id of a hand-written entity *enriches*
+/// it: the loader merges the two (see `check`), and the hand-written file is
+/// never touched.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// The importer: `federal-register`, `openstates`, ...
+    pub importer: String,
+    /// Where the record was read: an API URL, or a file as given.
+    pub from: String,
+    /// The day it was read.
+    pub retrieved: Date,
+    /// A placeholder for a record that was named (by a note, a relation)
+    /// but not in the input: only what the naming record says is known.
+    /// The record's own import replaces it.
+    #[serde(default)]
+    pub incomplete: bool,
 }
 
 /// One entity: one RON file under `knowledge/`.
@@ -737,6 +876,15 @@ pub struct Entity {
     pub aliases: Vec<String>,
     /// `US`, or `US-TX` style for states.
     pub jurisdiction: String,
+    /// For a bill or statute: the legislative session or Congress that its
+    /// bill number belongs to (`119`, `2025`), so that S. 1582 of the
+    /// 119th Congress is not S. 1582 of the 118th. Imported bills are
+    /// matched to curated ones by jurisdiction, session and bill number.
+    #[serde(default)]
+    pub session: Option<String>,
+    /// For a bill or statute: its sponsors and cosponsors.
+    #[serde(default)]
+    pub sponsors: Vec<Sponsor>,
     /// A short English summary.
     #[serde(default)]
     pub summary: String,
@@ -770,6 +918,9 @@ pub struct Entity {
     /// Free notes: disagreements between sources, caveats.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Set on entities written by an importer; `None` on hand-written ones.
+    #[serde(default)]
+    pub provenance: Option<Provenance>,
 }
 
 impl Entity {
@@ -793,11 +944,12 @@ impl Entity {
     }
 
     /// The stage of the latest event on or before `as_of` (all events when
-    /// `None`). Events on the same day keep file order: the later one wins.
+    /// `None`), skipping [`Stage::Action`] events, which set no status.
+    /// Events on the same day keep file order: the later one wins.
     pub fn status(&self, as_of: Option<Date>) -> Option<Stage> {
         let mut best: Option<&Event> = None;
         for e in &self.events {
-            if as_of.is_some_and(|d| e.date > d) {
+            if as_of.is_some_and(|d| e.date > d) || !e.stage.sets_status() {
                 continue;
             }
             if best.is_none_or(|b| e.date >= b.date) {

@@ -38,6 +38,21 @@ pub struct Step {
 }
 
 impl Step {
+    /// The step as a chain reads it, with the entity it reaches:
+    /// `─directs→ dol`, `←implements─ rule`, or for an event and its actor
+    /// `─vetoed 2025-05-12 by→ az-governor`.
+    pub fn arrow(&self) -> (String, &str) {
+        match (self.relation, self.event) {
+            (Some(rel), _) if self.reversed => (format!("←{rel}─"), &self.from),
+            (Some(rel), _) => (format!("─{rel}→"), &self.to),
+            (None, stage) => {
+                let what = stage.map_or("event", |s| s.name());
+                let when = self.date.map(|d| format!(" {d}")).unwrap_or_default();
+                (format!("─{what}{when} by→"), &self.to)
+            }
+        }
+    }
+
     fn new(here: &str, peer: &Peer, r: &Relation, outgoing: bool) -> Step {
         let (from, to) = if outgoing {
             (here.to_owned(), peer.id.clone())

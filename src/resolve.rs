@@ -37,8 +37,17 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
+/// The lookup key of a bill number, so that `S 1582`, `S. 1582` and
+/// `s1582` find the same bill: prefix and number run together (`s1582`).
+/// `None` when `s` is not a bill number.
+pub fn bill_form(s: &str) -> Option<String> {
+    crate::import::bill::BillNumber::parse(s)
+        .map(|b| format!("{}{}", b.prefix, b.number).to_lowercase())
+}
+
 /// Every key an entity can be found by: id, English name, other names,
-/// aliases, and identifier values. Normalized and deduplicated.
+/// aliases, identifier values, and the [`bill_form`] of bill numbers.
+/// Normalized and deduplicated.
 pub fn keys(e: &Entity) -> Vec<String> {
     let mut out: Vec<String> = std::iter::once(e.id.as_str())
         .chain(std::iter::once(e.name.as_str()))
@@ -46,6 +55,12 @@ pub fn keys(e: &Entity) -> Vec<String> {
         .chain(e.aliases.iter().map(String::as_str))
         .chain(e.identifiers.iter().map(|i| i.value.as_str()))
         .map(normalize)
+        .chain(
+            e.identifiers
+                .iter()
+                .filter(|i| i.scheme == crate::model::IdScheme::Bill)
+                .filter_map(|i| bill_form(&i.value)),
+        )
         .filter(|k| !k.is_empty())
         .collect();
     out.sort();
@@ -138,7 +153,16 @@ impl KeyIndex {
             return Ok(i);
         }
         let key = normalize(reference);
-        let exact = self.map.get(&key).cloned().unwrap_or_default();
+        // `S 1582`, `S. 1582` and `s1582` are one bill number.
+        let (key, exact) = match self.map.get(&key) {
+            Some(v) => (key, v.clone()),
+            None => {
+                match bill_form(reference).and_then(|b| self.map.get(&b).map(|v| (b, v.clone()))) {
+                    Some(found) => found,
+                    None => (key, Vec::new()),
+                }
+            }
+        };
         let mut found = strongest(exact, &key, |&i| &entities[i]);
         if found.is_empty() && key.chars().count() >= 3 {
             for (k, ids) in self.map.range(key.clone()..) {

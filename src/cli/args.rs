@@ -304,6 +304,15 @@ stablecoin and a few more also find their synonyms (README: \"Synonyms\").")]
   policygraph export mermaid --focus \"GENIUS Act\" --depth 1
   policygraph export json --jurisdiction federal > graph.json")]
     Export(super::export::ExportArgs),
+    /// Write a static web site: entity pages, lists, timeline, deadlines,
+    /// search, in English and Chinese.
+    Site(super::site::SiteArgs),
+    /// Import official records into `knowledge/imported/` (see the README).
+    #[command(after_help = "Examples:
+  policygraph import federal-register --fetch --executive-orders --since 2025-01-01
+  policygraph import openstates nh-legislation/_data/nh/2025/
+  policygraph import congress --dry-run congress/data/119/bills/")]
+    Import(ImportArgs),
     /// Write a synthetic knowledge base of N entities (for benchmarks).
     #[command(after_help = "Examples:
   policygraph synth 10000 /tmp/synth
@@ -341,6 +350,8 @@ impl Command {
             Command::Deadlines(_) => "deadlines",
             Command::Changes(_) => "changes",
             Command::Export(_) => "export",
+            Command::Import(_) => "import",
+            Command::Site(_) => "site",
             Command::Synth(_) => "synth",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
@@ -376,6 +387,16 @@ impl Command {
                 json: (a.format == super::export::ExportFormat::Json).then_some(false),
                 ..o(None, Some(&a.as_of), Some(&a.lang))
             },
+            Command::Site(a) => o(Some(&a.json), Some(&a.as_of), Some(&a.lang)),
+            Command::Import(a) => {
+                let common = match &a.source {
+                    ImportSource::FederalRegister(f) => &f.common,
+                    ImportSource::OpenStates(b)
+                    | ImportSource::Legiscan(b)
+                    | ImportSource::Congress(b) => &b.common,
+                };
+                o(Some(&common.json), None, None)
+            }
             Command::Synth(_) | Command::Completions(_) | Command::Man(_) => o(None, None, None),
         }
     }
@@ -533,6 +554,10 @@ pub struct ListArgs {
     pub as_of: AsOfOpt,
     #[command(flatten)]
     pub lang: LangOpt,
+    /// Only bills with this sponsor or cosponsor: every word must be in
+    /// the name (`Lummis`, `Cynthia Lummis`), in any case.
+    #[arg(long, value_name = "NAME")]
+    pub sponsor: Option<String>,
 }
 
 /// Options of `index`.
@@ -653,6 +678,9 @@ pub struct DeadlinesArgs {
     /// Only deadlines met (on time or late).
     #[arg(long)]
     pub met: bool,
+    /// Only public deadlines (comment periods) whose day has passed.
+    #[arg(long)]
+    pub closed: bool,
     /// Only deadlines due within this span after the day judged: `30d`,
     /// `2w` or `30` (days).
     #[arg(long, value_name = "SPAN", value_parser = policygraph::track::parse_days)]
@@ -689,4 +717,110 @@ pub struct ChangesArgs {
     pub json: JsonOpt,
     #[command(flatten)]
     pub as_of: AsOfOpt,
+}
+
+/// Options of `import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Where the records come from.
+    #[command(subcommand)]
+    pub source: ImportSource,
+}
+
+/// The sources `import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// The Federal Register: executive orders, rules, proposed rules,
+    /// notices and agencies, from saved API responses or the live API.
+    #[command(after_help = "Examples:
+  policygraph import federal-register documents.json agencies.json
+  policygraph import federal-register --fetch --executive-orders --since 2025-01-01
+  policygraph import federal-register --fetch --agency labor-department --type proposed-rule --save-raw raw/")]
+    FederalRegister(FederalRegisterArgs),
+    /// Open States bill JSON (bulk scraper output or API bills): one file
+    /// per bill, or directory trees of them.
+    #[command(
+        name = "openstates",
+        after_help = "Examples:
+  policygraph import openstates nh-legislation/_data/nh/2025/
+  policygraph import openstates --dry-run HB302.json"
+    )]
+    OpenStates(BillArgs),
+    /// LegiScan bill JSON (`getBill` responses, or the `bill/` files of a
+    /// dataset archive). LegiScan data is CC BY 4.0: every bill credits it.
+    #[command(after_help = "Example:
+  policygraph import legiscan GA/2023-2024_Regular_Session/bill/")]
+    Legiscan(BillArgs),
+    /// The `data.json` files of the unitedstates/congress scrapers
+    /// (GovTrack's bill data), such as a whole `congress/119/bills/` tree.
+    #[command(after_help = "Example:
+  policygraph import congress data/119/bills/")]
+    Congress(BillArgs),
+}
+
+/// Options of the bill importers.
+#[derive(Debug, clap::Args)]
+pub struct BillArgs {
+    /// Files, or directories searched for `*.json` (in sorted order).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Options every importer takes.
+    #[command(flatten)]
+    pub common: ImportCommon,
+}
+
+/// Options every importer takes.
+#[derive(Debug, clap::Args)]
+pub struct ImportCommon {
+    /// Report what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub json: JsonOpt,
+}
+
+/// Options of `import federal-register`.
+#[derive(Debug, clap::Args)]
+pub struct FederalRegisterArgs {
+    /// Saved API responses: `documents.json` pages, single documents,
+    /// `agencies.json`.
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "fetch",
+        conflicts_with = "fetch"
+    )]
+    pub files: Vec<PathBuf>,
+    /// Read the live API instead of files, following every next page.
+    #[arg(long)]
+    pub fetch: bool,
+    /// With --fetch: documents published on or after this day.
+    #[arg(long, value_name = "DATE", requires = "fetch")]
+    pub since: Option<Date>,
+    /// With --fetch: documents published on or before this day.
+    #[arg(long, value_name = "DATE", requires = "fetch")]
+    pub until: Option<Date>,
+    /// With --fetch: only this type (repeatable): rule, proposed-rule,
+    /// notice, presidential-document.
+    #[arg(long = "type", value_name = "TYPE", requires = "fetch")]
+    pub types: Vec<String>,
+    /// With --fetch: only documents of this agency, by its Federal Register
+    /// slug (repeatable), such as `labor-department`.
+    #[arg(long = "agency", value_name = "SLUG", requires = "fetch")]
+    pub agencies: Vec<String>,
+    /// With --fetch: executive orders only.
+    #[arg(long, requires = "fetch")]
+    pub executive_orders: bool,
+    /// With --fetch: also read the agency list (`agencies.json`).
+    #[arg(long, requires = "fetch")]
+    pub agency_list: bool,
+    /// With --fetch: the API's address (a mirror, or a test server).
+    #[arg(long, value_name = "URL", default_value = policygraph::import::federal_register::DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// With --fetch: keep every response as received in DIR, to replay the
+    /// import from files.
+    #[arg(long, value_name = "DIR", requires = "fetch")]
+    pub save_raw: Option<PathBuf>,
+    /// Options every importer takes.
+    #[command(flatten)]
+    pub common: ImportCommon,
 }

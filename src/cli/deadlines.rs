@@ -6,7 +6,7 @@ use std::io::Write;
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use policygraph::model::Date;
+use policygraph::model::{Date, DeadlineKind};
 use policygraph::track::{self, DeadlineFilter, DeadlineState, DeadlineStatus, EntityRef};
 
 use super::args::DeadlinesArgs;
@@ -31,6 +31,7 @@ pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
         (args.upcoming, DeadlineState::Upcoming),
         (args.overdue, DeadlineState::Overdue),
         (args.met, DeadlineState::Met),
+        (args.closed, DeadlineState::Closed),
     ]
     .into_iter()
     .filter_map(|(on, s)| on.then_some(s))
@@ -85,17 +86,27 @@ pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
             style.render(),
             style.render_reset()
         )?;
-        writeln!(out, "  owed by {}: {}", name(&d.owner), d.what)?;
+        match d.kind {
+            DeadlineKind::Public => {
+                writeln!(out, "  open to the public: {}", d.what)?;
+                writeln!(out, "  filed with {}", name(&d.owner))?;
+            }
+            DeadlineKind::Owed => writeln!(out, "  owed by {}: {}", name(&d.owner), d.what)?,
+        }
         writeln!(out, "  set by  {}", name(&d.set_by))?;
     }
     let count = |s| items.iter().filter(|d| d.state == s).count();
     writeln!(
         out,
-        "\n{} deadline(s): {} upcoming, {} overdue, {} met",
+        "\n{} deadline(s): {} upcoming, {} overdue, {} met{}",
         items.len(),
         count(DeadlineState::Upcoming),
         count(DeadlineState::Overdue),
-        count(DeadlineState::Met)
+        count(DeadlineState::Met),
+        match count(DeadlineState::Closed) {
+            0 => String::new(),
+            n => format!(", {n} closed"),
+        }
     )?;
     Ok(Status::Ok)
 }
@@ -126,6 +137,7 @@ pub(super) fn describe(d: &DeadlineStatus) -> (Style, String) {
                 format!("met {how}: {} {} on {}, {when}", m.by.id, m.stage, m.date),
             )
         }
+        (None, DeadlineState::Closed) => (render::BOLD, "closed".to_owned()),
         (None, DeadlineState::Overdue) => (
             render::ERR,
             format!("overdue by {}", days(d.days_late.unwrap_or(0))),

@@ -1,7 +1,9 @@
-//! `policygraph list`: entities filtered by kind, jurisdiction, status, tag.
+//! `policygraph list`: entities filtered by kind, jurisdiction, status, tag
+//! and sponsor.
 
 use serde::Serialize;
 
+use policygraph::model::Kind;
 use policygraph::store::ListFilter;
 
 use super::args::ListArgs;
@@ -22,8 +24,15 @@ struct Item<'a> {
 /// Runs `list`.
 pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
     let store = ctx.store()?;
+    // An enacted bill is a statute; `--kind bill` still lists it when it
+    // came through a legislature (it has a session).
+    let bills_too = args.kinds.contains(&Kind::Bill) && !args.kinds.contains(&Kind::Statute);
+    let mut kinds = args.kinds.clone();
+    if bills_too {
+        kinds.push(Kind::Statute);
+    }
     let filter = ListFilter {
-        kinds: args.kinds.clone(),
+        kinds,
         jurisdiction: args.jurisdiction.clone(),
         // Filtered below: the store reads a status from every event, even
         // one scheduled after today.
@@ -40,6 +49,12 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
         }
     };
     let mut nodes = store.list(&filter)?;
+    if bills_too {
+        nodes.retain(|n| n.entity.kind != Kind::Statute || n.entity.session.is_some());
+    }
+    if let Some(who) = &args.sponsor {
+        nodes.retain(|n| n.entity.sponsors.iter().any(|s| s.matches(who)));
+    }
     if !args.statuses.is_empty() {
         nodes.retain(|n| status_of(&n.entity).is_some_and(|s| args.statuses.contains(&s)));
     }

@@ -13,6 +13,7 @@ mod check;
 mod ctx;
 mod deadlines;
 mod export;
+mod import;
 mod index;
 mod list;
 mod man;
@@ -21,6 +22,7 @@ mod path;
 mod render;
 mod search;
 mod show;
+mod site;
 mod stats;
 mod timeline;
 
@@ -133,9 +135,11 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
         // These run in `main`, before a knowledge base is looked for.
         Command::Synth(_) | Command::Completions(_) | Command::Man(_) => Ok(Status::Ok),
         Command::Export(a) => export::run(ctx, a),
+        Command::Import(a) => import::run(ctx, a),
         Command::Timeline(a) => timeline::run(ctx, a),
         Command::Deadlines(a) => deadlines::run(ctx, a),
         Command::Changes(a) => changes::run(ctx, a),
+        Command::Site(a) => site::run(ctx, a),
     }
 }
 

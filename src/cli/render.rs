@@ -324,16 +324,8 @@ pub fn error(err: &anyhow::Error) -> u8 {
 pub fn chain(start: &str, steps: &[policygraph::query::Step]) -> String {
     let mut s = start.to_owned();
     for st in steps {
-        match (st.relation, st.event) {
-            (Some(rel), _) if st.reversed => s.push_str(&format!(" ←{rel}─ {}", st.from)),
-            (Some(rel), _) => s.push_str(&format!(" ─{rel}→ {}", st.to)),
-            // An event and its actor: `az-sb-1025 ─vetoed by→ az-governor`.
-            (None, stage) => {
-                let what = stage.map_or("event", |s| s.name());
-                let when = st.date.map(|d| format!(" {d}")).unwrap_or_default();
-                s.push_str(&format!(" ─{what}{when} by→ {}", st.to));
-            }
-        }
+        let (arrow, to) = st.arrow();
+        s.push_str(&format!(" {arrow} {to}"));
     }
     s
 }

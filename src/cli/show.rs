@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use policygraph::model::{Confidence, Date};
+use policygraph::model::{Confidence, Date, DeadlineKind};
 use policygraph::store::{Node, NodeSource, Store};
 use policygraph::track::DeadlineStatus;
 use serde::Serialize;
@@ -215,7 +215,7 @@ fn render_node(
         let latest = e
             .events
             .iter()
-            .filter(|ev| ev.date <= day)
+            .filter(|ev| ev.date <= day && ev.stage.sets_status())
             .map(|ev| ev.date)
             .max();
         match e.status(Some(day)) {
@@ -325,7 +325,16 @@ fn render_node(
     if !deadlines.is_empty() {
         writeln!(out, "\n{b}deadlines{r}")?;
         for d in deadlines {
-            writeln!(out, "  {}  owed by {}: {}", d.due, d.owner.id, d.what)?;
+            match d.kind {
+                DeadlineKind::Public => writeln!(
+                    out,
+                    "  {}  open to the public (filed with {}): {}",
+                    d.due, d.owner.id, d.what
+                )?,
+                DeadlineKind::Owed => {
+                    writeln!(out, "  {}  owed by {}: {}", d.due, d.owner.id, d.what)?
+                }
+            }
             writeln!(out, "              {}", state(d))?;
             if !d.fulfilled_by.is_empty() {
                 writeln!(
@@ -359,6 +368,9 @@ fn render_node(
             if let Some(d) = s.date {
                 line.push_str(&format!(", {d}"));
             }
+            if let Some(d) = s.retrieved {
+                line.push_str(&format!(" (retrieved {d})"));
+            }
             writeln!(out, "{line}")?;
             if let Some(u) = &s.url {
                 writeln!(out, "      {}{u}{}", DIM.render(), DIM.render_reset())?;
@@ -367,6 +379,18 @@ fn render_node(
     }
     if !e.tags.is_empty() {
         writeln!(out, "\ntags: {}", e.tags.join(", "))?;
+    }
+    if let Some(p) = &e.provenance {
+        let what = if p.incomplete {
+            "incomplete placeholder"
+        } else {
+            "official data"
+        };
+        writeln!(
+            out,
+            "\nimported: {what} from {} ({}), retrieved {}",
+            p.importer, p.from, p.retrieved
+        )?;
     }
     Ok(())
 }

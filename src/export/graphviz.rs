@@ -21,6 +21,9 @@ const IMAGE_EXTENSIONS: &[&str] = &[
 ];
 
 impl RenderFormat {
+    /// Scalable vector graphics, for the web site's diagrams.
+    pub const SVG: RenderFormat = RenderFormat("svg");
+
     /// The format a file name asks for when its extension (in any case)
     /// names an image; `None` for text (`.dot`, `.gv`, `.json`, `.mmd`, no
     /// extension, ...).

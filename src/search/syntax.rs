@@ -30,7 +30,7 @@ pub const QUERY_FIELDS: &[(&str, &str)] = &[
     ),
     (
         "body",
-        "summaries, notes, event and deadline notes, source titles, tags",
+        "summaries, notes, event and deadline notes, source titles, tags, sponsors",
     ),
     ("id", "the exact entity id"),
     ("kind", "the exact kind"),

@@ -204,8 +204,19 @@ impl Store {
             return Ok(n.entity.id.clone());
         }
         let key = crate::resolve::normalize(reference);
+        let mut addrs = self.lookup(self.fields.key, &key, 50)?;
+        let mut key = key;
+        if addrs.is_empty() {
+            // `S 1582`, `S. 1582` and `s1582` are one bill number.
+            if let Some(b) = crate::resolve::bill_form(reference) {
+                addrs = self.lookup(self.fields.key, &b, 50)?;
+                if !addrs.is_empty() {
+                    key = b;
+                }
+            }
+        }
         let mut nodes = Vec::new();
-        for a in self.lookup(self.fields.key, &key, 50)? {
+        for a in addrs {
             nodes.push(self.node_at(a)?);
         }
         let mut picked: Vec<usize> =

@@ -186,7 +186,8 @@ pub fn name_texts(e: &Entity) -> impl Iterator<Item = &str> {
         .chain(e.aliases.iter().map(String::as_str))
 }
 
-/// The texts of an entity that full-text search reads besides its names.
+/// The texts of an entity that full-text search reads besides its names
+/// (sponsors' names included, so `search Lummis` finds her bills).
 pub fn body_texts(e: &Entity) -> impl Iterator<Item = &str> {
     std::iter::once(e.summary.as_str())
         .chain(e.summaries.values().map(String::as_str))
@@ -196,5 +197,6 @@ pub fn body_texts(e: &Entity) -> impl Iterator<Item = &str> {
         .chain(e.relations.iter().map(|r| r.note.as_str()))
         .chain(e.sources.iter().map(|s| s.title.as_str()))
         .chain(e.tags.iter().map(String::as_str))
+        .chain(e.sponsors.iter().map(|s| s.name.as_str()))
         .filter(|s| !s.is_empty())
 }

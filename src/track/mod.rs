@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::check::Corpus;
 use crate::graph::{Direction, Graph};
-use crate::model::{Confidence, Date, Deadline, Entity, Kind, Stage};
+use crate::model::{Confidence, Date, Deadline, DeadlineKind, Entity, Kind, Stage};
 use crate::{Error, Result};
 
 pub use changes::{changes, Changes, Side};
@@ -160,6 +160,10 @@ pub enum DeadlineState {
     Overdue,
     /// Met by an event on or before the day.
     Met,
+    /// A public deadline ([`DeadlineKind::Public`], such as a comment
+    /// period) whose day has passed. Public deadlines are upcoming or
+    /// closed, never overdue or met.
+    Closed,
 }
 
 impl DeadlineState {
@@ -169,6 +173,7 @@ impl DeadlineState {
             DeadlineState::Upcoming => "upcoming",
             DeadlineState::Overdue => "overdue",
             DeadlineState::Met => "met",
+            DeadlineState::Closed => "closed",
         }
     }
 }
@@ -193,7 +198,9 @@ pub struct DeadlineStatus {
     pub due: Date,
     /// What is owed.
     pub what: String,
-    /// Who owes it.
+    /// Owed by `owner`, or open to the public (then `owner` receives it).
+    pub kind: DeadlineKind,
+    /// Who owes it (for a public deadline: who receives it).
     pub owner: EntityRef,
     /// The entity that sets the deadline (for whom the work is done).
     pub set_by: EntityRef,
@@ -263,15 +270,24 @@ pub fn judge<E: std::borrow::Borrow<Entity>>(
     get: impl Fn(&str) -> Option<E>,
     as_of: Date,
 ) -> DeadlineStatus {
-    let met = fulfilment(&get, &d.fulfilled_by, d.stage, as_of, d.due);
+    // What the public may do by a date (a comment period) is never owed:
+    // it is upcoming or closed, not met or overdue.
+    let public = d.kind == DeadlineKind::Public;
+    let met = if public {
+        None
+    } else {
+        fulfilment(&get, &d.fulfilled_by, d.stage, as_of, d.due)
+    };
     let state = match (&met, d.due >= as_of) {
         (Some(_), _) => DeadlineState::Met,
         (None, true) => DeadlineState::Upcoming,
+        (None, false) if public => DeadlineState::Closed,
         (None, false) => DeadlineState::Overdue,
     };
     let (days_left, days_late) = match (&met, state) {
         (Some(m), _) => (None, (!m.on_time).then(|| d.due.days_until(m.date))),
         (None, DeadlineState::Upcoming) => (Some(as_of.days_until(d.due)), None),
+        (None, DeadlineState::Closed) => (None, None),
         (None, _) => (None, Some(d.due.days_until(as_of))),
     };
     let owner = get(&d.owner).map_or_else(
@@ -284,6 +300,7 @@ pub fn judge<E: std::borrow::Borrow<Entity>>(
     DeadlineStatus {
         due: d.due,
         what: d.what.clone(),
+        kind: d.kind,
         owner,
         set_by: EntityRef::of(set_by),
         state,

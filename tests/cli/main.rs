@@ -16,9 +16,12 @@ mod util;
 
 mod check;
 mod export;
+mod import;
+mod import_bills;
 mod index;
 mod manners;
 mod query;
 mod search;
 mod shipped;
+mod site;
 mod track;

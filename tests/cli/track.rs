@@ -297,6 +297,7 @@ fn deadlines_json_shape() {
         &serde_json::json!({
             "due": "2026-03-01",
             "what": "Report on digital asset reserves.",
+            "kind": "owed",
             "owner": {"id": "treasury", "name": "Department of the Treasury"},
             "set_by": {"id": "eo-100", "name": "Test Order on Retirement Assets"},
             "state": "met",

@@ -1,0 +1,181 @@
+//! Import benchmark: whole `policygraph import federal-register` processes
+//! on a 1,000-document `documents.json` page and a 457-agency list, and the
+//! first query after each (which pays for rebuilding the index).
+//!
+//! The real samples in `tests/fixtures/federal-register/` are small (35
+//! documents, 13 agencies), so the page and the list are made from them:
+//! each real record repeated with a new document number (or agency id and
+//! slug), everything else as recorded.
+//!
+//! Run with `cargo bench --bench import`; `PG_BENCH_RUNS` sets the timed
+//! runs per line (default 7). Work files go under `target/bench-import/`.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_policygraph");
+
+fn main() {
+    let runs: usize = std::env::var("PG_BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(7);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let work = root.join("target/bench-import");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+    let fixtures = root.join("tests/fixtures/federal-register");
+
+    // A 1,000-document page from the 35 real ones.
+    let page: Value = read_json(&fixtures.join("documents-2024-01-sample.json"));
+    let real = page["results"].as_array().unwrap().clone();
+    let mut results = Vec::with_capacity(1000);
+    for i in 0..1000 {
+        let mut d = real[i % real.len()].clone();
+        d["document_number"] = Value::String(format!("2024-{:05}", 90000 + i));
+        results.push(d);
+    }
+    let mut big = page.clone();
+    big["results"] = Value::Array(results);
+    big["next_page_url"] = Value::Null;
+    let page_path = work.join("documents-1000.json");
+    std::fs::write(&page_path, big.to_string()).unwrap();
+
+    // A 457-agency list from the 13 real ones (parents kept inside the list).
+    let agencies: Vec<Value> =
+        serde_json::from_value(read_json(&fixtures.join("agencies-sample.json"))).unwrap();
+    let mut list = Vec::with_capacity(457);
+    for i in 0..457 {
+        let mut a = agencies[i % agencies.len()].clone();
+        let round = i / agencies.len();
+        if round > 0 {
+            let id = a["id"].as_u64().unwrap() + 10_000 * round as u64;
+            a["id"] = Value::from(id);
+            a["slug"] = Value::String(format!("{}-{round}", a["slug"].as_str().unwrap()));
+            if let Some(p) = a["parent_id"].as_u64() {
+                a["parent_id"] = Value::from(p + 10_000 * round as u64);
+            }
+        }
+        list.push(a);
+    }
+    let agencies_path = work.join("agencies-457.json");
+    std::fs::write(&agencies_path, Value::Array(list).to_string()).unwrap();
+
+    println!("policygraph import benchmark: {runs} runs per line, median (min) in ms");
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    for (name, input) in [
+        ("1,000-document page", &page_path),
+        ("457-agency list", &agencies_path),
+    ] {
+        let mut import = Vec::new();
+        let mut again = Vec::new();
+        let mut first = Vec::new();
+        let mut files = 0;
+        for run in 0..runs {
+            let dir = work.join(format!("run-{run}"));
+            let _ = std::fs::remove_dir_all(&dir);
+            copy_tree(&root.join("knowledge"), &dir.join("knowledge"));
+            let k = dir.join("knowledge");
+            let idx = dir.join("index");
+            // An index of the knowledge base as it was, as a user has.
+            time(&[
+                BIN,
+                "--knowledge",
+                k.to_str().unwrap(),
+                "--index",
+                idx.to_str().unwrap(),
+                "index",
+            ]);
+            let args = [
+                BIN,
+                "--knowledge",
+                k.to_str().unwrap(),
+                "--index",
+                idx.to_str().unwrap(),
+                "import",
+                "federal-register",
+                input.to_str().unwrap(),
+            ];
+            import.push(time(&args));
+            again.push(time(&args));
+            first.push(time(&[
+                BIN,
+                "--knowledge",
+                k.to_str().unwrap(),
+                "--index",
+                idx.to_str().unwrap(),
+                "search",
+                "regional haze",
+            ]));
+            files = walkdir_count(&k.join("imported"));
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        println!("\n{name} ({files} files written)");
+        println!("  import                       {}", stat(&mut import));
+        println!("  import again (no change)     {}", stat(&mut again));
+        println!("  first query after (search)   {}", stat(&mut first));
+    }
+}
+
+fn read_json(p: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+/// Runs a command to completion, output discarded; fails loudly.
+fn time(args: &[&str]) -> Duration {
+    let start = Instant::now();
+    let status = Command::new(args[0])
+        .args(&args[1..])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    let took = start.elapsed();
+    assert!(
+        status.success() || status.code() == Some(1),
+        "{args:?}: {status}"
+    );
+    took
+}
+
+fn stat(v: &mut [Duration]) -> String {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!("{:8.1} ({:.1})", ms(v[v.len() / 2]), ms(v[0]))
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn walkdir_count(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count()
+}

@@ -1,0 +1,259 @@
+//! Benchmark of the bill importers on a whole real session: `policygraph
+//! import openstates DIR` into a copy of the shipped knowledge base, beside
+//! `python3` merely running `json.load` over the same `.json` files; then
+//! the re-import of the unchanged input, `check`, and a first and a second
+//! query on the result. Not a test: it needs data that is too big for the
+//! repository.
+//!
+//! Run with `PG_BENCH_BILLS=DIR[,DIR...] cargo bench --bench import_bills`,
+//! where each DIR is an Open States bulk tree (for example the 119th
+//! Congress of govbot-data/usa-legislation, `country:us/state:usa/sessions/119`,
+//! or a New Hampshire session of govbot-data/nh-legislation). `PG_BENCH_RUNS`
+//! sets the timed runs per line (default 3). Medians are printed, with the
+//! minimum in brackets, and the peak memory of the import (from
+//! `/usr/bin/time -f %M` when it is installed).
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_policygraph");
+
+const PY_LOAD: &str = r#"
+import json, os, sys
+n = 0
+for root, dirs, files in os.walk(sys.argv[1]):
+    dirs[:] = sorted(d for d in dirs if not d.startswith('.'))
+    for f in sorted(files):
+        if f.endswith('.json'):
+            p = os.path.join(root, f)
+            if os.path.islink(p):
+                continue
+            with open(p, 'rb') as fh:
+                json.load(fh)
+            n += 1
+print(n)
+"#;
+
+fn main() {
+    let runs: usize = std::env::var("PG_BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let Ok(dirs) = std::env::var("PG_BENCH_BILLS") else {
+        eprintln!("set PG_BENCH_BILLS=DIR[,DIR...] to Open States bulk trees; nothing to do");
+        return;
+    };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    println!("bill import benchmark: {runs} runs per line, median (min) in ms");
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    for dir in dirs.split(',').map(PathBuf::from) {
+        bench_dir(&root, &dir, runs);
+    }
+}
+
+fn bench_dir(root: &Path, data: &Path, runs: usize) {
+    println!("\n== {}", data.display());
+    let work = tempfile::tempdir().unwrap();
+    let kb = work.path().join("knowledge");
+    let idx = work.path().join("index");
+
+    let py = time(runs, || {
+        let out = Command::new("python3")
+            .arg("-c")
+            .arg(PY_LOAD)
+            .arg(data)
+            .output()
+            .expect("python3");
+        assert!(out.status.success());
+    });
+    line("python3 json.load of every file", &py);
+
+    // A fresh import each run, into a fresh copy of the shipped base.
+    let mut peak_kb = None;
+    let import = time(runs, || {
+        let _ = std::fs::remove_dir_all(&kb);
+        copy_tree(&root.join("knowledge"), &kb);
+        let (ok, peak) = run_measured(&kb, &idx, &["import", "openstates"], data);
+        assert!(ok, "import failed");
+        peak_kb = peak.or(peak_kb);
+    });
+    line("import openstates (fresh)", &import);
+    println!(
+        "  ratio import / python: {:.2}",
+        median(&import).as_secs_f64() / median(&py).as_secs_f64()
+    );
+    if let Some(k) = peak_kb {
+        println!("  peak memory of the import: {} MiB", k / 1024);
+    }
+    let files = walk_count(&kb.join("imported"));
+    println!("  files written: {files}");
+
+    let again = time(runs, || {
+        let (ok, _) = run_measured(&kb, &idx, &["import", "openstates"], data);
+        assert!(ok, "re-import failed");
+    });
+    line("re-import, unchanged input", &again);
+    println!(
+        "  ratio re-import / python: {:.2}",
+        median(&again).as_secs_f64() / median(&py).as_secs_f64()
+    );
+
+    let check = time(runs, || {
+        let st = pg(&kb, &idx)
+            .args(["check", "--no-refresh"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.code().is_some_and(|c| c <= 1));
+    });
+    line("check", &check);
+
+    // The first query after an import builds the index; later ones use it.
+    let _ = std::fs::remove_dir_all(&idx);
+    let first = time(1, || {
+        let st = pg(&kb, &idx)
+            .args(["list", "--kind", "bill", "--status", "signed"])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.success());
+    });
+    line("first query (builds the index)", &first);
+    let list = time(runs, || {
+        let st = pg(&kb, &idx)
+            .args(["list", "--kind", "bill", "--status", "signed"])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.success());
+    });
+    line("list --kind bill --status signed", &list);
+    let walk = time(runs, || {
+        let st = Command::new("find")
+            .arg(&kb)
+            .args(["-name", "*.ron"])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.success());
+    });
+    line("find knowledge -name '*.ron' (bare metadata walk)", &walk);
+    let search = time(runs, || {
+        let st = pg(&kb, &idx)
+            .args(["search", "stablecoin reserve requirements"])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.code().is_some_and(|c| c <= 1));
+    });
+    line("search \"stablecoin reserve requirements\"", &search);
+    let tl = time(runs, || {
+        let st = pg(&kb, &idx)
+            .args(["timeline", "--entity", "S 1582"])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.code().is_some_and(|c| c <= 1));
+    });
+    line("timeline --entity \"S 1582\"", &tl);
+}
+
+fn pg(kb: &Path, idx: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.env("NO_COLOR", "1")
+        .arg("--knowledge")
+        .arg(kb)
+        .arg("--index")
+        .arg(idx);
+    c
+}
+
+/// Runs an import, under `/usr/bin/time -f %M` when it exists, and returns
+/// success and the peak resident memory in KiB.
+fn run_measured(kb: &Path, idx: &Path, args: &[&str], data: &Path) -> (bool, Option<u64>) {
+    let timed = Path::new("/usr/bin/time").exists();
+    let mut c = if timed {
+        let mut c = Command::new("/usr/bin/time");
+        c.args(["-f", "%M"]).arg(BIN);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    c.env("NO_COLOR", "1")
+        .arg("--knowledge")
+        .arg(kb)
+        .arg("--index")
+        .arg(idx)
+        .args(args)
+        .arg(data)
+        .stdout(Stdio::null());
+    let out = c.stderr(Stdio::piped()).output().unwrap();
+    let peak = timed
+        .then(|| {
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse().ok())
+        })
+        .flatten();
+    (out.status.code().is_some_and(|c| c <= 1), peak)
+}
+
+fn time(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {
+    (0..runs.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect()
+}
+
+fn median(v: &[Duration]) -> Duration {
+    let mut s = v.to_vec();
+    s.sort();
+    s[s.len() / 2]
+}
+
+fn line(what: &str, v: &[Duration]) {
+    let min = v.iter().min().copied().unwrap_or_default();
+    println!(
+        "  {what:52} {:>9.1} ({:.1})",
+        median(v).as_secs_f64() * 1e3,
+        min.as_secs_f64() * 1e3
+    );
+}
+
+fn walk_count(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}

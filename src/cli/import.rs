@@ -1,0 +1,215 @@
+//! `policygraph import`: read official records into `knowledge/imported/`
+//! and report what changed: the Federal Register, and bills from Open
+//! States, LegiScan and unitedstates/congress.
+
+use std::io::{IsTerminal as _, Write as _};
+
+use policygraph::import::{self, federal_register as fr, Change, Report};
+use policygraph::model::Date;
+
+use super::args::{BillArgs, FederalRegisterArgs, ImportArgs, ImportSource};
+use super::{render, Ctx, Status};
+use policygraph::import::bill::BillSource;
+
+/// Runs `import`.
+pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<Status> {
+    match &args.source {
+        ImportSource::FederalRegister(a) => federal_register(ctx, a),
+        ImportSource::OpenStates(a) => bills(ctx, BillSource::OpenStates, a),
+        ImportSource::Legiscan(a) => bills(ctx, BillSource::Legiscan, a),
+        ImportSource::Congress(a) => bills(ctx, BillSource::Congress, a),
+    }
+}
+
+/// Imports bills: every file is read and parsed (in parallel) before
+/// anything is written.
+fn bills(ctx: &Ctx, source: BillSource, a: &BillArgs) -> anyhow::Result<Status> {
+    writable_knowledge(ctx)?;
+    let batch = import::bills::batch(source, &a.paths, Date::today())?;
+    let report = import::apply(
+        &ctx.knowledge,
+        batch,
+        &import::Options {
+            dry_run: a.common.dry_run,
+            stop_after: std::env::var("POLICYGRAPH_IMPORT_STOP_AFTER")
+                .ok()
+                .and_then(|s| s.parse().ok()),
+        },
+    )?;
+    show(ctx, &report)?;
+    Ok(if report.skipped > 0 {
+        Status::Found
+    } else {
+        Status::Ok
+    })
+}
+
+/// Refuses to import into the copy of the built-in knowledge base that is
+/// used when no `knowledge/` directory is found: it would be lost with the
+/// cache.
+fn writable_knowledge(ctx: &Ctx) -> anyhow::Result<()> {
+    let fp = policygraph::embedded::fingerprint();
+    let in_cache = ctx
+        .knowledge
+        .parent()
+        .and_then(|p| p.file_name())
+        .is_some_and(|n| n.to_string_lossy() == fp);
+    if in_cache {
+        return Err(policygraph::Error::Usage(
+            "no knowledge directory here to import into: run in a directory that has `knowledge/` (or below it), or pass --knowledge DIR".to_owned(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status> {
+    writable_knowledge(ctx)?;
+    let today = Date::today();
+    // Every input is read and parsed before anything is written: a file
+    // that is not JSON stops the import with nothing changed.
+    let inputs = if a.fetch {
+        let q = fr::Query {
+            since: a.since,
+            until: a.until,
+            types: a.types.clone(),
+            agencies: a.agencies.clone(),
+            executive_orders: a.executive_orders,
+        };
+        let bar = progress_bar();
+        let mut on_progress = |p: fr::Progress| match p {
+            fr::Progress::Page { done, total } => {
+                if let Some(b) = &bar {
+                    if let Some(t) = total {
+                        b.set_length(t);
+                    }
+                    b.set_position(done);
+                }
+            }
+            fr::Progress::Retry { url, reason, wait } => {
+                let msg = format!(
+                    "{reason}; trying again in {:.1} s: {url}",
+                    wait.as_secs_f64()
+                );
+                match &bar {
+                    Some(b) => b.println(msg),
+                    None => super::ctx::note(&msg),
+                }
+            }
+        };
+        let got = fr::fetch(
+            &a.base_url,
+            &q,
+            a.agency_list,
+            a.save_raw.as_deref(),
+            &fr::Retry::default(),
+            &mut on_progress,
+        );
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        got?
+    } else {
+        let mut inputs = Vec::with_capacity(a.files.len());
+        for f in &a.files {
+            inputs.push(fr::Input {
+                name: f.display().to_string(),
+                value: import::json::read_value(f)?,
+            });
+        }
+        inputs
+    };
+    let batch = fr::read(inputs, today)?;
+    let report = import::apply(
+        &ctx.knowledge,
+        batch,
+        &import::Options {
+            dry_run: a.common.dry_run,
+            // A test hook: stop as if killed after this many files.
+            stop_after: std::env::var("POLICYGRAPH_IMPORT_STOP_AFTER")
+                .ok()
+                .and_then(|s| s.parse().ok()),
+        },
+    )?;
+    show(ctx, &report)?;
+    Ok(if report.skipped > 0 {
+        Status::Found
+    } else {
+        Status::Ok
+    })
+}
+
+/// A progress bar on stderr when it is a terminal; none in a pipe.
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(1);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} pages {pos}/{len} {wide_bar} {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// Prints the report: JSON with `--json`, else a summary, the files that
+/// change (with `--dry-run`), and every record or line not imported.
+fn show(ctx: &Ctx, r: &Report) -> anyhow::Result<()> {
+    if ctx.json {
+        return super::print_json(r);
+    }
+    let mut out = anstream::stdout().lock();
+    let (b, e) = (render::BOLD.render(), render::BOLD.render_reset());
+    let verb = if r.dry_run { "would write" } else { "wrote" };
+    writeln!(
+        out,
+        "{b}{}{e}: {} record(s) read; {verb} {} added, {} changed, {} unchanged ({} incomplete); {} note line(s) unparsed; {} record(s) skipped",
+        r.importer, r.records, r.added, r.changed, r.unchanged, r.incomplete, r.unparsed, r.skipped
+    )?;
+    if r.dry_run {
+        for f in r.files.iter().filter(|f| f.change != Change::Unchanged) {
+            let what = match f.change {
+                Change::Added => "add   ",
+                _ => "change",
+            };
+            let mut extra = String::new();
+            if f.enriches {
+                extra.push_str("  (enriches the hand-written entity)");
+            }
+            if f.incomplete {
+                extra.push_str("  (incomplete)");
+            }
+            writeln!(out, "  {what} {}{extra}", f.path.display())?;
+        }
+    }
+    if !r.unreadable_records.is_empty() {
+        writeln!(out, "\n{b}records skipped{e} (not imported):")?;
+        for u in &r.unreadable_records {
+            writeln!(
+                out,
+                "  {} record {} ({}): {}",
+                u.input,
+                u.index,
+                u.record.as_deref().unwrap_or("no identifier"),
+                u.message
+            )?;
+        }
+    }
+    if !r.unparsed_lines.is_empty() {
+        writeln!(
+            out,
+            "\n{b}note lines not parsed{e} (kept in the entity's notes):"
+        )?;
+        for u in &r.unparsed_lines {
+            writeln!(out, "  {} ({}): {}", u.id, u.record, u.line)?;
+        }
+    }
+    if !r.warnings.is_empty() {
+        writeln!(out, "\n{b}warnings{e}:")?;
+        for w in &r.warnings {
+            writeln!(out, "  {w}")?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,959 @@
+//! Bills, whatever their source: bill-number normalisation, sessions,
+//! stable ids, the stage mapping shared by the Open States, LegiScan and
+//! unitedstates/congress importers, and the conversion of one parsed bill
+//! ([`BillRecord`]) into an [`Entity`].
+//!
+//! Every source module parses its own JSON into a [`BillRecord`] and tags
+//! each action with a [`Meaning`]; [`resolve_stages`] then turns meanings
+//! into stages in date order, because "passed one chamber" or "passed both"
+//! depends on which chambers passed the bill before.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use crate::model::{Date, Entity, Event, IdScheme, Identifier, Kind, Source, Sponsor, Stage};
+
+/// A bill number in canonical form: an upper-case type prefix and a
+/// number without leading zeros (`S 1582`, `HB 302`, `HJRES 1`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BillNumber {
+    /// Letters only, upper case: `S`, `HR`, `HB`, `SJR`, `HCONRES`.
+    pub prefix: String,
+    /// Digits without leading zeros, then an optional letter suffix.
+    pub number: String,
+}
+
+impl BillNumber {
+    /// Parses a bill number as sources and people write it: `S 1582`,
+    /// `S. 1582`, `s1582`, `H.R. 3633`, `HB0201`, `H.B. 302`, `SJR 1`,
+    /// `H.Con.Res. 14`. `None` when there is no prefix or no number.
+    pub fn parse(raw: &str) -> Option<BillNumber> {
+        let s = raw.trim();
+        let split = s.find(|c: char| c.is_ascii_digit())?;
+        let (head, tail) = s.split_at(split);
+        if !head
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, '.' | ' ' | '-' | '_'))
+        {
+            return None;
+        }
+        let prefix: String = head
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        if prefix.is_empty() || prefix.len() > 10 {
+            return None;
+        }
+        let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
+        let suffix = tail[digits.len()..].trim();
+        if !suffix.chars().all(|c| c.is_ascii_alphabetic()) || suffix.len() > 2 {
+            return None;
+        }
+        let trimmed = digits.trim_start_matches('0');
+        let number = format!(
+            "{}{}",
+            if trimmed.is_empty() { "0" } else { trimmed },
+            suffix.to_ascii_uppercase()
+        );
+        Some(BillNumber { prefix, number })
+    }
+
+    /// The form used in ids: `s-1582`, `hb-302`.
+    pub fn slug(&self) -> String {
+        format!(
+            "{}-{}",
+            self.prefix.to_ascii_lowercase(),
+            self.number.to_ascii_lowercase()
+        )
+    }
+
+    /// LegiScan writes federal bills with state-style prefixes: `HB` is a
+    /// House bill (H.R.), `HR` a House *resolution* (H.Res.), `SB` a Senate
+    /// bill (S.). This maps them onto the Congress prefixes.
+    pub fn from_legiscan_federal(self) -> BillNumber {
+        let prefix = match self.prefix.as_str() {
+            "HB" => "HR",
+            "SB" => "S",
+            "HR" => "HRES",
+            "SR" => "SRES",
+            "HJR" => "HJRES",
+            "SJR" => "SJRES",
+            "HCR" => "HCONRES",
+            "SCR" => "SCONRES",
+            other => other,
+        };
+        BillNumber {
+            prefix: prefix.to_owned(),
+            number: self.number,
+        }
+    }
+}
+
+impl fmt::Display for BillNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.prefix, self.number)
+    }
+}
+
+/// A bill number qualified by its jurisdiction and session: what makes a
+/// bill unique, and what curated bills are matched on.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BillKey {
+    /// `US` or `US-NH`.
+    pub jurisdiction: String,
+    /// The canonical session ([`session_slug`]): `119`, `2025`.
+    pub session: String,
+    /// The bill number.
+    pub number: BillNumber,
+}
+
+impl BillKey {
+    /// The stable, readable id: jurisdiction, session and number in lower
+    /// case joined by `-` (`us-119-s-1582`, `us-nh-2025-hb-302`). `None`
+    /// when the result is not a valid id (longer than 64 characters).
+    pub fn id(&self) -> Option<String> {
+        let id = format!(
+            "{}-{}-{}",
+            self.jurisdiction.to_ascii_lowercase(),
+            self.session,
+            self.number.slug()
+        );
+        crate::model::valid_id(&id).then_some(id)
+    }
+}
+
+impl BillKey {
+    /// The import key that matches this bill across sources and against
+    /// curated entities: scheme `bill`, value `US-NH 2025 HB 302`.
+    pub fn import_key(&self) -> super::Key {
+        super::Key::new(
+            IdScheme::Bill,
+            &format!("{} {} {}", self.jurisdiction, self.session, self.number),
+        )
+    }
+}
+
+/// The bill keys of an entity that carries a session: one per `bill`
+/// identifier, qualified by the entity's jurisdiction and session. Curated
+/// bills are found by these.
+pub fn entity_keys(e: &Entity) -> Vec<super::Key> {
+    let Some(session) = e.session.as_deref().and_then(session_slug) else {
+        return Vec::new();
+    };
+    e.identifiers
+        .iter()
+        .filter(|i| i.scheme == IdScheme::Bill)
+        .filter_map(|i| BillNumber::parse(&i.value))
+        .map(|number| {
+            BillKey {
+                jurisdiction: e.jurisdiction.clone(),
+                session: session.clone(),
+                number,
+            }
+            .import_key()
+        })
+        .collect()
+}
+
+impl fmt::Display for BillKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} ({})",
+            self.jurisdiction, self.number, self.session
+        )
+    }
+}
+
+/// A session name in id form: lower case, runs of anything but `a-z0-9`
+/// become one `-`. `None` when nothing is left.
+pub fn session_slug(raw: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in raw.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_owned();
+    (!out.is_empty()).then_some(out)
+}
+
+/// The canonical session of a state bill from a session name that begins
+/// with a year (`2025`, `2023_24`, `2023-2024`, `2025S1`, `2025 Special
+/// Session 1`): the first year, plus `s<N>` for a special session. Names
+/// that do not begin with a year are kept as their [`session_slug`]
+/// (`89R` is `89r`).
+pub fn state_session(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    let year: String = t.chars().take_while(char::is_ascii_digit).collect();
+    if year.len() != 4 {
+        return session_slug(t);
+    }
+    let rest: String = t[4..]
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    // `2023_24`, `2023-2024`, `2025r`, `2025 regular session`: the year.
+    let continuation = rest.is_empty()
+        || (rest.chars().all(|c| c.is_ascii_digit()) && matches!(rest.len(), 2 | 4))
+        || rest == "r"
+        || rest.starts_with("regular");
+    if continuation {
+        return Some(year);
+    }
+    let special = rest.starts_with('s') || rest.contains("special") || rest.contains("extra");
+    if special {
+        let n: String = rest
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let n = if n.is_empty() { "1".to_owned() } else { n };
+        return Some(format!("{year}s{n}"));
+    }
+    session_slug(t)
+}
+
+/// The Congress that sat in `year` (the 119th from 2025 to 2026).
+pub fn congress_of_year(year: i32) -> Option<u32> {
+    (year >= 1789).then(|| ((year - 1789) / 2 + 1) as u32)
+}
+
+/// A chamber, as far as passage is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Chamber {
+    /// House, Assembly, House of Delegates.
+    Lower,
+    /// Senate.
+    Upper,
+    /// A one-chamber legislature (Nebraska, DC): one passage is final.
+    Unicameral,
+    /// The governor or president.
+    Executive,
+    /// Not given.
+    Unknown,
+}
+
+impl Chamber {
+    /// Reads `lower`, `upper`, `legislature`, `executive`, `H`, `S`,
+    /// `house`, `senate` and the like.
+    pub fn parse(raw: &str) -> Chamber {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "lower" | "h" | "house" | "a" | "assembly" => Chamber::Lower,
+            "upper" | "s" | "senate" => Chamber::Upper,
+            "legislature" | "l" | "council" | "joint" => Chamber::Unicameral,
+            "executive" | "e" | "governor" | "president" => Chamber::Executive,
+            _ => Chamber::Unknown,
+        }
+    }
+
+    /// For notes: `House`, `Senate`, …
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            Chamber::Lower => Some("House"),
+            Chamber::Upper => Some("Senate"),
+            Chamber::Unicameral => Some("Legislature"),
+            Chamber::Executive => Some("Executive"),
+            Chamber::Unknown => None,
+        }
+    }
+}
+
+/// What one official action means for the bill's status, before the
+/// order of actions is taken into account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Meaning {
+    /// A stage of its own.
+    Stage(Stage),
+    /// Passage by a chamber: "passed one chamber" the first time,
+    /// "passed both" once a second chamber passed it.
+    Passage(Chamber),
+    /// A known kind of action with no stage (a reading, an amendment).
+    Plain,
+    /// No classification at all.
+    Unclassified,
+    /// A classification the mapping does not know; kept and counted.
+    Unknown,
+}
+
+/// Turns meanings into stages, in date order (`meanings` must already be
+/// sorted by date, stably). The status is the furthest step reached, so:
+///
+/// - passage gives `passed_one_chamber`, then `passed_both` once a second
+///   chamber (or a one-chamber legislature) passed the bill;
+/// - after a passage, an introduction, referral or committee report in the
+///   other chamber is kept as a plain `action`;
+/// - once signed or enacted, a later "became law" or "chaptered" is an
+///   `action` too (the signature made it law).
+pub fn resolve_stages(meanings: &[(Meaning, Chamber)]) -> Vec<Stage> {
+    let mut passed: BTreeSet<Chamber> = BTreeSet::new();
+    let mut both = false;
+    let mut law = false;
+    let mut out = Vec::with_capacity(meanings.len());
+    for &(m, chamber) in meanings {
+        let stage = match m {
+            Meaning::Passage(ch) => {
+                match if ch == Chamber::Unknown { chamber } else { ch } {
+                    Chamber::Unicameral => both = true,
+                    // An unknown chamber after a passage is taken as the other one.
+                    Chamber::Unknown if !passed.is_empty() => both = true,
+                    c => {
+                        passed.insert(c);
+                        both |= passed.len() >= 2;
+                    }
+                }
+                if both {
+                    Stage::PassedBoth
+                } else {
+                    Stage::PassedOneChamber
+                }
+            }
+            Meaning::Stage(Stage::PassedBoth) => {
+                both = true;
+                Stage::PassedBoth
+            }
+            Meaning::Stage(Stage::Introduced | Stage::Referred | Stage::CommitteeAction)
+                if !passed.is_empty() || both || law =>
+            {
+                Stage::Action
+            }
+            Meaning::Stage(Stage::Enacted) if law => Stage::Action,
+            Meaning::Stage(s) => {
+                if matches!(s, Stage::Signed | Stage::Enacted) {
+                    law = true;
+                }
+                s
+            }
+            Meaning::Plain | Meaning::Unclassified | Meaning::Unknown => Stage::Action,
+        };
+        out.push(stage);
+    }
+    out
+}
+
+/// Reads a source date: `2025-05-01`, or a timestamp such as
+/// `2025-05-01T04:00:00+00:00`, whose calendar date is taken as written.
+/// `Ok(None)` for an empty value; `Err` for an impossible one.
+pub fn parse_date(raw: &str) -> Result<Option<Date>, String> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let day = t.get(..10).unwrap_or(t);
+    day.parse::<Date>()
+        .map(Some)
+        .map_err(|e| format!("{e} (in `{t}`)"))
+}
+
+/// The first `MM/DD/YYYY` date in an action's text, if any: New Hampshire
+/// writes the day a governor signed into the text of an action dated later.
+pub fn text_date(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(9)).find_map(|i| {
+        let w = &b[i..i + 10];
+        let digits = |r: std::ops::Range<usize>| w[r].iter().all(u8::is_ascii_digit);
+        let boundary = i == 0 || !b[i - 1].is_ascii_digit();
+        if boundary && digits(0..2) && w[2] == b'/' && digits(3..5) && w[5] == b'/' && digits(6..10)
+        {
+            let s = std::str::from_utf8(w).ok()?;
+            let (m, d, y) = (&s[0..2], &s[3..5], &s[6..10]);
+            format!("{y}-{m}-{d}").parse().ok()
+        } else {
+            None
+        }
+    })
+}
+
+/// Which source a bill came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BillSource {
+    /// Open States bill JSON.
+    OpenStates,
+    /// LegiScan `getBill` JSON.
+    Legiscan,
+    /// unitedstates/congress `data.json`.
+    Congress,
+}
+
+impl BillSource {
+    /// The name on the command line and in `knowledge/imported/<name>/`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BillSource::OpenStates => "openstates",
+            BillSource::Legiscan => "legiscan",
+            BillSource::Congress => "congress",
+        }
+    }
+
+    /// The publisher written in source entries.
+    pub fn publisher(self) -> &'static str {
+        match self {
+            BillSource::OpenStates => "Open States",
+            BillSource::Legiscan => "LegiScan (CC BY 4.0)",
+            BillSource::Congress => "unitedstates/congress",
+        }
+    }
+}
+
+/// One official action, as parsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Action {
+    /// Its date.
+    pub date: Date,
+    /// Its text.
+    pub text: String,
+    /// The acting chamber.
+    pub chamber: Chamber,
+    /// What it means for the status.
+    pub meaning: Meaning,
+}
+
+/// A related bill named by the source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelatedBill {
+    /// Its key.
+    pub key: BillKey,
+    /// Why it is related (`companion`, `related`, `rule`, `identical`).
+    pub reason: String,
+}
+
+/// One bill as parsed from any source, before it becomes an entity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BillRecord {
+    /// Where it came from.
+    pub source: BillSource,
+    /// Jurisdiction, session and number.
+    pub key: BillKey,
+    /// The main title (short title where there is one).
+    pub title: String,
+    /// Other titles (official, popular, other).
+    pub other_titles: Vec<String>,
+    /// A summary or description.
+    pub summary: String,
+    /// Source ids, public-law and chapter citations.
+    pub identifiers: Vec<Identifier>,
+    /// Dated official actions, in source order.
+    pub actions: Vec<Action>,
+    /// Sponsors and cosponsors.
+    pub sponsors: Vec<Sponsor>,
+    /// Related bills and companions.
+    pub related: Vec<RelatedBill>,
+    /// Subjects, as the source writes them.
+    pub subjects: Vec<String>,
+    /// Versions, documents and pages; the first is the record itself.
+    pub sources: Vec<Source>,
+    /// Impossible values met in this bill (reported, then skipped).
+    pub problems: Vec<String>,
+}
+
+/// What [`BillRecord::to_entity`] met along the way.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Actions whose classification the mapping does not know.
+    pub unknown_classifications: usize,
+    /// Actions with no classification at all.
+    pub unclassified: usize,
+}
+
+/// A tag from a subject: lower case, `a-z0-9` runs joined by `-`.
+pub fn subject_tag(subject: &str) -> Option<String> {
+    session_slug(subject)
+}
+
+impl BillRecord {
+    /// The bill as an entity. Actions become events oldest first (a stable
+    /// sort keeps source order within a day), with their text as the note
+    /// and the record as their source; a bill that was signed or became law
+    /// is a `statute`.
+    pub fn to_entity(&self, id: &str) -> (Entity, Counts) {
+        let mut counts = Counts::default();
+        // Some sources list actions newest first (Open States' federal
+        // data): read those backwards, so that actions of one day keep
+        // their real order through the stable sort by date.
+        let (mut up, mut down) = (0usize, 0usize);
+        for w in self.actions.windows(2) {
+            match w[0].date.cmp(&w[1].date) {
+                std::cmp::Ordering::Less => up += 1,
+                std::cmp::Ordering::Greater => down += 1,
+                std::cmp::Ordering::Equal => {}
+            }
+        }
+        let mut order: Vec<usize> = (0..self.actions.len()).collect();
+        if down > up {
+            order.reverse();
+        }
+        order.sort_by_key(|&i| self.actions[i].date);
+        let meanings: Vec<(Meaning, Chamber)> = order
+            .iter()
+            .map(|&i| (self.actions[i].meaning, self.actions[i].chamber))
+            .collect();
+        let stages = resolve_stages(&meanings);
+        let mut events = Vec::with_capacity(order.len());
+        let mut notes = Vec::new();
+        for (&i, stage) in order.iter().zip(stages) {
+            let a = &self.actions[i];
+            match a.meaning {
+                Meaning::Unknown => counts.unknown_classifications += 1,
+                Meaning::Unclassified => counts.unclassified += 1,
+                _ => {}
+            }
+            if matches!(stage, Stage::Signed | Stage::Vetoed | Stage::Enacted) {
+                if let Some(d) = text_date(&a.text).filter(|d| *d != a.date && *d < a.date) {
+                    notes.push(format!(
+                        "{} ({}): the action is dated {} but its text says {}: \"{}\"",
+                        stage,
+                        self.source.publisher(),
+                        a.date,
+                        d,
+                        a.text
+                    ));
+                }
+            }
+            events.push(Event {
+                date: a.date,
+                stage,
+                note: match a.chamber.label() {
+                    Some(ch) if !a.text.is_empty() => format!("[{ch}] {}", a.text),
+                    Some(ch) => format!("[{ch}]"),
+                    None => a.text.clone(),
+                },
+                by: None,
+                source: Some(0),
+                confidence: Default::default(),
+            });
+        }
+        let enacted = events
+            .iter()
+            .any(|e| matches!(e.stage, Stage::Signed | Stage::Enacted));
+        let mut identifiers = vec![Identifier {
+            scheme: IdScheme::Bill,
+            value: self.key.number.to_string(),
+            confidence: Default::default(),
+        }];
+        for i in &self.identifiers {
+            if !identifiers.contains(i) {
+                identifiers.push(i.clone());
+            }
+        }
+        let mut aliases: Vec<String> = Vec::new();
+        let name = if self.title.trim().is_empty() {
+            self.key.number.to_string()
+        } else {
+            self.title.trim().to_owned()
+        };
+        for t in &self.other_titles {
+            let t = t.trim();
+            if !t.is_empty() && t != name && !aliases.iter().any(|a| a == t) {
+                aliases.push(t.to_owned());
+            }
+        }
+        let mut tags: Vec<String> = self
+            .subjects
+            .iter()
+            .filter_map(|s| subject_tag(s))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        tags.insert(0, format!("imported-{}", self.source.name()));
+        let entity = Entity {
+            id: id.to_owned(),
+            kind: if enacted { Kind::Statute } else { Kind::Bill },
+            name,
+            names: Default::default(),
+            aliases,
+            jurisdiction: self.key.jurisdiction.clone(),
+            session: Some(self.key.session.clone()),
+            sponsors: self.sponsors.clone(),
+            summary: self.summary.trim().to_owned(),
+            summaries: Default::default(),
+            identifiers,
+            events,
+            deadlines: Vec::new(),
+            // Related bills become relations through the import's links
+            // (see `bills::batch`), so that a bill not in the input gets a
+            // placeholder.
+            relations: Vec::new(),
+            sources: self.sources.clone(),
+            tags,
+            figure: None,
+            confidence: Default::default(),
+            notes,
+            provenance: None,
+        };
+        (entity, counts)
+    }
+}
+
+/// What a source module makes of one file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Parsed {
+    /// A bill.
+    Bill(Box<BillRecord>),
+    /// A record of the same source that is not a bill (a LegiScan person
+    /// or roll call, a congress vote or amendment): skipped, and counted.
+    Other(&'static str),
+    /// A bill that cannot be imported at all (its number is unreadable):
+    /// reported with the reason, and the rest of the input imported.
+    Rejected(String),
+}
+
+/// Why a file could not be read as the source's bill JSON.
+#[derive(Debug)]
+pub enum ParseError {
+    /// Not JSON, or truncated, or a value of the wrong type: serde_json
+    /// gives the line and column.
+    Json(serde_json::Error),
+    /// JSON, but not this source's bill format; `looks_like` names the
+    /// importer whose format it resembles, when one does.
+    WrongFormat {
+        /// `openstates`, `legiscan`, `congress` or `federal-register`.
+        looks_like: Option<&'static str>,
+    },
+}
+
+impl From<serde_json::Error> for ParseError {
+    fn from(e: serde_json::Error) -> ParseError {
+        ParseError::Json(e)
+    }
+}
+
+/// Which importer's format a JSON document looks like, from its keys.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let has = |o: &serde_json::Value, k: &str| o.get(k).is_some();
+    if let Some(b) = v.get("bill") {
+        if has(b, "bill_id") || has(b, "bill_number") {
+            return Some("legiscan");
+        }
+    }
+    if has(&v, "bill_id") && (has(&v, "bill_type") || has(&v, "congress")) {
+        return Some("congress");
+    }
+    if has(&v, "identifier") && (has(&v, "legislative_session") || has(&v, "session")) {
+        return Some("openstates");
+    }
+    if has(&v, "results") || has(&v, "document_number") || has(&v, "executive_order_number") {
+        return Some("federal-register");
+    }
+    if v.as_array()
+        .and_then(|a| a.first())
+        .is_some_and(|x| has(x, "parent_id") && has(x, "slug"))
+    {
+        return Some("federal-register");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> String {
+        BillNumber::parse(s)
+            .map(|b| b.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn numbers_normalise() {
+        for s in ["S 1582", "S. 1582", "s1582", "S.1582", " s 01582 "] {
+            assert_eq!(n(s), "S 1582", "{s}");
+        }
+        for s in ["HB 302", "H.B. 302", "hb302", "HB0302"] {
+            assert_eq!(n(s), "HB 302", "{s}");
+        }
+        assert_eq!(n("H.R. 3633"), "HR 3633");
+        assert_eq!(n("SJR 1"), "SJR 1");
+        assert_eq!(n("H.Con.Res. 14"), "HCONRES 14");
+        assert_eq!(n("HJRES 3"), "HJRES 3");
+        assert_eq!(n("HB 1A"), "HB 1A");
+        assert!(BillNumber::parse("1582").is_none());
+        assert!(BillNumber::parse("S").is_none());
+        assert!(BillNumber::parse("HB 302 (2025)").is_none());
+        assert!(BillNumber::parse("ocd-bill/123").is_none());
+    }
+
+    #[test]
+    fn legiscan_federal_prefixes() {
+        let f = |s: &str| {
+            BillNumber::parse(s)
+                .map(|b| b.from_legiscan_federal().to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(f("SB1582"), "S 1582");
+        assert_eq!(f("HB3633"), "HR 3633");
+        assert_eq!(f("HR5"), "HRES 5");
+        assert_eq!(f("SJR7"), "SJRES 7");
+    }
+
+    #[test]
+    fn ids_are_stable_and_readable() {
+        let key = |j: &str, s: &str, b: &str| BillKey {
+            jurisdiction: j.into(),
+            session: s.into(),
+            number: BillNumber::parse(b).unwrap(),
+        };
+        assert_eq!(key("US", "119", "S. 1582").id().unwrap(), "us-119-s-1582");
+        assert_eq!(
+            key("US-NH", "2025", "HB302").id().unwrap(),
+            "us-nh-2025-hb-302"
+        );
+        assert_ne!(key("US", "118", "S 1582"), key("US", "119", "S 1582"));
+    }
+
+    #[test]
+    fn sessions() {
+        assert_eq!(state_session("2025").unwrap(), "2025");
+        assert_eq!(state_session("2023_24").unwrap(), "2023");
+        assert_eq!(state_session("2023-2024").unwrap(), "2023");
+        assert_eq!(state_session("2025S1").unwrap(), "2025s1");
+        assert_eq!(state_session("2025 Special Session 2").unwrap(), "2025s2");
+        assert_eq!(state_session("89R").unwrap(), "89r");
+        assert_eq!(
+            state_session("57th-1st-regular").unwrap(),
+            "57th-1st-regular"
+        );
+        assert_eq!(congress_of_year(2025), Some(119));
+        assert_eq!(congress_of_year(2026), Some(119));
+        assert_eq!(congress_of_year(2009), Some(111));
+    }
+
+    #[test]
+    fn passage_order_decides_one_or_both() {
+        use Chamber::*;
+        let m = [
+            (Meaning::Stage(Stage::Introduced), Upper),
+            (Meaning::Stage(Stage::Referred), Upper),
+            (Meaning::Passage(Upper), Upper),
+            (Meaning::Stage(Stage::Introduced), Lower),
+            (Meaning::Stage(Stage::CommitteeAction), Lower),
+            (Meaning::Passage(Lower), Lower),
+            (Meaning::Stage(Stage::Signed), Executive),
+            (Meaning::Stage(Stage::Enacted), Executive),
+            (Meaning::Unknown, Lower),
+        ];
+        assert_eq!(
+            resolve_stages(&m),
+            vec![
+                Stage::Introduced,
+                Stage::Referred,
+                Stage::PassedOneChamber,
+                Stage::Action,
+                Stage::Action,
+                Stage::PassedBoth,
+                Stage::Signed,
+                Stage::Action,
+                Stage::Action,
+            ]
+        );
+        // A second passage in the same chamber is still one chamber.
+        let again = [
+            (Meaning::Passage(Lower), Lower),
+            (Meaning::Passage(Lower), Lower),
+        ];
+        assert_eq!(
+            resolve_stages(&again),
+            vec![Stage::PassedOneChamber, Stage::PassedOneChamber]
+        );
+        // A one-chamber legislature passes a bill once.
+        assert_eq!(
+            resolve_stages(&[(Meaning::Passage(Unicameral), Unicameral)]),
+            vec![Stage::PassedBoth]
+        );
+    }
+
+    #[test]
+    fn dates_from_sources() {
+        assert_eq!(
+            parse_date("2025-07-18T04:00:00+00:00")
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "2025-07-18"
+        );
+        assert_eq!(parse_date("").unwrap(), None);
+        assert!(parse_date("2025-02-30").is_err());
+        assert_eq!(
+            text_date("Signed by Governor Ayotte 05/06/2025; Chapter 4; eff. 05/07/2025")
+                .unwrap()
+                .to_string(),
+            "2025-05-06"
+        );
+        assert_eq!(text_date("no date here"), None);
+    }
+}
+
+/// The real samples in `tests/fixtures/bills/`, read by each source and
+/// mapped to stages.
+#[cfg(test)]
+mod fixtures {
+    use super::*;
+
+    fn read(rel: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/bills")
+            .join(rel);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    fn bill(parsed: Result<Parsed, ParseError>) -> BillRecord {
+        match parsed {
+            Ok(Parsed::Bill(b)) => *b,
+            Ok(other) => panic!("not a bill: {other:?}"),
+            Err(ParseError::Json(e)) => panic!("{e}"),
+            Err(ParseError::WrongFormat { looks_like }) => panic!("wrong format {looks_like:?}"),
+        }
+    }
+
+    /// `(date, stage)` of every event that sets the status.
+    fn milestones(b: &BillRecord) -> Vec<(String, Stage)> {
+        let id = b.key.id().unwrap();
+        let (e, _) = b.to_entity(&id);
+        e.events
+            .iter()
+            .filter(|ev| ev.stage.sets_status())
+            .map(|ev| (ev.date.to_string(), ev.stage))
+            .collect()
+    }
+
+    fn ms(v: &[(&str, Stage)]) -> Vec<(String, Stage)> {
+        v.iter().map(|(d, s)| (d.to_string(), *s)).collect()
+    }
+
+    #[test]
+    fn openstates_s1582() {
+        let b = bill(crate::import::openstates::parse(&read(
+            "openstates/usa-119/S1582.json",
+        )));
+        assert_eq!(b.key.id().unwrap(), "us-119-s-1582");
+        use Stage::*;
+        assert_eq!(
+            milestones(&b),
+            ms(&[
+                ("2025-05-01", Introduced),
+                ("2025-06-17", PassedOneChamber),
+                ("2025-07-17", PassedBoth),
+                ("2025-07-17", SentToExecutive),
+                ("2025-07-18", Signed),
+            ])
+        );
+        let (e, counts) = b.to_entity("us-119-s-1582");
+        assert_eq!(e.kind, Kind::Statute);
+        assert!(e
+            .identifiers
+            .iter()
+            .any(|i| i.scheme == IdScheme::PublicLaw && i.value == "Pub. L. 119-27"));
+        assert!(e.sponsors.iter().any(|s| s.matches("Lummis")));
+        assert!(counts.unclassified > 10);
+        assert_eq!(e.status(None), Some(Signed));
+    }
+
+    #[test]
+    fn openstates_nh_hb302() {
+        let b = bill(crate::import::openstates::parse(&read(
+            "openstates/nh-2025/HB302.json",
+        )));
+        assert_eq!(b.key.id().unwrap(), "us-nh-2025-hb-302");
+        use Stage::*;
+        assert_eq!(
+            milestones(&b),
+            ms(&[
+                ("2025-01-07", Introduced),
+                ("2025-03-05", CommitteeAction),
+                ("2025-03-13", PassedOneChamber),
+                ("2025-04-10", PassedOneChamber),
+                ("2025-05-01", PassedBoth),
+                ("2025-05-07", Signed),
+            ])
+        );
+        let (e, _) = b.to_entity("us-nh-2025-hb-302");
+        // The signature's text gives an earlier day than the action.
+        assert!(
+            e.notes.iter().any(|n| n.contains("2025-05-06")),
+            "{:?}",
+            e.notes
+        );
+        assert_eq!(
+            e.sponsors.first().map(|s| (s.name.as_str(), s.role)),
+            Some(("Keith Michael Ammon", crate::model::SponsorRole::Sponsor))
+        );
+    }
+
+    #[test]
+    fn openstates_nh_sb100_stops_in_the_second_chamber() {
+        let b = bill(crate::import::openstates::parse(&read(
+            "openstates/nh-2025/SB100.json",
+        )));
+        let (e, _) = b.to_entity("x");
+        assert_eq!(e.status(None), Some(Stage::PassedBoth));
+        assert_eq!(e.kind, Kind::Bill);
+    }
+
+    #[test]
+    fn legiscan_georgia() {
+        let b = bill(crate::import::legiscan::parse(&read("legiscan/HB1.json")));
+        assert_eq!(b.key.id().unwrap(), "us-ga-2023-hb-1");
+        assert_eq!(milestones(&b), ms(&[("2022-11-22", Stage::Introduced)]));
+        let (e, _) = b.to_entity("us-ga-2023-hb-1");
+        assert!(e.sources[0].title.contains("CC BY 4.0"));
+        assert!(e
+            .identifiers
+            .iter()
+            .any(|i| i.scheme == IdScheme::Legiscan && i.value == "1634354"));
+        assert!(e.sponsors.iter().any(|s| s.matches("kendrick")));
+    }
+
+    #[test]
+    fn congress_dodd_frank() {
+        let b = bill(crate::import::congress::parse(&read(
+            "congress/hr4173-111.json",
+        )));
+        assert_eq!(b.key.id().unwrap(), "us-111-hr-4173");
+        use Stage::*;
+        let m = milestones(&b);
+        assert_eq!(m.first(), Some(&("2009-12-02".to_owned(), Referred)));
+        assert!(m.contains(&("2009-12-11".to_owned(), PassedOneChamber)));
+        assert!(m.contains(&("2010-05-20".to_owned(), PassedBoth)));
+        assert_eq!(m.last(), Some(&("2010-07-21".to_owned(), Signed)));
+        let (e, _) = b.to_entity("us-111-hr-4173");
+        assert_eq!(
+            e.name,
+            "Dodd-Frank Wall Street Reform and Consumer Protection Act"
+        );
+        assert!(e.identifiers.iter().any(|i| i.value == "Pub. L. 111-203"));
+        assert_eq!(e.kind, Kind::Statute);
+        assert!(b
+            .related
+            .iter()
+            .any(|r| r.key.id().unwrap() == "us-111-s-3217"));
+    }
+
+    #[test]
+    fn wrong_importer_says_which_one() {
+        let ls = read("legiscan/HB1.json");
+        assert!(matches!(
+            crate::import::openstates::parse(&ls),
+            Err(ParseError::WrongFormat {
+                looks_like: Some("legiscan")
+            })
+        ));
+        let cg = read("congress/hr3590-111.json");
+        assert!(matches!(
+            crate::import::legiscan::parse(&cg),
+            Err(ParseError::WrongFormat {
+                looks_like: Some("congress")
+            })
+        ));
+        let os = read("openstates/nh-2025/HB1.json");
+        assert!(matches!(
+            crate::import::congress::parse(&os),
+            Err(ParseError::WrongFormat {
+                looks_like: Some("openstates")
+            })
+        ));
+    }
+}

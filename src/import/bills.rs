@@ -1,0 +1,371 @@
+//! The bill importers' front half: find the input files, read and parse
+//! them (in parallel, one file at a time per worker), and turn every bill
+//! into a [`Record`] of a [`Batch`] for the shared [`super::apply`].
+//!
+//! - A file that is not JSON, or is cut short, stops the import before
+//!   anything is written, with its `file:line:col`.
+//! - A file of another format stops it too when it was named on the command
+//!   line, and says which importer it looks like; inside a directory it is
+//!   skipped with a warning (bulk trees hold other files), unless no bill at
+//!   all was found.
+//! - A value of the wrong type makes that bill unreadable (reported, not
+//!   imported); an impossible date skips that action (reported in the
+//!   bill's notes and in the report); the rest is imported.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::bill::{BillRecord, BillSource, ParseError, Parsed};
+use super::{Batch, ImportError, Key, Link, Record, Slot, Unreadable};
+use crate::model::{Date, Entity, IdScheme, Identifier, Kind, Relation, RelationKind, Source};
+
+/// Input files larger than this are refused (a LegiScan or Open States
+/// bill file is kilobytes; the largest congress `data.json` a few MB).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The `.json` files under `paths`, in sorted order, each with whether it
+/// was named on the command line.
+pub fn input_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, ImportError> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| ImportError::io(p, e))?;
+        if meta.is_file() {
+            out.push((p.clone(), true));
+            continue;
+        }
+        let walk = walkdir::WalkDir::new(p)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walk {
+            let entry = entry.map_err(|e| {
+                let path = e.path().map_or_else(|| p.clone(), Path::to_path_buf);
+                ImportError::io(path, e.into())
+            })?;
+            let is_json = entry
+                .path()
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("json"));
+            if entry.file_type().is_file() && is_json {
+                out.push((entry.into_path(), false));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What one file gave.
+enum Outcome {
+    Bill(Box<BillRecord>),
+    Other(&'static str),
+    Rejected(String),
+    /// A value of the wrong type: the bill is unreadable.
+    Data(String),
+    WrongFormat(Option<&'static str>),
+}
+
+fn parse_file(source: BillSource, path: &Path) -> Result<Outcome, ImportError> {
+    let meta = std::fs::metadata(path).map_err(|e| ImportError::io(path, e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ImportError::Input {
+            input: path.display().to_string(),
+            message: format!(
+                "file is {} bytes; the limit is {MAX_FILE_BYTES}",
+                meta.len()
+            ),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| ImportError::io(path, e))?;
+    let parsed = match source {
+        BillSource::OpenStates => super::openstates::parse(&bytes),
+        BillSource::Legiscan => super::legiscan::parse(&bytes),
+        BillSource::Congress => super::congress::parse(&bytes),
+    };
+    match parsed {
+        Ok(Parsed::Bill(b)) => Ok(Outcome::Bill(b)),
+        Ok(Parsed::Other(what)) => Ok(Outcome::Other(what)),
+        Ok(Parsed::Rejected(why)) => Ok(Outcome::Rejected(why)),
+        Err(ParseError::WrongFormat { looks_like }) => Ok(Outcome::WrongFormat(looks_like)),
+        Err(ParseError::Json(e)) if e.is_data() => Ok(Outcome::Data(format!(
+            "line {} column {}: {}",
+            e.line(),
+            e.column(),
+            super::json::json_message(&e)
+        ))),
+        Err(ParseError::Json(e)) => Err(ImportError::Json {
+            input: path.display().to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: super::json::json_message(&e),
+        }),
+    }
+}
+
+/// Parses `files` on up to `threads` workers; results in file order. The
+/// first fatal error (in file order) wins.
+fn parse_all(
+    source: BillSource,
+    files: &[(PathBuf, bool)],
+    threads: usize,
+) -> Result<Vec<Outcome>, ImportError> {
+    let next = AtomicUsize::new(0);
+    let mut slots: Vec<Option<Result<Outcome, ImportError>>> = Vec::new();
+    slots.resize_with(files.len(), || None);
+    let parts: Vec<Vec<(usize, Result<Outcome, ImportError>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((path, _)) = files.get(i) else { break };
+                        let r = parse_file(source, path);
+                        let fatal = r.is_err();
+                        mine.push((i, r));
+                        if fatal {
+                            // Stop handing out work; others finish theirs.
+                            next.store(files.len(), Ordering::Relaxed);
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for (i, r) in parts.into_iter().flatten() {
+        slots[i] = Some(r);
+    }
+    let mut out = Vec::with_capacity(files.len());
+    for (slot, (path, _)) in slots.into_iter().zip(files) {
+        match slot {
+            Some(Ok(o)) => out.push(o),
+            Some(Err(e)) => return Err(e),
+            None => {
+                return Err(ImportError::Input {
+                    input: path.display().to_string(),
+                    message: "not read (a worker stopped)".to_owned(),
+                })
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Reads every bill under `paths` with the `source` importer, read today.
+pub fn batch(source: BillSource, paths: &[PathBuf], today: Date) -> Result<Batch, ImportError> {
+    let files = input_files(paths)?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let outcomes = parse_all(source, &files, threads)?;
+
+    let mut batch = Batch {
+        importer: source.name().to_owned(),
+        prefix: source.name().to_owned(),
+        ..Batch::default()
+    };
+    let mut wrong: Vec<(&Path, Option<&'static str>)> = Vec::new();
+    let mut others: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    let mut unknown = 0usize;
+    let mut unclassified = 0usize;
+    let mut bills = 0usize;
+    for ((path, named), outcome) in files.iter().zip(outcomes) {
+        let input = path.display().to_string();
+        match outcome {
+            Outcome::Bill(b) => {
+                bills += 1;
+                let (record, counts) = record(&b, &input, today);
+                unknown += counts.unknown_classifications;
+                unclassified += counts.unclassified;
+                batch.records.push(record);
+            }
+            Outcome::Other(what) => *others.entry(what).or_default() += 1,
+            Outcome::Rejected(message) | Outcome::Data(message) => {
+                batch.unreadable.push(Unreadable {
+                    input,
+                    index: 0,
+                    record: None,
+                    message,
+                })
+            }
+            Outcome::WrongFormat(looks_like) => {
+                if *named {
+                    return Err(wrong_format(source, path, looks_like));
+                }
+                wrong.push((path, looks_like));
+            }
+        }
+    }
+    if bills == 0 && batch.unreadable.is_empty() {
+        if let Some((path, looks_like)) = wrong.first() {
+            return Err(wrong_format(source, path, *looks_like));
+        }
+    }
+    // Bulk trees hold other files: name a few, count the rest.
+    const NAMED: usize = 5;
+    for (path, looks_like) in wrong.iter().take(NAMED) {
+        batch.warnings.push(format!(
+            "{}: skipped: not {} bill JSON{}",
+            path.display(),
+            source.publisher(),
+            looks_like
+                .map(|l| format!(" (it looks like `{l}` input)"))
+                .unwrap_or_default()
+        ));
+    }
+    if wrong.len() > NAMED {
+        batch.warnings.push(format!(
+            "... and {} more file(s) skipped: not {} bill JSON",
+            wrong.len() - NAMED,
+            source.publisher()
+        ));
+    }
+    for (what, n) in others {
+        batch.warnings.push(format!(
+            "{n} {what} file(s) of this source skipped: not bills"
+        ));
+    }
+    if unknown > 0 {
+        batch.warnings.push(format!(
+            "{unknown} action(s) with an unknown classification kept on the timeline as `action` events"
+        ));
+    }
+    if unclassified > 0 {
+        batch.warnings.push(format!(
+            "{unclassified} action(s) without a classification kept on the timeline as `action` events"
+        ));
+    }
+    Ok(batch)
+}
+
+fn wrong_format(source: BillSource, path: &Path, looks_like: Option<&'static str>) -> ImportError {
+    let hint = match looks_like {
+        Some(l) => format!(
+            "; it looks like `{l}` input: run `policygraph import {l} {}`",
+            path.display()
+        ),
+        None => String::new(),
+    };
+    ImportError::Input {
+        input: path.display().to_string(),
+        message: format!(
+            "not {} bill JSON (the `{}` importer's format){hint}",
+            source.publisher(),
+            source.name()
+        ),
+    }
+}
+
+/// One bill as a record for [`super::apply`].
+fn record(b: &BillRecord, input: &str, today: Date) -> (Record, super::bill::Counts) {
+    let fallback = format!(
+        "{}-{}",
+        b.key.jurisdiction.to_ascii_lowercase(),
+        super::slug(&format!("{} {}", b.key.session, b.key.number), 40)
+    );
+    let id = b.key.id().unwrap_or(fallback);
+    let (mut entity, counts) = b.to_entity(&id);
+    entity.provenance = Some(super::provenance(b.source.name(), input, today));
+    if let Some(s) = entity.sources.first_mut() {
+        s.retrieved = Some(today);
+    }
+    for p in &b.problems {
+        entity.notes.push(format!("Not imported: {p}."));
+    }
+    let mut keys = vec![b.key.import_key()];
+    for i in &entity.identifiers {
+        if matches!(
+            i.scheme,
+            IdScheme::OpenStates | IdScheme::Legiscan | IdScheme::UsCongress
+        ) {
+            keys.push(Key::new(i.scheme, &i.value));
+        }
+    }
+    let mut links = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &b.related {
+        if r.key == b.key || !seen.insert(r.key.clone()) {
+            continue;
+        }
+        let Some(stub_id) = r.key.id() else { continue };
+        let stub = Entity {
+            id: stub_id.clone(),
+            kind: Kind::Bill,
+            name: format!(
+                "{} ({} {})",
+                r.key.number, r.key.jurisdiction, r.key.session
+            ),
+            names: Default::default(),
+            aliases: Vec::new(),
+            jurisdiction: r.key.jurisdiction.clone(),
+            session: Some(r.key.session.clone()),
+            sponsors: Vec::new(),
+            summary: String::new(),
+            summaries: Default::default(),
+            identifiers: vec![Identifier {
+                scheme: IdScheme::Bill,
+                value: r.key.number.to_string(),
+                confidence: Default::default(),
+            }],
+            events: Vec::new(),
+            deadlines: Vec::new(),
+            relations: Vec::new(),
+            sources: entity
+                .sources
+                .first()
+                .cloned()
+                .into_iter()
+                .collect::<Vec<Source>>(),
+            tags: vec![format!("imported-{}", b.source.name())],
+            figure: None,
+            confidence: Default::default(),
+            notes: vec![format!(
+                "Named as {} by {}; its own record was not in the input.",
+                r.reason, b.key.number
+            )],
+            provenance: Some(crate::model::Provenance {
+                incomplete: true,
+                ..super::provenance(b.source.name(), input, today)
+            }),
+        };
+        links.push(Link {
+            slot: Slot::Relation(Relation {
+                rel: RelationKind::Related,
+                to: String::new(),
+                date: None,
+                note: r.reason.clone(),
+                source: Some(0),
+                confidence: Default::default(),
+            }),
+            targets: vec![r.key.import_key()],
+            stub: Some(Box::new(Record {
+                keys: vec![r.key.import_key()],
+                label: r.key.to_string(),
+                id: stub_id,
+                dir: dir_of(&r.key),
+                entity: stub,
+                links: Vec::new(),
+                unparsed: Vec::new(),
+            })),
+        });
+    }
+    let record = Record {
+        keys,
+        label: b.key.to_string(),
+        id,
+        dir: dir_of(&b.key),
+        entity,
+        links,
+        unparsed: b.problems.clone(),
+    };
+    (record, counts)
+}
+
+/// `us-nh/2025`: the directory of a bill under `imported/<source>/`.
+fn dir_of(key: &super::bill::BillKey) -> PathBuf {
+    PathBuf::from(key.jurisdiction.to_ascii_lowercase()).join(&key.session)
+}

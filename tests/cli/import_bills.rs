@@ -1,0 +1,463 @@
+//! `policygraph import openstates|legiscan|congress`: real bill files from
+//! the three sources into a copy of the shipped knowledge base, then the
+//! query commands on the result.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::util::{copy_tree, fixture, run_with_index, shipped, tmp};
+
+/// A copy of the shipped knowledge base and a private index.
+struct Kb {
+    _dir: tempfile::TempDir,
+    knowledge: PathBuf,
+    index: PathBuf,
+}
+
+impl Kb {
+    fn new() -> Kb {
+        let dir = tmp();
+        let knowledge = dir.path().join("knowledge");
+        copy_tree(&shipped(), &knowledge);
+        let index = dir.path().join("index");
+        Kb {
+            _dir: dir,
+            knowledge,
+            index,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        run_with_index(&self.knowledge, &self.index, args)
+    }
+
+    fn import(&self, source: &str, paths: &[&Path]) -> (i32, String, String) {
+        let mut args = vec!["import", source];
+        let strs: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        args.extend(strs.iter().map(String::as_str));
+        self.run(&args)
+    }
+
+    /// Every file under `imported/`, with its text.
+    fn imported(&self) -> BTreeMap<PathBuf, String> {
+        let root = self.knowledge.join("imported");
+        let mut out = BTreeMap::new();
+        if !root.exists() {
+            return out;
+        }
+        for e in walkdir::WalkDir::new(&root) {
+            let e = e.unwrap();
+            if e.file_type().is_file() {
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                out.insert(e.path().strip_prefix(&root).unwrap().to_path_buf(), text);
+            }
+        }
+        out
+    }
+}
+
+fn bills(rel: &str) -> PathBuf {
+    fixture("bills").join(rel)
+}
+
+fn bad(name: &str) -> PathBuf {
+    fixture("bills-bad").join(name)
+}
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("{e}: {s}"))
+}
+
+#[test]
+fn openstates_import_enriches_curated_bills_and_writes_one_file_per_bill() {
+    let kb = Kb::new();
+    let (code, out, err) = kb.run(&[
+        "--json",
+        "import",
+        "openstates",
+        &bills("openstates").display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let report = json(&out);
+    let enriched: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["enriches"] == true)
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(enriched, ["genius-act", "nh-hb-302"]);
+    let files = kb.imported();
+    // S 1582 and NH HB 302 enrich the hand-written entities, by id.
+    assert!(files.contains_key(Path::new("openstates/us/119/genius-act.ron")));
+    assert!(files.contains_key(Path::new("openstates/us-nh/2025/nh-hb-302.ron")));
+    // The others get readable ids from jurisdiction, session and number.
+    assert!(files.contains_key(Path::new("openstates/us/119/us-119-hr-1.ron")));
+    assert!(files.contains_key(Path::new("openstates/us-nh/2025/us-nh-2025-sb-100.ron")));
+    // No second GENIUS Act.
+    assert!(!files.keys().any(|p| p.ends_with("us-119-s-1582.ron")));
+    // The hand-written file is untouched.
+    let curated = std::fs::read_to_string(kb.knowledge.join("law/genius-act.ron")).unwrap();
+    let original = std::fs::read_to_string(shipped().join("law/genius-act.ron")).unwrap();
+    assert_eq!(curated, original);
+
+    // `show` has the curated summary and the official identifiers and sponsors.
+    let (code, out, err) = kb.run(&["--json", "show", "genius-act"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    let e = &v["entity"];
+    assert!(e["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("Federal stablecoin law."));
+    let ids: Vec<&str> = e["identifiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["value"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"Pub. L. 119-27"), "{ids:?}");
+    assert!(ids.contains(&"S. 1582"), "{ids:?}");
+    let sponsors: Vec<&str> = e["sponsors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(sponsors.contains(&"Cynthia M. Lummis"), "{sponsors:?}");
+    assert_eq!(e["session"], "119");
+    // The Chinese name stays.
+    assert_eq!(e["names"]["zh-Hant"], "穩定幣法案《GENIUS Act》");
+}
+
+#[test]
+fn same_day_same_stage_shows_once_and_conflicts_are_warned_with_both_sources() {
+    let kb = Kb::new();
+    let (code, out, err) = kb.import("openstates", &[&bills("openstates/nh-2025")]);
+    assert_eq!(code, 0, "{err}");
+    // The bulk tree's one-action logs and vote events are counted, not bills.
+    assert!(
+        out.contains("1 action log file(s) of this source skipped"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 vote event file(s) of this source skipped"),
+        "{out}"
+    );
+    let (code, out, err) = kb.run(&["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let all = format!("{out}{err}");
+    // New Hampshire dates the signature action 2025-05-07; its text and the
+    // curated event say 2025-05-06.
+    assert!(all.contains("warning[date-conflict]"), "{all}");
+    assert!(all.contains("`signed` on 2025-05-06 here"), "{all}");
+    assert!(
+        all.contains("on 2025-05-07 in the imported record"),
+        "{all}"
+    );
+    assert!(all.contains("fullycrypto.com"), "{all}");
+    assert!(all.contains("gencourt.state.nh.us"), "{all}");
+
+    // The GENIUS Act: the curated introduction (2025-05-01) and the official
+    // one are the same day and stage: shown once.
+    let kb = Kb::new();
+    kb.import("openstates", &[&bills("openstates/usa-119/S1582.json")]);
+    let (code, out, err) = kb.run(&["--json", "timeline", "--entity", "S 1582"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    let events = v["events"].as_array().unwrap();
+    let count = |date: &str, stage: &str| {
+        events
+            .iter()
+            .filter(|e| e["date"] == date && e["stage"] == stage)
+            .count()
+    };
+    assert_eq!(count("2025-05-01", "introduced"), 1);
+    assert_eq!(count("2025-07-18", "signed"), 1);
+    assert_eq!(count("2025-06-17", "passed_one_chamber"), 1);
+    assert_eq!(count("2025-07-17", "passed_both"), 1);
+    // Unclassified actions are on the timeline, as `action`.
+    assert!(events
+        .iter()
+        .any(|e| e["stage"] == "action" && e["note"].as_str().unwrap().contains("Cloture")));
+    // ... but do not set the status.
+    let (_, out, _) = kb.run(&["--json", "show", "genius-act"]);
+    assert_eq!(json(&out)["status"], "signed");
+}
+
+#[test]
+fn reimport_of_unchanged_input_changes_no_file() {
+    let kb = Kb::new();
+    let (code, _, err) = kb.import("openstates", &[&bills("openstates")]);
+    assert_eq!(code, 0, "{err}");
+    let before = kb.imported();
+    let stamp = |p: &Path| {
+        std::fs::metadata(kb.knowledge.join("imported").join(p))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let times: Vec<_> = before.keys().map(|p| stamp(p)).collect();
+    let (code, out, err) = kb.run(&[
+        "--json",
+        "import",
+        "openstates",
+        &bills("openstates").display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r = json(&out);
+    assert_eq!(r["added"], 0, "{out}");
+    assert_eq!(r["changed"], 0, "{out}");
+    assert_eq!(r["unchanged"], 41, "{out}");
+    assert_eq!(kb.imported(), before);
+    let after: Vec<_> = before.keys().map(|p| stamp(p)).collect();
+    assert_eq!(times, after, "a file was rewritten");
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let kb = Kb::new();
+    let (code, out, err) = kb.run(&[
+        "import",
+        "congress",
+        "--dry-run",
+        &bills("congress").display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("would write 14 added"), "{out}");
+    assert!(kb.imported().is_empty());
+}
+
+#[test]
+fn stage_mapping_of_each_source_on_real_actions() {
+    let kb = Kb::new();
+    for (source, path) in [
+        ("openstates", bills("openstates")),
+        ("legiscan", bills("legiscan")),
+        ("congress", bills("congress")),
+    ] {
+        let (code, out, err) = kb.import(source, &[&path]);
+        assert_eq!(code, 0, "{source}: {out}{err}");
+    }
+    let status = |id: &str, as_of: Option<&str>| {
+        let mut args = vec!["--json"];
+        if let Some(d) = as_of {
+            args.extend(["--as-of", d]);
+        }
+        args.extend(["show", id]);
+        let (code, out, err) = kb.run(&args);
+        assert_eq!(code, 0, "{id}: {err}");
+        let v = json(&out);
+        (
+            v["status"].as_str().unwrap_or("-").to_owned(),
+            v["entity"]["kind"].as_str().unwrap().to_owned(),
+        )
+    };
+    // Open States, a state: introduction, committee report, House passage,
+    // Senate passage, signature.
+    assert_eq!(status("nh-hb-302", Some("2025-01-10")).0, "introduced");
+    assert_eq!(
+        status("nh-hb-302", Some("2025-03-06")).0,
+        "committee_action"
+    );
+    assert_eq!(
+        status("nh-hb-302", Some("2025-04-11")).0,
+        "passed_one_chamber"
+    );
+    // Arrival and referral in the Senate do not undo "passed one chamber".
+    assert_eq!(
+        status("nh-hb-302", Some("2025-04-20")).0,
+        "passed_one_chamber"
+    );
+    assert_eq!(status("nh-hb-302", Some("2025-05-02")).0, "passed_both");
+    assert_eq!(status("nh-hb-302", None).0, "signed");
+    // SB 100 passed the Senate, then the House: passed both, not law.
+    assert_eq!(
+        status("us-nh-2025-sb-100", None),
+        ("passed_both".into(), "bill".into())
+    );
+    // Open States, Congress: the Laken Riley Act became law.
+    assert_eq!(
+        status("us-119-s-5", None),
+        ("signed".into(), "statute".into())
+    );
+    // unitedstates/congress: Dodd-Frank, referral to signature.
+    assert_eq!(status("us-111-hr-4173", Some("2009-12-05")).0, "referred");
+    assert_eq!(
+        status("us-111-hr-4173", Some("2009-12-12")).0,
+        "passed_one_chamber"
+    );
+    assert_eq!(
+        status("us-111-hr-4173", Some("2010-06-01")).0,
+        "passed_both"
+    );
+    assert_eq!(
+        status("us-111-hr-4173", Some("2010-07-16")).0,
+        "sent_to_executive"
+    );
+    assert_eq!(
+        status("us-111-hr-4173", None),
+        ("signed".into(), "statute".into())
+    );
+    // LegiScan: a prefiled Georgia bill is introduced (progress event 1).
+    assert_eq!(
+        status("us-ga-2023-hb-1", None),
+        ("introduced".into(), "bill".into())
+    );
+    // HB 11: passed the House, then the Senate, then "passed" (4) and
+    // "chaptered" (8) on the day the governor signed, listed 8 first.
+    assert_eq!(
+        status("us-ga-2023-hb-11", Some("2023-01-27")).0,
+        "passed_one_chamber"
+    );
+    assert_eq!(
+        status("us-ga-2023-hb-11", None),
+        ("signed".into(), "statute".into())
+    );
+    let (_, out, _) = kb.run(&["show", "us-ga-2023-hb-11"]);
+    assert!(out.contains("Act 93 (2023-2024 Regular Session)"), "{out}");
+
+    // Related bills that are not in the input become incomplete placeholders.
+    let (_, out, _) = kb.run(&["--json", "show", "us-111-s-3217"]);
+    let v = json(&out);
+    assert_eq!(v["entity"]["provenance"]["incomplete"], true, "{out}");
+    let (code, out, err) = kb.run(&["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn queries_after_import() {
+    let kb = Kb::new();
+    kb.import("openstates", &[&bills("openstates")]);
+    kb.import("legiscan", &[&bills("legiscan")]);
+
+    // Signed New Hampshire bills; `--kind bill` includes enacted bills.
+    let (code, out, err) = kb.run(&[
+        "list",
+        "--kind",
+        "bill",
+        "--jurisdiction",
+        "US-NH",
+        "--status",
+        "signed",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("nh-hb-302"), "{out}");
+    assert!(out.contains("us-nh-2025-hb-1 "), "{out}");
+    assert!(!out.contains("sb-100"), "{out}");
+    // As of 2025-04-01, HB 302 had passed the House only.
+    let (_, out, _) = kb.run(&[
+        "--as-of",
+        "2025-04-01",
+        "list",
+        "--kind",
+        "bill",
+        "--jurisdiction",
+        "US-NH",
+        "--status",
+        "passed_one_chamber",
+    ]);
+    assert!(out.contains("nh-hb-302"), "{out}");
+
+    // Sponsors are filterable and searchable.
+    let (code, out, _) = kb.run(&["list", "--sponsor", "Lummis"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("genius-act"), "{out}");
+    assert!(!out.contains("nh-hb-302"), "{out}");
+    let (code, out, _) = kb.run(&["list", "--sponsor", "Ammon"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("nh-hb-302"), "{out}");
+    let (code, _, _) = kb.run(&["list", "--sponsor", "Nobody Atall"]);
+    assert_eq!(code, 1);
+    let (code, out, _) = kb.run(&["search", "Kendrick"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("us-ga-2023-hb-1"), "{out}");
+
+    // Any spelling of the bill number finds the bill.
+    for r in ["S 1582", "S. 1582", "s1582"] {
+        let (code, out, err) = kb.run(&["timeline", "--entity", r]);
+        assert_eq!(code, 0, "{r}: {err}");
+        assert!(out.contains("Became Public Law No: 119-27"), "{r}: {out}");
+    }
+    // Full-text search reaches imported titles and official action text.
+    let (code, out, _) = kb.run(&["search", "Pro-Birth Accountability"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("us-ga-2023-hb-1"), "{out}");
+    // `agencies` still answers on an enriched bill.
+    let (code, out, err) = kb.run(&["agencies", "genius-act"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("president"), "{out}");
+
+    // LegiScan is credited on every bill it gave.
+    let (_, out, _) = kb.run(&["show", "us-ga-2023-hb-1"]);
+    assert!(out.contains("CC BY 4.0"), "{out}");
+    assert!(out.contains("LegiScan"), "{out}");
+}
+
+#[test]
+fn not_json_or_truncated_exits_2_with_line_and_column_and_writes_nothing() {
+    let kb = Kb::new();
+    let (code, _, err) = kb.import(
+        "openstates",
+        &[&bills("openstates/nh-2025"), &bad("not-json.json")],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not-json.json:1:1:"), "{err}");
+    assert!(kb.imported().is_empty());
+
+    let (code, _, err) = kb.import("openstates", &[&bad("truncated.json")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("truncated.json:"), "{err}");
+    let tail = err.split("truncated.json:").nth(1).unwrap();
+    let mut parts = tail.split(':');
+    let line: usize = parts.next().unwrap().parse().unwrap();
+    let _col: usize = parts.next().unwrap().parse().unwrap();
+    assert!(line > 20, "{err}");
+    assert!(kb.imported().is_empty());
+}
+
+#[test]
+fn wrong_importer_says_which_one_fits() {
+    let kb = Kb::new();
+    let (code, _, err) = kb.import("openstates", &[&bills("legiscan/HB1.json")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("looks like `legiscan` input"), "{err}");
+    assert!(err.contains("policygraph import legiscan"), "{err}");
+    let (code, _, err) = kb.import("legiscan", &[&bills("congress")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("looks like `congress` input"), "{err}");
+    let (code, _, err) = kb.import("congress", &[&bills("openstates/usa-119/S1582.json")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("looks like `openstates` input"), "{err}");
+    assert!(kb.imported().is_empty());
+}
+
+#[test]
+fn impossible_values_are_reported_per_bill_and_the_rest_imported() {
+    let kb = Kb::new();
+    // An impossible action date: that action is skipped and reported.
+    let (code, out, err) = kb.import("openstates", &[&bad("impossible-date.json")]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2025-02-30"), "{out}");
+    let (_, out, _) = kb.run(&["show", "nh-hb-302"]);
+    assert!(out.contains("2025-02-30"), "{out}");
+    // A value of the wrong type: that bill is skipped (exit 1), the others
+    // are imported.
+    let (code, out, err) = kb.import(
+        "openstates",
+        &[
+            &bad("wrong-type.json"),
+            &bills("openstates/nh-2025/HB1.json"),
+        ],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("records skipped") && out.contains("wrong-type.json"),
+        "{out}"
+    );
+    assert!(kb
+        .imported()
+        .contains_key(Path::new("openstates/us-nh/2025/us-nh-2025-hb-1.ron")));
+    let (code, out, err) = kb.run(&["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+}

@@ -373,6 +373,7 @@ pub fn check(loaded: LoadResult) -> Checked {
     });
     diags.extend(found.into_iter().flatten());
     check_part_of_cycles(&entities, &keep, &located, &mut diags);
+    check_shared_aliases(&entities, &keep, &located, &mut diags);
     for &(base, over) in &overlays {
         check_enrichment(
             &entities[base],
@@ -1080,6 +1081,59 @@ fn check_part_of_cycles<'f>(
             }
         }
         diags.push(d);
+    }
+}
+
+/// Two entities with the same alias (compared as lookups compare them:
+/// case, spacing and Chinese script aside): a reference by that alias is
+/// ambiguous. Reported at the later entity's alias (in id order), with the
+/// first one's as related.
+fn check_shared_aliases<'f>(
+    entities: &[crate::load::Loaded],
+    keep: &[usize],
+    located: &dyn Fn(usize) -> &'f Located<'f>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut order: Vec<usize> = keep.to_vec();
+    order.sort_by(|&a, &b| entities[a].entity.id.cmp(&entities[b].entity.id));
+    // Normalized alias -> (entity position, alias index) of its first owner.
+    let mut first: HashMap<String, (usize, usize)> = HashMap::new();
+    for i in order {
+        let e = &entities[i].entity;
+        let mut own: Vec<String> = Vec::new();
+        for (k, alias) in e.aliases.iter().enumerate() {
+            let key = crate::resolve::normalize(alias);
+            if key.is_empty() || own.contains(&key) {
+                continue;
+            }
+            own.push(key.clone());
+            match first.get(&key) {
+                Some(&(j, jk)) => {
+                    let other = &entities[j];
+                    diags.push(
+                        Diagnostic::warning(
+                            "shared-alias",
+                            located(entities[i].file).value(&[Key("aliases"), Index(k)]),
+                            format!(
+                                "alias `{alias}` of `{}` is also an alias of `{}`",
+                                e.id, other.entity.id
+                            ),
+                        )
+                        .with_label("shared alias")
+                        .with_related(
+                            located(other.file).value(&[Key("aliases"), Index(jk)]),
+                            format!("alias of `{}`", other.entity.id),
+                        )
+                        .with_help(
+                            "a reference by this alias is ambiguous; keep it on one entity, or make each more specific",
+                        ),
+                    );
+                }
+                None => {
+                    first.insert(key, (i, k));
+                }
+            }
+        }
     }
 }
 

@@ -1,6 +1,17 @@
 //! Turning what a user types into an entity: an id, an alias, or a name in
 //! any language, case-insensitively, with Traditional and Simplified
 //! Chinese treated alike.
+//!
+//! The rules, shared by the in-memory corpus ([`KeyIndex`]) and the index
+//! (`Store::resolve`):
+//! 1. an exact id wins;
+//! 2. else the entities with that key; when several, those that have it as
+//!    a name or alias win over those that have it only as an identifier
+//!    (`ERISA 404(a)` is the alias of the section, and a citation in the
+//!    act);
+//! 3. else a unique prefix of names and aliases, ending where a word ends
+//!    (`Texas SB 21` for `Texas SB 21 (Texas Strategic Bitcoin
+//!    Reserve)`), of three characters or more.
 
 use std::collections::BTreeMap;
 
@@ -57,6 +68,67 @@ pub fn keys(e: &Entity) -> Vec<String> {
     out
 }
 
+/// How a key names an entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Strength {
+    /// Only as an official identifier (a citation, a number).
+    Identifier,
+    /// As its id, a name in some language, or an alias.
+    Name,
+}
+
+/// How `key` (normalized) names `e`, if it does.
+pub fn strength(e: &Entity, key: &str) -> Option<Strength> {
+    if name_keys(e).any(|k| k == key) {
+        Some(Strength::Name)
+    } else if e.identifiers.iter().any(|i| normalize(&i.value) == key) {
+        Some(Strength::Identifier)
+    } else {
+        None
+    }
+}
+
+/// The id, names and aliases of `e`, normalized: the keys a prefix may
+/// match.
+pub fn name_keys(e: &Entity) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(e.id.as_str())
+        .chain(std::iter::once(e.name.as_str()))
+        .chain(e.names.values().map(String::as_str))
+        .chain(e.aliases.iter().map(String::as_str))
+        .map(normalize)
+}
+
+/// Keeps the candidates that `key` names most strongly (rule 2).
+pub fn strongest<'e, T: 'e>(
+    candidates: Vec<T>,
+    key: &str,
+    entity: impl Fn(&T) -> &'e Entity,
+) -> Vec<T> {
+    let best = candidates
+        .iter()
+        .filter_map(|c| strength(entity(c), key))
+        .max();
+    candidates
+        .into_iter()
+        .filter(|c| strength(entity(c), key) == best)
+        .collect()
+}
+
+/// Whether `key` is a prefix of `of` that may stand for it (rule 3): at
+/// least three characters, and ending where a word ends (always, in
+/// Chinese, which has no spaces).
+pub fn is_prefix_of(key: &str, of: &str) -> bool {
+    if key.chars().count() < 3 || key.len() >= of.len() || !of.starts_with(key) {
+        return false;
+    }
+    let last = key.chars().next_back();
+    let next = of[key.len()..].chars().next();
+    let cjk = |c: Option<char>| c.is_some_and(crate::text::is_cjk);
+    cjk(last)
+        || !next.is_some_and(char::is_alphanumeric)
+        || !last.is_some_and(char::is_alphanumeric)
+}
+
 /// A lookup table from normalized keys to entity positions.
 #[derive(Debug, Default, Clone)]
 pub struct KeyIndex {
@@ -75,33 +147,53 @@ impl KeyIndex {
         KeyIndex { map }
     }
 
-    /// Resolves a reference: an exact id wins; otherwise every entity with a
-    /// matching key is a candidate.
+    /// Resolves a reference by the rules of this module.
     pub fn resolve(&self, entities: &[Entity], reference: &str) -> crate::Result<usize> {
         if let Ok(i) = entities.binary_search_by(|e| e.id.as_str().cmp(reference)) {
             return Ok(i);
         }
         let key = normalize(reference);
-        let found = self
-            .map
-            .get(&key)
-            .or_else(|| bill_form(reference).and_then(|b| self.map.get(&b)));
-        match found.map(Vec::as_slice) {
-            Some([one]) => Ok(*one),
-            Some(many) if !many.is_empty() => Err(crate::Error::Ambiguous {
-                reference: reference.to_owned(),
-                candidates: many
-                    .iter()
-                    .map(|&i| (entities[i].id.clone(), entities[i].name.clone()))
-                    .collect(),
-            }),
-            _ => Err(crate::Error::UnknownEntity {
+        // `S 1582`, `S. 1582` and `s1582` are one bill number.
+        let (key, exact) = match self.map.get(&key) {
+            Some(v) => (key, v.clone()),
+            None => {
+                match bill_form(reference).and_then(|b| self.map.get(&b).map(|v| (b, v.clone()))) {
+                    Some(found) => found,
+                    None => (key, Vec::new()),
+                }
+            }
+        };
+        let mut found = strongest(exact, &key, |&i| &entities[i]);
+        if found.is_empty() && key.chars().count() >= 3 {
+            for (k, ids) in self.map.range(key.clone()..) {
+                if !k.starts_with(&key) {
+                    break;
+                }
+                for &i in ids {
+                    if is_prefix_of(&key, k) && name_keys(&entities[i]).any(|n| n == *k) {
+                        found.push(i);
+                    }
+                }
+            }
+            found.sort_unstable();
+            found.dedup();
+        }
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(crate::Error::UnknownEntity {
                 reference: reference.to_owned(),
                 suggestions: suggest(
                     &key,
                     self.map.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
                     entities,
                 ),
+            }),
+            many => Err(crate::Error::Ambiguous {
+                reference: reference.to_owned(),
+                candidates: many
+                    .iter()
+                    .map(|&i| (entities[i].id.clone(), entities[i].name.clone()))
+                    .collect(),
             }),
         }
     }
@@ -151,5 +243,20 @@ mod tests {
             normalize("第14330號行政命令")
         );
         assert_eq!(normalize("EO 14330"), "eo 14330");
+    }
+
+    #[test]
+    fn prefixes_end_where_words_end() {
+        assert!(is_prefix_of(
+            "texas sb 21",
+            "texas sb 21 (texas strategic bitcoin reserve)"
+        ));
+        assert!(!is_prefix_of(
+            "texas sb 2",
+            "texas sb 21 (texas strategic bitcoin reserve)"
+        ));
+        assert!(!is_prefix_of("te", "texas"));
+        assert!(!is_prefix_of("texas", "texas"));
+        assert!(is_prefix_of("比特币战略", "比特币战略储备"));
     }
 }

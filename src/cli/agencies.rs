@@ -20,7 +20,7 @@ struct Json<'a> {
 /// Runs `agencies`.
 pub fn run(ctx: &Ctx, args: &AgenciesArgs) -> anyhow::Result<Status> {
     let store = ctx.store()?;
-    let id = store.resolve(&args.entity)?;
+    let id = store.resolve(&args.entity.join(" "))?;
     let hits = if super::show::any_not_yet(&store, &[&id], ctx.as_of)? {
         if !ctx.json {
             return Ok(Status::Found);

@@ -283,7 +283,9 @@ pub enum Command {
   policygraph search 穩定幣 --lang zh-Hant
 
 Operators: words (all must match), \"a phrase\", -word, a OR b, a AND NOT b, (grouping),
-field:value with fields name, ident, body, id, kind, jurisdiction, status, tag.")]
+field:value with fields name, ident, body, id, kind, jurisdiction, status, tag.
+Other punctuation is text (President's, Crypto Week: House, a URL); crypto, 401k,
+stablecoin and a few more also find their synonyms (README: \"Synonyms\").")]
     Search(SearchArgs),
     /// Events across the knowledge base in date order.
     #[command(after_help = "Examples:
@@ -443,8 +445,10 @@ pub struct SynthArgs {
 /// Options of `show`.
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
-    /// The entity: id, alias, or name in any language.
-    pub entity: String,
+    /// The entity: id, alias, or name in any language (several words are
+    /// one name: `GENIUS Act` needs no quotes).
+    #[arg(required = true, num_args = 1.., value_name = "REF")]
+    pub entity: Vec<String>,
     #[command(flatten)]
     pub json: JsonOpt,
     #[command(flatten)]
@@ -456,8 +460,10 @@ pub struct ShowArgs {
 /// Options of `agencies`.
 #[derive(Debug, clap::Args)]
 pub struct AgenciesArgs {
-    /// The entity: id, alias, or name in any language.
-    pub entity: String,
+    /// The entity: id, alias, or name in any language (several words are
+    /// one name: `GENIUS Act` needs no quotes).
+    #[arg(required = true, num_args = 1.., value_name = "REF")]
+    pub entity: Vec<String>,
     /// How many relations away to look.
     #[arg(long, default_value_t = 2)]
     pub depth: usize,
@@ -475,8 +481,10 @@ pub struct AgenciesArgs {
 /// Options of `neighbors`.
 #[derive(Debug, clap::Args)]
 pub struct NeighborsArgs {
-    /// The entity: id, alias, or name in any language.
-    pub entity: String,
+    /// The entity: id, alias, or name in any language (several words are
+    /// one name: `GENIUS Act` needs no quotes).
+    #[arg(required = true, num_args = 1.., value_name = "REF")]
+    pub entity: Vec<String>,
     /// How many relations away.
     #[arg(long, default_value_t = 1)]
     pub depth: usize,
@@ -572,7 +580,7 @@ pub struct SearchArgs {
     /// ident, body, id, kind, jurisdiction, status, tag).
     #[arg(required = true, num_args = 1.., value_name = "QUERY")]
     pub query: Vec<String>,
-    /// At most this many hits.
+    /// At most this many hits (the last line says how many of how many).
     #[arg(long, short = 'n', default_value_t = 10)]
     pub limit: usize,
     /// Only this kind (repeatable).

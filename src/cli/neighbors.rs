@@ -18,7 +18,7 @@ struct Json<'a> {
 /// Runs `neighbors`.
 pub fn run(ctx: &Ctx, args: &NeighborsArgs) -> anyhow::Result<Status> {
     let store = ctx.store()?;
-    let id = store.resolve(&args.entity)?;
+    let id = store.resolve(&args.entity.join(" "))?;
     let not_yet = super::show::any_not_yet(&store, &[&id], ctx.as_of)?;
     if not_yet && !ctx.json {
         return Ok(Status::Found);

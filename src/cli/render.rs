@@ -285,10 +285,18 @@ pub fn error(err: &anyhow::Error) -> u8 {
     let _ = write!(e, "{}error:{} ", ERR.render(), ERR.render_reset());
     let _ = writeln!(e, "{err:#}");
     match lib {
-        Some(Error::UnknownEntity { suggestions, .. }) => {
+        Some(Error::UnknownEntity {
+            suggestions,
+            reference,
+        }) => {
             if !suggestions.is_empty() {
                 let _ = writeln!(e, "  did you mean: {}", suggestions.join(", "));
             }
+            let quoted = reference.replace('\'', "'\\''");
+            let _ = writeln!(
+                e,
+                "  to look for it in names and text: policygraph search '{quoted}'"
+            );
             1
         }
         Some(Error::Ambiguous { candidates, .. }) => {

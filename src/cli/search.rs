@@ -96,6 +96,12 @@ fn why_line(why: &WhyEmpty) -> String {
     };
     match why {
         WhyEmpty::Word { word } => format!("no entity has the word `{word}` (nor a close spelling)"),
+        WhyEmpty::NotTogether { exact_only: false } => {
+            "each word is found somewhere, but no entity has them all".to_owned()
+        }
+        WhyEmpty::NotTogether { exact_only: true } => {
+            "no entity has all of it; a query with fields, quotes or operators matches exactly, without close spellings".to_owned()
+        }
         WhyEmpty::FilterMatchesNothing { filter } => {
             format!("{filter} matches no entity at all")
         }

@@ -48,7 +48,7 @@ fn confidence_mark(c: Confidence) -> &'static str {
 /// Runs `show`.
 pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
     let store = ctx.store()?;
-    let id = store.resolve(&args.entity)?;
+    let id = store.resolve(&args.entity.join(" "))?;
     let node = store.node(&id)?.ok_or_else(|| {
         policygraph::Error::Index(format!("`{id}` is in the key index but not stored"))
     })?;

@@ -122,6 +122,13 @@ pub enum WhyEmpty {
         /// Matches of the query without any filter.
         matches: usize,
     },
+    /// Every word is found somewhere (or a close spelling of it), but not
+    /// together; a query with fields, quotes or operators is matched
+    /// exactly, without close spellings.
+    NotTogether {
+        /// Whether the query has syntax, so close spellings were not tried.
+        exact_only: bool,
+    },
     /// The query matches `matches` entities without filters, each filter
     /// alone leaves some, but none passes all of them.
     FiltersTogether {
@@ -262,8 +269,8 @@ fn why_empty(store: &Store, opts: &SearchOptions) -> Result<Vec<WhyEmpty>> {
         search_only(store, &bare, None)?.total
     };
     if unfiltered == 0 {
-        let words = syntax::parse(&opts.query)?.words;
-        for word in words {
+        let prepared = syntax::parse(&opts.query)?;
+        for word in prepared.words {
             let alone = SearchOptions {
                 query: word.clone(),
                 ..bare.clone()
@@ -272,6 +279,11 @@ fn why_empty(store: &Store, opts: &SearchOptions) -> Result<Vec<WhyEmpty>> {
             if matches!(search_only(store, &alone, None), Ok(r) if r.total == 0) {
                 out.push(WhyEmpty::Word { word });
             }
+        }
+        if out.is_empty() {
+            out.push(WhyEmpty::NotTogether {
+                exact_only: !prepared.plain,
+            });
         }
         return Ok(out);
     }
@@ -381,7 +393,8 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
     // Close spellings of a name's words, unless every word of the query is
     // already a word of some name: matching the typo-tolerant clause costs
     // as much as the exact query.
-    let name_fuzzy = if words_in_names {
+    // Queries with syntax (fields, phrases, operators) are never fuzzy.
+    let name_fuzzy = if words_in_names || !plain {
         None
     } else {
         fuzzy_query(store, &text, &[f.name])
@@ -416,7 +429,7 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
         Some((_, addr)) => !matches_exactly(store, &*exact, *addr)?,
         None => false,
     };
-    if total == 0 {
+    if total == 0 && plain {
         // Nothing at all: every word within one or two edits, anywhere,
         // names first.
         if let Some(all) = fuzzy_query(store, &text, &[f.name, f.body, f.ident]) {
@@ -555,32 +568,50 @@ fn follow_founders(
         .map(|(p, _)| p.id.as_str())
         .take(3)
         .collect();
+    if founders.is_empty() {
+        return Ok(());
+    }
+    // Those of them that match the query, in one pass.
+    let any: Vec<(Occur, Box<dyn Query>)> = founders
+        .iter()
+        .map(|id| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(store.fields.id, id),
+                IndexRecordOption::Basic,
+            ));
+            (Occur::Should, q)
+        })
+        .collect();
+    let both = BooleanQuery::new(vec![
+        (Occur::Must, query.box_clone()),
+        (Occur::Must, Box::new(BooleanQuery::new(any))),
+    ]);
+    let matching = store
+        .searcher
+        .search(&both, &tantivy::collector::DocSetCollector)
+        .map_err(ix)?;
+    let mut docs: Vec<(String, TantivyDocument)> = Vec::new();
+    for addr in matching {
+        let doc: TantivyDocument = store.searcher.doc(addr).map_err(ix)?;
+        let id = doc
+            .get_first(store.fields.id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        docs.push((id, doc));
+    }
     let mut at = 1;
     for id in founders {
-        let found = ranked.iter().position(|h| h.2 == id);
+        let Some(k) = docs.iter().position(|d| d.0 == id) else {
+            continue;
+        };
+        let (id, doc) = docs.swap_remove(k);
         // It takes the score of the hit it passes, so scores still fall.
         let score = ranked.get(at).map_or(top_score, |h| h.0);
-        let mut entry = match found {
+        let mut entry = match ranked.iter().position(|h| h.2 == id) {
             Some(k) if k < at => continue,
             Some(k) => ranked.remove(k),
-            None => {
-                let term = TermQuery::new(
-                    Term::from_field_text(store.fields.id, id),
-                    IndexRecordOption::Basic,
-                );
-                let docs = store
-                    .searcher
-                    .search(&term, &tantivy::collector::DocSetCollector)
-                    .map_err(ix)?;
-                let Some(addr) = docs.into_iter().next() else {
-                    continue;
-                };
-                if !matches_exactly(store, query, addr)? {
-                    continue;
-                }
-                let doc: TantivyDocument = store.searcher.doc(addr).map_err(ix)?;
-                (score, 0, id.to_owned(), doc)
-            }
+            None => (score, 0, id, doc),
         };
         entry.0 = entry.0.max(score);
         ranked.insert(at.min(ranked.len()), entry);
@@ -676,6 +707,22 @@ fn term_exists(store: &Store, field: tantivy::schema::Field, word: &str) -> Resu
     Ok(false)
 }
 
+/// Highlights as whole matches: Chinese pairs overlap (`穩定` and `定幣`
+/// in `穩定幣`), so ranges that overlap or touch are merged into one, in
+/// order, and no two ranges share a byte.
+fn merge_ranges(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut sorted = ranges.to_vec();
+    sorted.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(sorted.len());
+    for r in sorted {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
 fn make_snippet(
     body: &SnippetGenerator,
     name: &SnippetGenerator,
@@ -688,7 +735,7 @@ fn make_snippet(
         if !s.highlighted().is_empty() {
             return Snippet {
                 text: s.fragment().to_owned(),
-                highlights: s.highlighted().to_vec(),
+                highlights: merge_ranges(s.highlighted()),
             };
         }
     }
@@ -838,4 +885,19 @@ fn matches_exactly(store: &Store, query: &dyn Query, addr: tantivy::DocAddress) 
     // forward from there.
     let at = scorer.doc();
     Ok(at == addr.doc_id || (at < addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_never_overlap() {
+        assert_eq!(merge_ranges(&[3..9, 0..6, 12..15]), [0..9, 12..15]);
+        assert_eq!(
+            merge_ranges(&[0..3, 3..6]),
+            vec![Range { start: 0, end: 6 }]
+        );
+        assert!(merge_ranges(&[]).is_empty());
+    }
 }

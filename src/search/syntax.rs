@@ -196,6 +196,64 @@ fn lex(chars: &[char]) -> Result<Vec<Tok>> {
     Ok(out)
 }
 
+/// Operators need words around them, and a group needs words in it.
+fn check_operators(toks: &[Tok]) -> Result<()> {
+    let op = |t: Option<&Tok>| match t {
+        Some(Tok::Word { text, .. }) => matches!(text.as_str(), "AND" | "OR" | "NOT"),
+        _ => false,
+    };
+    // A word with something to find (punctuation alone is dropped), or a
+    // sign or field glued to a phrase or group.
+    let word = |t: Option<&Tok>| match t {
+        Some(Tok::Word { text, glued, .. }) => {
+            !op(t) && (*glued || text.chars().any(char::is_alphanumeric))
+        }
+        _ => false,
+    };
+    let term_before =
+        |t: Option<&Tok>| matches!(t, Some(Tok::Phrase { .. } | Tok::Close)) || word(t);
+    let term_after = |t: Option<&Tok>| matches!(t, Some(Tok::Phrase { .. } | Tok::Open)) || word(t);
+    for (k, tok) in toks.iter().enumerate() {
+        let prev = k.checked_sub(1).and_then(|p| toks.get(p));
+        let next = toks.get(k + 1);
+        match tok {
+            Tok::Open if matches!(next, Some(Tok::Close)) => {
+                return Err(Error::Query {
+                    message: "`()` holds nothing; put words in it, or drop it".into(),
+                    position: None,
+                });
+            }
+            Tok::Word { text, at, .. } if op(Some(tok)) => {
+                let word = text.as_str();
+                // `AND NOT`: the `NOT` is checked on its own.
+                let before_ok = word == "NOT" || term_before(prev);
+                let after_ok = term_after(next)
+                    || (word == "AND"
+                        && op(next)
+                        && matches!(next, Some(Tok::Word { text, .. }) if text == "NOT"));
+                if !(before_ok && after_ok) {
+                    let example = match word {
+                        "OR" => "`arizona OR texas`",
+                        "AND" => "`bitcoin AND reserve`",
+                        _ => "`bitcoin NOT texas`",
+                    };
+                    let side = if word == "NOT" {
+                        "after it"
+                    } else {
+                        "on each side"
+                    };
+                    return Err(err(
+                        format!("`{word}` needs a word {side}, as in {example}; to search for the word, write it in lowercase"),
+                        *at,
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// One piece of the rewritten query.
 enum Piece {
     /// Passed to the parser as is; `glued` to the next piece.
@@ -214,6 +272,7 @@ pub fn parse(q: &str) -> Result<Prepared> {
     }
     let chars: Vec<char> = q.chars().collect();
     let toks = lex(&chars)?;
+    check_operators(&toks)?;
     let mut pieces: Vec<Piece> = Vec::new();
     let mut plain = true;
     let mut negate_next = false;
@@ -227,6 +286,28 @@ pub fn parse(q: &str) -> Result<Prepared> {
         let neg = std::mem::take(&mut negate_next);
         let excl = neg || std::mem::take(&mut excluded_next);
         let (text, at, glued) = match tok {
+            Tok::Phrase { text } if !text.chars().any(char::is_alphanumeric) => {
+                // `""`: nothing to find; an operator before it applies to
+                // what follows, a field before it has no value.
+                if let Some(Piece::Raw { text, glued: true }) = pieces.last() {
+                    if let Some(field) = text.strip_suffix(':') {
+                        let field = field.trim_start_matches(['-', '+']);
+                        return Err(Error::Query {
+                            message: format!(
+                                "`{field}:` needs a value, as in `{field}:{}`",
+                                example(field)
+                            ),
+                            position: None,
+                        });
+                    }
+                    if matches!(text.as_str(), "-" | "+" | "") {
+                        pieces.pop();
+                    }
+                }
+                negate_next = neg;
+                excluded_next = excl;
+                continue;
+            }
             Tok::Phrase { text } => {
                 plain = false;
                 if level == 0 && !excl {
@@ -272,6 +353,8 @@ pub fn parse(q: &str) -> Result<Prepared> {
                 negate_next = true;
                 continue;
             }
+            // What follows `NOT` is excluded.
+            excluded_next = text == "NOT";
             pieces.push(Piece::Raw {
                 text: text.into(),
                 glued: false,
@@ -283,11 +366,19 @@ pub fn parse(q: &str) -> Result<Prepared> {
             Some(c @ ('-' | '+')) if text.len() > 1 || glued => (Some(c), &text[1..]),
             _ => (None, text),
         };
-        let sign = if neg { Some('-') } else { sign };
-        let excluded = sign == Some('-');
-        if level == 0 && !excluded {
-            positive = true;
-        }
+        // After `NOT` (which excludes already), a sign of its own is not
+        // grammar tantivy reads.
+        let sign = if neg {
+            Some('-')
+        } else if excl {
+            None
+        } else {
+            sign
+        };
+        let excluded = sign == Some('-') || excl;
+        // Whether this word, once written out, gives the query something to
+        // find.
+        let finds = level == 0 && !excluded;
         let prefix = sign.map(String::from).unwrap_or_default();
         if rest.is_empty() {
             // A lone `-` or `+` before a phrase or a group.
@@ -313,34 +404,61 @@ pub fn parse(q: &str) -> Result<Prepared> {
             } else {
                 field_value(field, value, at + prefix.len() + field.chars().count() + 1)?
             };
+            positive |= finds;
             pieces.push(Piece::Raw {
+                glued: glued && value.is_empty(),
                 text: format!("{prefix}{field}:{value}"),
-                glued,
             });
             continue;
         }
         // Text. A word with grammar characters in it is a phrase of its
         // tokens; a trailing `^2` stays a boost.
         let (core, boost) = split_boost(rest);
-        let quoted = core.contains(GRAMMAR) || core.contains(['’', '‘']);
+        // `-OR`, `OR^2`: the word, not the operator.
+        let lowered;
+        let core = if matches!(core, "AND" | "OR" | "NOT") {
+            lowered = core.to_lowercase();
+            lowered.as_str()
+        } else {
+            core
+        };
+        let quoted =
+            core.contains(GRAMMAR) || core.contains(['’', '‘']) || core.starts_with(['-', '+']);
         if excluded || sign.is_some() || !boost.is_empty() {
             plain = false;
             let core = if quoted { quote(core) } else { core.to_owned() };
-            if excluded && core.chars().all(|c| !c.is_alphanumeric()) {
-                // `-` and punctuation: nothing to exclude.
+            if core.chars().all(|c| !c.is_alphanumeric()) {
+                // `-` and punctuation: nothing to exclude or require.
+                negate_next = neg;
+                excluded_next = excl;
                 continue;
             }
+            positive |= finds;
             pieces.push(Piece::Raw {
                 text: format!("{prefix}{core}{boost}"),
                 glued: false,
             });
             continue;
         }
+        if !core.chars().any(char::is_alphanumeric) {
+            // Punctuation alone (`-`, `:::`): nothing to find; an operator
+            // before it applies to what follows.
+            negate_next = neg;
+            excluded_next = excl;
+            continue;
+        }
         // `Trump's`: the possessive adds nothing to find.
         let bare = core
             .strip_suffix("'s")
             .or_else(|| core.strip_suffix("’s"))
-            .filter(|b| !b.is_empty() && !b.contains(GRAMMAR) && !b.contains(['’', '‘']));
+            .filter(|b| !b.is_empty() && !b.contains(GRAMMAR) && !b.contains(['’', '‘']))
+            .filter(|b| !matches!(*b, "AND" | "OR" | "NOT"));
+        if !bare.unwrap_or(core).chars().any(char::is_alphanumeric) {
+            negate_next = neg;
+            excluded_next = excl;
+            continue;
+        }
+        positive |= finds;
         match bare {
             Some(b) => pieces.push(Piece::Plain {
                 text: b.to_owned(),
@@ -351,6 +469,54 @@ pub fn parse(q: &str) -> Result<Prepared> {
                 quoted,
             }),
         }
+    }
+    // Dropped punctuation can leave an operator alone (`'^2 AND x`).
+    let kind = |p: Option<&Piece>| match p {
+        None => 'x',
+        Some(Piece::Plain { .. }) => 't',
+        Some(Piece::Raw { text, glued }) => match text.as_str() {
+            "AND" | "OR" | "NOT" => 'o',
+            ")" => ')',
+            t if t.ends_with('(') => '(',
+            _ if *glued => 'p',
+            _ => 't',
+        },
+    };
+    for (k, p) in pieces.iter().enumerate() {
+        if let Piece::Raw { text, .. } = p {
+            if !matches!(text.as_str(), "AND" | "OR" | "NOT") {
+                continue;
+            }
+            let before = kind(k.checked_sub(1).and_then(|j| pieces.get(j)));
+            let after = kind(pieces.get(k + 1));
+            let after_ok = matches!(after, 't' | '(' | 'p')
+                || (text == "AND"
+                    && matches!(pieces.get(k + 1), Some(Piece::Raw { text, .. }) if text == "NOT"));
+            let before_ok = text == "NOT" || matches!(before, 't' | ')');
+            if !(before_ok && after_ok) {
+                return Err(Error::Query {
+                    message: format!(
+                        "`{text}` needs a word {}; to search for the word, write it in lowercase",
+                        if text == "NOT" {
+                            "after it"
+                        } else {
+                            "on each side"
+                        }
+                    ),
+                    position: None,
+                });
+            }
+        }
+    }
+    let empty_group = pieces.windows(2).any(|w| {
+        matches!((&w[0], &w[1]), (Piece::Raw { text: open, .. }, Piece::Raw { text: close, .. })
+            if open.ends_with('(') && close == ")")
+    });
+    if empty_group {
+        return Err(Error::Query {
+            message: "`()` holds nothing to search for; put words in it, or drop it".into(),
+            position: None,
+        });
     }
     let terms = pieces.iter().any(|p| match p {
         Piece::Plain { .. } => true,
@@ -442,22 +608,42 @@ fn example(field: &str) -> &'static str {
 /// one of theirs), tags lowercase, jurisdictions uppercase, as the command-line filters
 /// take them. Text fields take a word, a phrase if it has grammar in it.
 fn field_value(field: &str, value: &str, at: usize) -> Result<String> {
+    if !split_boost(value).0.chars().any(char::is_alphanumeric) {
+        return Err(err(
+            format!(
+                "`{field}:` needs a value right after the colon, as in `{field}:{}`",
+                example(field)
+            ),
+            at,
+        ));
+    }
+    // An exact value with grammar in it is written as a phrase, which a
+    // raw field reads as one term.
+    let raw = |v: String| {
+        if v.contains(GRAMMAR)
+            || v.starts_with(['-', '+'])
+            || matches!(v.as_str(), "AND" | "OR" | "NOT")
+        {
+            quote(&v)
+        } else {
+            v
+        }
+    };
     match field {
-        "id" => Ok(value.to_lowercase()),
+        "id" => Ok(raw(value.to_lowercase())),
         // `jurisdiction:tx` and `jurisdiction:texas` as `--jurisdiction` takes them.
-        "jurisdiction" => Ok(match value.parse::<crate::select::Jurisdiction>() {
+        "jurisdiction" => Ok(raw(match value.parse::<crate::select::Jurisdiction>() {
             Ok(crate::select::Jurisdiction::Exact(code)) => code,
             _ => value.to_uppercase(),
-        }),
+        })),
         "kind" | "status" => {
             let v = value.to_lowercase().replace('-', "_");
-            let wildcard = v.contains(['*', '?']);
             let known: Vec<&str> = if field == "kind" {
                 Kind::ALL.iter().map(|k| k.name()).collect()
             } else {
                 Stage::ALL.iter().map(|s| s.name()).collect()
             };
-            if !wildcard && !known.contains(&v.as_str()) {
+            if !known.contains(&v.as_str()) {
                 return Err(err(
                     format!(
                         "unknown {field} `{value}`; {} are {}",
@@ -469,10 +655,14 @@ fn field_value(field: &str, value: &str, at: usize) -> Result<String> {
             }
             Ok(v)
         }
-        "tag" => Ok(value.to_lowercase()),
+        "tag" => Ok(raw(value.to_lowercase())),
         _ => {
             let (core, boost) = split_boost(value);
-            if core.contains(GRAMMAR) || core.contains(['’', '‘']) {
+            if core.contains(GRAMMAR)
+                || core.contains(['’', '‘'])
+                || core.starts_with(['-', '+'])
+                || matches!(core, "AND" | "OR" | "NOT")
+            {
                 Ok(format!("{}{boost}", quote(core)))
             } else {
                 Ok(value.to_owned())
@@ -691,6 +881,11 @@ mod tests {
             ("name:", "needs a value"),
             ("date:2025", "--since"),
             ("jurisdction:US", "did you mean `jurisdiction:`"),
+            ("a AND NOT", "`NOT` needs a word"),
+            ("OR texas", "`OR` needs a word"),
+            ("a ()", "`()` holds nothing"),
+            ("-", "no words"),
+            ("status:*", "needs a value"),
         ] {
             let e = prepare_query(q).unwrap_err().to_string();
             assert!(e.contains(needle), "{q}: {e}");
@@ -709,5 +904,97 @@ mod tests {
             "\"比特幣儲備\"",
             "a phrase stays a phrase"
         );
+    }
+
+    /// Random queries from an alphabet of grammar, words, Chinese and
+    /// punctuation: `parse` never panics, and whatever it accepts,
+    /// tantivy's parser reads (so its raw messages never reach a user).
+    #[test]
+    fn whatever_parse_accepts_tantivy_reads() {
+        use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
+        let mut b = Schema::builder();
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(crate::text::TOKENIZER)
+                .set_index_option(tantivy::schema::IndexRecordOption::WithFreqsAndPositions),
+        );
+        let mut fields = Vec::new();
+        for f in ["name", "ident", "body"] {
+            fields.push(b.add_text_field(f, text.clone()));
+        }
+        for f in ["id", "kind", "jurisdiction", "status", "tag"] {
+            b.add_text_field(f, tantivy::schema::STRING);
+        }
+        let index = tantivy::Index::create_in_ram(b.build());
+        crate::text::register_tokenizers(&index);
+        let mut parser = tantivy::query::QueryParser::for_index(&index, fields);
+        parser.set_conjunction_by_default();
+        let atoms = [
+            "bitcoin",
+            "reserve",
+            "AND",
+            "OR",
+            "NOT",
+            "(",
+            ")",
+            "\"",
+            "-",
+            "+",
+            ":",
+            "name:",
+            "kind:bill",
+            "status:",
+            "'",
+            "’s",
+            "401(k)",
+            "比特幣儲備",
+            "穩定幣",
+            "^2",
+            "~",
+            "*",
+            "[",
+            "]",
+            "{",
+            "}",
+            "!",
+            "\\",
+            "https://x.gov/a",
+            "crypto",
+            "digital",
+            "assets",
+            " ",
+            "  ",
+            "date:",
+            "nmae:",
+            "a",
+            "é",
+            "😀",
+            "`",
+            "<",
+            "=",
+            ",",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let n = 1 + next() % 7;
+            let mut q = String::new();
+            for _ in 0..n {
+                q.push_str(atoms[(next() % atoms.len() as u64) as usize]);
+                if next() % 2 == 0 {
+                    q.push(' ');
+                }
+            }
+            if let Ok(p) = parse(&q) {
+                if let Err(e) = parser.parse_query(&p.text) {
+                    panic!("{q:?} -> {:?}: tantivy says {e}", p.text);
+                }
+            }
+        }
     }
 }

@@ -216,39 +216,95 @@ impl Store {
         ))
     }
 
-    /// Resolves what a user typed to an entity id: an exact id, else every
-    /// entity with that normalized key (id, name in any language, alias).
+    /// Resolves what a user typed to an entity id, by the rules of
+    /// [`crate::resolve`]: an exact id; else the entities with that key,
+    /// names and aliases before identifiers; else a unique prefix of a name
+    /// or alias.
     pub fn resolve(&self, reference: &str) -> Result<String> {
         if let Some(n) = self.node(reference)? {
             return Ok(n.entity.id.clone());
         }
         let key = crate::resolve::normalize(reference);
         let mut addrs = self.lookup(self.fields.key, &key, 50)?;
+        let mut key = key;
         if addrs.is_empty() {
             // `S 1582`, `S. 1582` and `s1582` are one bill number.
             if let Some(b) = crate::resolve::bill_form(reference) {
                 addrs = self.lookup(self.fields.key, &b, 50)?;
+                if !addrs.is_empty() {
+                    key = b;
+                }
             }
         }
         let mut nodes = Vec::new();
         for a in addrs {
             nodes.push(self.node_at(a)?);
         }
-        nodes.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
-        match nodes.len() {
-            1 => Ok(nodes.remove(0).entity.id),
+        let mut picked: Vec<usize> =
+            crate::resolve::strongest((0..nodes.len()).collect(), &key, |&i| &nodes[i].entity);
+        if picked.is_empty() {
+            nodes = self.by_prefix(&key)?;
+            picked = (0..nodes.len()).collect();
+        }
+        let mut found: Vec<Node> = picked.into_iter().map(|i| nodes[i].clone()).collect();
+        found.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
+        match found.len() {
+            1 => Ok(found.remove(0).entity.id),
             0 => Err(Error::UnknownEntity {
                 reference: reference.to_owned(),
                 suggestions: self.suggest(&key)?,
             }),
             _ => Err(Error::Ambiguous {
                 reference: reference.to_owned(),
-                candidates: nodes
+                candidates: found
                     .into_iter()
                     .map(|n| (n.entity.id, n.entity.name))
                     .collect(),
             }),
         }
+    }
+
+    /// The entities with a name or alias that `key` is a prefix of (see
+    /// [`crate::resolve::is_prefix_of`]), deduplicated. Reads at most a few
+    /// hundred keys of the dictionary, from `key` on.
+    fn by_prefix(&self, key: &str) -> Result<Vec<Node>> {
+        let mut out: Vec<Node> = Vec::new();
+        if key.chars().count() < 3 {
+            return Ok(out);
+        }
+        let mut keys: Vec<String> = Vec::new();
+        for seg in self.searcher.segment_readers() {
+            let inv = seg.inverted_index(self.fields.key).map_err(ix)?;
+            let mut stream = inv
+                .terms()
+                .range()
+                .ge(key.as_bytes())
+                .into_stream()
+                .map_err(|e| Error::Index(e.to_string()))?;
+            let mut seen = 0;
+            while stream.advance() && seen < 200 {
+                seen += 1;
+                let Ok(k) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if !k.starts_with(key) {
+                    break;
+                }
+                if crate::resolve::is_prefix_of(key, k) && !keys.iter().any(|x| x == k) {
+                    keys.push(k.to_owned());
+                }
+            }
+        }
+        for k in keys {
+            for a in self.lookup(self.fields.key, &k, 20)? {
+                let n = self.node_at(a)?;
+                let named = crate::resolve::name_keys(&n.entity).any(|x| x == k);
+                if named && !out.iter().any(|o| o.entity.id == n.entity.id) {
+                    out.push(n);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The closest keys to an unknown one, as `id (name)`. Walks the key

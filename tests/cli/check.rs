@@ -757,3 +757,36 @@ fn hostile_everything_at_once() {
     );
     assert!(out.ends_with("5 errors, 0 warnings in 3 files\n"), "{out}");
 }
+
+/// Two entities that share an alias: a warning at the second, pointing at
+/// the first (issue 17).
+#[test]
+fn issue_17_shared_alias_is_a_warning() {
+    let dir = util::tmp();
+    util::copy_tree(&util::fixture("clean"), dir.path());
+    let ebsa = dir.path().join("agencies/ebsa.ron");
+    let text = std::fs::read_to_string(&ebsa).unwrap();
+    std::fs::write(
+        &ebsa,
+        text.replace(
+            "aliases: [\"EBSA\"]",
+            "aliases: [\"EBSA\", \"labor department\"]",
+        ),
+    )
+    .unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "a warning only:\n{out}");
+    let h = heads(&out);
+    assert_eq!(h.len(), 1, "{out}");
+    assert!(
+        h[0].starts_with("agencies/ebsa.ron:6:")
+            && h[0].contains("warning[shared-alias]: alias `labor department` of `ebsa` is also an alias of `dol`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("agencies/dol.ron:7:"),
+        "the first owner is shown:\n{out}"
+    );
+    let (code, _, _) = check(dir.path(), &["--deny-warnings"]);
+    assert_eq!(code, 1);
+}

@@ -921,3 +921,73 @@ fn completions_for_bash_zsh_and_fish() {
         );
     }
 }
+
+// ------------------------------------------------ issue 17: names as typed
+
+/// Several words are one reference, without quotes.
+#[test]
+fn issue_17_unquoted_words_are_one_reference() {
+    for args in [
+        &["show", "Order", "on", "Strategic", "Widget", "Reserves"][..],
+        &["agencies", "Order", "on", "Strategic", "Widget", "Reserves"],
+        &[
+            "neighbors",
+            "Order",
+            "on",
+            "Strategic",
+            "Widget",
+            "Reserves",
+        ],
+    ] {
+        let v = json(args);
+        let s = v.to_string();
+        assert!(s.contains("order-alpha"), "{args:?}: {s}");
+    }
+    assert_eq!(
+        json(&["show", "Widget", "Order"])["entity"]["id"],
+        "order-alpha"
+    );
+}
+
+/// A unique prefix of a name or alias resolves, where a word ends.
+#[test]
+fn issue_17_unique_prefix_of_a_name_resolves() {
+    assert_eq!(
+        json(&["show", "New York Widget"])["entity"]["id"],
+        "ny-widget-bill"
+    );
+    assert_eq!(
+        json(&["show", "federal widget"])["entity"]["id"],
+        "widget-act"
+    );
+    // Not in the middle of a word.
+    let (code, _, err) = util::run(&fx(), &["show", "New York Widg"]);
+    assert_eq!(code, 1, "{err}");
+    // A prefix of two entities' names is ambiguous, with the candidates.
+    let (code, _, err) = util::run(&fx(), &["show", "The"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("ambiguous") && err.contains("mint"), "{err}");
+    // On the shipped base: the issue's example.
+    let (code, out, err) = util::run(&util::shipped(), &["show", "Texas SB 21"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("tx-sb-21 "), "{out}");
+}
+
+/// An alias wins over an identifier with the same text.
+#[test]
+fn issue_17_alias_wins_over_identifier() {
+    // `ERISA 404(a)` is the section's alias, and a citation in the act.
+    let (code, out, err) = util::run(&util::shipped(), &["show", "ERISA 404(a)"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("erisa-404a "), "{out}");
+}
+
+/// When nothing matches, the error suggests `search`.
+#[test]
+fn issue_17_unknown_reference_suggests_search() {
+    let (code, out, err) = util::run(&fx(), &["show", "zzz", "widget"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(err.contains("no entity matches `zzz widget`"), "{err}");
+    assert!(err.contains("policygraph search 'zzz widget'"), "{err}");
+}

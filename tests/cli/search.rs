@@ -969,8 +969,10 @@ fn issue_17_punctuation_is_text() {
 fn issue_17_query_mistakes_say_how_to_write_it() {
     for (query, message) in [
         ("-bitcoin", "only excludes; add a word"),
-        ("AND", "no words to search for"),
-        ("bitcoin OR", "could not be read"),
+        ("AND", "`AND` needs a word on each side"),
+        ("bitcoin OR", "`OR` needs a word on each side"),
+        ("a ()", "`()` holds nothing"),
+        (":::", "no words to search for"),
         ("date:[2020 TO 2021]", "--since"),
         ("name:", "needs a value"),
         ("kind:bil", "kinds are agency, office"),
@@ -1083,6 +1085,10 @@ fn issue_17_empty_results_say_which_filter_or_word() {
             "none passes them all",
         ),
         (&["widget zzqqx"], "no entity has the word `zzqqx`"),
+        (
+            &["kind:bill widgte"],
+            "matches exactly, without close spellings",
+        ),
     ] {
         let mut all = vec!["search"];
         all.extend_from_slice(args);
@@ -1115,4 +1121,36 @@ fn deeply_nested_parentheses_are_refused_quickly() {
     let ok = format!("{}reserve{}", "(".repeat(3), ")".repeat(3));
     let (code, _, err) = util::run(&util::fixture("graph"), &["search", &ok]);
     assert_eq!(code, 0, "{err}");
+}
+
+/// Highlights cover whole Chinese matches: no overlapping ranges in JSON,
+/// and the terminal highlights all of 穩定幣, not 穩定 alone.
+#[test]
+fn issue_17_chinese_highlights_cover_whole_matches() {
+    let (_, v) = shipped_search(&["穩定幣", "-n", "5"]);
+    let mut whole = 0;
+    for h in v["hits"].as_array().unwrap() {
+        let text = h["snippet"]["text"].as_str().unwrap();
+        let mut last_end = 0;
+        for r in h["snippet"]["highlights"].as_array().unwrap() {
+            let (start, end) = (
+                r["start"].as_u64().unwrap() as usize,
+                r["end"].as_u64().unwrap() as usize,
+            );
+            assert!(start >= last_end, "overlapping highlights: {h}");
+            last_end = end;
+            if &text[start..end] == "穩定幣" {
+                whole += 1;
+            }
+        }
+    }
+    assert!(whole > 0, "no highlight covers 穩定幣: {v}");
+    let (code, out, _) = util::run_with_index(
+        &util::shipped(),
+        shipped_index(),
+        &["--color", "always", "search", "-n", "1", "穩定幣"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("穩定幣\u{1b}["), "{out}");
+    assert!(!out.contains("穩定\u{1b}["), "{out}");
 }

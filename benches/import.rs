@@ -8,7 +8,9 @@
 //! slug), everything else as recorded.
 //!
 //! Run with `cargo bench --bench import`; `PG_BENCH_RUNS` sets the timed
-//! runs per line (default 7). Work files go under `target/bench-import/`.
+//! runs per line (default 7), `PG_BENCH_FR_PAGE` a real recorded page to
+//! use instead of the made-up one. Work files go under
+//! `target/bench-import/`.
 
 #![allow(
     clippy::print_stdout,
@@ -37,7 +39,10 @@ fn main() {
     std::fs::create_dir_all(&work).unwrap();
     let fixtures = root.join("tests/fixtures/federal-register");
 
-    // A 1,000-document page from the 35 real ones.
+    // A 1,000-document page from the 35 real ones, unless `PG_BENCH_FR_PAGE`
+    // names a real recorded page (such as the first 2024 page kept in the
+    // public mfebrizio/fr-toolbelt repository, tests/test_documents.json).
+    let real_page = std::env::var_os("PG_BENCH_FR_PAGE").map(PathBuf::from);
     let page: Value = read_json(&fixtures.join("documents-2024-01-sample.json"));
     let real = page["results"].as_array().unwrap().clone();
     let mut results = Vec::with_capacity(1000);
@@ -49,8 +54,15 @@ fn main() {
     let mut big = page.clone();
     big["results"] = Value::Array(results);
     big["next_page_url"] = Value::Null;
-    let page_path = work.join("documents-1000.json");
-    std::fs::write(&page_path, big.to_string()).unwrap();
+    let page_path = match &real_page {
+        Some(p) => p.clone(),
+        None => {
+            let p = work.join("documents-1000.json");
+            std::fs::write(&p, big.to_string()).unwrap();
+            p
+        }
+    };
+    println!("page: {}", page_path.display());
 
     // A 457-agency list from the 13 real ones (parents kept inside the list).
     let agencies: Vec<Value> =

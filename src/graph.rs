@@ -36,9 +36,11 @@ impl<'c> Graph<'c> {
     }
 }
 
-/// Counts by kind, relation and jurisdiction.
+/// Counts by kind, relation, jurisdiction and tag.
 #[derive(Debug, Serialize)]
 pub struct Stats {
+    /// The day counted (`--as-of`), or `None` for everything.
+    pub as_of: Option<crate::model::Date>,
     /// Number of entities.
     pub entities: usize,
     /// Number of relations.
@@ -49,23 +51,45 @@ pub struct Stats {
     pub by_relation: BTreeMap<RelationKind, usize>,
     /// Entities per jurisdiction.
     pub by_jurisdiction: BTreeMap<String, usize>,
+    /// Entities per tag (tags compared case-insensitively, shown in
+    /// lowercase).
+    pub by_tag: BTreeMap<String, usize>,
 }
 
-/// Counts the corpus.
-pub fn stats(g: &Graph<'_>) -> Stats {
+/// Counts the corpus as it stood on `as_of` (everything when `None`):
+/// entities that existed then, and relations dated by then between them.
+pub fn stats(g: &Graph<'_>, as_of: Option<crate::model::Date>) -> Stats {
     let mut s = Stats {
-        entities: g.graph.node_count(),
-        relations: g.graph.edge_count(),
+        as_of,
+        entities: 0,
+        relations: 0,
         by_kind: BTreeMap::new(),
         by_relation: BTreeMap::new(),
         by_jurisdiction: BTreeMap::new(),
+        by_tag: BTreeMap::new(),
     };
-    for e in &g.corpus.entities {
+    let alive: Vec<bool> = g
+        .corpus
+        .entities
+        .iter()
+        .map(|e| e.exists_on(as_of))
+        .collect();
+    for (e, _) in g.corpus.entities.iter().zip(&alive).filter(|(_, a)| **a) {
+        s.entities += 1;
         *s.by_kind.entry(e.kind).or_default() += 1;
         *s.by_jurisdiction.entry(e.jurisdiction.clone()).or_default() += 1;
+        let tags: std::collections::BTreeSet<String> =
+            e.tags.iter().map(|t| t.to_lowercase()).collect();
+        for t in tags {
+            *s.by_tag.entry(t).or_default() += 1;
+        }
     }
-    for r in g.graph.edge_weights() {
-        *s.by_relation.entry(r.rel).or_default() += 1;
+    for e in g.graph.raw_edges() {
+        let r = e.weight;
+        if alive[e.source().index()] && alive[e.target().index()] && relation_exists_on(r, as_of) {
+            s.relations += 1;
+            *s.by_relation.entry(r.rel).or_default() += 1;
+        }
     }
     s
 }

@@ -10,6 +10,7 @@
 //! - [`graph`]: the petgraph graph and `stats`; [`query`]: the graph
 //!   questions (agencies, neighbours, paths) over any
 //!   [`store::NodeSource`], in memory or on disk;
+//! - [`text`]: the tokenizer shared by the index and search;
 //! - [`walk`]: the one loop-safe walk of `knowledge/`, shared by loading and
 //!   by the index's freshness check;
 //! - [`store`]: the on-disk snapshot and tantivy index in `index/`, and
@@ -44,6 +45,7 @@ pub mod search;
 pub mod select;
 pub mod store;
 pub mod synth;
+pub mod text;
 pub mod track;
 pub mod walk;
 

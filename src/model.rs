@@ -103,6 +103,51 @@ impl FromStr for Date {
     }
 }
 
+impl Date {
+    /// The first and last day of a period written `YYYY`, `YYYY-MM` or
+    /// `YYYY-MM-DD` (a whole year, a whole month, or one day). `--since`
+    /// takes the first day and `--until` the last, so that `--until 2025`
+    /// reaches 2025-12-31.
+    pub fn period(s: &str) -> Result<(Date, Date), DateError> {
+        let t = s.trim();
+        let bad = || {
+            DateError(format!(
+                "invalid date `{s}`: expected YYYY, YYYY-MM or YYYY-MM-DD"
+            ))
+        };
+        let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        let parts: Vec<&str> = t.split('-').collect();
+        match parts.as_slice() {
+            [y] if y.len() == 4 && digits(y) => {
+                let y: i16 = y.parse().map_err(|_| bad())?;
+                let first = Date::new(y, 1, 1).ok_or_else(bad)?;
+                let last = Date::new(y, 12, 31).ok_or_else(bad)?;
+                Ok((first, last))
+            }
+            [y, m] if y.len() == 4 && m.len() == 2 && digits(y) && digits(m) => {
+                let y: i16 = y.parse().map_err(|_| bad())?;
+                let m: i8 = m.parse().map_err(|_| bad())?;
+                let first = Date::new(y, m, 1)
+                    .ok_or_else(|| DateError(format!("impossible date `{s}`: no such month")))?;
+                Ok((first, Date(first.0.last_of_month())))
+            }
+            _ => {
+                let d: Date =
+                    t.parse().map_err(
+                        |e: DateError| {
+                            if e.0.starts_with("invalid") {
+                                bad()
+                            } else {
+                                e
+                            }
+                        },
+                    )?;
+                Ok((d, d))
+            }
+        }
+    }
+}
+
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -122,7 +167,7 @@ impl<'de> Deserialize<'de> for Date {
 macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
-        pub enum $ty:ident { $( $(#[$vmeta:meta])* $variant:ident => $name:literal ),+ $(,)? }
+        pub enum $ty:ident ($noun:literal) { $( $(#[$vmeta:meta])* $variant:ident => $name:literal ),+ $(,)? }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -154,7 +199,7 @@ macro_rules! vocabulary {
                     .find(|v| v.name() == norm)
                     .ok_or_else(|| {
                         let all: Vec<&str> = $ty::ALL.iter().map(|v| v.name()).collect();
-                        format!("unknown {} `{}`, expected one of: {}", stringify!($ty).to_ascii_lowercase(), s, all.join(", "))
+                        format!("unknown {} `{}`, expected one of: {}", $noun, s, all.join(", "))
                     })
             }
         }
@@ -163,7 +208,7 @@ macro_rules! vocabulary {
 
 vocabulary! {
     /// What an entity is.
-    pub enum Kind {
+    pub enum Kind ("kind") {
         /// A government agency or department (DOL, SEC, Treasury).
         Agency => "agency",
         /// An office or position (the President, a governor, the AI & Crypto Czar).
@@ -235,7 +280,7 @@ impl Kind {
 vocabulary! {
     /// How a relation connects two entities. Every relation has an inverse
     /// name, used when the relation is shown from its target's side.
-    pub enum RelationKind {
+    pub enum RelationKind ("relation") {
         /// A directive tells an actor to do something.
         Directs => "directs",
         /// Named to be consulted, or to coordinate with.
@@ -308,6 +353,34 @@ impl RelationKind {
             RelationKind::Recommends => "recommended_by",
             RelationKind::Related => "related",
         }
+    }
+
+    /// Parses a relation as the command line names it: by its name
+    /// (`enacts`) or by its inverse name (`enacted_by`, as `show` prints
+    /// it), case-insensitively, in snake or kebab case. Both name the same
+    /// relation.
+    pub fn parse_either(s: &str) -> Result<RelationKind, String> {
+        if let Ok(r) = s.parse::<RelationKind>() {
+            return Ok(r);
+        }
+        let norm = s.trim().to_ascii_lowercase().replace('-', "_");
+        RelationKind::ALL
+            .iter()
+            .copied()
+            .find(|r| r.inverse_name() == norm)
+            .ok_or_else(|| {
+                let all: Vec<&str> = RelationKind::ALL.iter().map(|r| r.name()).collect();
+                let inv: Vec<&str> = RelationKind::ALL
+                    .iter()
+                    .filter(|r| r.inverse_name() != r.name())
+                    .map(|r| r.inverse_name())
+                    .collect();
+                format!(
+                    "unknown relation `{s}`, expected one of: {}; or an inverse name: {}",
+                    all.join(", "),
+                    inv.join(", ")
+                )
+            })
     }
 
     /// Which kinds may stand at the source and at the target of this
@@ -411,7 +484,7 @@ impl RelationKind {
 vocabulary! {
     /// The stage an event marks. The latest event on or before a date gives
     /// the status of its entity on that date.
-    pub enum Stage {
+    pub enum Stage ("stage") {
         /// Announced, reported or planned.
         Announced => "announced",
         /// Introduced in a legislature.
@@ -505,7 +578,7 @@ impl Stage {
 
 vocabulary! {
     /// How well a claim is supported (see the sourcing rules in the README).
-    pub enum Confidence {
+    pub enum Confidence ("confidence") {
         /// A primary text, or two or more independent sources.
         Verified => "verified",
         /// One secondary source, or sources that disagree on a detail.
@@ -517,7 +590,7 @@ vocabulary! {
 
 vocabulary! {
     /// The scheme of an official identifier.
-    pub enum IdScheme {
+    pub enum IdScheme ("identifier scheme") {
         /// Executive order number (`14330`).
         ExecutiveOrder => "executive_order",
         /// Federal Register citation (`90 FR 38921`).
@@ -625,7 +698,7 @@ pub struct Event {
 
 vocabulary! {
     /// What a deadline asks, and of whom.
-    pub enum DeadlineKind {
+    pub enum DeadlineKind ("deadline kind") {
         /// Work the owner owes by the due date (the default); met by an
         /// event of a `fulfilled_by` entity, else overdue.
         Owed => "owed",
@@ -888,6 +961,30 @@ impl Entity {
     }
 }
 
+/// The languages `--lang` offers: English and the two Chinese scripts
+/// that names and summaries are written in.
+pub const LANGUAGES: &[&str] = &["en", "zh-Hant", "zh-Hans"];
+
+/// Reads a language tag as a user types it, case-insensitively, and
+/// returns the tag names are stored under. Regional tags map to their
+/// script: `zh-TW`, `zh-HK` and `zh-MO` to `zh-Hant`; `zh-CN`, `zh-SG` and
+/// `zh-MY` to `zh-Hans`. Anything else is rejected with the list.
+pub fn lang_tag(s: &str) -> Result<&'static str, String> {
+    let norm = s.trim().replace('_', "-").to_ascii_lowercase();
+    let tag = match norm.as_str() {
+        "en" | "en-us" | "en-gb" => "en",
+        "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" | "zh-hant-tw" | "zh-hant-hk" => "zh-Hant",
+        "zh-hans" | "zh-cn" | "zh-sg" | "zh-my" | "zh-hans-cn" => "zh-Hans",
+        _ => {
+            return Err(format!(
+                "unknown language `{s}`, expected one of: {} (zh-TW and zh-HK mean zh-Hant; zh-CN and zh-SG mean zh-Hans)",
+                LANGUAGES.join(", ")
+            ))
+        }
+    };
+    Ok(tag)
+}
+
 /// Whether `id` is a valid entity id.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -969,6 +1066,53 @@ mod tests {
         assert!(!s("Cynthia M. Lummis").matches("Lumm"));
         assert!(!s("Cynthia M. Lummis").matches(""));
         assert!(s("Dar'shun Kendrick").matches("dar'shun"));
+    }
+
+    #[test]
+    fn relations_parse_by_either_name() {
+        assert_eq!(
+            RelationKind::parse_either("Enacted-By"),
+            Ok(RelationKind::Enacts)
+        );
+        assert_eq!(
+            RelationKind::parse_either("issued"),
+            Ok(RelationKind::IssuedBy)
+        );
+        assert_eq!(
+            RelationKind::parse_either("part_of"),
+            Ok(RelationKind::PartOf)
+        );
+        let err = RelationKind::parse_either("nope").unwrap_err();
+        assert!(err.starts_with("unknown relation `nope`"), "{err}");
+        assert!(err.contains("enacted_by"), "{err}");
+    }
+
+    #[test]
+    fn language_tags_map_to_scripts() {
+        assert_eq!(lang_tag("ZH-tw"), Ok("zh-Hant"));
+        assert_eq!(lang_tag("zh-hk"), Ok("zh-Hant"));
+        assert_eq!(lang_tag("zh-HANT"), Ok("zh-Hant"));
+        assert_eq!(lang_tag("zh-CN"), Ok("zh-Hans"));
+        assert_eq!(lang_tag("zh_SG"), Ok("zh-Hans"));
+        assert_eq!(lang_tag("EN"), Ok("en"));
+        assert!(lang_tag("zh").unwrap_err().contains("zh-Hant, zh-Hans"));
+        assert!(lang_tag("fr").is_err());
+    }
+
+    #[test]
+    fn periods_cover_a_year_a_month_or_a_day() {
+        let p = |s: &str| {
+            Date::period(s)
+                .map(|(a, b)| format!("{a}..{b}"))
+                .map_err(|e| e.0)
+        };
+        assert_eq!(p("2025").unwrap(), "2025-01-01..2025-12-31");
+        assert_eq!(p("2024-02").unwrap(), "2024-02-01..2024-02-29");
+        assert_eq!(p("2025-07-18").unwrap(), "2025-07-18..2025-07-18");
+        assert!(p("2025-13").unwrap_err().contains("no such month"));
+        assert!(p("2025-02-30").unwrap_err().contains("impossible"));
+        assert!(p("25").unwrap_err().contains("YYYY, YYYY-MM or YYYY-MM-DD"));
+        assert!(p("2025-7").is_err());
     }
 
     #[test]

@@ -35,9 +35,8 @@ pub struct Selection {
     pub kinds: Vec<Kind>,
     /// Relations to keep; empty keeps every relation.
     pub relations: Vec<RelationKind>,
-    /// Jurisdiction prefixes to keep (`US-` is every state, `US-TX` one
-    /// state), compared case-insensitively; empty keeps every jurisdiction.
-    pub jurisdictions: Vec<String>,
+    /// Jurisdictions to keep (any of them); empty keeps every jurisdiction.
+    pub jurisdictions: Vec<Jurisdiction>,
     /// See the graph as it stood on this day.
     pub as_of: Option<Date>,
 }
@@ -179,10 +178,176 @@ fn node_ok(corpus: &Corpus, i: usize, sel: &Selection) -> bool {
     let e = &corpus.entities[i];
     let kind_ok = sel.kinds.is_empty() || sel.kinds.contains(&e.kind);
     let jur_ok = sel.jurisdictions.is_empty()
-        || sel.jurisdictions.iter().any(|j| {
-            e.jurisdiction
-                .get(..j.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(j))
-        });
+        || sel.jurisdictions.iter().any(|j| j.matches(&e.jurisdiction));
     kind_ok && jur_ok
+}
+
+/// A `--jurisdiction` filter, read once from what the user typed. The rule,
+/// shared by `list`, `search`, `timeline` and `export`:
+///
+/// - `US` (or `federal`) is the federal level only, never the states;
+/// - a state is named by its code (`US-TX`), its postal code (`TX`) or its
+///   name (`Texas`, `new york`), in any case;
+/// - `US-` (or `states`) is every state;
+/// - any other code is taken as it is (`EU` is `EU`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Jurisdiction {
+    /// Exactly this jurisdiction code.
+    Exact(String),
+    /// Every state (`US-XX`).
+    States,
+}
+
+/// U.S. states, the District of Columbia and the territories: postal code
+/// and name.
+const STATES: &[(&str, &str)] = &[
+    ("AL", "Alabama"),
+    ("AK", "Alaska"),
+    ("AZ", "Arizona"),
+    ("AR", "Arkansas"),
+    ("CA", "California"),
+    ("CO", "Colorado"),
+    ("CT", "Connecticut"),
+    ("DE", "Delaware"),
+    ("FL", "Florida"),
+    ("GA", "Georgia"),
+    ("HI", "Hawaii"),
+    ("ID", "Idaho"),
+    ("IL", "Illinois"),
+    ("IN", "Indiana"),
+    ("IA", "Iowa"),
+    ("KS", "Kansas"),
+    ("KY", "Kentucky"),
+    ("LA", "Louisiana"),
+    ("ME", "Maine"),
+    ("MD", "Maryland"),
+    ("MA", "Massachusetts"),
+    ("MI", "Michigan"),
+    ("MN", "Minnesota"),
+    ("MS", "Mississippi"),
+    ("MO", "Missouri"),
+    ("MT", "Montana"),
+    ("NE", "Nebraska"),
+    ("NV", "Nevada"),
+    ("NH", "New Hampshire"),
+    ("NJ", "New Jersey"),
+    ("NM", "New Mexico"),
+    ("NY", "New York"),
+    ("NC", "North Carolina"),
+    ("ND", "North Dakota"),
+    ("OH", "Ohio"),
+    ("OK", "Oklahoma"),
+    ("OR", "Oregon"),
+    ("PA", "Pennsylvania"),
+    ("RI", "Rhode Island"),
+    ("SC", "South Carolina"),
+    ("SD", "South Dakota"),
+    ("TN", "Tennessee"),
+    ("TX", "Texas"),
+    ("UT", "Utah"),
+    ("VT", "Vermont"),
+    ("VA", "Virginia"),
+    ("WA", "Washington"),
+    ("WV", "West Virginia"),
+    ("WI", "Wisconsin"),
+    ("WY", "Wyoming"),
+    ("DC", "District of Columbia"),
+    ("PR", "Puerto Rico"),
+    ("GU", "Guam"),
+    ("VI", "U.S. Virgin Islands"),
+    ("AS", "American Samoa"),
+    ("MP", "Northern Mariana Islands"),
+];
+
+impl std::str::FromStr for Jurisdiction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Jurisdiction, String> {
+        let t = s.trim();
+        let words: String = t
+            .split(|c: char| c.is_whitespace() || c == '_')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let upper = t.to_ascii_uppercase();
+        let lower = words.to_ascii_lowercase();
+        if upper == "US" || lower == "federal" {
+            return Ok(Jurisdiction::Exact("US".into()));
+        }
+        if upper == "US-" || upper == "US-*" || lower == "states" {
+            return Ok(Jurisdiction::States);
+        }
+        let state = |code: &str| STATES.iter().find(|(c, _)| *c == code).map(|(c, _)| *c);
+        if let Some(c) = state(&upper) {
+            return Ok(Jurisdiction::Exact(format!("US-{c}")));
+        }
+        if let Some((c, _)) = STATES
+            .iter()
+            .find(|(_, name)| name.eq_ignore_ascii_case(&lower))
+        {
+            return Ok(Jurisdiction::Exact(format!("US-{c}")));
+        }
+        if crate::model::valid_jurisdiction(&upper) {
+            return Ok(Jurisdiction::Exact(upper));
+        }
+        Err(format!(
+            "unknown jurisdiction `{s}`: use `US` (or `federal`) for federal entities, \
+             `US-TX`, `TX` or `Texas` for a state, `US-` (or `states`) for every state"
+        ))
+    }
+}
+
+impl std::fmt::Display for Jurisdiction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Jurisdiction::Exact(c) => f.write_str(c),
+            Jurisdiction::States => f.write_str("US-"),
+        }
+    }
+}
+
+impl Jurisdiction {
+    /// Whether an entity's jurisdiction code passes the filter.
+    pub fn matches(&self, code: &str) -> bool {
+        match self {
+            Jurisdiction::Exact(c) => code.eq_ignore_ascii_case(c),
+            Jurisdiction::States => code.len() > 3 && code[..3].eq_ignore_ascii_case("US-"),
+        }
+    }
+
+    /// The filter as a regular expression over whole codes (for the index).
+    pub fn pattern(&self) -> String {
+        match self {
+            Jurisdiction::Exact(c) => c.replace('-', "\\-"),
+            Jurisdiction::States => "US\\-[A-Z]+".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Jurisdiction;
+
+    fn j(s: &str) -> Jurisdiction {
+        s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn jurisdictions_by_code_postal_code_and_name() {
+        for s in ["US-TX", "us-tx", "TX", "tx", "Texas", " texas "] {
+            assert_eq!(j(s), Jurisdiction::Exact("US-TX".into()), "{s}");
+        }
+        assert_eq!(j("new york"), Jurisdiction::Exact("US-NY".into()));
+        assert_eq!(j("New_York"), Jurisdiction::Exact("US-NY".into()));
+        assert_eq!(j("US"), Jurisdiction::Exact("US".into()));
+        assert_eq!(j("Federal"), Jurisdiction::Exact("US".into()));
+        assert_eq!(j("US-"), Jurisdiction::States);
+        assert_eq!(j("states"), Jurisdiction::States);
+        assert!("Texass"
+            .parse::<Jurisdiction>()
+            .unwrap_err()
+            .contains("`TX`"));
+        assert!(j("US").matches("US") && !j("US").matches("US-TX"));
+        assert!(j("states").matches("US-TX") && !j("states").matches("US"));
+        assert!(j("tx").matches("US-TX") && !j("tx").matches("US-NY"));
+    }
 }

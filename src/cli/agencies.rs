@@ -21,10 +21,14 @@ struct Json<'a> {
 pub fn run(ctx: &Ctx, args: &AgenciesArgs) -> anyhow::Result<Status> {
     let store = ctx.store()?;
     let id = store.resolve(&args.entity)?;
-    if super::show::any_not_yet(&store, &[&id], ctx.as_of)? {
-        return Ok(Status::Found);
-    }
-    let hits = policygraph::query::agencies(&store, &id, args.depth, args.direct, ctx.as_of)?;
+    let hits = if super::show::any_not_yet(&store, &[&id], ctx.as_of)? {
+        if !ctx.json {
+            return Ok(Status::Found);
+        }
+        Vec::new()
+    } else {
+        policygraph::query::agencies(&store, &id, args.depth, args.direct, ctx.as_of)?
+    };
     if ctx.json {
         super::print_json(&Json {
             entity: &id,

@@ -47,13 +47,36 @@ pub struct Args {
     )]
     pub no_refresh: bool,
 
-    /// Show names in this language (`zh-Hant`, `zh-Hans`) where known.
-    #[arg(long, global = true, value_name = "LANG")]
+    /// Show names in this language where known: `en`, `zh-Hant` (also
+    /// `zh-TW`, `zh-HK`) or `zh-Hans` (also `zh-CN`, `zh-SG`); any case.
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
     pub lang: Option<String>,
 
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--lang`: a tag as typed, as the tag names are stored under.
+fn parse_lang(s: &str) -> Result<String, String> {
+    policygraph::model::lang_tag(s).map(str::to_owned)
+}
+
+/// `--since`: the first day of a period (`2025`, `2025-07`, `2025-07-18`).
+fn parse_since(s: &str) -> Result<Date, String> {
+    Date::period(s).map(|p| p.0).map_err(|e| e.0)
+}
+
+/// `--until`: the last day of a period (`2025` is up to 2025-12-31).
+fn parse_until(s: &str) -> Result<Date, String> {
+    Date::period(s).map(|p| p.1).map_err(|e| e.0)
+}
+
+/// `--jurisdiction`: checked here, passed on in its canonical form
+/// (`US-TX` for `Texas`), which reads back the same.
+fn parse_jurisdiction(s: &str) -> Result<String, String> {
+    s.parse::<policygraph::select::Jurisdiction>()
+        .map(|j| j.to_string())
 }
 
 /// Subcommands.
@@ -141,8 +164,9 @@ pub struct NeighborsArgs {
     /// How many relations away.
     #[arg(long, default_value_t = 1)]
     pub depth: usize,
-    /// Only follow this relation (repeatable).
-    #[arg(long = "relation", value_name = "RELATION")]
+    /// Only follow this relation (repeatable). Its inverse name, as `show`
+    /// prints it (`enacted_by`), names the same relation.
+    #[arg(long = "relation", value_name = "RELATION", value_parser = RelationKind::parse_either)]
     pub relations: Vec<RelationKind>,
     /// Only list this kind (repeatable).
     #[arg(long = "kind", value_name = "KIND")]
@@ -173,8 +197,10 @@ pub struct ListArgs {
     /// Only this kind (repeatable).
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<Kind>,
-    /// Jurisdiction or prefix: `US`, `US-TX`, or `US-` for every state.
-    #[arg(long)]
+    /// Only this jurisdiction: `US` (or `federal`) for federal entities,
+    /// `US-TX`, `TX` or `Texas` for a state, `US-` (or `states`) for every
+    /// state.
+    #[arg(long, value_name = "J", value_parser = parse_jurisdiction)]
     pub jurisdiction: Option<String>,
     /// Only this current status (repeatable).
     #[arg(long = "status", value_name = "STAGE")]
@@ -209,17 +235,21 @@ pub struct SearchArgs {
     /// Only this kind (repeatable).
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<Kind>,
-    /// Jurisdiction or prefix: `US`, `US-TX`, or `US-` for every state.
-    #[arg(long)]
+    /// Only this jurisdiction: `US` (or `federal`) for federal entities,
+    /// `US-TX`, `TX` or `Texas` for a state, `US-` (or `states`) for every
+    /// state.
+    #[arg(long, value_name = "J", value_parser = parse_jurisdiction)]
     pub jurisdiction: Option<String>,
     /// Only this status (repeatable).
     #[arg(long = "status", value_name = "STAGE")]
     pub statuses: Vec<Stage>,
-    /// Only entities with a date (event, deadline, figure) on or after this day.
-    #[arg(long, value_name = "DATE")]
+    /// Only entities with a date (event, deadline, figure) in or after this
+    /// period: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (alias `--from`).
+    #[arg(long, visible_alias = "from", value_name = "DATE", value_parser = parse_since)]
     pub since: Option<Date>,
-    /// Only entities with a date on or before this day.
-    #[arg(long, value_name = "DATE")]
+    /// Only entities with a date in or before this period (`--until 2025`
+    /// reaches 2025-12-31; alias `--to`).
+    #[arg(long, visible_alias = "to", value_name = "DATE", value_parser = parse_until)]
     pub until: Option<Date>,
     /// Also count all matches by kind, jurisdiction and status.
     #[arg(long)]
@@ -249,17 +279,21 @@ pub struct CheckArgs {
 /// Options of `timeline`.
 #[derive(Debug, clap::Args)]
 pub struct TimelineArgs {
-    /// Only events on or after this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// Only events in or after this period: `YYYY`, `YYYY-MM` or
+    /// `YYYY-MM-DD` (alias `--from`).
+    #[arg(long, visible_alias = "from", value_name = "DATE", value_parser = parse_since)]
     pub since: Option<Date>,
-    /// Only events on or before this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// Only events in or before this period (`--until 2025` reaches
+    /// 2025-12-31; alias `--to`).
+    #[arg(long, visible_alias = "to", value_name = "DATE", value_parser = parse_until)]
     pub until: Option<Date>,
     /// Only events of this kind of entity (repeatable).
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<Kind>,
-    /// Jurisdiction or prefix: `US`, `US-TX`, or `US-` for every state.
-    #[arg(long)]
+    /// Only this jurisdiction: `US` (or `federal`) for federal entities,
+    /// `US-TX`, `TX` or `Texas` for a state, `US-` (or `states`) for every
+    /// state.
+    #[arg(long, value_name = "J", value_parser = parse_jurisdiction)]
     pub jurisdiction: Option<String>,
     /// Only events of this entity (id, alias or name) ...
     #[arg(long, value_name = "REF")]

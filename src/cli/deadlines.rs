@@ -41,16 +41,22 @@ pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
         within: args.within,
     };
     let items = track::deadlines(&corpus, as_of, &filter);
-    if items.is_empty() {
+    let status = if items.is_empty() {
         super::ctx::note(&format!("no deadlines match these filters as of {as_of}"));
-        return Ok(Status::Found);
-    }
+        Status::Found
+    } else {
+        Status::Ok
+    };
+    // A script gets a document even when nothing matched.
     if ctx.json {
         super::print_json(&Report {
             as_of,
             deadlines: &items,
         })?;
-        return Ok(Status::Ok);
+        return Ok(status);
+    }
+    if items.is_empty() {
+        return Ok(status);
     }
     let name = |r: &EntityRef| {
         let local = corpus

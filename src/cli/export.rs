@@ -54,14 +54,17 @@ pub struct ExportArgs {
     pub kinds: Vec<Kind>,
 
     /// Keep only this relation (repeatable); entities it leaves
-    /// unconnected are dropped. For example directs, issued_by, part_of.
-    #[arg(long = "relation", value_name = "REL")]
+    /// unconnected are dropped. For example directs, issued_by, part_of;
+    /// an inverse name as `show` prints it (`enacted_by`) names the same
+    /// relation.
+    #[arg(long = "relation", value_name = "REL", value_parser = RelationKind::parse_either)]
     pub relations: Vec<RelationKind>,
 
-    /// Keep only entities whose jurisdiction starts with this (repeatable):
-    /// `US-TX` for Texas, `US-` for every state, `US` for everything.
+    /// Keep only entities in this jurisdiction (repeatable): `US` (or
+    /// `federal`) for federal entities, `US-TX`, `TX` or `Texas` for a
+    /// state, `US-` (or `states`) for every state.
     #[arg(long = "jurisdiction", value_name = "J")]
-    pub jurisdictions: Vec<String>,
+    pub jurisdictions: Vec<policygraph::select::Jurisdiction>,
 
     /// Group nodes into boxes (dot and mermaid).
     #[arg(long, value_enum, value_name = "BY")]
@@ -110,18 +113,21 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
         depth: args.depth,
         kinds: args.kinds.clone(),
         relations: args.relations.clone(),
-        jurisdictions: args
-            .jurisdictions
-            .iter()
-            .map(|j| j.trim().to_ascii_uppercase())
-            .collect(),
+        jurisdictions: args.jurisdictions.clone(),
         as_of: ctx.as_of,
     };
     let sub = select(&graph, &selection);
-    if sub.is_empty() {
+    let status = if sub.is_empty() {
         super::ctx::note("nothing to export: no entity matches the selection");
-        return Ok(Status::Found);
-    }
+        // An empty diagram is no use, but JSON stays a valid document
+        // (with no nodes) that a script can read.
+        if format != Format::Json {
+            return Ok(Status::Found);
+        }
+        Status::Found
+    } else {
+        Status::Ok
+    };
     let opts = Options {
         lang: ctx.lang.clone(),
         cluster: args.cluster.map(|c| match c {
@@ -150,5 +156,5 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
             })?;
         }
     }
-    Ok(Status::Ok)
+    Ok(status)
 }

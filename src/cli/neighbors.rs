@@ -19,7 +19,8 @@ struct Json<'a> {
 pub fn run(ctx: &Ctx, args: &NeighborsArgs) -> anyhow::Result<Status> {
     let store = ctx.store()?;
     let id = store.resolve(&args.entity)?;
-    if super::show::any_not_yet(&store, &[&id], ctx.as_of)? {
+    let not_yet = super::show::any_not_yet(&store, &[&id], ctx.as_of)?;
+    if not_yet && !ctx.json {
         return Ok(Status::Found);
     }
     let opts = NeighborOptions {
@@ -29,7 +30,11 @@ pub fn run(ctx: &Ctx, args: &NeighborsArgs) -> anyhow::Result<Status> {
         direction: args.direction,
         as_of: ctx.as_of,
     };
-    let found = neighbors(&store, &id, &opts)?;
+    let found = if not_yet {
+        Vec::new()
+    } else {
+        neighbors(&store, &id, &opts)?
+    };
     if ctx.json {
         super::print_json(&Json {
             entity: &id,

@@ -21,10 +21,14 @@ pub fn run(ctx: &Ctx, args: &PathArgs) -> anyhow::Result<Status> {
     let store = ctx.store()?;
     let a = store.resolve(&args.from)?;
     let b = store.resolve(&args.to)?;
-    if super::show::any_not_yet(&store, &[&a, &b], ctx.as_of)? {
-        return Ok(Status::Found);
-    }
-    let found = policygraph::query::paths(&store, &a, &b, args.all, args.limit, ctx.as_of)?;
+    let found = if super::show::any_not_yet(&store, &[&a, &b], ctx.as_of)? {
+        if !ctx.json {
+            return Ok(Status::Found);
+        }
+        Vec::new()
+    } else {
+        policygraph::query::paths(&store, &a, &b, args.all, args.limit, ctx.as_of)?
+    };
     if ctx.json {
         super::print_json(&Json {
             from: &a,

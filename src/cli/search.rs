@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use policygraph::search::{search, SearchOptions};
+use policygraph::search::{search, SearchOptions, WhyEmpty};
 
 use super::args::SearchArgs;
 use super::render::{self, DIM, HIT, ID};
@@ -42,6 +42,9 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<Status> {
     if res.hits.is_empty() {
         let mut e = anstream::stderr().lock();
         writeln!(e, "no matches for `{}`", res.query)?;
+        for why in &res.why_empty {
+            writeln!(e, "  {}", why_line(why))?;
+        }
         return Ok(Status::Found);
     }
     let color = render::color_stdout();
@@ -66,20 +69,45 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<Status> {
             writeln!(out, "    {}", highlight(&h.snippet, color))?;
         }
     }
+    let shown = res.hits.len();
+    let summary = match (res.total, shown < res.total) {
+        (1, _) => "1 match".to_owned(),
+        (n, false) => format!("{n} matches"),
+        (n, true) => format!("{shown} of {n} matches (--limit N for more)"),
+    };
+    writeln!(out, "\n{}{summary}{}", DIM.render(), DIM.render_reset())?;
     if let Some(f) = &res.facets {
-        writeln!(
-            out,
-            "\n{}{} match(es){}",
-            DIM.render(),
-            res.total,
-            DIM.render_reset()
-        )?;
         for (group, counts) in f {
             let parts: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
             writeln!(out, "  {group}: {}", parts.join(", "))?;
         }
     }
     Ok(Status::Ok)
+}
+
+/// One reason for an empty result, for people.
+fn why_line(why: &WhyEmpty) -> String {
+    let n = |m: usize| {
+        if m == 1 {
+            "1 entity".to_owned()
+        } else {
+            format!("{m} entities")
+        }
+    };
+    match why {
+        WhyEmpty::Word { word } => format!("no entity has the word `{word}` (nor a close spelling)"),
+        WhyEmpty::FilterMatchesNothing { filter } => {
+            format!("{filter} matches no entity at all")
+        }
+        WhyEmpty::FilterLeftNothing { filter, matches } => format!(
+            "{filter} leaves none of the {} that the query matches",
+            n(*matches)
+        ),
+        WhyEmpty::FiltersTogether { matches } => format!(
+            "the query matches {} without filters; each filter alone keeps some, but none passes them all",
+            n(*matches)
+        ),
+    }
 }
 
 fn highlight(s: &policygraph::search::Snippet, color: bool) -> String {

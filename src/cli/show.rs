@@ -87,7 +87,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
         write_not_yet(&mut out, e, as_of)?;
         return Ok(Status::Found);
     }
-    render_node(&mut out, ctx, &node)?;
+    render_node(&mut out, ctx, &store, &node)?;
     Ok(Status::Ok)
 }
 
@@ -127,8 +127,19 @@ pub(super) fn any_not_yet(
     Ok(false)
 }
 
-fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<()> {
+fn render_node(
+    out: &mut dyn Write,
+    ctx: &Ctx,
+    store: &policygraph::store::Store,
+    node: &Node,
+) -> std::io::Result<()> {
     let as_of = ctx.as_of;
+    let lang = ctx.lang.as_deref();
+    // Peers are named in `--lang` too.
+    let peer_name = |p: &policygraph::store::Peer| match lang {
+        None => p.name.clone(),
+        Some(_) => ctx.local_name(store, &p.id, &p.name),
+    };
     let e = &node.entity;
     let (b, r) = (BOLD.render(), BOLD.render_reset());
     writeln!(
@@ -141,9 +152,17 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
         e.jurisdiction,
         node.path
     )?;
-    writeln!(out, "{b}{}{r}{}", e.name, confidence_mark(e.confidence))?;
-    for (lang, n) in &e.names {
-        writeln!(out, "  {lang}: {n}")?;
+    // The name in `--lang` heads the entry; the others follow, English
+    // first.
+    let shown = e.name_in(lang);
+    writeln!(out, "{b}{shown}{r}{}", confidence_mark(e.confidence))?;
+    if shown != e.name {
+        writeln!(out, "  en: {}", e.name)?;
+    }
+    for (tag, n) in &e.names {
+        if Some(tag.as_str()) != lang {
+            writeln!(out, "  {tag}: {n}")?;
+        }
     }
     if !e.aliases.is_empty() {
         writeln!(out, "  aliases: {}", e.aliases.join("; "))?;
@@ -216,11 +235,18 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
     }
     if !e.summary.is_empty() || !e.summaries.is_empty() {
         writeln!(out, "\n{b}summary{r}")?;
+        // The summary in `--lang` first, then English, then the others.
+        let chosen = lang.and_then(|l| e.summaries.get_key_value(l));
+        if let Some((tag, s)) = chosen {
+            writeln!(out, "  [{tag}] {s}")?;
+        }
         if !e.summary.is_empty() {
             writeln!(out, "  {}", e.summary)?;
         }
-        for (lang, s) in &e.summaries {
-            writeln!(out, "  [{lang}] {s}")?;
+        for (tag, s) in &e.summaries {
+            if chosen.is_none_or(|(c, _)| c != tag) {
+                writeln!(out, "  [{tag}] {s}")?;
+            }
         }
     }
     // Outgoing, grouped by relation.
@@ -232,7 +258,7 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
         outgoing
             .entry(rel.rel.name())
             .or_default()
-            .push(edge_line(&p.id, &p.name, rel));
+            .push(edge_line(&p.id, &peer_name(p), rel));
     }
     write_groups(out, "relations", &outgoing)?;
     let mut incoming: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -245,7 +271,7 @@ fn render_node(out: &mut dyn Write, ctx: &Ctx, node: &Node) -> std::io::Result<(
         incoming
             .entry(rel.rel.inverse_name())
             .or_default()
-            .push(edge_line(&p.id, &p.name, rel));
+            .push(edge_line(&p.id, &peer_name(p), rel));
     }
     write_groups(out, "incoming", &incoming)?;
     let events: Vec<_> = e

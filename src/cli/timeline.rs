@@ -30,16 +30,22 @@ pub fn run(ctx: &Ctx, args: &TimelineArgs) -> anyhow::Result<Status> {
         stages: args.stages.clone(),
     };
     let events = track::timeline(&corpus, &filter)?;
-    if events.is_empty() {
+    let status = if events.is_empty() {
         super::ctx::note("no events match these filters");
-        return Ok(Status::Found);
-    }
+        Status::Found
+    } else {
+        Status::Ok
+    };
+    // A script gets a document even when nothing matched.
     if ctx.json {
         super::print_json(&Report {
             as_of: ctx.as_of,
             events: &events,
         })?;
-        return Ok(Status::Ok);
+        return Ok(status);
+    }
+    if events.is_empty() {
+        return Ok(status);
     }
     // Events after today are scheduled, not yet history: say so.
     let today = ctx.as_of.unwrap_or_else(Date::today);

@@ -48,7 +48,7 @@ pub(super) fn build_with(
     let tmp = stage(index_dir)?;
     let (schema, f) = Fields::schema();
     let index = Index::create_in_dir(tmp.path(), schema).map_err(ix)?;
-    crate::search::register_tokenizers(&index);
+    crate::text::register_tokenizers(&index);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);

@@ -96,7 +96,7 @@ impl Store {
             return Ok(None);
         }
         let index = Index::open_in_dir(dir).map_err(ix)?;
-        crate::search::register_tokenizers(&index);
+        crate::text::register_tokenizers(&index);
         let fields = Fields::from_schema(&index.schema())?;
         let reader = index
             .reader_builder()
@@ -327,7 +327,7 @@ impl Store {
             ));
         }
         for t in &filter.tags {
-            must.push((Occur::Must, term(f.tag, t)));
+            must.push((Occur::Must, term(f.tag, &t.to_lowercase())));
         }
         let query: Box<dyn Query> = if must.is_empty() {
             Box::new(AllQuery)

@@ -6,6 +6,7 @@ use tantivy::{DateTime, TantivyDocument};
 
 use super::*;
 use crate::model::{Date, Entity};
+use crate::text::TOKENIZER;
 use crate::{Error, Result};
 
 /// The fields of the schema, defined in one place.
@@ -38,9 +39,6 @@ pub struct Fields {
     /// A hash of the id ([`tiebreak`]), fast: cuts ties among equal scores.
     pub tiebreak: Field,
 }
-
-/// The name of the tokenizer used for every text field.
-pub const TOKENIZER: &str = "policygraph";
 
 impl Fields {
     pub(super) fn schema() -> (Schema, Fields) {
@@ -128,8 +126,9 @@ pub(super) fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<Tantiv
     doc.add_text(f.jurisdiction, &e.jurisdiction);
     let status = e.status(Some(today)).map_or("none", |s| s.name());
     doc.add_text(f.status, status);
+    // Tags match case-insensitively: indexed, and asked for, in lowercase.
     for t in &e.tags {
-        doc.add_text(f.tag, t);
+        doc.add_text(f.tag, t.to_lowercase());
     }
     let dates = e
         .events

@@ -53,7 +53,7 @@ fn equal_scores_cut_the_same_whatever_the_document_order() {
         std::fs::create_dir_all(&gen).unwrap();
         let (schema, f) = Fields::schema();
         let index = Index::create_in_dir(&gen, schema).unwrap();
-        crate::search::register_tokenizers(&index);
+        crate::text::register_tokenizers(&index);
         let mut writer = index
             .writer_with_num_threads::<TantivyDocument>(1, 50_000_000)
             .unwrap();

@@ -99,7 +99,9 @@ pub fn update(
             .node(id)?
             .is_some_and(|n| n.entity.provenance.is_some())
         {
-            return Ok(Patch::Rebuild("an imported or enriched entity changed"));
+            return Ok(Patch::Rebuild(
+                "a changed entity is merged from an imported file",
+            ));
         }
     }
 
@@ -300,7 +302,7 @@ pub fn update(
     let staged = stage(index_dir)?;
     link_generation(&gen, staged.path())?;
     let index = Index::open_in_dir(staged.path()).map_err(ix)?;
-    crate::search::register_tokenizers(&index);
+    crate::text::register_tokenizers(&index);
     let f = store.fields;
     let Ok(mut writer) = index.writer_with_num_threads::<TantivyDocument>(1, 16 * 1024 * 1024)
     else {

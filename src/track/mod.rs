@@ -48,8 +48,9 @@ pub struct TimelineFilter {
     pub as_of: Option<Date>,
     /// Only events of entities of these kinds.
     pub kinds: Vec<Kind>,
-    /// Only events of entities whose jurisdiction starts with this prefix
-    /// (`US-` is every state). Case-insensitive.
+    /// Only events of entities in this jurisdiction, read as
+    /// [`crate::select::Jurisdiction`] (`US` federal, `TX` or `Texas`,
+    /// `US-` every state).
     pub jurisdiction: Option<String>,
     /// Only events of this entity (an id, alias or name) ...
     pub entity: Option<String>,
@@ -82,16 +83,6 @@ pub struct TimelineEntry {
     pub confidence: Confidence,
 }
 
-/// Checks that a jurisdiction filter looks like a code or a prefix of one.
-fn jurisdiction_prefix(j: &str) -> Result<String> {
-    if j.is_empty() || !j.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
-        return Err(Error::Usage(format!(
-            "invalid jurisdiction `{j}`: use `US`, `US-TX`, or a prefix such as `US-`"
-        )));
-    }
-    Ok(j.to_ascii_uppercase())
-}
-
 /// Every event of the corpus that passes `filter`, in date order; events on
 /// the same day are ordered by entity id, then by their order in the file.
 ///
@@ -108,7 +99,10 @@ pub fn timeline(corpus: &Corpus, filter: &TimelineFilter) -> Result<Vec<Timeline
     let jurisdiction = filter
         .jurisdiction
         .as_deref()
-        .map(jurisdiction_prefix)
+        .map(|j| {
+            j.parse::<crate::select::Jurisdiction>()
+                .map_err(Error::Usage)
+        })
         .transpose()?;
     let within: Option<Vec<usize>> = match &filter.entity {
         Some(r) => {
@@ -126,7 +120,7 @@ pub fn timeline(corpus: &Corpus, filter: &TimelineFilter) -> Result<Vec<Timeline
             || (!filter.kinds.is_empty() && !filter.kinds.contains(&e.kind))
             || jurisdiction
                 .as_ref()
-                .is_some_and(|j| !e.jurisdiction.starts_with(j.as_str()))
+                .is_some_and(|j| !j.matches(&e.jurisdiction))
         {
             continue;
         }

@@ -542,7 +542,7 @@ fn relation_filter_follows_and_draws_only_those_relations() {
 }
 
 #[test]
-fn jurisdiction_filter_matches_prefixes() {
+fn jurisdiction_filter_matches_codes_states_and_the_federal_level() {
     let texas = ids(&["tx-bitcoin-reserve", "tx-governor", "tx-sb-21"]);
     let (n, e) = graph_of(&json(&corpus(), &["--jurisdiction", "US-"]));
     assert_eq!(n, texas, "`US-` is every state");
@@ -554,8 +554,10 @@ fn jurisdiction_filter_matches_prefixes() {
         &["--jurisdiction", "US-TX", "--kind", "bill"],
     ));
     assert_eq!(n, ids(&["tx-sb-21"]));
+    // `US` is the federal level only: every entity but the three Texan ones.
     let (n, _) = graph_of(&json(&corpus(), &["--jurisdiction", "US"]));
-    assert_eq!(n.len(), 10, "`US` is a prefix of everything");
+    assert_eq!(n.len(), 10 - texas.len(), "`US` is federal only");
+    assert!(n.iter().all(|id| !texas.contains(id)), "{n:?}");
     let m = mermaid(
         &corpus(),
         &["--jurisdiction", "US-", "--cluster", "jurisdiction"],

@@ -19,6 +19,7 @@ mod export;
 mod import;
 mod import_bills;
 mod index;
+mod manners;
 mod query;
 mod search;
 mod shipped;

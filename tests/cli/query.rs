@@ -612,7 +612,14 @@ fn list_filters() {
         list_ids(&["--jurisdiction", "US-TX"]),
         vec!["tx-widget-bill"]
     );
-    assert_eq!(list_ids(&["--jurisdiction", "US"]).len(), 13);
+    // `US` is the federal level only; `TX` and `Texas` name the state.
+    assert_eq!(list_ids(&["--jurisdiction", "US"]).len(), 11);
+    assert!(!list_ids(&["--jurisdiction", "federal"]).contains(&"tx-widget-bill".to_owned()));
+    assert_eq!(list_ids(&["--jurisdiction", "TX"]), vec!["tx-widget-bill"]);
+    assert_eq!(
+        list_ids(&["--jurisdiction", "texas"]),
+        vec!["tx-widget-bill"]
+    );
     assert_eq!(
         list_ids(&["--status", "signed"]),
         vec!["order-alpha", "tx-widget-bill"]
@@ -657,7 +664,7 @@ fn list_as_of() {
 /// enacted on 2027-01-15, after the tests' fixed today, 2026-11-27.
 #[test]
 fn status_ignores_events_after_today() {
-    let v = json(&["list", "--kind", "bill", "--jurisdiction", "US"]);
+    let v = json(&["list", "--kind", "bill", "--jurisdiction", "federal"]);
     let act = v["entities"]
         .as_array()
         .unwrap()
@@ -727,7 +734,7 @@ fn list_nothing_exits_1_and_bad_jurisdiction_exits_2() {
     assert!(err.contains("no entity matches these filters"), "{err}");
     let (code, _, err) = util::run(&fx(), &["list", "--jurisdiction", "US_TX"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("invalid jurisdiction"), "{err}");
+    assert!(err.contains("unknown jurisdiction `US_TX`"), "{err}");
 }
 
 // ---------------------------------------------------- JSON and closed pipes

@@ -929,3 +929,175 @@ fn index_of_another_format_is_rebuilt() {
         }
     }
 }
+
+// ------------------------------------------- issue 17: people, not grammar
+
+/// Apostrophes, colons after words that are not fields, URLs and stray
+/// grammar characters are text; tantivy's own messages never show.
+#[test]
+fn issue_17_punctuation_is_text() {
+    for (query, want) in [
+        (
+            "President's Working Group",
+            Some("pwg-digital-asset-markets"),
+        ),
+        (
+            "President’s Working Group",
+            Some("pwg-digital-asset-markets"),
+        ),
+        ("Crypto Week: House", Some("crypto-week-2025")),
+        ("Trump's", None),
+        ("don't", None),
+        ("https://home.treasury.gov", None),
+        ("bitcoin [reserve]", None),
+    ] {
+        let (code, out, err) = util::run_with_index(
+            &util::shipped(),
+            shipped_index(),
+            &["--json", "search", "-n", "5", query],
+        );
+        assert!(code == 0 || code == 1, "`{query}` (exit {code}): {err}");
+        if let Some(id) = want {
+            let v: Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(hit_ids(&v)[0], id, "`{query}`");
+        }
+    }
+    assert!(!shipped_ids("Trump's").is_empty());
+}
+
+#[test]
+fn issue_17_query_mistakes_say_how_to_write_it() {
+    for (query, message) in [
+        ("-bitcoin", "only excludes; add a word"),
+        ("AND", "no words to search for"),
+        ("bitcoin OR", "could not be read"),
+        ("date:[2020 TO 2021]", "--since"),
+        ("name:", "needs a value"),
+        ("kind:bil", "kinds are agency, office"),
+        ("status:enactd reserve", "statuses are announced"),
+        ("jurisdction:US-TX", "did you mean `jurisdiction:`"),
+    ] {
+        let (code, out, err) =
+            util::run_with_index(&util::shipped(), shipped_index(), &["search", "--", query]);
+        assert_eq!(code, 2, "`{query}`: {err}");
+        assert!(out.is_empty(), "`{query}`: {out}");
+        assert!(err.contains(message), "`{query}`: {err}");
+        for raw in [
+            "Syntax Error",
+            "Only excluding",
+            "Field does not exist",
+            "Range query",
+        ] {
+            assert!(
+                !err.contains(raw),
+                "`{query}` shows tantivy's message: {err}"
+            );
+        }
+    }
+}
+
+/// The synonym table widens recall, and the word as typed ranks first.
+#[test]
+fn issue_17_synonyms_widen_recall() {
+    let got = shipped_search(&["crypto 401k", "-n", "50"]).1;
+    assert!(hit_ids(&got).contains(&"eo-14330".to_owned()), "{got}");
+    // `數位資產` (Taiwan) is not in the knowledge base; `數字資產` is.
+    let got = shipped_ids("數位資產");
+    assert!(got.contains(&"digital-assets".to_owned()), "{got:?}");
+    let got = shipped_ids("defined contribution");
+    assert!(got.contains(&"401k-plan".to_owned()), "{got:?}");
+    // The word as typed outranks its synonyms.
+    assert_eq!(shipped_ids("401k")[0], "401k-plan");
+}
+
+/// Chinese without spaces finds what the same words with spaces find, and
+/// the exact phrase ranks first.
+#[test]
+fn issue_17_chinese_without_spaces() {
+    let joined = hit_ids(&shipped_search(&["比特幣儲備", "-n", "100"]).1);
+    let spaced = hit_ids(&shipped_search(&["比特幣 儲備", "-n", "100"]).1);
+    assert!(!spaced.is_empty());
+    for id in &spaced {
+        assert!(joined.contains(id), "{id} missing from {joined:?}");
+    }
+    assert!(joined.contains(&"tx-sb-21".to_owned()), "{joined:?}");
+    assert_eq!(joined[0], "strategic-bitcoin-reserve", "{joined:?}");
+}
+
+/// The order that created a program ranks right after it, even when it is
+/// outside the first `--limit` hits by score alone.
+#[test]
+fn issue_17_defining_instrument_ranks_near_its_program() {
+    let got = hit_ids(&shipped_search(&["bitcoin reserve", "-n", "3"]).1);
+    assert_eq!(
+        got,
+        ["strategic-bitcoin-reserve", "eo-14233", got[2].as_str()]
+    );
+    let (_, v) = shipped_search(&["bitcoin reserve", "-n", "5"]);
+    let scores: Vec<f64> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+// ------------------------------------------- issue 17: say what happened
+
+#[test]
+fn issue_17_says_how_many_of_how_many() {
+    let (code, out, _) = util::run(&fx(), &["search", "widget", "-n", "2"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.ends_with("\n2 of 7 matches (--limit N for more)\n"),
+        "{out}"
+    );
+    let (_, long, _) = util::run(&fx(), &["search", "widget", "--limit", "2"]);
+    assert_eq!(long, out, "--limit is -n");
+    let (_, all, _) = util::run(&fx(), &["search", "widget", "--limit", "20"]);
+    assert!(all.ends_with("\n7 matches\n"), "{all}");
+}
+
+#[test]
+fn issue_17_empty_results_say_which_filter_or_word() {
+    for (args, says) in [
+        (
+            &["widget", "--kind", "report"][..],
+            "--kind report leaves none of the 7 entities that the query matches",
+        ),
+        (
+            &["widget", "--jurisdiction", "CA"],
+            "--jurisdiction US-CA matches no entity at all",
+        ),
+        (
+            &[
+                "widget",
+                "--kind",
+                "bill",
+                "--jurisdiction",
+                "US",
+                "--status",
+                "signed",
+            ],
+            "none passes them all",
+        ),
+        (&["widget zzqqx"], "no entity has the word `zzqqx`"),
+    ] {
+        let mut all = vec!["search"];
+        all.extend_from_slice(args);
+        let (code, out, err) = util::run(&fx(), &all);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    // The word that matched is not blamed; JSON says the same.
+    let (code, v) = fx_search(&["widget zzqqx"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        v["why_empty"],
+        serde_json::json!([{"reason": "word", "word": "zzqqx"}])
+    );
+    let (_, v) = fx_search(&["widget"]);
+    assert_eq!(v["why_empty"], serde_json::json!([]));
+}

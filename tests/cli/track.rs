@@ -111,10 +111,15 @@ fn timeline_filters_by_kind_stage_and_jurisdiction() {
             "2025-08-07 hr-55 vetoed",
         ]
     );
-    // `US-` is every state; `us-tx` is accepted; `US` is everything.
+    // `US-` is every state; `us-tx`, `TX` and `Texas` are Texas; `US` is
+    // the federal level only.
     assert_eq!(entities(&["--jurisdiction", "US-"]), ["tx-sb-9"]);
     assert_eq!(entities(&["--jurisdiction", "us-tx"]), ["tx-sb-9"]);
-    assert_eq!(timeline(&["--jurisdiction", "US"]).len(), 17);
+    assert_eq!(entities(&["--jurisdiction", "Texas"]), ["tx-sb-9"]);
+    let all = timeline(&[]).len();
+    let texan = timeline(&["--jurisdiction", "TX"]).len();
+    assert_eq!(timeline(&["--jurisdiction", "US"]).len(), all - texan);
+    assert!(texan > 0);
 }
 
 #[test]
@@ -200,7 +205,7 @@ fn timeline_errors() {
             2,
             "is after",
         ),
-        (&["--jurisdiction", "US_TX"], 2, "invalid jurisdiction"),
+        (&["--jurisdiction", "US_TX"], 2, "unknown jurisdiction"),
         (&["--stage", "pased"], 2, "unknown stage"),
         (&["--depth", "1"], 2, "--entity"),
         (&["--entity", "eo-10"], 1, "no entity matches `eo-10`"),

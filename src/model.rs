@@ -771,7 +771,7 @@ pub struct Relation {
 
 vocabulary! {
     /// A legislator's part in a bill.
-    pub enum SponsorRole {
+    pub enum SponsorRole ("sponsor role") {
         /// The primary sponsor (or one of several primary sponsors).
         Sponsor => "sponsor",
         /// A cosponsor.

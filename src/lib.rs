@@ -20,6 +20,7 @@
 //!   relations, jurisdictions, date);
 //! - [`search`], [`export`], [`track`]: full-text search, diagrams, and the
 //!   time-based views;
+//! - [`site`]: a static web site over the same queries.
 //! - [`import`]: official records (the Federal Register, bills) written
 //!   into `knowledge/imported/`, enriching hand-written entities.
 //!
@@ -43,6 +44,7 @@ pub mod rank;
 pub mod resolve;
 pub mod search;
 pub mod select;
+pub mod site;
 pub mod store;
 pub mod synth;
 pub mod text;

@@ -271,6 +271,13 @@ impl Kind {
         )
     }
 
+    /// Asset classes and plan types: hubs that nearly everything covers or
+    /// governs. Graph walks do not pass through them by default, or every
+    /// bill about bitcoin would be two steps from every other.
+    pub fn is_hub(self) -> bool {
+        matches!(self, Kind::AssetClass | Kind::PlanType)
+    }
+
     /// Kinds that carry a tracked status derived from their events.
     pub fn has_status(self) -> bool {
         self.is_instrument() || matches!(self, Kind::Program)

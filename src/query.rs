@@ -9,24 +9,27 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use crate::graph::Direction;
-use crate::model::{Date, Kind, Relation, RelationKind};
+use crate::model::{Date, Event, Kind, Relation, RelationKind, Stage};
 use crate::store::{Node, NodeSource, Peer};
 use crate::{Error, Result};
 
-/// One hop of a chain, as the relation is written: `from --rel--> to`.
+/// One hop of a chain, as the relation is written: `from --rel--> to`; or,
+/// in `agencies`, an event of `from` whose actor (`by:`) is `to`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Step {
-    /// The entity whose file holds the relation.
+    /// The entity whose file holds the relation (or the event).
     pub from: String,
-    /// The relation.
-    pub relation: RelationKind,
+    /// The relation; `None` for an event step.
+    pub relation: Option<RelationKind>,
+    /// For an event step, the stage of the event (`vetoed`); else `None`.
+    pub event: Option<Stage>,
     /// The relation's target.
     pub to: String,
     /// Whether the walk went against the relation (from `to` to `from`);
     /// read it with the inverse name.
     pub reversed: bool,
     /// The relation read in the direction walked (`directs`, or
-    /// `directed_by` when reversed).
+    /// `directed_by` when reversed); `by` for an event step.
     pub reads: &'static str,
     /// The relation's date.
     pub date: Option<Date>,
@@ -35,6 +38,21 @@ pub struct Step {
 }
 
 impl Step {
+    /// The step as a chain reads it, with the entity it reaches:
+    /// `─directs→ dol`, `←implements─ rule`, or for an event and its actor
+    /// `─vetoed 2025-05-12 by→ az-governor`.
+    pub fn arrow(&self) -> (String, &str) {
+        match (self.relation, self.event) {
+            (Some(rel), _) if self.reversed => (format!("←{rel}─"), &self.from),
+            (Some(rel), _) => (format!("─{rel}→"), &self.to),
+            (None, stage) => {
+                let what = stage.map_or("event", |s| s.name());
+                let when = self.date.map(|d| format!(" {d}")).unwrap_or_default();
+                (format!("─{what}{when} by→"), &self.to)
+            }
+        }
+    }
+
     fn new(here: &str, peer: &Peer, r: &Relation, outgoing: bool) -> Step {
         let (from, to) = if outgoing {
             (here.to_owned(), peer.id.clone())
@@ -43,7 +61,8 @@ impl Step {
         };
         Step {
             from,
-            relation: r.rel,
+            relation: Some(r.rel),
+            event: None,
             to,
             reversed: !outgoing,
             reads: if outgoing {
@@ -53,6 +72,20 @@ impl Step {
             },
             date: r.date,
             note: r.note.clone(),
+        }
+    }
+
+    /// The step from an entity to the actor of one of its events.
+    fn event(here: &str, ev: &Event, actor: &str) -> Step {
+        Step {
+            from: here.to_owned(),
+            relation: None,
+            event: Some(ev.stage),
+            to: actor.to_owned(),
+            reversed: false,
+            reads: "by",
+            date: Some(ev.date),
+            note: ev.note.clone(),
         }
     }
 }
@@ -179,6 +212,36 @@ pub fn agencies(
                 queue.push_back((fetch(src, &a.peer.id)?, next));
             }
         }
+        // The actor of an event (`by:`, a governor that vetoed, a chamber
+        // that passed) is touched too, one step further. Actors end a chain.
+        for ev in &node.entity.events {
+            let Some(actor) = ev.by.as_deref() else {
+                continue;
+            };
+            if actor == id || as_of.is_some_and(|d| ev.date > d) || best.contains_key(actor) {
+                continue;
+            }
+            let Some(who) = src.node(actor)? else {
+                continue;
+            };
+            if !who.entity.kind.is_agency_like() || !who.entity.exists_on(as_of) {
+                continue;
+            }
+            let mut next = chain.clone();
+            next.push(Step::event(&node.entity.id, ev, actor));
+            best.insert(
+                actor.to_owned(),
+                AgencyHit {
+                    id: actor.to_owned(),
+                    kind: who.entity.kind,
+                    name: who.entity.name.clone(),
+                    distance: next.len(),
+                    chain: next,
+                    rollup: false,
+                    parents: Vec::new(),
+                },
+            );
+        }
     }
     // Roll-up: parents through part_of, for every agency found.
     let found: Vec<String> = best.keys().cloned().collect();
@@ -243,6 +306,9 @@ pub struct NeighborOptions {
     pub direction: Direction,
     /// See the world as of this day.
     pub as_of: Option<Date>,
+    /// Walk on through asset classes and plan types ([`Kind::is_hub`]).
+    /// Without it they are listed but not walked through.
+    pub through_hubs: bool,
 }
 
 /// A neighbour of an entity.
@@ -287,7 +353,7 @@ pub fn neighbors(src: &dyn NodeSource, id: &str, opts: &NeighborOptions) -> Resu
                         chain: c.clone(),
                     });
                 }
-                if d < opts.depth {
+                if d < opts.depth && (opts.through_hubs || !a.peer.kind.is_hub()) {
                     next.push((fetch(src, &a.peer.id)?, c));
                 }
             }
@@ -301,7 +367,9 @@ pub fn neighbors(src: &dyn NodeSource, id: &str, opts: &NeighborOptions) -> Resu
 /// The shortest chains of relations between `a` and `b`, in either
 /// direction: one, or with `all` every shortest chain up to `limit`.
 /// Empty when there is none. The walk meets in the middle, always growing
-/// the smaller side, so that it reads few nodes even around hubs.
+/// the smaller side, so that it reads few nodes even around hubs. Unless
+/// `through_hubs`, no chain passes through an asset class or a plan type
+/// ([`Kind::is_hub`]); either may still be an end.
 pub fn paths(
     src: &dyn NodeSource,
     a: &str,
@@ -309,6 +377,7 @@ pub fn paths(
     all: bool,
     limit: usize,
     as_of: Option<Date>,
+    through_hubs: bool,
 ) -> Result<Vec<Vec<Step>>> {
     let sa = start_node(src, a, as_of)?;
     let sb = start_node(src, b, as_of)?;
@@ -338,6 +407,10 @@ pub fn paths(
             let node = fetch(src, id)?;
             for adj in adjacent(&node, Direction::Both, as_of) {
                 if pred.contains_key(&adj.peer.id) {
+                    continue;
+                }
+                let end = adj.peer.id == a || adj.peer.id == b;
+                if !through_hubs && !end && adj.peer.kind.is_hub() {
                     continue;
                 }
                 let step = Step::new(&node.entity.id, adj.peer, adj.rel, adj.outgoing);
@@ -371,11 +444,14 @@ pub fn paths(
                 for s in r.iter().rev() {
                     let mut s = s.clone();
                     s.reversed = !s.reversed;
-                    s.reads = if s.reversed {
-                        s.relation.inverse_name()
-                    } else {
-                        s.relation.name()
-                    };
+                    // Path steps are relations, never events.
+                    if let Some(rel) = s.relation {
+                        s.reads = if s.reversed {
+                            rel.inverse_name()
+                        } else {
+                            rel.name()
+                        };
+                    }
                     chain.push(s);
                 }
                 out.push(chain);

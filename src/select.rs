@@ -9,7 +9,8 @@
 //!    relations dated later ([`relation_exists_on`]).
 //! 2. With a focus, only entities within `depth` hops of it remain,
 //!    following the selected relations both ways (through entities of any
-//!    kind or jurisdiction).
+//!    kind or jurisdiction, except that asset classes and plan types are
+//!    reached but not walked through unless `through_hubs`).
 //! 3. The kind and jurisdiction filters then apply to what remains; the
 //!    focus itself is always kept.
 //! 4. Edges are the selected relations between remaining entities.
@@ -39,6 +40,10 @@ pub struct Selection {
     pub jurisdictions: Vec<Jurisdiction>,
     /// See the graph as it stood on this day.
     pub as_of: Option<Date>,
+    /// Walk from the focus on through asset classes and plan types
+    /// ([`Kind::is_hub`](crate::model::Kind::is_hub)); without it they are
+    /// drawn but not walked through.
+    pub through_hubs: bool,
 }
 
 /// The selected part of the graph, in a deterministic order.
@@ -102,6 +107,10 @@ pub fn select<'c>(g: &Graph<'c>, sel: &Selection) -> Subgraph<'c> {
                 }
                 let mut next = Vec::new();
                 for &at in &frontier {
+                    // A hub (other than the focus) ends the walk.
+                    if at != f && !sel.through_hubs && corpus.entities[at].kind.is_hub() {
+                        continue;
+                    }
                     let node = NodeIndex::new(at);
                     let outs = g
                         .graph

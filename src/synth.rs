@@ -143,11 +143,74 @@ fn date(rng: &mut Rng) -> String {
     )
 }
 
-/// Writes a synthetic knowledge base of `n` entities under `dir` (which is
-/// created; existing files with the same names are overwritten). Files go
-/// into one folder per kind, sharded by a thousand, as a large real corpus
-/// would be organised.
-pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<()> {
+/// What [`generate`] wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Written {
+    /// Entity files written (one per entity).
+    pub files: usize,
+    /// Entities per kind, in the order of the mix.
+    pub by_kind: Vec<(String, usize)>,
+}
+
+/// Writes a synthetic knowledge base of `n` entities into `dir`, which must
+/// be new or empty: a directory that already holds `.ron` files (a
+/// knowledge base) is refused, so that no real knowledge base is mixed with
+/// or overwritten by invented entities. The corpus is written into a
+/// temporary directory beside `dir` and moved into place when complete, so
+/// a failure leaves nothing half-written. Files go into one folder per
+/// kind, sharded by a thousand, as a large real corpus would be organised.
+pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<Written> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "{} is a file; synth writes into a new or empty directory",
+                dir.display()
+            )));
+        }
+        let holds_ron = crate::walk::list(dir)?
+            .iter()
+            .any(|(_, f)| matches!(f, crate::walk::Found::File { .. }));
+        if holds_ron {
+            return Err(Error::Usage(format!(
+                "{} already holds a knowledge base (.ron files); synth writes only into a new or empty directory",
+                dir.display()
+            )));
+        }
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(Error::Usage(format!(
+                "{} is not empty; synth writes only into a new or empty directory",
+                dir.display()
+            )));
+        }
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".synth-")
+        .tempdir_in(parent)
+        .map_err(|e| Error::io(parent, e))?;
+    let written = write_corpus(tmp.path(), n, seed)?;
+    if dir.exists() {
+        // Empty, as checked above.
+        std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let tmp_path = tmp.keep();
+    std::fs::rename(&tmp_path, dir).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&tmp_path);
+        Error::io(dir, e)
+    })?;
+    Ok(written)
+}
+
+/// Writes the corpus into `dir` (which exists).
+fn write_corpus(dir: &Path, n: usize, seed: u64) -> Result<Written> {
     let mut rng = Rng(seed);
     // Plan ids per kind.
     let mut plan: Vec<(&str, usize)> = Vec::new();
@@ -271,7 +334,14 @@ pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<()> {
             std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
         }
     }
-    Ok(())
+    Ok(Written {
+        files: by_kind.iter().map(|(_, ids)| ids.len()).sum(),
+        by_kind: by_kind
+            .iter()
+            .filter(|(_, ids)| !ids.is_empty())
+            .map(|(k, ids)| ((*k).to_owned(), ids.len()))
+            .collect(),
+    })
 }
 
 fn entity_text(

@@ -37,7 +37,12 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> anyhow::Result<Status> {
     let errors = checked.errors();
     let warnings = checked.warnings();
     let entities = checked.corpus.as_ref().map(|c| c.len());
-    if ctx.json || args.format == Format::Json {
+    if args.format.is_some() {
+        super::ctx::warn(
+            "`--format` is deprecated and will go: use `--json` for JSON, nothing for text",
+        );
+    }
+    if ctx.json || args.format == Some(Format::Json) {
         super::print_json(&JsonReport {
             errors,
             warnings,

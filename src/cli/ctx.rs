@@ -186,6 +186,17 @@ pub fn note(msg: &str) {
     );
 }
 
+/// A warning on stderr: the command goes on, but the user should know.
+pub fn warn(msg: &str) {
+    let mut e = anstream::stderr().lock();
+    let _ = writeln!(
+        e,
+        "{}warning:{} {msg}",
+        render::WARN.render(),
+        render::WARN.render_reset()
+    );
+}
+
 fn sibling_index(knowledge: &Path) -> PathBuf {
     let abs = std::path::absolute(knowledge).unwrap_or_else(|_| knowledge.to_path_buf());
     match abs.parent() {

@@ -36,9 +36,15 @@ pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
     .into_iter()
     .filter_map(|(on, s)| on.then_some(s))
     .collect();
+    let owner = args
+        .owner
+        .as_deref()
+        .map(|r| corpus.resolve(r).map(|i| corpus.entities[i].id.clone()))
+        .transpose()?;
     let filter = DeadlineFilter {
         states,
         within: args.within,
+        owner,
     };
     let items = track::deadlines(&corpus, as_of, &filter);
     let status = if items.is_empty() {
@@ -106,7 +112,7 @@ pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
 }
 
 /// The state in words, and its colour.
-fn describe(d: &DeadlineStatus) -> (Style, String) {
+pub(super) fn describe(d: &DeadlineStatus) -> (Style, String) {
     let days = |n: i64| {
         if n == 1 {
             "1 day".to_owned()

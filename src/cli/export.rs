@@ -66,6 +66,11 @@ pub struct ExportArgs {
     #[arg(long = "jurisdiction", value_name = "J")]
     pub jurisdictions: Vec<policygraph::select::Jurisdiction>,
 
+    /// With `--focus`, walk on through asset classes and plan types too
+    /// (by default they are drawn but not walked through).
+    #[arg(long, requires = "focus")]
+    pub through_hubs: bool,
+
     /// Group nodes into boxes (dot and mermaid).
     #[arg(long, value_enum, value_name = "BY")]
     pub cluster: Option<ClusterBy>,
@@ -75,9 +80,15 @@ pub struct ExportArgs {
     pub no_ids: bool,
 
     /// Write to this file instead of stdout, atomically. With `dot`, a name
-    /// ending in `.svg`, `.png` or `.pdf` is rendered by Graphviz.
+    /// ending in an image extension (`.svg`, `.png`, `.pdf`, `.jpg`, ...)
+    /// is rendered by Graphviz, or refused when Graphviz cannot render it.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub as_of: super::args::AsOfOpt,
+    #[command(flatten)]
+    pub lang: super::args::LangOpt,
 }
 
 /// Runs `export`.
@@ -94,6 +105,23 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
                 "only `export dot` can be rendered to .{}; use `export dot -o FILE.{}`, or another file name",
                 r.name(),
                 r.name()
+            ))
+            .into());
+        }
+        // An image name gets an image or an error, never DOT text.
+        let formats = export::graphviz_formats()?;
+        if !formats.iter().any(|f| f == r.name()) {
+            let images: Vec<&str> = formats
+                .iter()
+                .map(String::as_str)
+                .filter(|f| {
+                    RenderFormat::from_path(std::path::Path::new(&format!("x.{f}"))).is_some()
+                })
+                .collect();
+            return Err(Error::Usage(format!(
+                "this Graphviz cannot render .{} files; it renders: {} (or write DOT text with `-o FILE.dot`)",
+                r.name(),
+                images.join(", ")
             ))
             .into());
         }
@@ -115,6 +143,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
         relations: args.relations.clone(),
         jurisdictions: args.jurisdictions.clone(),
         as_of: ctx.as_of,
+        through_hubs: args.through_hubs,
     };
     let sub = select(&graph, &selection);
     let status = if sub.is_empty() {
@@ -148,6 +177,15 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
             })?;
         }
         (Some(path), Some(r)) => {
+            if r.embeds_fonts()
+                && has_cjk_labels(&sub, &opts)
+                && export::cjk_font_installed() == Some(false)
+            {
+                super::ctx::warn(&format!(
+                    "no Chinese font is installed (`fc-list :lang=zh` lists none), so the Chinese labels in {} will be drawn as empty boxes; install one (`apt-get install fonts-noto-cjk`) or export to .svg",
+                    path.display()
+                ));
+            }
             let mut dot = Vec::new();
             export::write(format, &mut dot, &sub, &opts).map_err(|e| Error::io(path, e))?;
             let image = export::graphviz(&dot, r)?;
@@ -157,4 +195,19 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
         }
     }
     Ok(status)
+}
+
+/// Whether any label of the diagram holds Chinese, Japanese or Korean
+/// characters (names in `--lang`, else English).
+fn has_cjk_labels(sub: &policygraph::select::Subgraph<'_>, opts: &Options) -> bool {
+    let cjk = |c: char| {
+        matches!(c as u32,
+            0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3134F)
+    };
+    sub.nodes.iter().any(|&i| {
+        sub.corpus.entities[i]
+            .name_in(opts.lang.as_deref())
+            .chars()
+            .any(cjk)
+    })
 }

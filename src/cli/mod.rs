@@ -16,11 +16,13 @@ mod export;
 mod import;
 mod index;
 mod list;
+mod man;
 mod neighbors;
 mod path;
 mod render;
 mod search;
 mod show;
+mod site;
 mod stats;
 mod timeline;
 
@@ -44,7 +46,7 @@ pub enum Status {
 /// Parses arguments, runs the command and turns the outcome into an exit
 /// code. The one exit point of the program.
 pub fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let mut args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -52,6 +54,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Err(msg) = args.settle() {
+        return ExitCode::from(render::error(&policygraph::Error::Usage(msg).into()));
+    }
     match args.color {
         clap::ColorChoice::Always => anstream::ColorChoice::Always,
         clap::ColorChoice::Never => anstream::ColorChoice::Never,
@@ -64,11 +69,41 @@ pub fn main() -> ExitCode {
         clap_complete::generate(a.shell, &mut cmd, "policygraph", &mut std::io::stdout());
         return ExitCode::SUCCESS;
     }
+    // `man` too.
+    if let Command::Man(a) = &args.command {
+        return match man::run(a) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if render::is_broken_pipe(&e) => ExitCode::SUCCESS,
+            Err(e) => ExitCode::from(render::error(&e)),
+        };
+    }
     // `synth` writes a new knowledge base and needs no existing one.
     if let Command::Synth(a) = &args.command {
-        return match policygraph::synth::generate(&a.out, a.entities, a.seed) {
+        let written = policygraph::synth::generate(&a.out, a.entities, a.seed)
+            .map_err(anyhow::Error::from)
+            .and_then(|w| {
+                let kinds: Vec<String> =
+                    w.by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+                let mut out = anstream::stdout().lock();
+                writeln!(
+                    out,
+                    "wrote {} entity files into {} (seed {}): {}",
+                    w.files,
+                    a.out.display(),
+                    a.seed,
+                    kinds.join(", ")
+                )?;
+                writeln!(
+                    out,
+                    "try: policygraph --knowledge {} check",
+                    a.out.display()
+                )?;
+                Ok(())
+            });
+        return match written {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => ExitCode::from(render::error(&e.into())),
+            Err(e) if render::is_broken_pipe(&e) => ExitCode::SUCCESS,
+            Err(e) => ExitCode::from(render::error(&e)),
         };
     }
     let result = Ctx::new(&args).and_then(|ctx| run(&ctx, &args.command));
@@ -89,7 +124,7 @@ pub fn main() -> ExitCode {
 fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
     match command {
         Command::Check(a) => check::run(ctx, a),
-        Command::Stats => stats::run(ctx),
+        Command::Stats(_) => stats::run(ctx),
         Command::Show(a) => show::run(ctx, a),
         Command::Agencies(a) => agencies::run(ctx, a),
         Command::Neighbors(a) => neighbors::run(ctx, a),
@@ -97,13 +132,14 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
         Command::List(a) => list::run(ctx, a),
         Command::Index(a) => index::run(ctx, a),
         Command::Search(a) => search::run(ctx, a),
-        // Both run in `main`, before a knowledge base is looked for.
-        Command::Synth(_) | Command::Completions(_) => Ok(Status::Ok),
+        // These run in `main`, before a knowledge base is looked for.
+        Command::Synth(_) | Command::Completions(_) | Command::Man(_) => Ok(Status::Ok),
         Command::Export(a) => export::run(ctx, a),
         Command::Import(a) => import::run(ctx, a),
         Command::Timeline(a) => timeline::run(ctx, a),
         Command::Deadlines(a) => deadlines::run(ctx, a),
         Command::Changes(a) => changes::run(ctx, a),
+        Command::Site(a) => site::run(ctx, a),
     }
 }
 

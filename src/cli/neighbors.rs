@@ -29,6 +29,7 @@ pub fn run(ctx: &Ctx, args: &NeighborsArgs) -> anyhow::Result<Status> {
         kinds: args.kinds.clone(),
         direction: args.direction,
         as_of: ctx.as_of,
+        through_hubs: args.through_hubs,
     };
     let found = if not_yet {
         Vec::new()

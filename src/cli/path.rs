@@ -27,7 +27,15 @@ pub fn run(ctx: &Ctx, args: &PathArgs) -> anyhow::Result<Status> {
         }
         Vec::new()
     } else {
-        policygraph::query::paths(&store, &a, &b, args.all, args.limit, ctx.as_of)?
+        policygraph::query::paths(
+            &store,
+            &a,
+            &b,
+            args.all,
+            args.limit,
+            ctx.as_of,
+            args.through_hubs,
+        )?
     };
     if ctx.json {
         super::print_json(&Json {
@@ -37,8 +45,19 @@ pub fn run(ctx: &Ctx, args: &PathArgs) -> anyhow::Result<Status> {
             paths: &found,
         })?;
     } else if found.is_empty() {
+        // Say when only a hub would connect them, so the answer is not
+        // mistaken for "unrelated".
+        let via_hub = !args.through_hubs
+            && !policygraph::query::paths(&store, &a, &b, false, 1, ctx.as_of, true)?.is_empty();
         let mut e = anstream::stderr().lock();
-        writeln!(e, "no chain of relations connects {a} and {b}")?;
+        if via_hub {
+            writeln!(
+                e,
+                "no chain of relations connects {a} and {b} except through an asset class or plan type; add --through-hubs to see it"
+            )?;
+        } else {
+            writeln!(e, "no chain of relations connects {a} and {b}")?;
+        }
     } else {
         let mut out = anstream::stdout().lock();
         for p in &found {

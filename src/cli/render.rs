@@ -217,7 +217,7 @@ pub fn diagnostics(
         if n == MAX_SNIPPETS {
             writeln!(
                 out,
-                "note: {} more problems; showing their first lines only (`--format json` has every detail)",
+                "note: {} more problems; showing their first lines only (`--json` has every detail)",
                 diags.len() - MAX_SNIPPETS
             )?;
         }
@@ -311,15 +311,13 @@ pub fn error(err: &anyhow::Error) -> u8 {
 }
 
 /// A chain of steps as text: `eo-14330 ─directs→ dol`, with `←rel─` where
-/// the walk went against the relation as written.
+/// the walk went against the relation as written, and
+/// `─vetoed 2025-05-02 by→ az-governor` for the actor of an event.
 pub fn chain(start: &str, steps: &[policygraph::query::Step]) -> String {
     let mut s = start.to_owned();
     for st in steps {
-        if st.reversed {
-            s.push_str(&format!(" ←{}─ {}", st.relation, st.from));
-        } else {
-            s.push_str(&format!(" ─{}→ {}", st.relation, st.to));
-        }
+        let (arrow, to) = st.arrow();
+        s.push_str(&format!(" {arrow} {to}"));
     }
     s
 }

@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use policygraph::model::{Confidence, Date};
-use policygraph::store::{Node, NodeSource};
+use policygraph::model::{Confidence, Date, DeadlineKind};
+use policygraph::store::{Node, NodeSource, Store};
+use policygraph::track::DeadlineStatus;
 use serde::Serialize;
 
 use super::args::ShowArgs;
@@ -19,6 +20,10 @@ struct ShowJson<'a> {
     path: &'a str,
     entity: &'a policygraph::model::Entity,
     incoming: Vec<Incoming<'a>>,
+    /// The entity's own deadlines, judged (as `deadlines --json` does).
+    deadlines: Vec<DeadlineStatus>,
+    /// Deadlines others set that this entity owes.
+    owes: Vec<DeadlineStatus>,
 }
 
 #[derive(Serialize)]
@@ -57,6 +62,11 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
     };
     let rel_ok =
         |r: &policygraph::model::Relation| policygraph::graph::relation_exists_on(r, as_of);
+    let (deadlines, owes) = if exists {
+        judged(&store, e, as_of)?
+    } else {
+        (Vec::new(), Vec::new())
+    };
     if ctx.json {
         let incoming = node
             .incoming
@@ -79,6 +89,8 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
             path: &node.path,
             entity: e,
             incoming,
+            deadlines,
+            owes,
         })?;
         return Ok(if exists { Status::Ok } else { Status::Found });
     }
@@ -87,8 +99,36 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
         write_not_yet(&mut out, e, as_of)?;
         return Ok(Status::Found);
     }
-    render_node(&mut out, ctx, &store, &node)?;
+    render_node(&mut out, ctx, &store, &node, &deadlines, &owes)?;
     Ok(Status::Ok)
+}
+
+/// The entity's deadlines judged on `--as-of` (else today), and, for an
+/// actor, the deadlines others set that it owes. Finding those reads every
+/// record, so it is done only for actors, who are the only possible owers.
+fn judged(
+    store: &Store,
+    e: &policygraph::model::Entity,
+    as_of: Option<Date>,
+) -> anyhow::Result<(Vec<DeadlineStatus>, Vec<DeadlineStatus>)> {
+    let day = status_day(as_of);
+    let get = |id: &str| store.node(id).ok().flatten().map(|n| n.entity.clone());
+    let own = e
+        .deadlines
+        .iter()
+        .map(|d| policygraph::track::judge(d, e, get, day))
+        .collect();
+    let owes = if e.kind.is_actor() {
+        let corpus = store.corpus()?;
+        let filter = policygraph::track::DeadlineFilter {
+            owner: Some(e.id.clone()),
+            ..Default::default()
+        };
+        policygraph::track::deadlines(&corpus, day, &filter)
+    } else {
+        Vec::new()
+    };
+    Ok((own, owes))
 }
 
 /// `<id> did not exist yet on <as-of>: its first event is on <date>.`
@@ -132,6 +172,8 @@ fn render_node(
     ctx: &Ctx,
     store: &policygraph::store::Store,
     node: &Node,
+    deadlines: &[DeadlineStatus],
+    owes: &[DeadlineStatus],
 ) -> std::io::Result<()> {
     let as_of = ctx.as_of;
     let lang = ctx.lang.as_deref();
@@ -298,19 +340,26 @@ fn render_node(
             )?;
         }
     }
-    if !e.deadlines.is_empty() {
+    // Deadlines with their state on `--as-of` (else today), as
+    // `deadlines` judges them.
+    let state = |d: &DeadlineStatus| {
+        let (style, text) = super::deadlines::describe(d);
+        format!("{}{text}{}", style.render(), style.render_reset())
+    };
+    if !deadlines.is_empty() {
         writeln!(out, "\n{b}deadlines{r}")?;
-        for d in &e.deadlines {
+        for d in deadlines {
             match d.kind {
-                policygraph::model::DeadlineKind::Public => writeln!(
+                DeadlineKind::Public => writeln!(
                     out,
                     "  {}  open to the public (filed with {}): {}",
-                    d.due, d.owner, d.what
+                    d.due, d.owner.id, d.what
                 )?,
-                policygraph::model::DeadlineKind::Owed => {
-                    writeln!(out, "  {}  owed by {}: {}", d.due, d.owner, d.what)?
+                DeadlineKind::Owed => {
+                    writeln!(out, "  {}  owed by {}: {}", d.due, d.owner.id, d.what)?
                 }
             }
+            writeln!(out, "              {}", state(d))?;
             if !d.fulfilled_by.is_empty() {
                 writeln!(
                     out,
@@ -318,6 +367,13 @@ fn render_node(
                     d.fulfilled_by.join(", ")
                 )?;
             }
+        }
+    }
+    if !owes.is_empty() {
+        writeln!(out, "\n{b}deadlines owed{r}")?;
+        for d in owes {
+            writeln!(out, "  {}  set by {}: {}", d.due, d.set_by.id, d.what)?;
+            writeln!(out, "              {}", state(d))?;
         }
     }
     if !e.notes.is_empty() {

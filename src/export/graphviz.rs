@@ -1,4 +1,5 @@
-//! Rendering DOT to SVG, PNG or PDF with the Graphviz `dot` program.
+//! Rendering DOT to SVG, PNG, PDF or any other image format the Graphviz
+//! `dot` program supports; and the font check for Chinese labels.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -6,36 +7,90 @@ use std::process::{Command, Stdio};
 
 use crate::Error;
 
-/// What Graphviz can render a diagram to.
+/// An image format Graphviz is asked to render a diagram to, named by the
+/// `-T` argument of `dot` (`svg`, `png`, `pdf`, `jpg`, ...).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RenderFormat {
-    /// Scalable vector graphics.
-    Svg,
-    /// A bitmap.
-    Png,
-    /// A PDF page.
-    Pdf,
-}
+pub struct RenderFormat(&'static str);
+
+/// File name extensions that name an image, not a text format. A file with
+/// one of these is rendered by Graphviz, or refused when this Graphviz
+/// cannot render it; DOT text is never written into it.
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "svg", "svgz", "png", "pdf", "jpg", "jpeg", "jpe", "gif", "webp", "bmp", "tif", "tiff", "ps",
+    "eps", "ico",
+];
 
 impl RenderFormat {
-    /// The format a file name asks for: `.svg`, `.png` or `.pdf`, in any case.
+    /// Scalable vector graphics, for the web site's diagrams.
+    pub const SVG: RenderFormat = RenderFormat("svg");
+
+    /// The format a file name asks for when its extension (in any case)
+    /// names an image; `None` for text (`.dot`, `.gv`, `.json`, `.mmd`, no
+    /// extension, ...).
     pub fn from_path(path: &Path) -> Option<RenderFormat> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "svg" => Some(RenderFormat::Svg),
-            "png" => Some(RenderFormat::Png),
-            "pdf" => Some(RenderFormat::Pdf),
-            _ => None,
-        }
+        IMAGE_EXTENSIONS
+            .iter()
+            .find(|e| **e == ext)
+            .map(|e| RenderFormat(e))
     }
 
     /// The `-T` argument of `dot`.
     pub fn name(self) -> &'static str {
-        match self {
-            RenderFormat::Svg => "svg",
-            RenderFormat::Png => "png",
-            RenderFormat::Pdf => "pdf",
-        }
+        self.0
+    }
+
+    /// Whether the result is a bitmap or a PDF, which draws text with the
+    /// fonts installed here (an SVG leaves that to its viewer).
+    pub fn embeds_fonts(self) -> bool {
+        !matches!(self.0, "svg" | "svgz")
+    }
+}
+
+/// The output formats this Graphviz can render to, from `dot -T?` (which
+/// lists them on stderr after "Use one of:"), sorted.
+pub fn graphviz_formats() -> crate::Result<Vec<String>> {
+    let out = Command::new("dot")
+        .arg("-T?")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(not_installed)?;
+    let text = String::from_utf8_lossy(&out.stderr);
+    let list = text
+        .split_once("one of:")
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
+    let mut formats: Vec<String> = list
+        .split_whitespace()
+        .map(|f| f.split(':').next().unwrap_or(f).to_owned())
+        .collect();
+    formats.sort();
+    formats.dedup();
+    Ok(formats)
+}
+
+/// Whether a Chinese font is installed, as fontconfig sees it
+/// (`fc-list :lang=zh`). `None` when `fc-list` cannot be run, so nothing
+/// can be said.
+pub fn cjk_font_installed() -> Option<bool> {
+    let out = Command::new("fc-list")
+        .args([":lang=zh", "family"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    Some(out.stdout.iter().any(|b| !b.is_ascii_whitespace()))
+}
+
+fn not_installed(e: std::io::Error) -> Error {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Error::Tool(format!(
+            "Graphviz `dot` is not installed or not on PATH; {INSTALL_HINT}"
+        )),
+        _ => Error::Tool(format!("cannot run Graphviz `dot`: {e}")),
     }
 }
 
@@ -54,12 +109,7 @@ pub fn graphviz(dot_source: &[u8], format: RenderFormat) -> crate::Result<Vec<u8
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::Tool(format!(
-                "Graphviz `dot` is not installed or not on PATH; {INSTALL_HINT}"
-            )),
-            _ => Error::Tool(format!("cannot run Graphviz `dot`: {e}")),
-        })?;
+        .map_err(not_installed)?;
     let (mut stdin, mut stdout, mut stderr) =
         match (child.stdin.take(), child.stdout.take(), child.stderr.take()) {
             (Some(i), Some(o), Some(e)) => (i, o, e),

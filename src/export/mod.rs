@@ -20,7 +20,7 @@ use crate::model::{Entity, Kind, RelationKind};
 use crate::select::Subgraph;
 
 pub use dot::write_dot;
-pub use graphviz::{graphviz, RenderFormat};
+pub use graphviz::{cjk_font_installed, graphviz, graphviz_formats, RenderFormat};
 pub use json::write_json;
 pub use mermaid::write_mermaid;
 
@@ -251,6 +251,14 @@ pub fn write_atomic(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    // One clear message, naming the directory once, rather than the
+    // temporary file's error.
+    if !dir.is_dir() {
+        return Err(crate::Error::Usage(format!(
+            "the output directory {} does not exist; create it first or choose another path",
+            dir.display()
+        )));
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -259,7 +267,7 @@ pub fn write_atomic(
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| crate::Error::io(path, e))?;
+        .map_err(|e| crate::Error::io(path, std::io::Error::from(e.kind())))?;
     {
         let mut w = io::BufWriter::new(tmp.as_file_mut());
         fill(&mut w)?;
@@ -280,7 +288,7 @@ pub fn write_atomic(
             .map_err(|e| crate::Error::io(path, e))?;
     }
     tmp.persist(path)
-        .map_err(|e| crate::Error::io(path, e.error))?;
+        .map_err(|e| crate::Error::io(path, std::io::Error::from(e.error.kind())))?;
     Ok(())
 }
 

@@ -34,7 +34,7 @@ pub use update::*;
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-pub const FORMAT_VERSION: u32 = 10;
+pub const FORMAT_VERSION: u32 = 9;
 
 #[cfg(test)]
 mod tests;

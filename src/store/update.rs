@@ -18,11 +18,11 @@ pub(super) const MAX_SEGMENTS: usize = 24;
 ///
 /// 1. the metadata scan is compared with the manifest of the last build to
 ///    find the changed and removed files; only those are parsed;
-/// 2. the changed entities are checked by the same rules as a full `check`,
-///    against stand-ins for the entities they reference (kinds read from the
-///    snapshot); rules that span the corpus (duplicate ids, `part_of`
-///    cycles, references to a removed entity) are checked through the
-///    snapshot's indexes;
+/// 2. the changed entities are checked by `check` itself, run over them
+///    and over stand-ins read from the snapshot: the entities they refer
+///    to, their whole `part_of` chain (so the cycle rule sees it), and the
+///    unchanged entities that still refer to a removed one (so the
+///    dangling-reference rule sees them);
 /// 3. the documents of the changed entities and of their old and new
 ///    neighbours (whose peers and incoming lists change) are replaced in one
 ///    tantivy commit, whose payload is the new fingerprint.
@@ -99,9 +99,7 @@ pub fn update(
             .node(id)?
             .is_some_and(|n| n.entity.provenance.is_some())
         {
-            return Ok(Patch::Rebuild(
-                "a changed entity is merged from an imported file",
-            ));
+            return Ok(Patch::Rebuild("an imported or enriched entity changed"));
         }
     }
 
@@ -140,11 +138,24 @@ pub fn update(
             .filter(|n| !changed_paths.contains(n.path.as_str())))
     };
 
-    // 2. Check the changed entities against stand-ins for their targets.
-    let mut stand_ins: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    // 2. Check the changed entities by the rules of `check` itself, run
+    //    over them and over stand-ins for what they touch, read from the
+    //    snapshot. A stand-in keeps only what a corpus-wide rule needs to
+    //    see: its id and kind; its `part_of` links when it is on a changed
+    //    entity's `part_of` chain (the cycle rule); its references to a
+    //    removed entity (the dangling-reference rule).
+    let mut stubs: BTreeMap<String, (Entity, String)> = BTreeMap::new();
+    let stub_of = |n: &Node| {
+        let mut stub = n.entity.clone();
+        stub.relations.clear();
+        stub.events.clear();
+        stub.deadlines.clear();
+        (stub, n.path.clone())
+    };
     for e in fresh.values() {
         if unchanged(&e.id)?.is_some() {
-            return Ok(Patch::Rebuild("a changed file reuses an existing id")); // duplicate id: let `check` show both places
+            // A duplicate id: let `check` show both places.
+            return Ok(Patch::Rebuild("a changed file reuses an existing id"));
         }
         let targets = e
             .relations
@@ -157,79 +168,79 @@ pub fn update(
                     .flat_map(|d| std::iter::once(&d.owner).chain(&d.fulfilled_by)),
             );
         for t in targets {
-            if fresh.contains_key(t) || stand_ins.contains(t) {
+            if fresh.contains_key(t) || stubs.contains_key(t) {
                 continue;
             }
             match unchanged(t)? {
                 Some(n) => {
-                    let mut stub = n.entity.clone();
-                    // Only the id and kind matter to the rules that look at
-                    // a target; drop the rest so nothing is re-checked.
-                    stub.relations.clear();
-                    stub.events.clear();
-                    stub.deadlines.clear();
-                    loaded.entities.push(crate::load::Loaded {
-                        entity: stub,
-                        file: loaded.files.len(),
-                    });
-                    loaded.files.push(crate::load::SourceFile {
-                        path: PathBuf::from(&n.path),
-                        text: String::new(),
-                    });
-                    stand_ins.insert(t.clone());
+                    stubs.insert(t.clone(), stub_of(&n));
                 }
                 None => {
+                    // Dangling: the full `check` reports it.
                     return Ok(Patch::Rebuild(
                         "a changed file refers to an entity that is not in the index",
-                    ))
-                } // dangling: `check` reports it
+                    ));
+                }
             }
         }
     }
-    let checked = crate::check::check(loaded);
-    if checked.errors() > 0 {
-        return Ok(Patch::Rebuild("a changed file has errors"));
+    // The `part_of` ancestors of every changed entity, with their links.
+    let part_of = |e: &Entity| -> Vec<String> {
+        e.relations
+            .iter()
+            .filter(|r| r.rel == crate::model::RelationKind::PartOf)
+            .map(|r| r.to.clone())
+            .collect()
+    };
+    let mut queue: Vec<String> = fresh.values().flat_map(&part_of).collect();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    while let Some(id) = queue.pop() {
+        if fresh.contains_key(&id) || !seen.insert(id.clone()) {
+            continue;
+        }
+        let Some(n) = unchanged(&id)? else { continue };
+        let (stub, _) = stubs.entry(id.clone()).or_insert_with(|| stub_of(&n));
+        for r in &n.entity.relations {
+            if r.rel == crate::model::RelationKind::PartOf && !stub.relations.contains(r) {
+                stub.relations.push(r.clone());
+            }
+        }
+        queue.extend(part_of(&n.entity));
     }
-    // Corpus-wide rules, through the snapshot.
+    // Unchanged entities that still refer to a removed one.
     for id in &old_ids {
         if fresh.contains_key(id) {
             continue;
         }
-        // A removed entity must not be referenced by an unchanged one.
-        if let Some(n) = store.node(id)? {
-            if n.incoming.iter().any(|(p, _)| !old_ids.contains(&p.id)) {
-                return Ok(Patch::Rebuild("a removed entity is still referenced"));
+        let Some(gone) = store.node(id)? else {
+            continue;
+        };
+        for (p, r) in &gone.incoming {
+            if old_ids.contains(&p.id) || fresh.contains_key(&p.id) {
+                continue;
+            }
+            let Some(n) = unchanged(&p.id)? else { continue };
+            let (stub, _) = stubs.entry(p.id.clone()).or_insert_with(|| stub_of(&n));
+            if !stub.relations.contains(r) {
+                stub.relations.push(r.clone());
             }
         }
     }
-    for e in fresh.values() {
-        // A `part_of` chain must not lead back to where it started.
-        let mut cur = e
-            .relations
-            .iter()
-            .find(|r| r.rel == crate::model::RelationKind::PartOf)
-            .map(|r| r.to.clone());
-        let mut steps = 0;
-        while let Some(id) = cur {
-            if id == e.id || steps > 256 {
-                return Ok(Patch::Rebuild("a changed `part_of` chain loops"));
-            }
-            steps += 1;
-            cur = match fresh.get(&id) {
-                Some(f) => f
-                    .relations
-                    .iter()
-                    .find(|r| r.rel == crate::model::RelationKind::PartOf)
-                    .map(|r| r.to.clone()),
-                None => unchanged(&id)?.and_then(|n| {
-                    n.entity
-                        .relations
-                        .iter()
-                        .find(|r| r.rel == crate::model::RelationKind::PartOf)
-                        .map(|r| r.to.clone())
-                }),
-            };
-        }
+    for (_, (entity, path)) in stubs {
+        loaded.entities.push(crate::load::Loaded {
+            entity,
+            file: loaded.files.len(),
+        });
+        loaded.files.push(crate::load::SourceFile {
+            path: PathBuf::from(path),
+            text: String::new(),
+        });
+    }
+    let checked = crate::check::check(loaded);
+    if checked.errors() > 0 {
+        return Ok(Patch::Rebuild(
+            "a changed file has errors, or breaks a rule across files",
+        ));
     }
 
     // 3. Every document whose content changes.

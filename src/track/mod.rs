@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::check::Corpus;
 use crate::graph::{Direction, Graph};
-use crate::model::{Confidence, Date, DeadlineKind, Entity, Kind, Stage};
+use crate::model::{Confidence, Date, Deadline, DeadlineKind, Entity, Kind, Stage};
 use crate::{Error, Result};
 
 pub use changes::{changes, Changes, Side};
@@ -228,6 +228,8 @@ pub struct DeadlineFilter {
     pub states: Vec<DeadlineState>,
     /// Only deadlines due from the day judged up to this many days after it.
     pub within: Option<i64>,
+    /// Only deadlines owed by this entity (an id).
+    pub owner: Option<String>,
 }
 
 /// Every deadline of the corpus judged on `as_of`, by due date (ties: the
@@ -240,25 +242,11 @@ pub fn deadlines(corpus: &Corpus, as_of: Date, filter: &DeadlineFilter) -> Vec<D
             continue;
         }
         for d in &e.deadlines {
-            let public = d.kind == DeadlineKind::Public;
-            let met = if public {
-                None
-            } else {
-                fulfilment(corpus, &d.fulfilled_by, d.stage, as_of, d.due)
-            };
-            let state = match (&met, d.due >= as_of) {
-                (Some(_), _) => DeadlineState::Met,
-                (None, true) => DeadlineState::Upcoming,
-                (None, false) if public => DeadlineState::Closed,
-                (None, false) => DeadlineState::Overdue,
-            };
-            let (days_left, days_late) = match (&met, state) {
-                (Some(m), _) => (None, (!m.on_time).then(|| d.due.days_until(m.date))),
-                (None, DeadlineState::Upcoming) => (Some(as_of.days_until(d.due)), None),
-                (None, DeadlineState::Closed) => (None, None),
-                (None, _) => (None, Some(d.due.days_until(as_of))),
-            };
-            if !filter.states.is_empty() && !filter.states.contains(&state) {
+            if filter.owner.as_ref().is_some_and(|o| *o != d.owner) {
+                continue;
+            }
+            let st = judge(d, e, |id| corpus.get(id), as_of);
+            if !filter.states.is_empty() && !filter.states.contains(&st.state) {
                 continue;
             }
             if let Some(n) = filter.within {
@@ -266,46 +254,79 @@ pub fn deadlines(corpus: &Corpus, as_of: Date, filter: &DeadlineFilter) -> Vec<D
                     continue;
                 }
             }
-            let owner = corpus.get(&d.owner).map_or_else(
-                || EntityRef {
-                    id: d.owner.clone(),
-                    name: String::new(),
-                },
-                EntityRef::of,
-            );
-            out.push(DeadlineStatus {
-                due: d.due,
-                what: d.what.clone(),
-                kind: d.kind,
-                owner,
-                set_by: EntityRef::of(e),
-                state,
-                days_left,
-                days_late,
-                met,
-                fulfilled_by: d.fulfilled_by.clone(),
-                confidence: d.confidence,
-            });
+            out.push(st);
         }
     }
     out.sort_by_key(|d| d.due);
     out
 }
 
+/// One deadline set by `set_by`, judged on `as_of`. `get` looks entities up
+/// by id (the owner, and the entities whose events may meet it), so that
+/// the same rule runs on a corpus in memory or on the index.
+pub fn judge<E: std::borrow::Borrow<Entity>>(
+    d: &Deadline,
+    set_by: &Entity,
+    get: impl Fn(&str) -> Option<E>,
+    as_of: Date,
+) -> DeadlineStatus {
+    // What the public may do by a date (a comment period) is never owed:
+    // it is upcoming or closed, not met or overdue.
+    let public = d.kind == DeadlineKind::Public;
+    let met = if public {
+        None
+    } else {
+        fulfilment(&get, &d.fulfilled_by, d.stage, as_of, d.due)
+    };
+    let state = match (&met, d.due >= as_of) {
+        (Some(_), _) => DeadlineState::Met,
+        (None, true) => DeadlineState::Upcoming,
+        (None, false) if public => DeadlineState::Closed,
+        (None, false) => DeadlineState::Overdue,
+    };
+    let (days_left, days_late) = match (&met, state) {
+        (Some(m), _) => (None, (!m.on_time).then(|| d.due.days_until(m.date))),
+        (None, DeadlineState::Upcoming) => (Some(as_of.days_until(d.due)), None),
+        (None, DeadlineState::Closed) => (None, None),
+        (None, _) => (None, Some(d.due.days_until(as_of))),
+    };
+    let owner = get(&d.owner).map_or_else(
+        || EntityRef {
+            id: d.owner.clone(),
+            name: String::new(),
+        },
+        |e| EntityRef::of(e.borrow()),
+    );
+    DeadlineStatus {
+        due: d.due,
+        what: d.what.clone(),
+        kind: d.kind,
+        owner,
+        set_by: EntityRef::of(set_by),
+        state,
+        days_left,
+        days_late,
+        met,
+        fulfilled_by: d.fulfilled_by.clone(),
+        confidence: d.confidence,
+    }
+}
+
 /// The earliest event on or before `as_of` of any of `by` whose stage
 /// delivers the work ([`Stage::delivers`]): an announcement or a draft sent
 /// for review promises the work; publication delivers it.
 /// Ties on the day go to the entity listed first.
-fn fulfilment(
-    corpus: &Corpus,
+fn fulfilment<E: std::borrow::Borrow<Entity>>(
+    get: &impl Fn(&str) -> Option<E>,
     by: &[String],
     stage: Option<Stage>,
     as_of: Date,
     due: Date,
 ) -> Option<Fulfilment> {
-    let mut best: Option<(Date, &Entity, Stage)> = None;
+    let mut best: Option<(Date, EntityRef, Stage)> = None;
     for id in by {
-        let Some(e) = corpus.get(id) else { continue };
+        let Some(e) = get(id) else { continue };
+        let e = e.borrow();
         for ev in &e.events {
             let counts = match stage {
                 Some(s) => ev.stage == s,
@@ -314,14 +335,14 @@ fn fulfilment(
             if !counts || ev.date > as_of {
                 continue;
             }
-            if best.is_none_or(|(d, _, _)| ev.date < d) {
-                best = Some((ev.date, e, ev.stage));
+            if best.as_ref().is_none_or(|(d, _, _)| ev.date < *d) {
+                best = Some((ev.date, EntityRef::of(e), ev.stage));
             }
         }
     }
-    best.map(|(date, e, stage)| Fulfilment {
+    best.map(|(date, by, stage)| Fulfilment {
         date,
-        by: EntityRef::of(e),
+        by,
         stage,
         on_time: date <= due,
     })

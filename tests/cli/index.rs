@@ -389,3 +389,27 @@ fn killed_refreshes_leave_a_working_index() {
         );
     }
 }
+
+/// The patch checks corpus-wide rules with `check`'s own code: a second
+/// `part_of` link that closes a cycle through unchanged entities is found
+/// (the patch's own walk used to follow the first link only), and the
+/// query reports it like a full check would.
+#[test]
+fn a_patch_finds_a_part_of_cycle_through_a_second_link() {
+    let kb = Kb::of(&graph());
+    let (code, _, err) = kb.run(&["index"]);
+    assert_eq!(code, 0, "{err}");
+    // `mint` is part of `treasury-dept`, which is part of `cabinet`. A
+    // second link, `treasury-dept` part of `mint`, closes a cycle.
+    kb.edit(
+        "treasury-dept.ron",
+        "note: \"Joined the cabinet in 2026.\", source: 0),\n",
+        "note: \"Joined the cabinet in 2026.\", source: 0),\n        (rel: part_of, to: \"mint\", source: 0),\n",
+    );
+    let (code, out, _) = kb.run(&["check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("part-of-cycle"), "{out}");
+    let (code, _, err) = kb.run(&["show", "mint"]);
+    assert!(!err.contains("updated"), "a cycle was patched in: {err}");
+    assert!(err.contains("left out"), "{err} ({code})");
+}

@@ -23,4 +23,5 @@ mod manners;
 mod query;
 mod search;
 mod shipped;
+mod site;
 mod track;

@@ -333,3 +333,574 @@ fn tags_match_in_any_case_and_stats_lists_them_as_of_a_day() {
     assert_eq!(then["by_kind"]["executive_order"], Value::Null, "{then}");
     assert_eq!(all["by_kind"]["executive_order"], 1);
 }
+
+// ------------------------------------------------------------ item: hubs
+
+#[test]
+fn paths_neighbors_and_focused_exports_do_not_route_through_hubs_by_default() {
+    let k = util::shipped();
+    let (code, out, err) = util::run(&k, &["path", "tx-sb-21", "genius-act"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("digital-assets"), "{out}");
+    assert!(err.contains("--through-hubs"), "{err}");
+    let (code, out, err) = util::run(&k, &["path", "tx-sb-21", "genius-act", "--through-hubs"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("digital-assets"), "{out}");
+    // A hub may still be an end of the chain.
+    let (code, out, err) = util::run(&k, &["path", "tx-sb-21", "digital-assets"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "tx-sb-21 ─covers→ digital-assets");
+
+    // export --focus: the GENIUS Act's diagram holds no state bill.
+    let (code, dot, err) = util::run(&k, &["export", "dot", "--focus", "GENIUS Act"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(dot.contains("digital-assets"), "the hub itself is drawn");
+    for state_bill in ["tx-sb-21", "az-sb-1025", "nh-hb-302"] {
+        assert!(!dot.contains(state_bill), "{state_bill} drawn:\n{dot}");
+    }
+    let (_, all, _) = util::run(
+        &k,
+        &["export", "dot", "--focus", "GENIUS Act", "--through-hubs"],
+    );
+    assert!(all.contains("tx-sb-21"), "{all}");
+
+    // neighbors: the hub is listed, not walked through.
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["--json", "neighbors", "genius-act", "--depth", "2"];
+        a.extend_from_slice(args);
+        let (_, v) = json_doc(&k, &a);
+        v["neighbors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let plain = ids(&[]);
+    assert!(plain.contains(&"digital-assets".to_owned()), "{plain:?}");
+    assert!(!plain.contains(&"tx-sb-21".to_owned()), "{plain:?}");
+    assert!(ids(&["--through-hubs"]).contains(&"tx-sb-21".to_owned()));
+}
+
+// ------------------------------------------------- item: event actors
+
+#[test]
+fn agencies_counts_the_actor_of_an_event_with_the_event_in_the_chain() {
+    let k = util::shipped();
+    let (code, out, err) = util::run(&k, &["agencies", "az-sb-1025"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("az-governor"), "{out}");
+    assert!(
+        out.contains("az-sb-1025 ─vetoed 2025-05-02 by→ az-governor"),
+        "{out}"
+    );
+
+    let (_, v) = json_doc(&k, &["--json", "agencies", "genius-act"]);
+    let hits = v["agencies"].as_array().unwrap();
+    let senate = hits
+        .iter()
+        .find(|h| h["id"] == "us-senate")
+        .unwrap_or_else(|| panic!("the Senate passed it: {v}"));
+    let step = &senate["chain"][0];
+    assert_eq!(step["from"], "genius-act");
+    assert_eq!(step["relation"], Value::Null);
+    assert_eq!(step["event"], "passed_one_chamber");
+    assert_eq!(step["reads"], "by");
+    assert_eq!(step["date"], "2025-06-17");
+    // Relation steps say so.
+    let president = hits.iter().find(|h| h["id"] == "president").unwrap();
+    assert_eq!(president["chain"][0]["relation"], "enacts");
+    assert_eq!(president["chain"][0]["event"], Value::Null);
+
+    // As of a day before the Senate vote, the Senate is not yet touched.
+    let (_, v) = json_doc(
+        &k,
+        &["--json", "--as-of", "2025-06-01", "agencies", "genius-act"],
+    );
+    let ids: Vec<&str> = v["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"us-senate"), "{ids:?}");
+}
+
+/// Weak links stay out of chains: an actor reached only by `cites` or
+/// `related` is listed, but nothing beyond it, and events of entities
+/// reached that way do not count.
+#[test]
+fn event_actors_are_not_reached_through_weak_links() {
+    let dir = util::tmp();
+    let k = dir.path().join("knowledge");
+    util::copy_tree(&graph(), &k);
+    // A report that only cites the Texan bill, whose signing has an actor.
+    std::fs::write(
+        k.join("cite-report.ron"),
+        r#"(
+    id: "cite-report",
+    kind: report,
+    name: "Citing Report",
+    jurisdiction: "US",
+    events: [(date: "2025-01-10", stage: published, source: 0)],
+    relations: [(rel: cites, to: "tx-widget-bill")],
+    sources: [(title: "Test source")],
+)
+"#,
+    )
+    .unwrap();
+    let f = k.join("tx-widget-bill.ron");
+    let text = std::fs::read_to_string(&f).unwrap();
+    assert!(text.contains("stage: signed"), "{text}");
+    std::fs::write(
+        &f,
+        text.replacen("stage: signed", "stage: signed, by: \"mint\"", 1),
+    )
+    .unwrap();
+
+    let (code, out, err) = util::run(&k, &["agencies", "tx-widget-bill"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("tx-widget-bill ─signed"), "{out}");
+    let (_, out, _) = util::run(&k, &["agencies", "cite-report"]);
+    assert!(
+        !out.contains("mint"),
+        "a cited bill's actors are not touched: {out}"
+    );
+}
+
+// -------------------------------------------------------- item: deadlines
+
+#[test]
+fn deadlines_by_owner_and_show_gives_each_deadline_its_state() {
+    // `deadlines --owner` takes any reference and keeps what it owes.
+    let owned = |owner: &str| -> Vec<String> {
+        let (_, v) = json_doc(&track(), &["--json", "deadlines", "--owner", owner]);
+        v["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["due"].as_str().unwrap(),
+                    d["owner"]["id"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(owned("dol"), ["2026-02-03 dol", "2026-06-30 dol"]);
+    assert_eq!(
+        owned("Department of the Treasury"),
+        ["2026-03-01 treasury", "2026-12-15 treasury"]
+    );
+    let (code, _, err) = util::run(&track(), &["deadlines", "--owner", "nobody-at-all"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no entity matches"), "{err}");
+
+    // `show dol` lists what DOL owes, each with its state.
+    let (code, out, err) = util::run(&track(), &["show", "dol"]);
+    assert_eq!(code, 0, "{err}");
+    let owed = out
+        .split("deadlines owed")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no `deadlines owed` section:\n{out}"));
+    assert!(owed.contains("2026-02-03  set by "), "{owed}");
+    assert!(owed.contains("met on time"), "{owed}");
+    assert!(owed.contains("2026-06-30  set by "), "{owed}");
+    assert!(owed.contains("overdue by 150 days"), "{owed}");
+
+    // `show` of the setter states each of its deadlines; the states
+    // follow --as-of.
+    let setters: Vec<String> = {
+        let (_, v) = json_doc(&track(), &["--json", "deadlines"]);
+        v["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["owner"]["id"] == "treasury")
+            .map(|d| d["set_by"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (_, v) = json_doc(&track(), &["--json", "show", &setters[0]]);
+    let states: Vec<&str> = v["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["state"].as_str().unwrap())
+        .collect();
+    assert!(!states.is_empty(), "{v}");
+    let (code, out, err) = util::run(&track(), &["show", "treasury", "--as-of", "2026-02-01"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("upcoming: 28 days left"), "{out}");
+    let (_, out, _) = util::run(&track(), &["show", "treasury"]);
+    assert!(
+        out.contains("met late: res-report published on 2026-03-02, 1 day late"),
+        "{out}"
+    );
+    assert!(out.contains("upcoming: 18 days left"), "{out}");
+}
+
+// ----------------------------------------------------------- item: export
+
+fn export_fx() -> PathBuf {
+    util::fixture("export")
+}
+
+#[test]
+fn export_to_an_image_name_renders_it_or_refuses_never_writes_dot_text() {
+    if !util::have("dot") {
+        return;
+    }
+    let dir = util::tmp();
+    let jpg = dir.path().join("eo.jpg");
+    let (code, out, err) = util::run(
+        &export_fx(),
+        &[
+            "export",
+            "dot",
+            "--focus",
+            "eo-14330",
+            "-o",
+            &jpg.to_string_lossy(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty());
+    let bytes = std::fs::read(&jpg).unwrap();
+    assert!(
+        bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "a JPEG, not DOT text"
+    );
+
+    // A format Graphviz does not render here: refused, with the list.
+    let odd = dir.path().join("eo.ico");
+    std::fs::write(&odd, "old").unwrap();
+    let (code, _, err) = util::run(
+        &export_fx(),
+        &["export", "dot", "-o", &odd.to_string_lossy()],
+    );
+    let supported = std::process::Command::new("dot")
+        .arg("-Tico")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !supported {
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("cannot render .ico"), "{err}");
+        assert!(err.contains("png") && err.contains("svg"), "{err}");
+        assert_eq!(std::fs::read_to_string(&odd).unwrap(), "old");
+    }
+}
+
+#[test]
+fn a_missing_output_directory_is_one_clean_error_naming_it_once() {
+    let dir = util::tmp();
+    let missing = dir.path().join("no/such");
+    let target = missing.join("graph.json");
+    let (code, out, err) = util::run(
+        &export_fx(),
+        &["export", "json", "-o", &target.to_string_lossy()],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    let lines: Vec<&str> = err.lines().filter(|l| !l.starts_with("note:")).collect();
+    assert_eq!(lines.len(), 1, "one line: {err}");
+    assert!(lines[0].contains("does not exist"), "{err}");
+    assert_eq!(
+        lines[0].matches(&*missing.to_string_lossy()).count(),
+        1,
+        "the path once: {err}"
+    );
+    assert!(
+        !err.contains(".graph.json."),
+        "no temporary file name: {err}"
+    );
+}
+
+#[test]
+fn bitmap_export_with_chinese_labels_warns_when_no_chinese_font_is_installed() {
+    if !util::have("dot") {
+        return;
+    }
+    // A stand-in `fc-list` that finds no font, ahead of the real PATH.
+    let bin = util::tmp();
+    let fc = bin.path().join("fc-list");
+    std::fs::write(&fc, "#!/bin/sh\nexit 0\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fc, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out_dir = util::tmp();
+    let idx = util::tmp();
+    let run = |lang: Option<&str>, file: &str| {
+        let mut c = util::cmd(&export_fx(), idx.path());
+        c.env("PATH", &path);
+        if let Some(l) = lang {
+            c.args(["--lang", l]);
+        }
+        let o = c
+            .args(["export", "dot", "--focus", "eo-14330", "-o"])
+            .arg(out_dir.path().join(file))
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(Some("zh-Hant"), "zh.png");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("warning: no Chinese font is installed"),
+        "{err}"
+    );
+    assert!(err.contains("fonts-noto-cjk"), "{err}");
+    // English labels, or SVG (drawn by the viewer's fonts): no warning.
+    let (_, err) = run(None, "en.png");
+    assert!(!err.contains("Chinese font"), "{err}");
+    let (_, err) = run(Some("zh-Hant"), "zh.svg");
+    assert!(!err.contains("Chinese font"), "{err}");
+}
+
+// ------------------------------------------------------------ item: synth
+
+#[test]
+fn synth_refuses_a_knowledge_base_and_says_what_it_wrote() {
+    let dir = util::tmp();
+    let out = dir.path().join("fresh");
+    let (code, stdout, err) = util::run(&graph(), &["synth", "40", &out.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let files = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "ron")
+        })
+        .count();
+    assert_eq!(files, 40);
+    assert!(
+        stdout.starts_with(&format!("wrote 40 entity files into {}", out.display())),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("statute") && stdout.contains("bill"),
+        "{stdout}"
+    );
+    // No temporary directory left beside it.
+    let litter: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(litter, ["fresh"]);
+
+    // Again into the same directory: refused, nothing touched.
+    let before = std::fs::read_dir(&out).unwrap().count();
+    let (code, stdout, err) = util::run(&graph(), &["synth", "10", &out.to_string_lossy()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(stdout.is_empty());
+    assert!(err.contains("already holds a knowledge base"), "{err}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), before);
+
+    // A real knowledge base is refused too; an empty directory is fine.
+    let k = dir.path().join("kb");
+    util::copy_tree(&graph(), &k);
+    let (code, _, err) = util::run(&graph(), &["synth", "10", &k.to_string_lossy()]);
+    assert_eq!(code, 2, "{err}");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, _, err) = util::run(&graph(), &["synth", "10", &empty.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+}
+
+// ------------------------------------------------------------- item: help
+
+const COMMANDS: &[&str] = &[
+    "check",
+    "stats",
+    "show",
+    "agencies",
+    "neighbors",
+    "path",
+    "list",
+    "index",
+    "search",
+    "timeline",
+    "deadlines",
+    "changes",
+    "export",
+    "import",
+    "site",
+    "synth",
+    "completions",
+    "man",
+];
+
+fn help(args: &[&str]) -> String {
+    let (code, out, err) = util::run(&graph(), args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    out
+}
+
+/// The lines under one heading of a help text, up to the next heading
+/// (a line that is not indented).
+fn section(text: &str, heading: &str) -> String {
+    let head = format!("{heading}:");
+    let mut lines = text.lines().skip_while(|l| *l != head);
+    assert!(
+        lines.next().is_some(),
+        "no `{heading}:` heading in:\n{text}"
+    );
+    lines
+        .take_while(|l| l.is_empty() || l.starts_with(' '))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_command_has_global_options_apart_and_two_or_three_examples() {
+    for cmd in COMMANDS {
+        let text = help(&[cmd, "--help"]);
+        let global = section(&text, "Global options");
+        assert!(global.contains("--knowledge <DIR>"), "{cmd}: {global}");
+        assert!(global.contains("--no-refresh"), "{cmd}: {global}");
+        // Global options appear only under their heading.
+        let options = section(&text, "Options");
+        assert!(!options.contains("--knowledge"), "{cmd}: {options}");
+        let examples = text
+            .split("\nExamples:\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{cmd} --help has no examples:\n{text}"));
+        let n = examples
+            .lines()
+            .take_while(|l| !l.is_empty())
+            .filter(|l| {
+                l.trim_start().starts_with("policygraph ")
+                    || l.trim_start().starts_with("sudo policygraph ")
+            })
+            .count();
+        assert!((2..=3).contains(&n), "{cmd}: {n} examples:\n{examples}");
+    }
+}
+
+#[test]
+fn options_that_do_nothing_for_a_command_are_not_offered_by_it() {
+    let offers = |cmd: &str, opt: &str| help(&[cmd, "--help"]).contains(&format!("{opt} "));
+    for cmd in ["synth", "completions", "man", "export"] {
+        assert!(!offers(cmd, "--json"), "{cmd} offers --json");
+    }
+    assert!(!offers("index", "--as-of"));
+    assert!(!offers("index", "--lang"));
+    assert!(offers("index", "--json"));
+    assert!(offers("show", "--lang") && offers("show", "--as-of"));
+    // check: `--json` only; `--format` is hidden, still read, and warned of.
+    let check = help(&["check", "--help"]);
+    assert!(check.contains("--json"), "{check}");
+    assert!(!check.contains("--format"), "{check}");
+    let (code, out, err) = util::run(&util::fixture("clean"), &["check", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(serde_json::from_str::<Value>(&out).is_ok(), "{out}");
+    assert!(err.contains("`--format` is deprecated"), "{err}");
+
+    // Given before the command, an option the command does not use is
+    // refused, not silently ignored.
+    let dir = util::tmp();
+    let out = dir.path().join("s");
+    let (code, _, err) = util::run(&graph(), &["--json", "synth", "3", &out.to_string_lossy()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`--json` does nothing for `synth`"), "{err}");
+    assert!(!out.exists());
+    let (code, _, err) = util::run(&graph(), &["--as-of", "2025-01-01", "index"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`--as-of` does nothing for `index`"), "{err}");
+    let (code, _, err) = util::run(&graph(), &["index", "--lang", "zh-Hant"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unexpected argument '--lang'"), "{err}");
+    // Before or after the command, an offered option means the same.
+    let (_, a, _) = util::run(&graph(), &["--json", "--lang", "zh-TW", "show", "dol"]);
+    let (_, b, _) = util::run(&graph(), &["show", "dol", "--json", "--lang", "zh-TW"]);
+    assert_eq!(a, b);
+    assert!(a.starts_with('{'), "{a}");
+}
+
+#[test]
+fn top_level_help_lists_search_operators_environment_and_json_schemas() {
+    let long = help(&["--help"]);
+    for needle in [
+        "Search operators",
+        "field:value",
+        "arizona OR texas",
+        "POLICYGRAPH_TODAY",
+        "POLICYGRAPH_KNOWLEDGE",
+        "NO_COLOR",
+        "\"JSON output\"",
+        "policygraph man",
+    ] {
+        assert!(long.contains(needle), "--help lacks {needle}:\n{long}");
+    }
+    let short = help(&["-h"]);
+    let about = short.lines().next().unwrap_or_default();
+    for word in ["RON", "petgraph", "tantivy", "clap", "crate"] {
+        assert!(!short.contains(word), "-h speaks of {word}:\n{short}");
+    }
+    assert!(about.contains("agencies"), "{about}");
+}
+
+#[test]
+fn man_page_is_generated_from_the_same_definitions_and_installs() {
+    let page = help(&["man"]);
+    assert!(
+        page.contains(".TH policygraph 1"),
+        "{}",
+        &page[..page.len().min(300)]
+    );
+    assert!(page.contains("POLICYGRAPH_TODAY"));
+    // Every command is in it, as in --help.
+    for cmd in COMMANDS {
+        assert!(
+            page.contains(&format!("policygraph\\-{cmd}")),
+            "{cmd} missing"
+        );
+    }
+    let dir = util::tmp();
+    let man1 = dir.path().join("share/man/man1");
+    let (code, _, err) = util::run(&graph(), &["man", "--dir", &man1.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    // The main page and one per command.
+    let pages = format!("wrote {} man pages", COMMANDS.len() + 1);
+    assert!(err.contains(&pages), "{err}");
+    let main = std::fs::read_to_string(man1.join("policygraph.1")).unwrap();
+    assert_eq!(main, page, "the installed page is the printed one");
+    let show = std::fs::read_to_string(man1.join("policygraph-show.1")).unwrap();
+    assert!(show.contains(".TH policygraph-show 1"), "{show}");
+    assert!(show.contains("as\\-of"), "{show}");
+    assert!(
+        show.contains("GENIUS") || show.contains("genius"),
+        "examples: {show}"
+    );
+    // `man` itself renders it, where it is installed.
+    if std::process::Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let out = std::process::Command::new("man")
+            .arg("-l")
+            .arg(man1.join("policygraph-show.1"))
+            .env("MANPAGER", "cat")
+            .env("PAGER", "cat")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("OUTPUT OPTIONS"), "{text}");
+    }
+}

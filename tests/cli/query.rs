@@ -461,12 +461,18 @@ fn neighbors_depth_direction_relation_kind() {
         ("widgets", 1),
         ("benefits-office", 2),
         ("treasury-dept", 2),
-        ("widget-act", 2),
     ]
     .iter()
     .map(|(i, d)| ((*i).to_owned(), *d))
     .collect();
+    // `widgets` is an asset class, a hub: listed, not walked through.
     assert_eq!(got, want);
+    let through = neighbor_ids(&["order-alpha", "--depth", "2", "--through-hubs"]);
+    assert_eq!(
+        through.last().map(String::as_str),
+        Some("widget-act"),
+        "{through:?}"
+    );
     // Kind filters what is listed, not where the walk goes.
     assert_eq!(
         neighbor_ids(&["order-alpha", "--depth", "2", "--kind", "office"]),

@@ -132,13 +132,16 @@ impl Graph<'_> {
     /// Entity positions within `depth` hops of `start` (itself included),
     /// following relations in `direction`, seeing the world as of `as_of`
     /// (entities not yet existing and relations not yet dated are skipped).
-    /// Sorted by position, hence by id.
+    /// Unless `through_hubs`, asset classes and plan types
+    /// ([`Kind::is_hub`]) other than `start` are reached but not walked
+    /// through. Sorted by position, hence by id.
     pub fn neighbourhood(
         &self,
         start: usize,
         depth: usize,
         direction: Direction,
         as_of: Option<crate::model::Date>,
+        through_hubs: bool,
     ) -> Vec<usize> {
         use petgraph::visit::EdgeRef;
         let mut seen = vec![false; self.graph.node_count()];
@@ -147,6 +150,9 @@ impl Graph<'_> {
         for _ in 0..depth {
             let mut next = Vec::new();
             for &n in &frontier {
+                if n != start && !through_hubs && self.corpus.entities[n].kind.is_hub() {
+                    continue;
+                }
                 let node = NodeIndex::new(n);
                 let mut visit = |other: NodeIndex, r: &Relation| {
                     let o = other.index();

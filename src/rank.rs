@@ -38,8 +38,14 @@ pub struct Lifts(Vec<Vec<(DocId, Score)>>);
 
 impl Lifts {
     /// Scores `lift` on its own matches.
-    pub fn score(searcher: &Searcher, lift: &dyn Query) -> Result<Lifts> {
-        let mut per_segment = searcher.search(lift, &Matches).map_err(ix)?;
+    pub fn score(
+        searcher: &Searcher,
+        stats: &dyn tantivy::query::Bm25StatisticsProvider,
+        lift: &dyn Query,
+    ) -> Result<Lifts> {
+        let mut per_segment = searcher
+            .search_with_statistics_provider(lift, &Matches, stats)
+            .map_err(ix)?;
         per_segment.sort_by_key(|(ord, _)| *ord);
         let mut out = vec![Vec::new(); searcher.segment_readers().len()];
         for (ord, docs) in per_segment {
@@ -344,7 +350,7 @@ mod tests {
         with_lift.push((Occur::Should, lift.box_clone()));
         let whole = BooleanQuery::new(with_lift);
 
-        let lifts = Lifts::score(&searcher, &*lift).unwrap();
+        let lifts = Lifts::score(&searcher, &searcher, &*lift).unwrap();
         assert!(!lifts.is_empty());
         let (got, count) = searcher
             .search(&query, &Best::new(15).lifted(&lifts))

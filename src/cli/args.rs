@@ -179,6 +179,9 @@ impl Args {
         };
         match off.json {
             Some(j) => self.json |= j,
+            None if self.json && name == "export" => {
+                return Err("`--json` does nothing for `export dot` or `export mermaid`; `export json` writes JSON".into())
+            }
             None if self.json => return refuse("--json"),
             None => {}
         }
@@ -378,7 +381,7 @@ impl Command {
             Command::Search(a) => o(Some(&a.json), Some(&a.as_of), Some(&a.lang)),
             Command::Timeline(a) => o(Some(&a.json), Some(&a.as_of), None),
             Command::Deadlines(a) => o(Some(&a.json), Some(&a.as_of), Some(&a.lang)),
-            Command::Changes(a) => o(Some(&a.json), Some(&a.as_of), None),
+            Command::Changes(a) => o(Some(&a.json), Some(&a.as_of), Some(&a.lang)),
             // `export json` is the JSON; a `--json` before it is taken as
             // saying the same, and refused before `export dot`.
             Command::Export(a) => Offered {
@@ -652,6 +655,10 @@ pub struct TimelineArgs {
     /// Only events marking this stage (repeatable).
     #[arg(long = "stage", value_name = "STAGE")]
     pub stages: Vec<Stage>,
+    /// With `--depth`, walk on through asset classes and plan types too (by
+    /// default they are reached but not walked through).
+    #[arg(long, requires = "entity")]
+    pub through_hubs: bool,
     #[command(flatten)]
     pub json: JsonOpt,
     #[command(flatten)]
@@ -709,6 +716,8 @@ pub struct ChangesArgs {
     pub json: JsonOpt,
     #[command(flatten)]
     pub as_of: AsOfOpt,
+    #[command(flatten)]
+    pub lang: LangOpt,
 }
 
 /// Options of `import`.

@@ -35,7 +35,17 @@ pub fn run(ctx: &Ctx, args: &ChangesArgs) -> anyhow::Result<Status> {
             writeln!(e, "{s}warning:{r} {w}")?;
         }
         if !c.is_empty() {
-            print_human(&c)?;
+            // Names in `--lang`, from whichever side has the entity.
+            let name = |e: &EntityChange| {
+                new.entities
+                    .get(&e.id)
+                    .or_else(|| old.entities.get(&e.id))
+                    .map_or_else(
+                        || e.name.clone(),
+                        |x| x.name_in(ctx.lang.as_deref()).to_owned(),
+                    )
+            };
+            print_human(&c, &name)?;
         }
     }
     if c.is_empty() {
@@ -54,7 +64,7 @@ fn stage(s: Option<Stage>) -> &'static str {
     s.map_or("-", Stage::name)
 }
 
-fn print_human(c: &track::Changes) -> anyhow::Result<()> {
+fn print_human(c: &track::Changes, name: &dyn Fn(&EntityChange) -> String) -> anyhow::Result<()> {
     let mut out = anstream::stdout().lock();
     let (b, r) = (render::BOLD.render(), render::BOLD.render_reset());
     writeln!(out, "{b}changes from {} to {}{r}", c.old, c.new)?;
@@ -74,7 +84,7 @@ fn print_human(c: &track::Changes) -> anyhow::Result<()> {
             e.id.clone(),
             e.kind.name().to_owned(),
             stage(e.status).to_owned(),
-            e.name.clone(),
+            name(e),
         ]
     };
     section("added", c.added.iter().map(entity).collect())?;

@@ -103,9 +103,9 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
     Ok(Status::Ok)
 }
 
-/// The entity's deadlines judged on `--as-of` (else today), and, for an
-/// actor, the deadlines others set that it owes. Finding those reads every
-/// record, so it is done only for actors, who are the only possible owers.
+/// The entity's deadlines judged on `--as-of` (else today), and the
+/// deadlines others set that it owes (found through the index), by due
+/// date.
 fn judged(
     store: &Store,
     e: &policygraph::model::Entity,
@@ -118,16 +118,19 @@ fn judged(
         .iter()
         .map(|d| policygraph::track::judge(d, e, get, day))
         .collect();
-    let owes = if e.kind.is_actor() {
-        let corpus = store.corpus()?;
-        let filter = policygraph::track::DeadlineFilter {
-            owner: Some(e.id.clone()),
-            ..Default::default()
-        };
-        policygraph::track::deadlines(&corpus, day, &filter)
-    } else {
-        Vec::new()
-    };
+    let mut owes = Vec::new();
+    if e.kind.is_actor() {
+        for setter in store.owed_by(&e.id)? {
+            let s = &setter.entity;
+            if !s.exists_on(Some(day)) {
+                continue;
+            }
+            for d in s.deadlines.iter().filter(|d| d.owner == e.id) {
+                owes.push(policygraph::track::judge(d, s, get, day));
+            }
+        }
+        owes.sort_by_key(|d| d.due);
+    }
     Ok((own, owes))
 }
 

@@ -38,8 +38,10 @@ pub struct SiteArgs {
     /// Only entities of this kind get pages (repeatable).
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<Kind>,
-    /// Jurisdiction or prefix: `US`, `US-TX`, or `US-` for every state.
-    #[arg(long)]
+    /// Only this jurisdiction: `US` (or `federal`) for federal entities,
+    /// `US-TX`, `TX` or `Texas` for a state, `US-` (or `states`) for every
+    /// state.
+    #[arg(long, value_name = "J")]
     pub jurisdiction: Option<String>,
     /// How to lay out diagrams.
     #[arg(long, value_enum, default_value = "auto")]

@@ -28,6 +28,7 @@ pub fn run(ctx: &Ctx, args: &TimelineArgs) -> anyhow::Result<Status> {
         entity: args.entity.clone(),
         depth: args.depth,
         stages: args.stages.clone(),
+        through_hubs: args.through_hubs,
     };
     let events = track::timeline(&corpus, &filter)?;
     let status = if events.is_empty() {

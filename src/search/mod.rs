@@ -432,8 +432,8 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
             fuzzy = total > 0;
         }
     }
-    let snip_body = SnippetGenerator::create(&store.searcher, &*query, f.body).map_err(ix)?;
-    let snip_name = SnippetGenerator::create(&store.searcher, &*query, f.name).map_err(ix)?;
+    let snip_body = snippets(store, &*query, f.body)?;
+    let snip_name = snippets(store, &*query, f.name)?;
     let mut hits = Vec::new();
     let mut ranked: Vec<(f32, tantivy::DocAddress)> = top;
     // Equal scores: id order, so output never flaps.
@@ -589,6 +589,32 @@ fn follow_founders(
     Ok(())
 }
 
+/// tantivy's `SnippetGenerator::create`, with the document frequencies of
+/// live documents (see [`crate::store::LiveStats`]), so that a patched index
+/// cuts the same snippets as a rebuilt one.
+fn snippets(store: &Store, query: &dyn Query, field: tantivy::schema::Field) -> Result<SnippetGenerator> {
+    let stats = store.stats();
+    let mut terms: std::collections::BTreeSet<&Term> = std::collections::BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term);
+        }
+    });
+    let mut weights: BTreeMap<String, f32> = BTreeMap::new();
+    for term in terms {
+        let value = term.value();
+        let Some(text) = value.as_str() else {
+            continue;
+        };
+        let doc_freq = stats.live_doc_freq(term).map_err(ix)?;
+        if doc_freq > 0 {
+            weights.insert(text.to_owned(), 1.0 / (1.0 + doc_freq as f32));
+        }
+    }
+    let tokenizer = store.index.tokenizer_for_field(field).map_err(ix)?;
+    Ok(SnippetGenerator::new(weights, tokenizer, field, 150))
+}
+
 /// The best `limit` hits of `query`, best first, and the number of
 /// matches. A `lift` is an optional clause that raises the few documents it
 /// matches: the same ranking as `query` with the lift as an optional
@@ -600,13 +626,14 @@ fn best(
     lift: Option<&dyn Query>,
     limit: usize,
 ) -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
+    let stats = store.stats();
     let lifts = match lift {
-        Some(lift) => Lifts::score(&store.searcher, lift)?,
+        Some(lift) => Lifts::score(&store.searcher, &stats, lift)?,
         None => Lifts::default(),
     };
     store
         .searcher
-        .search(query, &Best::new(limit).lifted(&lifts))
+        .search_with_statistics_provider(query, &Best::new(limit).lifted(&lifts), &stats)
         .map_err(ix)
 }
 

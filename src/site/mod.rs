@@ -28,7 +28,7 @@
 //! bytes) and incremental: an entity page records which entities it read
 //! while it was rendered, and is rendered again only when one of them
 //! changed. Every other file is rendered again and kept when its bytes
-//! did not change. See [`output`] for how the directory is swapped in.
+//! did not change. The private `output` module swaps the directory in.
 
 mod diagram;
 mod lang;
@@ -93,8 +93,9 @@ pub struct SiteOptions {
     pub today: Date,
     /// Only entities of these kinds get pages (every kind when empty).
     pub kinds: Vec<Kind>,
-    /// Only entities whose jurisdiction starts with this (`US-` is every
-    /// state).
+    /// Only entities in this jurisdiction, read as
+    /// [`crate::select::Jurisdiction`] (`US` federal, `TX` or `Texas`, `US-`
+    /// every state).
     pub jurisdiction: Option<String>,
     /// The language `index.html` sends the reader to.
     pub default_lang: Lang,
@@ -127,11 +128,8 @@ pub struct Report {
 /// Builds the site of `corpus` into `target`, replacing what is there.
 pub fn build(corpus: &Corpus, target: &Path, opts: &SiteOptions) -> Result<Report> {
     if let Some(j) = &opts.jurisdiction {
-        if j.is_empty() || !j.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
-            return Err(Error::Usage(format!(
-                "invalid jurisdiction `{j}`: use `US`, `US-TX`, or a prefix such as `US-`"
-            )));
-        }
+        j.parse::<crate::select::Jurisdiction>()
+            .map_err(Error::Usage)?;
     }
     if target.exists() && !target.is_dir() {
         return Err(Error::Usage(format!(
@@ -205,14 +203,19 @@ fn template_error(e: minijinja::Error) -> Error {
 impl<'c> Site<'c> {
     fn new(corpus: &'c Corpus, opts: &'c SiteOptions) -> Result<Site<'c>> {
         let day = opts.day();
-        let jur = opts.jurisdiction.as_deref().map(str::to_ascii_uppercase);
+        // The same rule as every other `--jurisdiction` (`US` federal,
+        // `TX` or `Texas`, `US-` every state); checked in `build`.
+        let jur = opts
+            .jurisdiction
+            .as_deref()
+            .and_then(|j| j.parse::<crate::select::Jurisdiction>().ok());
         let included: Vec<bool> = corpus
             .entities
             .iter()
             .map(|e| {
                 e.exists_on(opts.as_of)
                     && (opts.kinds.is_empty() || opts.kinds.contains(&e.kind))
-                    && jur.as_deref().is_none_or(|j| e.jurisdiction.starts_with(j))
+                    && jur.as_ref().is_none_or(|j| j.matches(&e.jurisdiction))
             })
             .collect();
         let positions = (0..corpus.len()).filter(|&i| included[i]).collect();

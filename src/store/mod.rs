@@ -22,6 +22,7 @@ mod record;
 mod refresh;
 mod scan;
 mod schema;
+mod stats;
 mod update;
 
 pub use generation::*;
@@ -30,11 +31,14 @@ pub use record::*;
 pub use refresh::{refresh, Options, Outcome, Reason, Refreshed};
 pub use scan::*;
 pub use schema::*;
+pub use stats::LiveStats;
 pub use update::*;
 
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
-pub const FORMAT_VERSION: u32 = 9;
+/// (7: tags in lowercase, and deadline owners in the `owes` field; 9: the
+/// record layout of merged imports; 10: both.)
+pub const FORMAT_VERSION: u32 = 10;
 
 #[cfg(test)]
 mod tests;

@@ -33,6 +33,8 @@ pub struct Store {
     pub dir: PathBuf,
     /// The shared lock that keeps [`clean`] away while this store is open.
     _readers: Option<std::fs::File>,
+    /// Exact token totals, for a patched generation (see [`LiveStats`]).
+    totals: Option<super::stats::Totals>,
     cache: RefCell<HashMap<String, Option<Rc<Node>>>>,
 }
 
@@ -104,7 +106,17 @@ impl Store {
             .try_into()
             .map_err(ix)?;
         let searcher = reader.searcher();
+        let deleted = searcher
+            .segment_readers()
+            .iter()
+            .any(|s| s.num_deleted_docs() > 0);
+        let totals = if deleted {
+            super::stats::read(dir)?
+        } else {
+            None
+        };
         Ok(Some(Store {
+            totals,
             index,
             reader,
             searcher,
@@ -116,6 +128,15 @@ impl Store {
             _readers: readers,
             cache: RefCell::new(HashMap::new()),
         }))
+    }
+
+    /// The statistics searches score with: tantivy's own for a fresh
+    /// build, live counts for a patched one, so that both rank alike.
+    pub fn stats(&self) -> LiveStats<'_> {
+        LiveStats {
+            searcher: &self.searcher,
+            totals: self.totals.as_ref(),
+        }
     }
 
     /// Number of entities.
@@ -357,6 +378,25 @@ impl Store {
             }
             out.push(n);
         }
+        out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
+        Ok(out)
+    }
+
+    /// The entities that set a deadline `id` owes, in id order. Answered
+    /// by the index: only their records are decoded.
+    pub fn owed_by(&self, id: &str) -> Result<Vec<Node>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.owes, id),
+            IndexRecordOption::Basic,
+        );
+        let docs = self
+            .searcher
+            .search(&query, &tantivy::collector::DocSetCollector)
+            .map_err(ix)?;
+        let mut out = docs
+            .into_iter()
+            .map(|addr| self.node_at(addr))
+            .collect::<Result<Vec<Node>>>()?;
         out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
         Ok(out)
     }

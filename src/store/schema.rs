@@ -24,6 +24,9 @@ pub struct Fields {
     pub status: Field,
     /// Tags, raw.
     pub tag: Field,
+    /// Ids of the entities that owe this entity's deadlines, raw: `show`
+    /// finds what an agency owes without reading every record.
+    pub owes: Field,
     /// Every event date, deadline and figure date.
     pub date: Field,
     /// Names in every language and aliases: tokenized, stored.
@@ -61,6 +64,7 @@ impl Fields {
             jurisdiction: b.add_text_field("jurisdiction", STRING | FAST),
             status: b.add_text_field("status", STRING | FAST),
             tag: b.add_text_field("tag", STRING),
+            owes: b.add_text_field("owes", STRING),
             date: b.add_date_field("date", DateOptions::default().set_indexed().set_fast()),
             name: b.add_text_field("name", text(false)),
             ident: b.add_text_field("ident", text(false)),
@@ -87,6 +91,7 @@ impl Fields {
             jurisdiction: f("jurisdiction")?,
             status: f("status")?,
             tag: f("tag")?,
+            owes: f("owes")?,
             date: f("date")?,
             name: f("name")?,
             ident: f("ident")?,
@@ -129,6 +134,9 @@ pub(super) fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<Tantiv
     // Tags match case-insensitively: indexed, and asked for, in lowercase.
     for t in &e.tags {
         doc.add_text(f.tag, t.to_lowercase());
+    }
+    for d in &e.deadlines {
+        doc.add_text(f.owes, &d.owner);
     }
     let dates = e
         .events

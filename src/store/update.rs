@@ -320,14 +320,24 @@ pub fn update(
         return Ok(Patch::Rebuild("the index writer is busy"));
     };
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    // Exact token totals for scoring (see `stats`): the old ones, minus
+    // the documents deleted, plus those added.
+    let Some(mut totals) = super::stats::totals(&store.dir, &store.searcher)? else {
+        return Ok(Patch::Rebuild("the index lacks exact token counts"));
+    };
     for id in &affected {
         writer.delete_term(Term::from_field_text(f.id, id));
+        if let Some(old) = store.node(id)? {
+            let doc = document(&f, &Node::as_ref(&old), today)?;
+            super::stats::doc_tokens(&index, &doc, &mut totals, -1);
+        }
     }
     for n in &nodes {
-        writer
-            .add_document(document(&f, &n.as_ref(), today)?)
-            .map_err(ix)?;
+        let doc = document(&f, &n.as_ref(), today)?;
+        super::stats::doc_tokens(&index, &doc, &mut totals, 1);
+        writer.add_document(doc).map_err(ix)?;
     }
+    super::stats::write(staged.path(), &totals)?;
     let fingerprint = fingerprint_of(scan);
     // The manifest maps paths to ids: the old one, patched.
     let mut ids: HashMap<&str, &str> = old

@@ -58,6 +58,9 @@ pub struct TimelineFilter {
     pub depth: usize,
     /// Only events marking these stages.
     pub stages: Vec<Stage>,
+    /// With `entity` and `depth`, walk on through asset classes and plan
+    /// types too.
+    pub through_hubs: bool,
 }
 
 /// One event on a timeline.
@@ -108,7 +111,13 @@ pub fn timeline(corpus: &Corpus, filter: &TimelineFilter) -> Result<Vec<Timeline
         Some(r) => {
             let start = corpus.resolve(r)?;
             let g = Graph::new(corpus);
-            Some(g.neighbourhood(start, filter.depth, Direction::Both, filter.as_of))
+            Some(g.neighbourhood(
+                start,
+                filter.depth,
+                Direction::Both,
+                filter.as_of,
+                filter.through_hubs,
+            ))
         }
         None => None,
     };

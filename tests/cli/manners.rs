@@ -380,6 +380,26 @@ fn paths_neighbors_and_focused_exports_do_not_route_through_hubs_by_default() {
     assert!(plain.contains(&"digital-assets".to_owned()), "{plain:?}");
     assert!(!plain.contains(&"tx-sb-21".to_owned()), "{plain:?}");
     assert!(ids(&["--through-hubs"]).contains(&"tx-sb-21".to_owned()));
+
+    // timeline --entity --depth walks the same way.
+    let (code, out, err) = util::run(&k, &["timeline", "--entity", "genius-act", "--depth", "2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("genius-act") && !out.contains("tx-sb-21"),
+        "{out}"
+    );
+    let (_, out, _) = util::run(
+        &k,
+        &[
+            "timeline",
+            "--entity",
+            "genius-act",
+            "--depth",
+            "2",
+            "--through-hubs",
+        ],
+    );
+    assert!(out.contains("tx-sb-21"), "{out}");
 }
 
 // ------------------------------------------------- item: event actors
@@ -724,26 +744,22 @@ fn synth_refuses_a_knowledge_base_and_says_what_it_wrote() {
 
 // ------------------------------------------------------------- item: help
 
-const COMMANDS: &[&str] = &[
-    "check",
-    "stats",
-    "show",
-    "agencies",
-    "neighbors",
-    "path",
-    "list",
-    "index",
-    "search",
-    "timeline",
-    "deadlines",
-    "changes",
-    "export",
-    "import",
-    "site",
-    "synth",
-    "completions",
-    "man",
-];
+/// Every command, as `policygraph -h` lists them (but `help`).
+fn commands() -> Vec<String> {
+    let text = help(&["-h"]);
+    let list: Vec<String> = text
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_owned)
+        .collect();
+    assert!(list.len() >= 16, "{list:?}");
+    list
+}
 
 fn help(args: &[&str]) -> String {
     let (code, out, err) = util::run(&graph(), args);
@@ -768,7 +784,8 @@ fn section(text: &str, heading: &str) -> String {
 
 #[test]
 fn every_command_has_global_options_apart_and_two_or_three_examples() {
-    for cmd in COMMANDS {
+    for cmd in commands() {
+        let cmd = cmd.as_str();
         let text = help(&[cmd, "--help"]);
         let global = section(&text, "Global options");
         assert!(global.contains("--knowledge <DIR>"), "{cmd}: {global}");
@@ -864,8 +881,17 @@ fn man_page_is_generated_from_the_same_definitions_and_installs() {
         &page[..page.len().min(300)]
     );
     assert!(page.contains("POLICYGRAPH_TODAY"));
+    // The examples and tables keep their lines (no-fill sections).
+    for section in [
+        ".SH EXAMPLES\n.nf",
+        ".SH SEARCH OPERATORS\n.nf",
+        ".SH ENVIRONMENT\n.nf",
+    ] {
+        assert!(page.contains(section), "{section} missing");
+    }
     // Every command is in it, as in --help.
-    for cmd in COMMANDS {
+    let cmds = commands();
+    for cmd in &cmds {
         assert!(
             page.contains(&format!("policygraph\\-{cmd}")),
             "{cmd} missing"
@@ -875,9 +901,13 @@ fn man_page_is_generated_from_the_same_definitions_and_installs() {
     let man1 = dir.path().join("share/man/man1");
     let (code, _, err) = util::run(&graph(), &["man", "--dir", &man1.to_string_lossy()]);
     assert_eq!(code, 0, "{err}");
-    // The main page and one per command.
-    let pages = format!("wrote {} man pages", COMMANDS.len() + 1);
-    assert!(err.contains(&pages), "{err}");
+    assert!(
+        err.contains(&format!("wrote {} man pages", cmds.len() + 1)),
+        "{err}"
+    );
+    for cmd in &cmds {
+        assert!(man1.join(format!("policygraph-{cmd}.1")).is_file(), "{cmd}");
+    }
     let main = std::fs::read_to_string(man1.join("policygraph.1")).unwrap();
     assert_eq!(main, page, "the installed page is the printed one");
     let show = std::fs::read_to_string(man1.join("policygraph-show.1")).unwrap();
@@ -903,4 +933,78 @@ fn man_page_is_generated_from_the_same_definitions_and_installs() {
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("OUTPUT OPTIONS"), "{text}");
     }
+}
+
+#[test]
+fn changes_names_added_entities_in_lang() {
+    let dir = util::tmp();
+    let v2 = dir.path().join("v2");
+    util::copy_tree(&util::fixture("track-v2"), &v2);
+    let f = v2.join("hr-77.ron");
+    let text = std::fs::read_to_string(&f).unwrap();
+    let text = text.replacen(
+        "name: \"Retirement Access Test Act\",",
+        "name: \"Retirement Access Test Act\",\n    names: {\"zh-Hant\": \"退休準入測試法案\"},",
+        1,
+    );
+    assert!(text.contains("退休準入測試法案"));
+    std::fs::write(&f, text).unwrap();
+    let old = track().to_string_lossy().into_owned();
+    let new = v2.to_string_lossy().into_owned();
+    let (code, out, err) = util::run(
+        &track(),
+        &["changes", "--dirs", &old, &new, "--lang", "zh-HK"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("hr-77  bill  introduced  退休準入測試法案"),
+        "{out}"
+    );
+    let (_, out, _) = util::run(&track(), &["changes", "--dirs", &old, &new]);
+    assert!(
+        out.contains("hr-77  bill  introduced  Retirement Access Test Act"),
+        "{out}"
+    );
+}
+
+/// `site --jurisdiction` follows the same rule as the other commands.
+#[test]
+fn site_takes_the_same_jurisdictions() {
+    let out = util::tmp();
+    let texas = out.path().join("tx");
+    let (code, _, err) = util::run(
+        &graph(),
+        &[
+            "site",
+            "-o",
+            &texas.to_string_lossy(),
+            "--jurisdiction",
+            "Texas",
+            "--diagrams",
+            "builtin",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(texas.join("en/e/tx-widget-bill.html").is_file());
+    assert!(!texas.join("en/e/ny-widget-bill.html").exists());
+    assert!(!texas.join("en/e/order-alpha.html").exists());
+    let federal = out.path().join("us");
+    let (code, _, err) = util::run(
+        &graph(),
+        &[
+            "site",
+            "-o",
+            &federal.to_string_lossy(),
+            "--jurisdiction",
+            "US",
+            "--diagrams",
+            "builtin",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(federal.join("en/e/order-alpha.html").is_file());
+    assert!(
+        !federal.join("en/e/tx-widget-bill.html").exists(),
+        "US is federal only"
+    );
 }

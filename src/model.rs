@@ -1061,6 +1061,21 @@ mod tests {
     }
 
     #[test]
+    fn sponsor_names_match_by_word() {
+        let s = |name: &str| Sponsor {
+            name: name.into(),
+            role: SponsorRole::Cosponsor,
+            party: None,
+            person: None,
+        };
+        assert!(s("Cynthia M. Lummis").matches("Lummis"));
+        assert!(s("Lummis, Cynthia M.").matches("cynthia lummis"));
+        assert!(!s("Cynthia M. Lummis").matches("Lumm"));
+        assert!(!s("Cynthia M. Lummis").matches(""));
+        assert!(s("Dar'shun Kendrick").matches("dar'shun"));
+    }
+
+    #[test]
     fn relations_parse_by_either_name() {
         assert_eq!(
             RelationKind::parse_either("Enacted-By"),

@@ -242,8 +242,11 @@ fn render_node(
             writeln!(out, "  derived: {d}")?;
         }
     }
-    if !e.identifiers.is_empty() {
+    if !e.identifiers.is_empty() || e.session.is_some() {
         writeln!(out, "\n{b}identifiers{r}")?;
+        if let Some(session) = &e.session {
+            writeln!(out, "  {:<18} {session}", "(session)")?;
+        }
         for i in &e.identifiers {
             writeln!(
                 out,
@@ -251,6 +254,27 @@ fn render_node(
                 i.scheme.name(),
                 i.value,
                 confidence_mark(i.confidence)
+            )?;
+        }
+    }
+    if !e.sponsors.is_empty() {
+        // A Congress bill can have hundreds of cosponsors: name the
+        // sponsors and the first cosponsors, count the rest.
+        const SHOWN: usize = 12;
+        writeln!(out, "\n{b}sponsors{r}")?;
+        for s in e.sponsors.iter().take(SHOWN) {
+            let party = s
+                .party
+                .as_deref()
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default();
+            writeln!(out, "  {:<10} {}{party}", s.role.name(), s.name)?;
+        }
+        if e.sponsors.len() > SHOWN {
+            writeln!(
+                out,
+                "  ... and {} more (--json lists all)",
+                e.sponsors.len() - SHOWN
             )?;
         }
     }

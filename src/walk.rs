@@ -2,19 +2,20 @@
 //! and by the index's freshness check (what the files look like now), so
 //! that the two can never disagree about which files make the knowledge base.
 //!
-//! It is ripgrep's parallel walker (`ignore`) with every ignore-file rule
-//! off: it follows symbolic links, skips names that start with `.`, and
-//! stops at a link that leads back to one of its own ancestors (a loop
-//! would otherwise make the walk exponential). Entries it cannot follow are
+//! It follows symbolic links, skips names that start with `.`, and stops
+//! at a link that leads back to one of its own ancestors (a loop would
+//! otherwise make the walk exponential). It is our own rather than a
+//! crate's: `ignore`'s parallel walker, tried first, stats every file by
+//! its full path and cost about 60 ms at 100,000 files, which missed the
+//! search speed target (README, "Performance"); `walkdir` is one thread. Entries it cannot follow are
 //! reported, never dropped: each becomes a [`Problem`] that `check` turns
 //! into a diagnostic and the fingerprint counts by name.
 
 use std::fs::FileType;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
-
-use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkState};
 
 /// Why an entry could not be followed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,29 +74,50 @@ impl Visit for Vec<(String, Found)> {
 
 /// Walks `dir` on a few threads, giving each `.ron` entry and each problem
 /// to a visitor of type `V`; the visitors of all threads are merged.
+///
+/// Directories are shared out to the threads from one queue. Each
+/// directory is read once; a `.ron` file is `stat`ed through its directory
+/// entry (relative to the open directory, no path to resolve), and only
+/// links need a `stat` of their target. A link to a directory that is one
+/// of its own ancestors (same device and inode) is a loop: reported, not
+/// entered.
 pub fn walk<V: Visit>(dir: &Path) -> crate::Result<V> {
-    if !dir.is_dir() {
-        return Err(crate::Error::NoKnowledge(dir.to_path_buf()));
-    }
+    let root_meta = match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => m,
+        _ => return Err(crate::Error::NoKnowledge(dir.to_path_buf())),
+    };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let done: Mutex<Vec<V>> = Mutex::new(Vec::new());
-    let mut builder = Builder {
-        root: dir,
-        done: &done,
-    };
-    ignore::WalkBuilder::new(dir)
-        .standard_filters(false)
-        .hidden(true)
-        .follow_links(true)
-        .threads(threads)
-        .build_parallel()
-        .visit(&mut builder);
-    let parts = match done.into_inner() {
-        Ok(p) => p,
-        Err(poisoned) => poisoned.into_inner(),
-    };
+    let queue = Mutex::new(vec![Task {
+        path: dir.to_path_buf(),
+        rel: String::new(),
+        ancestors: Arc::new(Ancestor {
+            id: file_id(&root_meta),
+            rel: String::new(),
+            parent: None,
+        }),
+        depth: 0,
+    }]);
+    let pending = AtomicUsize::new(1);
+    let parts: Vec<V> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| scope.spawn(|| worker::<V>(&queue, &pending)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    let mut v = V::default();
+                    v.visit(
+                        ".",
+                        Found::Problem(Problem::Unreadable("the walk stopped".into())),
+                    );
+                    v
+                })
+            })
+            .collect()
+    });
     let mut all = V::default();
     for p in parts {
         all.merge(p);
@@ -103,144 +125,209 @@ pub fn walk<V: Visit>(dir: &Path) -> crate::Result<V> {
     Ok(all)
 }
 
-/// Every `.ron` entry and problem under `dir`, sorted by path.
-pub fn list(dir: &Path) -> crate::Result<Vec<(String, Found)>> {
-    let mut all: Vec<(String, Found)> = walk(dir)?;
-    all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(all)
+/// Device and inode of a directory, where the platform has them.
+type FileId = Option<(u64, u64)>;
+
+#[cfg(unix)]
+fn file_id(m: &std::fs::Metadata) -> FileId {
+    use std::os::unix::fs::MetadataExt;
+    Some((m.dev(), m.ino()))
 }
 
-struct Builder<'a, V> {
-    root: &'a Path,
-    done: &'a Mutex<Vec<V>>,
+#[cfg(not(unix))]
+fn file_id(_: &std::fs::Metadata) -> FileId {
+    None
 }
 
-impl<'s, V: Visit + 's> ParallelVisitorBuilder<'s> for Builder<'s, V> {
-    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
-        Box::new(Visitor {
-            root: self.root,
-            done: self.done,
-            mine: V::default(),
-        })
+/// The chain of directories above a task, for loop detection.
+struct Ancestor {
+    id: FileId,
+    rel: String,
+    parent: Option<Arc<Ancestor>>,
+}
+
+/// A directory waiting to be read.
+struct Task {
+    path: PathBuf,
+    /// Relative to the walked directory, empty at the top.
+    rel: String,
+    /// This directory and those above it.
+    ancestors: Arc<Ancestor>,
+    depth: usize,
+}
+
+/// Deeper than this, a tree is not a knowledge base (and a platform
+/// without inodes still ends).
+const MAX_DEPTH: usize = 256;
+
+fn worker<V: Visit>(queue: &Mutex<Vec<Task>>, pending: &AtomicUsize) -> V {
+    let mut out = V::default();
+    loop {
+        let next = match queue.lock() {
+            Ok(mut q) => q.pop(),
+            Err(poisoned) => poisoned.into_inner().pop(),
+        };
+        let Some(task) = next else {
+            if pending.load(Ordering::Acquire) == 0 {
+                return out;
+            }
+            std::thread::sleep(std::time::Duration::from_micros(50));
+            continue;
+        };
+        read_dir(&task, queue, pending, &mut out);
+        pending.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
-/// One thread's visitor; hands its results over when the walk drops it.
-struct Visitor<'a, V: Visit> {
-    root: &'a Path,
-    done: &'a Mutex<Vec<V>>,
-    mine: V,
+fn join(rel: &str, name: &str) -> String {
+    if rel.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{rel}/{name}")
+    }
 }
 
-impl<V: Visit> Drop for Visitor<'_, V> {
-    fn drop(&mut self) {
-        let mine = std::mem::take(&mut self.mine);
-        match self.done.lock() {
-            Ok(mut d) => d.push(mine),
-            Err(poisoned) => poisoned.into_inner().push(mine),
+/// Reads one directory: visits its `.ron` files and problems, and queues
+/// its directories.
+fn read_dir<V: Visit>(task: &Task, queue: &Mutex<Vec<Task>>, pending: &AtomicUsize, out: &mut V) {
+    let rd = match std::fs::read_dir(&task.path) {
+        Ok(rd) => rd,
+        Err(e) => {
+            let rel = if task.rel.is_empty() { "." } else { &task.rel };
+            out.visit(rel, Found::Problem(Problem::Unreadable(e.to_string())));
+            return;
         }
-    }
-}
-
-impl<V: Visit> ParallelVisitor for Visitor<'_, V> {
-    fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
-        match entry {
-            Ok(e) => self.entry(&e),
-            Err(err) => self.problem(&err),
+    };
+    for entry in rd {
+        let Ok(entry) = entry else { continue };
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
         }
-        WalkState::Continue
-    }
-}
-
-impl<V: Visit> Visitor<'_, V> {
-    fn rel(&self, path: &Path) -> String {
-        let rel = path.strip_prefix(self.root).unwrap_or(path);
-        let s = rel.to_string_lossy();
-        if std::path::MAIN_SEPARATOR == '/' {
-            s.into_owned()
+        let Ok(ft) = entry.file_type() else { continue };
+        let is_ron = name.ends_with(".ron");
+        // The type comes with the listing; only links need a `stat` of
+        // what they point at.
+        let (is_dir, link_meta) = if ft.is_symlink() {
+            match std::fs::metadata(entry.path()) {
+                Ok(m) => (m.is_dir(), Some(Ok(m))),
+                Err(e) => (false, Some(Err(e))),
+            }
         } else {
-            s.replace(std::path::MAIN_SEPARATOR, "/")
+            (ft.is_dir(), None)
+        };
+        if is_dir {
+            let rel = join(&task.rel, &name);
+            if is_ron {
+                out.visit(&rel, Found::NotAFile(ft));
+            }
+            let id = match &link_meta {
+                Some(Ok(m)) => file_id(m),
+                _ => dir_id(&entry, &task.ancestors),
+            };
+            if ft.is_symlink() {
+                let mut up = Some(&task.ancestors);
+                let mut looped = None;
+                while let Some(a) = up {
+                    if id.is_some() && a.id == id {
+                        looped = Some(a.rel.clone());
+                        break;
+                    }
+                    up = a.parent.as_ref();
+                }
+                if let Some(ancestor) = looped {
+                    out.visit(
+                        &rel,
+                        Found::Problem(Problem::Loop {
+                            ancestor: PathBuf::from(ancestor),
+                        }),
+                    );
+                    continue;
+                }
+            }
+            if task.depth + 1 > MAX_DEPTH {
+                out.visit(&rel, Found::Problem(Problem::SelfLink));
+                continue;
+            }
+            pending.fetch_add(1, Ordering::AcqRel);
+            let next = Task {
+                path: entry.path(),
+                ancestors: Arc::new(Ancestor {
+                    id,
+                    rel: rel.clone(),
+                    parent: Some(Arc::clone(&task.ancestors)),
+                }),
+                rel,
+                depth: task.depth + 1,
+            };
+            match queue.lock() {
+                Ok(mut q) => q.push(next),
+                Err(poisoned) => poisoned.into_inner().push(next),
+            }
+            continue;
         }
-    }
-
-    fn entry(&mut self, e: &DirEntry) {
-        if e.depth() == 0 || !e.file_name().as_encoded_bytes().ends_with(b".ron") {
-            return;
-        }
-        let rel = self.rel(e.path());
-        let Some(ft) = e.file_type() else { return };
-        if !ft.is_file() {
-            // A directory called `x.ron` is still walked into; it is
-            // reported as not a file.
-            self.mine.visit(&rel, Found::NotAFile(ft));
-            return;
-        }
-        match e.metadata() {
-            Ok(m) => {
+        let meta = match link_meta {
+            Some(m) => m,
+            None if !is_ron => continue,
+            None => entry.metadata(),
+        };
+        match meta {
+            // A link to a file that is not an entity file.
+            Ok(_) if !is_ron => {}
+            Ok(m) if m.is_file() => {
                 let mtime = m
                     .modified()
                     .ok()
                     .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                     .map_or(0, |d| d.as_nanos());
-                self.mine.visit(
-                    &rel,
+                out.visit(
+                    &join(&task.rel, &name),
                     Found::File {
                         size: m.len(),
                         mtime,
                     },
                 );
             }
-            Err(err) => {
-                let (_, inner) = unwrap_error(&err);
-                let problem = match inner.io_error() {
-                    Some(io) if io.kind() == std::io::ErrorKind::NotFound => Problem::BrokenLink,
-                    _ => Problem::Unreadable(inner.to_string()),
-                };
-                self.mine.visit(&rel, Found::Problem(problem));
-            }
-        }
-    }
-
-    fn problem(&mut self, err: &ignore::Error) {
-        let (path, inner) = unwrap_error(err);
-        let rel = path.map_or_else(|| ".".to_owned(), |p| self.rel(p));
-        let problem = match inner {
-            ignore::Error::Loop { ancestor, .. } => Problem::Loop {
-                ancestor: ancestor
-                    .strip_prefix(self.root)
-                    .unwrap_or(ancestor)
-                    .to_path_buf(),
-            },
-            // A stale link that is not an entity file (`README.md`, say)
-            // is none of our business.
-            ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                if !rel.ends_with(".ron") {
-                    return;
+            Ok(m) => out.visit(&join(&task.rel, &name), Found::NotAFile(m.file_type())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // A stale link that is not an entity file (`README.md`,
+                // say) is none of our business.
+                if is_ron {
+                    out.visit(&join(&task.rel, &name), Found::Problem(Problem::BrokenLink));
                 }
-                Problem::BrokenLink
             }
-            ignore::Error::Io(io) if io.raw_os_error() == ELOOP => Problem::SelfLink,
-            ignore::Error::Io(io) => Problem::Unreadable(io.to_string()),
-            other => Problem::Unreadable(other.to_string()),
-        };
-        self.mine.visit(&rel, Found::Problem(problem));
+            Err(e) if e.raw_os_error() == ELOOP => {
+                out.visit(&join(&task.rel, &name), Found::Problem(Problem::SelfLink));
+            }
+            Err(e) if is_ron => out.visit(
+                &join(&task.rel, &name),
+                Found::Problem(Problem::Unreadable(e.to_string())),
+            ),
+            Err(_) => {}
+        }
     }
 }
 
-/// The path an error is about, and the error under its wrappers.
-fn unwrap_error(err: &ignore::Error) -> (Option<&Path>, &ignore::Error) {
-    match err {
-        ignore::Error::WithPath { path, err } => (Some(path), unwrap_error(err).1),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            unwrap_error(err)
-        }
-        ignore::Error::Partial(errs) => match errs.first() {
-            Some(e) => unwrap_error(e),
-            None => (None, err),
-        },
-        ignore::Error::Loop { child, .. } => (Some(child), err),
-        other => (None, other),
-    }
+/// The id of a real (not linked) directory: its inode from the listing,
+/// on its parent's device (a mount point inside the tree is the rare case
+/// this misreads; the depth cap still ends that walk).
+#[cfg(unix)]
+fn dir_id(entry: &std::fs::DirEntry, parent: &Ancestor) -> FileId {
+    use std::os::unix::fs::DirEntryExt;
+    parent.id.map(|(dev, _)| (dev, entry.ino()))
+}
+
+#[cfg(not(unix))]
+fn dir_id(_: &std::fs::DirEntry, _: &Ancestor) -> FileId {
+    None
+}
+
+/// Every `.ron` entry and problem under `dir`, sorted by path.
+pub fn list(dir: &Path) -> crate::Result<Vec<(String, Found)>> {
+    let mut all: Vec<(String, Found)> = walk(dir)?;
+    all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(all)
 }
 
 /// The OS error number for "too many levels of symbolic links".

@@ -18,24 +18,25 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::{copy_tree, cores, median, min, ms, repo_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_policygraph");
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is expected.
-    let runs: usize = std::env::var("PG_BENCH_RUNS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(11);
+    let runs = common::runs(11);
     let sizes: Vec<usize> = std::env::var("PG_BENCH_SIZES")
         .unwrap_or_else(|_| "10000,100000".into())
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = repo_root();
     let base = root.join("target/bench-corpora");
     let have_rg = Command::new("rg")
         .arg("--version")
@@ -43,11 +44,7 @@ fn main() {
         .status()
         .is_ok();
     println!("policygraph end-to-end benchmark: {runs} runs per line, median (min) in ms");
-    println!(
-        "machine: {} cores, {}",
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        cpu_model()
-    );
+    println!("machine: {} cores, {}", cores(), cpu_model());
     if !have_rg {
         println!("note: `rg` is not installed; the ripgrep comparison is skipped");
     }
@@ -218,19 +215,6 @@ fn count_files(dir: &Path) -> usize {
     ron_files(dir).len()
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        let dest = to.join(e.file_name());
-        if p.is_dir() {
-            copy_tree(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
-    }
-}
-
 /// `args` as a command run in `cwd`, its output discarded.
 fn quiet<S: AsRef<std::ffi::OsStr>>(args: &[S], cwd: &Path) -> Command {
     let mut cmd = Command::new(&args[0]);
@@ -263,27 +247,16 @@ fn time_sh(script: &str, cwd: &Path, runs: usize) -> Vec<Duration> {
     time(&args, cwd, runs)
 }
 
-fn median(v: &[Duration]) -> Duration {
-    let mut s = v.to_vec();
-    s.sort();
-    s[s.len() / 2]
-}
-
 fn ratio(a: &[Duration], b: &[Duration]) -> f64 {
     median(a).as_secs_f64() / median(b).as_secs_f64().max(1e-9)
 }
 
 fn report(label: &str, v: &[Duration], entities: Option<usize>) {
     let med = median(v);
-    let min = v.iter().min().copied().unwrap_or_default();
     let rate = entities
         .map(|n| format!("  {:.0} entities/s", n as f64 / med.as_secs_f64().max(1e-9)))
         .unwrap_or_default();
-    println!(
-        "{label:<44}  {:>9.1} ms ({:.1}){rate}",
-        med.as_secs_f64() * 1e3,
-        min.as_secs_f64() * 1e3
-    );
+    println!("{label:<44}  {:>9.1} ms ({:.1}){rate}", ms(med), ms(min(v)));
 }
 
 fn cpu_model() -> String {

@@ -20,20 +20,20 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{copy_tree, cores, count_files, median, min, ms, repo_root};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_policygraph");
 
 fn main() {
-    let runs: usize = std::env::var("PG_BENCH_RUNS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(7);
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let runs = common::runs(7);
+    let root = repo_root();
     let work = root.join("target/bench-import");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).unwrap();
@@ -85,10 +85,7 @@ fn main() {
     std::fs::write(&agencies_path, Value::Array(list).to_string()).unwrap();
 
     println!("policygraph import benchmark: {runs} runs per line, median (min) in ms");
-    println!(
-        "machine: {} cores",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    );
+    println!("machine: {} cores", cores());
     for (name, input) in [
         ("1,000-document page", &page_path),
         ("457-agency list", &agencies_path),
@@ -133,13 +130,13 @@ fn main() {
                 "search",
                 "regional haze",
             ]));
-            files = walkdir_count(&k.join("imported"));
+            files = count_files(&k.join("imported"));
             let _ = std::fs::remove_dir_all(&dir);
         }
         println!("\n{name} ({files} files written)");
-        println!("  import                       {}", stat(&mut import));
-        println!("  import again (no change)     {}", stat(&mut again));
-        println!("  first query after (search)   {}", stat(&mut first));
+        println!("  import                       {}", stat(&import));
+        println!("  import again (no change)     {}", stat(&again));
+        println!("  first query after (search)   {}", stat(&first));
     }
 }
 
@@ -165,29 +162,6 @@ fn time(args: &[&str]) -> Duration {
     took
 }
 
-fn stat(v: &mut [Duration]) -> String {
-    v.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    format!("{:8.1} ({:.1})", ms(v[v.len() / 2]), ms(v[0]))
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
-fn walkdir_count(dir: &Path) -> usize {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .count()
+fn stat(v: &[Duration]) -> String {
+    format!("{:8.1} ({:.1})", ms(median(v)), ms(min(v)))
 }

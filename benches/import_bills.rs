@@ -21,9 +21,13 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::{copy_tree, cores, count_files, median, min, ms, repo_root};
 
 const BIN: &str = env!("CARGO_BIN_EXE_policygraph");
 
@@ -44,20 +48,14 @@ print(n)
 "#;
 
 fn main() {
-    let runs: usize = std::env::var("PG_BENCH_RUNS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3);
+    let runs = common::runs(3);
     let Ok(dirs) = std::env::var("PG_BENCH_BILLS") else {
         eprintln!("set PG_BENCH_BILLS=DIR[,DIR...] to Open States bulk trees; nothing to do");
         return;
     };
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = repo_root();
     println!("bill import benchmark: {runs} runs per line, median (min) in ms");
-    println!(
-        "machine: {} cores",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    );
+    println!("machine: {} cores", cores());
     for dir in dirs.split(',').map(PathBuf::from) {
         bench_dir(&root, &dir, runs);
     }
@@ -97,7 +95,7 @@ fn bench_dir(root: &Path, data: &Path, runs: usize) {
     if let Some(k) = peak_kb {
         println!("  peak memory of the import: {} MiB", k / 1024);
     }
-    let files = walk_count(&kb.join("imported"));
+    let files = count_files(&kb.join("imported"));
     println!("  files written: {files}");
 
     let again = time(runs, || {
@@ -222,38 +220,6 @@ fn time(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {
         .collect()
 }
 
-fn median(v: &[Duration]) -> Duration {
-    let mut s = v.to_vec();
-    s.sort();
-    s[s.len() / 2]
-}
-
 fn line(what: &str, v: &[Duration]) {
-    let min = v.iter().min().copied().unwrap_or_default();
-    println!(
-        "  {what:52} {:>9.1} ({:.1})",
-        median(v).as_secs_f64() * 1e3,
-        min.as_secs_f64() * 1e3
-    );
-}
-
-fn walk_count(dir: &Path) -> usize {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .count()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
+    println!("  {what:52} {:>9.1} ({:.1})", ms(median(v)), ms(min(v)));
 }

@@ -26,22 +26,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<Status> {
 fn bills(ctx: &Ctx, source: BillSource, a: &BillArgs) -> anyhow::Result<Status> {
     writable_knowledge(ctx)?;
     let batch = import::bills::batch(source, &a.paths, Date::today())?;
-    let report = import::apply(
-        &ctx.knowledge,
-        batch,
-        &import::Options {
-            dry_run: a.common.dry_run,
-            stop_after: std::env::var("POLICYGRAPH_IMPORT_STOP_AFTER")
-                .ok()
-                .and_then(|s| s.parse().ok()),
-        },
-    )?;
-    show(ctx, &report)?;
-    Ok(if report.skipped > 0 {
-        Status::Found
-    } else {
-        Status::Ok
-    })
+    apply(ctx, batch, a.common.dry_run)
 }
 
 /// Refuses to import into the copy of the built-in knowledge base that is
@@ -120,11 +105,17 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
         inputs
     };
     let batch = fr::read(inputs, today)?;
+    apply(ctx, batch, a.common.dry_run)
+}
+
+/// Writes a parsed batch into the knowledge base and prints the report;
+/// "found" when some records were skipped.
+fn apply(ctx: &Ctx, batch: import::Batch, dry_run: bool) -> anyhow::Result<Status> {
     let report = import::apply(
         &ctx.knowledge,
         batch,
         &import::Options {
-            dry_run: a.common.dry_run,
+            dry_run,
             // A test hook: stop as if killed after this many files.
             stop_after: std::env::var("POLICYGRAPH_IMPORT_STOP_AFTER")
                 .ok()

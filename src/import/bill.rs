@@ -349,6 +349,23 @@ pub fn parse_date(raw: &str) -> Result<Option<Date>, String> {
         .map_err(|e| format!("{e} (in `{t}`)"))
 }
 
+/// The date of the `i`th `what` (an action, a history line) of a bill;
+/// `None`, with a problem noted, when it is empty or impossible, and the
+/// entry is then skipped.
+pub fn entry_date(raw: &str, what: &str, i: usize, problems: &mut Vec<String>) -> Option<Date> {
+    match parse_date(raw) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            problems.push(format!("{what} {i}: no date; skipped"));
+            None
+        }
+        Err(e) => {
+            problems.push(format!("{what} {i}: {e}; skipped"));
+            None
+        }
+    }
+}
+
 /// The first `MM/DD/YYYY` date in an action's text, if any: New Hampshire
 /// writes the day a governor signed into the text of an action dated later.
 pub fn text_date(text: &str) -> Option<Date> {

@@ -8,7 +8,7 @@
 use serde::Deserialize;
 
 use super::bill::{
-    parse_date, Action, BillKey, BillNumber, BillRecord, BillSource, Chamber, Meaning, ParseError,
+    entry_date, Action, BillKey, BillNumber, BillRecord, BillSource, Chamber, Meaning, ParseError,
     Parsed, RelatedBill,
 };
 use super::lenient::{list, Text};
@@ -208,16 +208,8 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     let mut problems = Vec::new();
     let mut actions = Vec::with_capacity(b.actions.len());
     for (i, a) in b.actions.iter().enumerate() {
-        let date = match parse_date(a.acted_at.or_empty()) {
-            Ok(Some(d)) => d,
-            Ok(None) => {
-                problems.push(format!("action {i}: no date; skipped"));
-                continue;
-            }
-            Err(e) => {
-                problems.push(format!("action {i}: {e}; skipped"));
-                continue;
-            }
+        let Some(date) = entry_date(a.acted_at.or_empty(), "action", i, &mut problems) else {
+            continue;
         };
         let chamber = Chamber::parse(a.chamber.or_empty());
         let kind = a.kind.or_empty();

@@ -12,8 +12,8 @@
 use serde::Deserialize;
 
 use super::bill::{
-    congress_of_year, parse_date, Action, BillKey, BillNumber, BillRecord, BillSource, Chamber,
-    Meaning, ParseError, Parsed, RelatedBill,
+    congress_of_year, entry_date, parse_date, Action, BillKey, BillNumber, BillRecord, BillSource,
+    Chamber, Meaning, ParseError, Parsed, RelatedBill,
 };
 use super::lenient::{list, Text};
 use crate::model::{IdScheme, Identifier, Source, Sponsor, SponsorRole, Stage};
@@ -223,16 +223,8 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     let mut actions: Vec<Action> = Vec::with_capacity(b.history.len());
     let mut important: Vec<bool> = Vec::with_capacity(b.history.len());
     for (i, h) in b.history.iter().enumerate() {
-        let date = match parse_date(h.date.or_empty()) {
-            Ok(Some(d)) => d,
-            Ok(None) => {
-                problems.push(format!("history {i}: no date; skipped"));
-                continue;
-            }
-            Err(e) => {
-                problems.push(format!("history {i}: {e}; skipped"));
-                continue;
-            }
+        let Some(date) = entry_date(h.date.or_empty(), "history", i, &mut problems) else {
+            continue;
         };
         let mut chamber = Chamber::parse(h.chamber.or_empty());
         if unicameral && matches!(chamber, Chamber::Lower | Chamber::Upper) {

@@ -9,8 +9,8 @@
 use serde::Deserialize;
 
 use super::bill::{
-    parse_date, state_session, Action, BillKey, BillNumber, BillRecord, BillSource, Chamber,
-    Meaning, ParseError, Parsed, RelatedBill,
+    entry_date, parse_date, state_session, Action, BillKey, BillNumber, BillRecord, BillSource,
+    Chamber, Meaning, ParseError, Parsed, RelatedBill,
 };
 use super::lenient::{list, Text};
 use crate::model::{IdScheme, Identifier, Source, Sponsor, SponsorRole, Stage};
@@ -306,16 +306,8 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
 
     let mut actions = Vec::with_capacity(b.actions.len());
     for (i, a) in b.actions.iter().enumerate() {
-        let date = match parse_date(a.date.or_empty()) {
-            Ok(Some(d)) => d,
-            Ok(None) => {
-                problems.push(format!("action {i}: no date; skipped"));
-                continue;
-            }
-            Err(e) => {
-                problems.push(format!("action {i}: {e}; skipped"));
-                continue;
-            }
+        let Some(date) = entry_date(a.date.or_empty(), "action", i, &mut problems) else {
+            continue;
         };
         let classes: Vec<&str> = a.classification.iter().filter_map(Text::get).collect();
         let org = a

@@ -1050,16 +1050,7 @@ fn differential_patched_equals_rebuilt_on_the_graph_fixture() {
 fn differential_patched_equals_rebuilt_on_a_synthetic_corpus() {
     let dir = util::tmp();
     let corpus = dir.path().join("synth");
-    let out = util::std_cmd(&corpus, &dir.path().join("unused"))
-        .args(["synth", "200"])
-        .arg(&corpus)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    util::synth(&corpus, 200);
     run(&corpus, cases(10), seed() ^ 0x5151);
 }
 

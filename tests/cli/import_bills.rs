@@ -5,30 +5,21 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::util::{copy_tree, fixture, run_with_index, shipped, tmp};
+use crate::util::{fixture, shipped, PrivateKb};
 
 /// A copy of the shipped knowledge base and a private index.
-struct Kb {
-    _dir: tempfile::TempDir,
-    knowledge: PathBuf,
-    index: PathBuf,
+struct Kb(PrivateKb);
+
+impl std::ops::Deref for Kb {
+    type Target = PrivateKb;
+    fn deref(&self) -> &PrivateKb {
+        &self.0
+    }
 }
 
 impl Kb {
     fn new() -> Kb {
-        let dir = tmp();
-        let knowledge = dir.path().join("knowledge");
-        copy_tree(&shipped(), &knowledge);
-        let index = dir.path().join("index");
-        Kb {
-            _dir: dir,
-            knowledge,
-            index,
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        run_with_index(&self.knowledge, &self.index, args)
+        Kb(PrivateKb::copy_of(&shipped()))
     }
 
     fn import(&self, source: &str, paths: &[&Path]) -> (i32, String, String) {

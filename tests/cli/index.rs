@@ -10,42 +10,9 @@ use serde_json::Value;
 
 use crate::util;
 
-/// A private copy of a corpus with its own index.
-struct Kb {
-    _dir: tempfile::TempDir,
-    knowledge: PathBuf,
-    index: PathBuf,
-}
+use util::PrivateKb as Kb;
 
 impl Kb {
-    fn of(fixture: &Path) -> Kb {
-        let dir = util::tmp();
-        let knowledge = dir.path().join("knowledge");
-        util::copy_tree(fixture, &knowledge);
-        Kb {
-            index: dir.path().join("index"),
-            _dir: dir,
-            knowledge,
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        util::run_with_index(&self.knowledge, &self.index, args)
-    }
-
-    fn run_env(&self, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
-        let mut c = util::std_cmd(&self.knowledge, &self.index);
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        let out = c.args(args).output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
     /// Entries of `index/` other than CURRENT and the lock file.
     fn leftovers(&self) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(&self.index)
@@ -57,14 +24,11 @@ impl Kb {
         v
     }
 
-    /// Replaces text in a file and moves its modification time on, so that
+    /// [`Kb::edit`], then moves the file's modification time on, so that
     /// two edits within the file system's clock tick still count.
-    fn edit(&self, file: &str, from: &str, to: &str) {
-        let p = self.knowledge.join(file);
-        let text = std::fs::read_to_string(&p).unwrap();
-        assert!(text.contains(from), "{file} lacks `{from}`");
-        std::fs::write(&p, text.replace(from, to)).unwrap();
-        bump(&p);
+    fn edit_bumped(&self, file: &str, from: &str, to: &str) {
+        self.edit(file, from, to);
+        bump(&self.knowledge.join(file));
     }
 }
 
@@ -99,7 +63,7 @@ fn json(kb: &Kb, args: &[&str]) -> Value {
 #[cfg(unix)]
 #[test]
 fn issue14_symlink_loops_do_not_hang_queries() {
-    let kb = Kb::of(&graph());
+    let kb = Kb::copy_of(&graph());
     for d in ["a", "b"] {
         std::fs::create_dir_all(kb.knowledge.join(d)).unwrap();
         std::os::unix::fs::symlink("..", kb.knowledge.join(d).join("up")).unwrap();
@@ -148,7 +112,7 @@ fn issue14_symlink_loops_do_not_hang_queries() {
 #[test]
 fn hostile_trees_give_answers_and_one_warning() {
     use std::os::unix::fs::PermissionsExt;
-    let kb = Kb::of(&graph());
+    let kb = Kb::copy_of(&graph());
     let (code, _, err) = kb.run(&["index"]);
     assert_eq!(code, 0, "{err}");
     // A FIFO: reading it would block forever.
@@ -184,7 +148,7 @@ fn hostile_trees_give_answers_and_one_warning() {
 /// `--no-refresh` says how to repair it.
 #[test]
 fn issue14_damaged_index_heals() {
-    let kb = Kb::of(&graph());
+    let kb = Kb::copy_of(&graph());
     let (code, _, err) = kb.run(&["index"]);
     assert_eq!(code, 0, "{err}");
     let damage = |kb: &Kb| {
@@ -215,11 +179,11 @@ fn issue14_damaged_index_heals() {
 /// the others wait and use its result, and one generation is left.
 #[test]
 fn issue14_concurrent_queries_refresh_once() {
-    let kb = Kb::of(&graph());
+    let kb = Kb::copy_of(&graph());
     let (code, _, err) = kb.run(&["index"]);
     assert_eq!(code, 0, "{err}");
     for round in 0..3 {
-        kb.edit(
+        kb.edit_bumped(
             "order-alpha.ron",
             if round == 0 {
                 "Study widget"
@@ -264,10 +228,10 @@ fn issue14_concurrent_queries_refresh_once() {
 /// index and kept yesterday's statuses for one run.
 #[test]
 fn issue14_passed_event_and_edit_on_the_same_run() {
-    let kb = Kb::of(&graph());
+    let kb = Kb::copy_of(&graph());
     let (code, _, err) = kb.run(&["index"]);
     assert_eq!(code, 0, "{err}");
-    kb.edit("order-alpha.ron", "Study widget", "Look at widget");
+    kb.edit_bumped("order-alpha.ron", "Study widget", "Look at widget");
     let (code, out, err) = kb.run_env(
         &[("POLICYGRAPH_TODAY", "2027-01-15")],
         &["--json", "search", "status:enacted"],
@@ -281,7 +245,7 @@ fn issue14_passed_event_and_edit_on_the_same_run() {
 /// order than after a full rebuild.
 #[test]
 fn issue14_patched_answers_equal_rebuilt_ones() {
-    let kb = Kb::of(&graph());
+    let kb = Kb::copy_of(&graph());
     let (code, _, err) = kb.run(&["index"]);
     assert_eq!(code, 0, "{err}");
     // A new relation from an entity whose id sorts before the others.
@@ -303,7 +267,7 @@ fn issue14_patched_answers_equal_rebuilt_ones() {
 /// An invalid `POLICYGRAPH_TODAY` is an error, not silently the clock.
 #[test]
 fn invalid_pinned_today_is_an_error() {
-    let kb = Kb::of(&graph());
+    let kb = Kb::copy_of(&graph());
     let (code, out, err) = kb.run_env(
         &[("POLICYGRAPH_TODAY", "2026-13-45")],
         &["show", "order-alpha"],
@@ -321,23 +285,7 @@ fn invalid_pinned_today_is_an_error() {
 #[cfg(unix)]
 #[test]
 fn killed_refreshes_leave_a_working_index() {
-    let dir = util::tmp();
-    let knowledge = dir.path().join("knowledge");
-    let out = util::std_cmd(&knowledge, &dir.path().join("unused"))
-        .args(["synth", "1500"])
-        .arg(&knowledge)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let kb = Kb {
-        index: dir.path().join("index"),
-        knowledge,
-        _dir: dir,
-    };
+    let kb = Kb::synth(1500);
     let (code, _, err) = kb.run(&["index"]);
     assert_eq!(code, 0, "{err}");
     let expected = json(&kb, &["list"]);
@@ -396,12 +344,12 @@ fn killed_refreshes_leave_a_working_index() {
 /// query reports it like a full check would.
 #[test]
 fn a_patch_finds_a_part_of_cycle_through_a_second_link() {
-    let kb = Kb::of(&graph());
+    let kb = Kb::copy_of(&graph());
     let (code, _, err) = kb.run(&["index"]);
     assert_eq!(code, 0, "{err}");
     // `mint` is part of `treasury-dept`, which is part of `cabinet`. A
     // second link, `treasury-dept` part of `mint`, closes a cycle.
-    kb.edit(
+    kb.edit_bumped(
         "treasury-dept.ron",
         "note: \"Joined the cabinet in 2026.\", source: 0),\n",
         "note: \"Joined the cabinet in 2026.\", source: 0),\n        (rel: part_of, to: \"mint\", source: 0),\n",

@@ -971,37 +971,28 @@ fn changes_names_added_entities_in_lang() {
 #[test]
 fn site_takes_the_same_jurisdictions() {
     let out = util::tmp();
+    let site = |dir: &std::path::Path, jurisdiction: &str| {
+        let (code, _, err) = util::run(
+            &graph(),
+            &[
+                "site",
+                "-o",
+                &dir.to_string_lossy(),
+                "--jurisdiction",
+                jurisdiction,
+                "--diagrams",
+                "builtin",
+            ],
+        );
+        assert_eq!(code, 0, "{jurisdiction}: {err}");
+    };
     let texas = out.path().join("tx");
-    let (code, _, err) = util::run(
-        &graph(),
-        &[
-            "site",
-            "-o",
-            &texas.to_string_lossy(),
-            "--jurisdiction",
-            "Texas",
-            "--diagrams",
-            "builtin",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    site(&texas, "Texas");
     assert!(texas.join("en/e/tx-widget-bill.html").is_file());
     assert!(!texas.join("en/e/ny-widget-bill.html").exists());
     assert!(!texas.join("en/e/order-alpha.html").exists());
     let federal = out.path().join("us");
-    let (code, _, err) = util::run(
-        &graph(),
-        &[
-            "site",
-            "-o",
-            &federal.to_string_lossy(),
-            "--jurisdiction",
-            "US",
-            "--diagrams",
-            "builtin",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    site(&federal, "US");
     assert!(federal.join("en/e/order-alpha.html").is_file());
     assert!(
         !federal.join("en/e/tx-widget-bill.html").exists(),

@@ -343,16 +343,7 @@ impl Corpus {
     fn synthetic(n: usize) -> Corpus {
         let dir = util::tmp();
         let knowledge = dir.path().join("synth");
-        let out = util::std_cmd(&knowledge, &dir.path().join("unused"))
-            .args(["synth", &n.to_string()])
-            .arg(&knowledge)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        util::synth(&knowledge, n);
         Corpus::new(knowledge, dir)
     }
 

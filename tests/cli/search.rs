@@ -559,41 +559,14 @@ fn search_usage_errors_exit_2() {
 
 // ------------------------------------------------- index life cycle
 
-/// A copy of the fixture in a temporary directory, with its index beside.
-struct Corpus {
-    _dir: tempfile::TempDir,
-    knowledge: PathBuf,
-    index: PathBuf,
-}
+use util::PrivateKb as Corpus;
 
+/// A copy of the fixture in a temporary directory, with its index beside.
 fn corpus_copy() -> Corpus {
-    let dir = util::tmp();
-    let knowledge = dir.path().join("knowledge");
-    let index = dir.path().join("index");
-    util::copy_tree(&fx(), &knowledge);
-    Corpus {
-        _dir: dir,
-        knowledge,
-        index,
-    }
+    Corpus::copy_of(&fx())
 }
 
 impl Corpus {
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        util::run_with_index(&self.knowledge, &self.index, args)
-    }
-    fn run_env(&self, env: (&str, &str), args: &[&str]) -> (i32, String, String) {
-        let out = util::cmd(&self.knowledge, &self.index)
-            .env(env.0, env.1)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
     /// The generation directory name that `index/CURRENT` points at.
     fn current(&self) -> String {
         let text = std::fs::read_to_string(self.index.join("CURRENT")).unwrap();
@@ -608,13 +581,6 @@ impl Corpus {
             .collect();
         v.sort();
         v
-    }
-    /// Replaces text in a file of the corpus.
-    fn edit(&self, file: &str, from: &str, to: &str) {
-        let p = self.knowledge.join(file);
-        let text = std::fs::read_to_string(&p).unwrap();
-        assert!(text.contains(from), "{file} lacks `{from}`");
-        std::fs::write(&p, text.replace(from, to)).unwrap();
     }
 }
 
@@ -647,7 +613,7 @@ fn freshness_rebuilds_after_an_edit_unless_told_not_to() {
     let (code, out, err) = c.run(&["--no-refresh", "search", "gizmo"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Royal Gizmo Mint"), "{out}");
-    let (code, out, err) = c.run_env(("POLICYGRAPH_NO_REFRESH", "true"), &["search", "gizmo"]);
+    let (code, out, err) = c.run_env(&[("POLICYGRAPH_NO_REFRESH", "true")], &["search", "gizmo"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Royal Gizmo Mint"), "{out}");
     assert!(!err.contains("rebuilding"), "{err}");
@@ -677,7 +643,7 @@ fn no_refresh_env_accepts_1() {
     let (code, _, err) = c.run(&["index"]);
     assert_eq!(code, 0, "{err}");
     c.edit("mint.ron", "National Mint", "Royal Gizmo Mint");
-    let (code, out, err) = c.run_env(("POLICYGRAPH_NO_REFRESH", "1"), &["search", "mint"]);
+    let (code, out, err) = c.run_env(&[("POLICYGRAPH_NO_REFRESH", "1")], &["search", "mint"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("National Mint"), "old answer expected: {out}");
     assert!(!err.contains("rebuilding"), "{err}");
@@ -872,7 +838,7 @@ fn index_is_rebuilt_when_a_scheduled_event_date_passes() {
     assert_eq!(code, 0);
     assert!(!err.contains("rebuilding"), "fresh on the same day: {err}");
     let (code, out, err) = c.run_env(
-        ("POLICYGRAPH_TODAY", "2027-01-15"),
+        &[("POLICYGRAPH_TODAY", "2027-01-15")],
         &["search", "status:enacted", "--json"],
     );
     assert_eq!(code, 0, "{err}");

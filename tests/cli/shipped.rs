@@ -17,15 +17,21 @@ fn json(args: &[&str]) -> Value {
 /// `(date, stage)` of every event of an entity.
 fn events(id: &str) -> Vec<(String, String)> {
     let v = json(&["show", id]);
-    v["entity"]["events"]
-        .as_array()
-        .unwrap()
+    pairs(&v["entity"]["events"], "date", "stage")
+}
+
+/// `(a, b)` string fields of every object in the JSON array `list`.
+fn pairs(list: &Value, a: &str, b: &str) -> Vec<(String, String)> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
         .iter()
-        .map(|e| {
-            (
-                e["date"].as_str().unwrap().to_owned(),
-                e["stage"].as_str().unwrap().to_owned(),
-            )
+        .map(|x| {
+            let field = |k: &str| {
+                x[k].as_str()
+                    .unwrap_or_else(|| panic!("no string `{k}` in {x}"))
+                    .to_owned()
+            };
+            (field(a), field(b))
         })
         .collect()
 }
@@ -98,17 +104,7 @@ fn executive_orders_signing_dates_and_links() {
     assert!(has_event("eo-14233", "2025-03-06", "signed"));
     assert!(identifiers("eo-14233").contains(&"90 FR 11789".to_owned()));
     let v = json(&["show", "eo-14178"]);
-    let rels: Vec<(String, String)> = v["entity"]["relations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["rel"].as_str().unwrap().to_owned(),
-                r["to"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let rels: Vec<(String, String)> = pairs(&v["entity"]["relations"], "rel", "to");
     assert!(
         rels.contains(&("revokes".into(), "eo-14067".into())),
         "{rels:?}"
@@ -181,17 +177,7 @@ fn figures_values_dates_and_the_derived_claim() {
 #[test]
 fn july_2025_timeline_and_the_401k_deadlines() {
     let v = json(&["timeline", "--since", "2025-07-01", "--until", "2025-07-31"]);
-    let seen: Vec<(String, String)> = v["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["entity"].as_str().unwrap().to_owned(),
-                e["date"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let seen: Vec<(String, String)> = pairs(&v["events"], "entity", "date");
     for (id, date) in [
         ("crypto-week-2025", "2025-07-14"),
         ("genius-act", "2025-07-17"),
@@ -238,17 +224,7 @@ fn the_order_did_not_exist_before_it_was_signed() {
 /// `(rel, to)` of every relation an entity writes.
 fn relations(id: &str) -> Vec<(String, String)> {
     let v = json(&["show", id]);
-    v["entity"]["relations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["rel"].as_str().unwrap().to_owned(),
-                r["to"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+    pairs(&v["entity"]["relations"], "rel", "to")
 }
 
 fn summary(id: &str, lang: Option<&str>) -> String {
@@ -434,17 +410,7 @@ fn genius_act_agencies_name_each_regulator_with_its_reason() {
     }
     // The committee: chaired by Treasury, with the Fed and the FDIC.
     let c = json(&["show", "stablecoin-certification-review-committee"]);
-    let incoming: Vec<(String, String)> = c["incoming"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["from"].as_str().unwrap().to_owned(),
-                r["relation"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let incoming: Vec<(String, String)> = pairs(&c["incoming"], "from", "relation");
     for (from, rel) in [
         ("treasury", "leads"),
         ("federal-reserve-board", "member_of"),
@@ -604,17 +570,7 @@ fn arizona_votes_adi_wording_and_the_401k_tax_code() {
     );
     // The 401(k) plan and section 401(k) of the tax code, and the IRS.
     let plan = json(&["show", "401k-plan"]);
-    let incoming: Vec<(String, String)> = plan["incoming"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["from"].as_str().unwrap().to_owned(),
-                r["relation"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let incoming: Vec<(String, String)> = pairs(&plan["incoming"], "from", "relation");
     assert!(
         incoming.contains(&("irc-401k".into(), "governs".into())),
         "{incoming:?}"

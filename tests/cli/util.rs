@@ -104,3 +104,85 @@ pub fn have(tool: &str) -> bool {
     }
     ok
 }
+
+/// A private knowledge base and its own index directory, both inside one
+/// temporary directory that lives as long as the value: for tests that
+/// edit a corpus or damage an index.
+pub struct PrivateKb {
+    pub dir: tempfile::TempDir,
+    pub knowledge: PathBuf,
+    pub index: PathBuf,
+}
+
+impl PrivateKb {
+    /// A copy of the corpus at `from`.
+    pub fn copy_of(from: &Path) -> PrivateKb {
+        let dir = tmp();
+        let knowledge = dir.path().join("knowledge");
+        copy_tree(from, &knowledge);
+        PrivateKb {
+            index: dir.path().join("index"),
+            knowledge,
+            dir,
+        }
+    }
+
+    /// A synthetic corpus of `n` entities (see [`synth`]).
+    pub fn synth(n: usize) -> PrivateKb {
+        let dir = tmp();
+        let knowledge = dir.path().join("knowledge");
+        synth(&knowledge, n);
+        PrivateKb {
+            index: dir.path().join("index"),
+            knowledge,
+            dir,
+        }
+    }
+
+    /// Runs the binary on this corpus and index; returns
+    /// (exit code, stdout, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        run_with_index(&self.knowledge, &self.index, args)
+    }
+
+    /// Like [`PrivateKb::run`] with extra environment variables.
+    pub fn run_env(&self, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
+        let mut c = std_cmd(&self.knowledge, &self.index);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.args(args).output().unwrap_or_else(|e| panic!("run: {e}"));
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Replaces text in a file of the corpus; fails when `from` is absent.
+    pub fn edit(&self, file: &str, from: &str, to: &str) {
+        let p = self.knowledge.join(file);
+        let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(text.contains(from), "{file} lacks `{from}`");
+        std::fs::write(&p, text.replace(from, to)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+}
+
+/// Writes a synthetic corpus of `n` entities to `knowledge` with the
+/// binary's `synth` subcommand; fails the test with its stderr if it fails.
+pub fn synth(knowledge: &Path, n: usize) {
+    let unused = knowledge
+        .parent()
+        .unwrap_or_else(|| panic!("{} has no parent", knowledge.display()))
+        .join("unused");
+    let out = std_cmd(knowledge, &unused)
+        .args(["synth", &n.to_string()])
+        .arg(knowledge)
+        .output()
+        .unwrap_or_else(|e| panic!("synth: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

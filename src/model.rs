@@ -1037,6 +1037,35 @@ fn local_zone() -> jiff::tz::TimeZone {
     .clone()
 }
 
+/// A number as people read it: `23,500`, `8.7 trillion`; `show` and the site print figures with it.
+pub fn format_value(v: f64) -> String {
+    let abs = v.abs();
+    let trim = |x: f64| {
+        let s = format!("{x:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    };
+    let scaled = |d: f64, w: &str| format!("{} {w}", trim(v / d));
+    if abs >= 1e12 {
+        scaled(1e12, "trillion")
+    } else if abs >= 1e9 {
+        scaled(1e9, "billion")
+    } else if abs >= 1e6 {
+        scaled(1e6, "million")
+    } else if v.fract() == 0.0 {
+        let s = format!("{}", v as i64);
+        let mut out = String::new();
+        for (k, ch) in s.chars().enumerate() {
+            if k > 0 && (s.len() - k) % 3 == 0 && ch != '-' {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        out
+    } else {
+        trim(v)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -234,7 +234,7 @@ fn render_node(
         writeln!(
             out,
             "  value: {} {} as of {}",
-            format_value(f.value),
+            policygraph::model::format_value(f.value),
             f.unit,
             f.as_of
         )?;
@@ -457,34 +457,4 @@ fn edge_line(id: &str, name: &str, r: &policygraph::model::Relation) -> String {
     }
     l.push_str(confidence_mark(r.confidence));
     l
-}
-
-/// A number as people read it: `23,500`, `8.7 trillion`.
-pub fn format_value(v: f64) -> String {
-    let abs = v.abs();
-    let scaled = |d: f64, w: &str| format!("{} {w}", trim_float(v / d));
-    if abs >= 1e12 {
-        scaled(1e12, "trillion")
-    } else if abs >= 1e9 {
-        scaled(1e9, "billion")
-    } else if abs >= 1e6 {
-        scaled(1e6, "million")
-    } else if v.fract() == 0.0 {
-        let s = format!("{}", v as i64);
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 && c != '-' {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    } else {
-        trim_float(v)
-    }
-}
-
-fn trim_float(v: f64) -> String {
-    let s = format!("{v:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }

@@ -904,7 +904,7 @@ impl Site<'_> {
             has_status: e.kind.has_status(),
             figure: e.figure.as_ref().map(|f| {
                 (
-                    crate::site::format_value(f.value),
+                    crate::model::format_value(f.value),
                     f.unit.clone(),
                     f.as_of.to_string(),
                     f.derived.clone(),
@@ -1047,35 +1047,6 @@ fn chain_links(chain: &[Step], link: &dyn Fn(&str) -> Link) -> Vec<(String, Link
             (arrow, link(to))
         })
         .collect()
-}
-
-/// A number as people read it: `23,500`, `8.7 trillion` (as `show`).
-pub fn format_value(v: f64) -> String {
-    let abs = v.abs();
-    let trim = |x: f64| {
-        let s = format!("{x:.3}");
-        s.trim_end_matches('0').trim_end_matches('.').to_owned()
-    };
-    let scaled = |d: f64, w: &str| format!("{} {w}", trim(v / d));
-    if abs >= 1e12 {
-        scaled(1e12, "trillion")
-    } else if abs >= 1e9 {
-        scaled(1e9, "billion")
-    } else if abs >= 1e6 {
-        scaled(1e6, "million")
-    } else if v.fract() == 0.0 {
-        let s = format!("{}", v as i64);
-        let mut out = String::new();
-        for (k, ch) in s.chars().enumerate() {
-            if k > 0 && (s.len() - k) % 3 == 0 && ch != '-' {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        out
-    } else {
-        trim(v)
-    }
 }
 
 // ----------------------------------------------------------------- lists
@@ -1406,6 +1377,7 @@ mod tests {
 
     #[test]
     fn numbers_read_as_show_prints_them() {
+        use crate::model::format_value;
         assert_eq!(format_value(23_500.0), "23,500");
         assert_eq!(format_value(8.7e12), "8.7 trillion");
         assert_eq!(format_value(0.5), "0.5");

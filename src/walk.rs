@@ -247,7 +247,12 @@ fn read_dir<V: Visit>(task: &Task, queue: &Mutex<Vec<Task>>, pending: &AtomicUsi
                 }
             }
             if task.depth + 1 > MAX_DEPTH {
-                out.visit(&rel, Found::Problem(Problem::SelfLink));
+                out.visit(
+                    &rel,
+                    Found::Problem(Problem::Unreadable(format!(
+                        "directories nested more than {MAX_DEPTH} deep; not walked further"
+                    ))),
+                );
                 continue;
             }
             pending.fetch_add(1, Ordering::AcqRel);

@@ -373,6 +373,47 @@ pub fn neighbors(src: &dyn NodeSource, id: &str, opts: &NeighborOptions) -> Resu
     Ok(out)
 }
 
+/// The nodes within `depth` relations of `id`, itself included, in id
+/// order: the same set as [`crate::graph::Graph::neighbourhood`], read
+/// from a [`NodeSource`] one node at a time. Entities that did not exist on
+/// `as_of` and relations dated after it are not followed; unless
+/// `through_hubs`, asset classes and plan types other than `id` are reached
+/// but not walked through.
+pub fn reach(
+    src: &dyn NodeSource,
+    id: &str,
+    depth: usize,
+    direction: Direction,
+    as_of: Option<Date>,
+    through_hubs: bool,
+) -> Result<Vec<Rc<Node>>> {
+    let start = fetch(src, id)?;
+    let mut seen: BTreeMap<String, Rc<Node>> = BTreeMap::new();
+    seen.insert(id.to_owned(), start.clone());
+    let mut frontier = vec![start];
+    for _ in 0..depth {
+        let mut next = Vec::new();
+        for node in &frontier {
+            if node.entity.id != id && !through_hubs && node.entity.kind.is_hub() {
+                continue;
+            }
+            for a in adjacent(node, direction, as_of) {
+                if seen.contains_key(&a.peer.id) {
+                    continue;
+                }
+                // A dangling reference has no node: `check` reports it.
+                let Some(n) = src.node(&a.peer.id)? else {
+                    continue;
+                };
+                seen.insert(a.peer.id.clone(), n.clone());
+                next.push(n);
+            }
+        }
+        frontier = next;
+    }
+    Ok(seen.into_values().collect())
+}
+
 /// The shortest chains of relations between `a` and `b`, in either
 /// direction: one, or with `all` every shortest chain up to `limit`.
 /// Empty when there is none. The walk meets in the middle, always growing

@@ -34,9 +34,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
     let filter = ListFilter {
         kinds,
         jurisdiction: args.jurisdiction.clone(),
-        // Filtered below: the store reads a status from every event, even
-        // one scheduled after today.
-        statuses: Vec::new(),
+        statuses: args.statuses.clone(),
         tags: args.tags.clone(),
         as_of: ctx.as_of,
     };
@@ -54,9 +52,6 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
     }
     if let Some(who) = &args.sponsor {
         nodes.retain(|n| n.entity.sponsors.iter().any(|s| s.matches(who)));
-    }
-    if !args.statuses.is_empty() {
-        nodes.retain(|n| status_of(&n.entity).is_some_and(|s| args.statuses.contains(&s)));
     }
     let items: Vec<Item> = nodes
         .iter()

@@ -18,7 +18,6 @@ struct Report<'a> {
 
 /// Runs `timeline`.
 pub fn run(ctx: &Ctx, args: &TimelineArgs) -> anyhow::Result<Status> {
-    let corpus = ctx.corpus()?;
     let filter = TimelineFilter {
         since: args.since,
         until: args.until,
@@ -30,7 +29,16 @@ pub fn run(ctx: &Ctx, args: &TimelineArgs) -> anyhow::Result<Status> {
         stages: args.stages.clone(),
         through_hubs: args.through_hubs,
     };
-    let events = track::timeline(&corpus, &filter)?;
+    // Around one entity, only its neighbourhood is read from the store;
+    // the whole timeline needs every record.
+    let events = match &args.entity {
+        Some(r) => {
+            let store = ctx.store()?;
+            let id = store.resolve(r)?;
+            track::timeline_around(&store, &id, &filter)?
+        }
+        None => track::timeline(&ctx.corpus()?, &filter)?,
+    };
     let status = if events.is_empty() {
         super::ctx::note("no events match these filters");
         Status::Found

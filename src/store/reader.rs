@@ -368,7 +368,8 @@ pub struct ListFilter {
     pub kinds: Vec<Kind>,
     /// Jurisdiction prefix.
     pub jurisdiction: Option<String>,
-    /// Status on the as-of day (any of these; all when empty).
+    /// Status on the as-of day, or today without one (any of these; all
+    /// when empty). Scheduled events do not count before their day.
     pub statuses: Vec<crate::model::Stage>,
     /// Every one of these tags.
     pub tags: Vec<String>,
@@ -406,6 +407,21 @@ impl Store {
         for t in &filter.tags {
             must.push((Occur::Must, term(f.tag, &t.to_lowercase())));
         }
+        // Today's statuses are stored: answer those from the index, so
+        // that only the matching records are read. Another day's status
+        // (or today's in a stale index under `--no-refresh`) is read from
+        // the records that have an event of that stage at all.
+        let stored_status =
+            filter.as_of.is_none() && self.valid_until.is_none_or(|v| Date::today() < v);
+        if !filter.statuses.is_empty() {
+            let field = if stored_status { f.status } else { f.stage };
+            let any = filter
+                .statuses
+                .iter()
+                .map(|s| (Occur::Should, term(field, s.name())))
+                .collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
         let query: Box<dyn Query> = if must.is_empty() {
             Box::new(AllQuery)
         } else {
@@ -415,6 +431,11 @@ impl Store {
             .searcher
             .search(&*query, &tantivy::collector::DocSetCollector)
             .map_err(ix)?;
+        // In document order, so that each compressed block of the
+        // document store is read once, not once per record.
+        let mut docs: Vec<tantivy::DocAddress> = docs.into_iter().collect();
+        docs.sort_unstable();
+        let day = filter.as_of.unwrap_or_else(Date::today);
         let mut out = Vec::with_capacity(docs.len());
         for addr in docs {
             let n = self.node_at(addr)?;
@@ -422,9 +443,9 @@ impl Store {
             if !e.exists_on(filter.as_of) {
                 continue;
             }
-            if !filter.statuses.is_empty() {
+            if !stored_status && !filter.statuses.is_empty() {
                 let s = if e.kind.has_status() {
-                    e.status(filter.as_of)
+                    e.status(Some(day))
                 } else {
                     None
                 };
@@ -449,6 +470,8 @@ impl Store {
             .searcher
             .search(&query, &tantivy::collector::DocSetCollector)
             .map_err(ix)?;
+        let mut docs: Vec<tantivy::DocAddress> = docs.into_iter().collect();
+        docs.sort_unstable();
         let mut out = docs
             .into_iter()
             .map(|addr| self.node_at(addr))

@@ -22,6 +22,10 @@ pub struct Fields {
     pub jurisdiction: Field,
     /// Status today, raw (`none` when the kind has no status).
     pub status: Field,
+    /// The stage of every event that sets a status, raw: a status on
+    /// another day can only be one of these, so `list --status --as-of`
+    /// reads only the records that could match.
+    pub stage: Field,
     /// Tags, raw.
     pub tag: Field,
     /// Ids of the entities that owe this entity's deadlines, raw: `show`
@@ -63,6 +67,7 @@ impl Fields {
             kind: b.add_text_field("kind", STRING | FAST),
             jurisdiction: b.add_text_field("jurisdiction", STRING | FAST),
             status: b.add_text_field("status", STRING | FAST),
+            stage: b.add_text_field("stage", STRING),
             tag: b.add_text_field("tag", STRING),
             owes: b.add_text_field("owes", STRING),
             date: b.add_date_field("date", DateOptions::default().set_indexed().set_fast()),
@@ -90,6 +95,7 @@ impl Fields {
             kind: f("kind")?,
             jurisdiction: f("jurisdiction")?,
             status: f("status")?,
+            stage: f("stage")?,
             tag: f("tag")?,
             owes: f("owes")?,
             date: f("date")?,
@@ -129,8 +135,25 @@ pub(super) fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<Tantiv
     }
     doc.add_text(f.kind, e.kind.name());
     doc.add_text(f.jurisdiction, &e.jurisdiction);
-    let status = e.status(Some(today)).map_or("none", |s| s.name());
+    // Only kinds that have a status get one (a person's appointment is an
+    // event, not a status), as `show` and `list` print it.
+    let status = if e.kind.has_status() {
+        e.status(Some(today)).map_or("none", |s| s.name())
+    } else {
+        "none"
+    };
     doc.add_text(f.status, status);
+    let mut stages: Vec<&str> = e
+        .events
+        .iter()
+        .filter(|ev| e.kind.has_status() && ev.stage.sets_status())
+        .map(|ev| ev.stage.name())
+        .collect();
+    stages.sort_unstable();
+    stages.dedup();
+    for s in stages {
+        doc.add_text(f.stage, s);
+    }
     // Tags match case-insensitively: indexed, and asked for, in lowercase.
     for t in &e.tags {
         doc.add_text(f.tag, t.to_lowercase());

@@ -119,3 +119,69 @@ fn quick_fingerprint_matches_scan() {
     write(k, "b.ron", "four");
     assert!(both().0.starts_with(&format!("v{FORMAT_VERSION}-4-")));
 }
+
+/// The store answers `list --status` (from the stored statuses today,
+/// from the `stage` field on another day) and `timeline --entity` (from
+/// the nodes around the entity) exactly as the whole corpus in memory
+/// does, for every stage, every entity and several days.
+#[test]
+fn store_answers_status_lists_and_timelines_like_the_corpus() {
+    use crate::model::Stage;
+    use crate::track::{timeline, timeline_around, TimelineFilter};
+    let tmp = tempfile::tempdir().unwrap();
+    let done = refresh(
+        Path::new("knowledge"),
+        &tmp.path().join("index"),
+        &Options::default(),
+    )
+    .unwrap();
+    let store = done.store;
+    let corpus = store.corpus().unwrap();
+    let today = Date::today();
+    let days = [
+        None,
+        Some("2025-01-01".parse::<Date>().unwrap()),
+        Some("2025-07-18".parse::<Date>().unwrap()),
+        Some(today),
+    ];
+    let mut compared = 0;
+    for as_of in days {
+        let day = as_of.unwrap_or(today);
+        for &stage in Stage::ALL {
+            let filter = ListFilter {
+                statuses: vec![stage],
+                as_of,
+                ..ListFilter::default()
+            };
+            let got: Vec<String> = store
+                .list(&filter)
+                .unwrap()
+                .into_iter()
+                .map(|n| n.entity.id)
+                .collect();
+            let want: Vec<String> = corpus
+                .entities
+                .iter()
+                .filter(|e| e.exists_on(as_of))
+                .filter(|e| e.kind.has_status() && e.status(Some(day)) == Some(stage))
+                .map(|e| e.id.clone())
+                .collect();
+            assert_eq!(got, want, "list --status {} as of {as_of:?}", stage.name());
+            compared += want.len();
+        }
+        for e in &corpus.entities {
+            for depth in [0, 1, 2] {
+                let filter = TimelineFilter {
+                    as_of,
+                    depth,
+                    entity: Some(e.id.clone()),
+                    ..TimelineFilter::default()
+                };
+                let want = timeline(&corpus, &filter).unwrap();
+                let got = timeline_around(&store, &e.id, &filter).unwrap();
+                assert_eq!(got, want, "timeline --entity {} --depth {depth}", e.id);
+            }
+        }
+    }
+    assert!(compared > 50, "only {compared} entities had a status");
+}

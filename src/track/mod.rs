@@ -92,21 +92,7 @@ pub struct TimelineEntry {
 /// Fails when `--entity` matches no entity (or several), when the
 /// jurisdiction is malformed, or when `since` is after `until`.
 pub fn timeline(corpus: &Corpus, filter: &TimelineFilter) -> Result<Vec<TimelineEntry>> {
-    if let (Some(s), Some(u)) = (filter.since, filter.until) {
-        if s > u {
-            return Err(Error::Usage(format!(
-                "--since {s} is after --until {u}: no day can match"
-            )));
-        }
-    }
-    let jurisdiction = filter
-        .jurisdiction
-        .as_deref()
-        .map(|j| {
-            j.parse::<crate::select::Jurisdiction>()
-                .map_err(Error::Usage)
-        })
-        .transpose()?;
+    let jurisdiction = validate(filter)?;
     let within: Option<Vec<usize>> = match &filter.entity {
         Some(r) => {
             let start = corpus.resolve(r)?;
@@ -121,12 +107,67 @@ pub fn timeline(corpus: &Corpus, filter: &TimelineFilter) -> Result<Vec<Timeline
         }
         None => None,
     };
+    let entities: Box<dyn Iterator<Item = &Entity>> = match within {
+        Some(w) => Box::new(w.into_iter().filter_map(|i| corpus.entities.get(i))),
+        None => Box::new(corpus.entities.iter()),
+    };
+    Ok(entries(entities, filter, jurisdiction.as_ref()))
+}
+
+/// The timeline of `id` and the entities within `filter.depth` relations
+/// of it (`id` is already resolved; `filter.entity` is not read), reading
+/// only those nodes from `src`: the same events as [`timeline`] with
+/// `entity` set.
+pub fn timeline_around(
+    src: &dyn crate::store::NodeSource,
+    id: &str,
+    filter: &TimelineFilter,
+) -> Result<Vec<TimelineEntry>> {
+    let jurisdiction = validate(filter)?;
+    let nodes = crate::query::reach(
+        src,
+        id,
+        filter.depth,
+        Direction::Both,
+        filter.as_of,
+        filter.through_hubs,
+    )?;
+    Ok(entries(
+        nodes.iter().map(|n| &n.entity),
+        filter,
+        jurisdiction.as_ref(),
+    ))
+}
+
+/// Refuses a filter no day can pass, and reads its jurisdiction.
+fn validate(filter: &TimelineFilter) -> Result<Option<crate::select::Jurisdiction>> {
+    if let (Some(s), Some(u)) = (filter.since, filter.until) {
+        if s > u {
+            return Err(Error::Usage(format!(
+                "--since {s} is after --until {u}: no day can match"
+            )));
+        }
+    }
+    filter
+        .jurisdiction
+        .as_deref()
+        .map(|j| {
+            j.parse::<crate::select::Jurisdiction>()
+                .map_err(Error::Usage)
+        })
+        .transpose()
+}
+
+/// The events of `entities` (in id order) that pass `filter`, apart from
+/// its `entity`: see [`timeline`].
+fn entries<'a>(
+    entities: impl Iterator<Item = &'a Entity>,
+    filter: &TimelineFilter,
+    jurisdiction: Option<&crate::select::Jurisdiction>,
+) -> Vec<TimelineEntry> {
     let mut out = Vec::new();
-    for (i, e) in corpus.entities.iter().enumerate() {
-        if within
-            .as_ref()
-            .is_some_and(|w| w.binary_search(&i).is_err())
-            || (!filter.kinds.is_empty() && !filter.kinds.contains(&e.kind))
+    for e in entities {
+        if (!filter.kinds.is_empty() && !filter.kinds.contains(&e.kind))
             || jurisdiction
                 .as_ref()
                 .is_some_and(|j| !j.matches(&e.jurisdiction))
@@ -156,7 +197,7 @@ pub fn timeline(corpus: &Corpus, filter: &TimelineFilter) -> Result<Vec<Timeline
     // Entities are already in id order and events in file order, so a
     // stable sort by date keeps both tie-breaks.
     out.sort_by_key(|t| t.date);
-    Ok(out)
+    out
 }
 
 /// Where a deadline stands on a given day.

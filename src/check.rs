@@ -1087,7 +1087,13 @@ fn check_part_of_cycles<'f>(
 /// Two entities with the same alias (compared as lookups compare them:
 /// case, spacing and Chinese script aside): a reference by that alias is
 /// ambiguous. Reported at the later entity's alias (in id order), with the
-/// first one's as related.
+/// first one's as related. Not between two imported entities: the official
+/// record gives many bills the same title ("To amend ..."), and nobody can
+/// edit that away; a lookup by such a title lists them all.
+fn imported(e: &Entity) -> bool {
+    e.provenance.is_some()
+}
+
 fn check_shared_aliases<'f>(
     entities: &[crate::load::Loaded],
     keep: &[usize],
@@ -1108,6 +1114,7 @@ fn check_shared_aliases<'f>(
             }
             own.push(key.clone());
             match first.get(&key) {
+                Some(&(j, _)) if imported(e) && imported(&entities[j].entity) => {}
                 Some(&(j, jk)) => {
                     let other = &entities[j];
                     diags.push(

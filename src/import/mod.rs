@@ -649,8 +649,8 @@ pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Re
     let comment = format!(
         "Imported by `policygraph import {importer}`; the next import rewrites this file.\nWrite analysis in a hand-written file with the same id: it is merged with this one."
     );
-    let mut writes: Vec<(PathBuf, String)> = Vec::new();
-    let mut skeletons: Vec<(PathBuf, String)> = Vec::new();
+    // (path, text, id, Added) of every file to write.
+    let mut writes: Vec<(PathBuf, String, &str, bool)> = Vec::new();
     for p in &placed {
         let e = &p.record.entity;
         let abs = knowledge.join(&p.path);
@@ -693,30 +693,223 @@ pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Re
         if change == Change::Unchanged {
             continue;
         }
-        if change == Change::Added && referenced.contains(&e.id) {
-            let bare = skeleton(e);
-            skeletons.push((
-                p.path.clone(),
-                write::render_checked(&bare, &comment, &p.path)?,
-            ));
-        }
-        writes.push((p.path.clone(), text));
+        writes.push((p.path.clone(), text, &e.id, change == Change::Added));
+    }
+    let by_id: HashMap<&str, &Entity> = placed
+        .iter()
+        .map(|p| (p.record.entity.id.as_str(), &p.record.entity))
+        .collect();
+    let mut order: Vec<(PathBuf, String)> = Vec::with_capacity(writes.len());
+    for (path, text, skeleton_of) in write_order(&writes, &by_id, &referenced) {
+        let text = match skeleton_of {
+            Some(e) => write::render_checked(&skeleton(e), &comment, &path)?,
+            None => text,
+        };
+        order.push((path, text));
     }
     if !opts.dry_run {
-        for (n, (path, text)) in skeletons.iter().chain(&writes).enumerate() {
-            if opts.stop_after == Some(n) {
-                return Err(ImportError::Input {
-                    input: knowledge.display().to_string(),
-                    message: format!("stopped after {n} file(s) were written"),
-                }
-                .into());
-            }
-            write::write_atomic(&knowledge.join(path), text)?;
-        }
+        let mut sink = Sink {
+            written: 0,
+            stop_after: opts.stop_after,
+            knowledge,
+        };
+        publish(&mut sink, knowledge, order, &writes, &by_id, &comment)?;
     }
     report.unparsed_lines.sort_by(|a, b| a.id.cmp(&b.id));
     report.tally();
     Ok(report)
+}
+
+/// The ids an entity's file names: relation targets, event actors,
+/// deadline owners and fulfillers.
+fn references(e: &Entity) -> impl Iterator<Item = &str> {
+    e.relations
+        .iter()
+        .map(|r| r.to.as_str())
+        .chain(e.events.iter().filter_map(|ev| ev.by.as_deref()))
+        .chain(e.deadlines.iter().flat_map(|d| {
+            std::iter::once(d.owner.as_str()).chain(d.fulfilled_by.iter().map(String::as_str))
+        }))
+}
+
+/// The order to write files in, so that no reference dangles at any
+/// moment should the import be stopped: a new file comes after the new
+/// files it names. New files that name each other (companion bills) cannot
+/// all come first, so a bare placeholder of each ([`skeleton`], no links)
+/// is written before them, and the whole file after: `Some(entity)` marks
+/// such a placeholder. Files that replace old ones never dangle and keep
+/// their place.
+fn write_order<'a>(
+    writes: &[(PathBuf, String, &'a str, bool)],
+    by_id: &HashMap<&str, &'a Entity>,
+    referenced: &BTreeSet<String>,
+) -> Vec<(PathBuf, String, Option<&'a Entity>)> {
+    use petgraph::graph::{DiGraph, NodeIndex};
+    let mut g: DiGraph<usize, ()> = DiGraph::with_capacity(writes.len(), 0);
+    let nodes: Vec<NodeIndex> = (0..writes.len()).map(|i| g.add_node(i)).collect();
+    let added: HashMap<&str, usize> = writes
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.3 && referenced.contains(w.2))
+        .map(|(i, w)| (w.2, i))
+        .collect();
+    for (i, w) in writes.iter().enumerate() {
+        let Some(e) = by_id.get(w.2) else { continue };
+        let mut named: Vec<usize> = references(e)
+            .filter_map(|id| added.get(id).copied())
+            .filter(|&j| j != i)
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        for j in named {
+            g.add_edge(nodes[i], nodes[j], ());
+        }
+    }
+    // Tarjan gives the components with every component after the ones it
+    // points at: the files named come first.
+    let mut out = Vec::with_capacity(writes.len());
+    for mut component in petgraph::algo::tarjan_scc(&g) {
+        component.sort_unstable_by_key(|n| g[*n]);
+        if component.len() > 1 {
+            for n in &component {
+                let w = &writes[g[*n]];
+                if w.3 {
+                    if let Some(e) = by_id.get(w.2) {
+                        out.push((w.0.clone(), String::new(), Some(*e)));
+                    }
+                }
+            }
+        }
+        for n in component {
+            let w = &writes[g[n]];
+            out.push((w.0.clone(), w.1.clone(), None));
+        }
+    }
+    out
+}
+
+/// Where files are written, counting them (`stop_after` stops an import
+/// part way, for the tests of an interrupted import).
+struct Sink<'k> {
+    written: usize,
+    stop_after: Option<usize>,
+    knowledge: &'k Path,
+}
+
+impl Sink<'_> {
+    fn put(&mut self, abs: &Path, text: &str, atomic: bool) -> Result<(), ImportError> {
+        if self.stop_after == Some(self.written) {
+            return Err(ImportError::Input {
+                input: self.knowledge.display().to_string(),
+                message: format!("stopped after {} file(s) were written", self.written),
+            });
+        }
+        self.written += 1;
+        if atomic {
+            write::write_atomic(abs, text)
+        } else {
+            write::write_new(abs, text)
+        }
+    }
+}
+
+/// The topmost directory of `rel` (relative to `knowledge`) that does not
+/// exist yet, if any.
+fn new_top(knowledge: &Path, rel: &Path, exists: &mut HashMap<PathBuf, bool>) -> Option<PathBuf> {
+    let mut prefix = PathBuf::new();
+    let parent = rel.parent()?;
+    for c in parent.components() {
+        prefix.push(c);
+        let there = *exists
+            .entry(prefix.clone())
+            .or_insert_with(|| knowledge.join(&prefix).is_dir());
+        if !there {
+            return Some(prefix);
+        }
+    }
+    None
+}
+
+/// Writes the files, in `order`, so that a stopped import leaves a valid
+/// knowledge base.
+///
+/// When every new directory the import makes sits under one new directory
+/// (a first import of a source or a session), its files are written into
+/// a hidden sibling (`.NAME.import-*`, which the loader skips) and the
+/// directory is renamed into place at once: no placeholders and no
+/// renaming file by file, which is most of the time of a big first import.
+/// Otherwise each file is written to a temporary name and renamed, in
+/// [`write_order`].
+fn publish(
+    sink: &mut Sink,
+    knowledge: &Path,
+    order: Vec<(PathBuf, String)>,
+    writes: &[(PathBuf, String, &str, bool)],
+    by_id: &HashMap<&str, &Entity>,
+    comment: &str,
+) -> Result<(), ImportError> {
+    let mut exists: HashMap<PathBuf, bool> = HashMap::new();
+    let tops: BTreeSet<PathBuf> = writes
+        .iter()
+        .filter_map(|w| new_top(knowledge, &w.0, &mut exists))
+        .collect();
+    let top = match tops.len() {
+        1 => tops.into_iter().next(),
+        _ => None,
+    };
+    let Some(top) = top else {
+        for (path, text) in &order {
+            sink.put(&knowledge.join(path), text, true)?;
+        }
+        return Ok(());
+    };
+    let abs_top = knowledge.join(&top);
+    let parent = abs_top.parent().unwrap_or(knowledge).to_path_buf();
+    let name = abs_top
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // What an import stopped part way left behind.
+    if let Ok(dir) = std::fs::read_dir(&parent) {
+        let prefix = format!(".{name}.import-");
+        for entry in dir.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let stage = tempfile::Builder::new()
+        .prefix(&format!(".{name}.import-"))
+        .tempdir_in(&parent)
+        .map_err(|e| ImportError::io(&parent, e))?;
+    let inside = |p: &Path| p.starts_with(&top);
+    // 1. The new tree, out of sight: each file as it will be.
+    for w in writes.iter().filter(|w| inside(&w.0)) {
+        let rest = w.0.strip_prefix(&top).unwrap_or(&w.0);
+        sink.put(&stage.path().join(rest), &w.1, false)?;
+    }
+    // 2. Placeholders for the new files elsewhere that the tree names.
+    let named: BTreeSet<&str> = writes
+        .iter()
+        .filter(|w| inside(&w.0))
+        .filter_map(|w| by_id.get(w.2))
+        .flat_map(|e| references(e))
+        .collect();
+    for w in writes.iter().filter(|w| !inside(&w.0) && w.3) {
+        if named.contains(w.2) {
+            if let Some(e) = by_id.get(w.2) {
+                let text = write::render_checked(&skeleton(e), comment, &w.0)?;
+                sink.put(&knowledge.join(&w.0), &text, true)?;
+            }
+        }
+    }
+    // 3. The tree, at once; then the rest, in order.
+    let staged = stage.keep();
+    std::fs::rename(&staged, &abs_top).map_err(|e| ImportError::io(&abs_top, e))?;
+    for (path, text) in order.iter().filter(|(p, _)| !inside(p)) {
+        sink.put(&knowledge.join(path), text, true)?;
+    }
+    Ok(())
 }
 
 /// Whether an entity on disk is an imported placeholder.

@@ -285,6 +285,20 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), ImportError> {
     Ok(())
 }
 
+/// Writes `text` to a new `path` directly, making its directory: for
+/// files inside a directory that is not in place yet (see
+/// `import::publish`), where a part-written file is never seen.
+pub fn write_new(path: &Path, text: &str) -> Result<(), ImportError> {
+    match std::fs::write(path, text) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let dir = path.parent().unwrap_or_else(|| Path::new("."));
+            std::fs::create_dir_all(dir).map_err(|e| ImportError::io(dir, e))?;
+            std::fs::write(path, text).map_err(|e| ImportError::io(path, e))
+        }
+        r => r.map_err(|e| ImportError::io(path, e)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -716,6 +716,55 @@ fn index_updates_keep_enrichment_merged() {
         .contains("A new hand-written note."));
 }
 
+/// Stops an import of every sample after `stop` files, on a copy of the
+/// shipped base where `first` was imported before, and checks that the
+/// base is valid, that no more than `stop` files appeared, and that a
+/// second run gives what one clean run gives. Returns how many files the
+/// stopped run left visible.
+fn stop_and_rerun(first: &[PathBuf], stop: usize, want: &BTreeMap<PathBuf, Vec<u8>>) -> usize {
+    let files = all_samples();
+    let kb = Kb::shipped();
+    if !first.is_empty() {
+        assert_eq!(kb.import(&refs(first), &[]).0, 0);
+    }
+    let before = kb.imported().len();
+    let mut args: Vec<String> = vec!["import".into(), "federal-register".into()];
+    args.extend(files.iter().map(|p| p.display().to_string()));
+    let out = util::cmd(&kb.knowledge(), &kb.dir.path().join("index"))
+        .env("POLICYGRAPH_IMPORT_STOP_AFTER", stop.to_string())
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "stop after {stop}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("stopped after {stop} file(s)")));
+    let appeared = kb.imported().len() - before;
+    assert!(appeared <= stop, "stop after {stop}: {appeared} files");
+    let (code, check, _) = kb.run(&["check"]);
+    assert_eq!(code, 0, "stop after {stop}: knowledge invalid:\n{check}");
+    // Running it again completes it: the same files as one clean run, and
+    // nothing left of the stopped one.
+    assert_eq!(kb.import(&refs(&files), &[]).0, 0);
+    let got: BTreeMap<PathBuf, Vec<u8>> =
+        kb.imported().into_iter().map(|(k, v)| (k, v.0)).collect();
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "stop after {stop}"
+    );
+    assert!(&got == want, "stop after {stop}: contents differ");
+    let left: Vec<String> = walkdir::WalkDir::new(kb.knowledge())
+        .into_iter()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".import-"))
+        .collect();
+    assert!(left.is_empty(), "stop after {stop}: left behind {left:?}");
+    appeared
+}
+
+/// A first import writes its new directory out of sight and moves it into
+/// place at once: stopped part way, nothing appears. An import into
+/// directories that exist writes file by file, placeholders first: stopped
+/// part way, some files appear, and every link still resolves.
 #[test]
 fn an_interrupted_import_leaves_a_valid_knowledge_base_and_completes_on_rerun() {
     let files = all_samples();
@@ -723,37 +772,19 @@ fn an_interrupted_import_leaves_a_valid_knowledge_base_and_completes_on_rerun() 
     assert_eq!(full.import(&refs(&files), &[]).0, 0);
     let want: BTreeMap<PathBuf, Vec<u8>> =
         full.imported().into_iter().map(|(k, v)| (k, v.0)).collect();
-    for stop in [1, 7, 40, 120] {
-        let kb = Kb::shipped();
-        let mut args: Vec<String> = vec!["import".into(), "federal-register".into()];
-        args.extend(files.iter().map(|p| p.display().to_string()));
-        let out = util::cmd(&kb.knowledge(), &kb.dir.path().join("index"))
-            .env("POLICYGRAPH_IMPORT_STOP_AFTER", stop.to_string())
-            .args(&args)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "stop after {stop}");
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains(&format!("stopped after {stop} file(s)"))
-        );
-        let written = kb.imported().len();
-        assert!(
-            written > 0 && written <= stop,
-            "stop after {stop}: {written} files"
-        );
-        let (code, check, _) = kb.run(&["check"]);
-        assert_eq!(code, 0, "stop after {stop}: knowledge invalid:\n{check}");
-        // Running it again completes it: the same files as one clean run.
-        assert_eq!(kb.import(&refs(&files), &[]).0, 0);
-        let got: BTreeMap<PathBuf, Vec<u8>> =
-            kb.imported().into_iter().map(|(k, v)| (k, v.0)).collect();
-        assert_eq!(
-            got.keys().collect::<Vec<_>>(),
-            want.keys().collect::<Vec<_>>(),
-            "stop after {stop}"
-        );
-        assert!(got == want, "stop after {stop}: contents differ");
+    for stop in [1, 7, 40, want.len() - 1] {
+        assert_eq!(stop_and_rerun(&[], stop, &want), 0, "stop after {stop}");
     }
+    // The agencies first: the documents' and orders' directories are new
+    // but not under one new directory, so they are written file by file.
+    let agencies = Kb::shipped();
+    assert_eq!(agencies.import(&[&fr(AGENCIES)], &[]).0, 0);
+    let new_files = want.len() - agencies.imported().len();
+    let mut seen = 0;
+    for stop in [1, 7, 40, new_files - 1] {
+        seen += stop_and_rerun(&[fr(AGENCIES)], stop, &want);
+    }
+    assert!(seen > 0, "no file appeared while writing file by file");
 }
 
 #[test]

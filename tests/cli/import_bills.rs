@@ -199,7 +199,7 @@ fn reimport_of_unchanged_input_changes_no_file() {
     let r = json(&out);
     assert_eq!(r["added"], 0, "{out}");
     assert_eq!(r["changed"], 0, "{out}");
-    assert_eq!(r["unchanged"], 41, "{out}");
+    assert_eq!(r["unchanged"], 44, "{out}");
     assert_eq!(kb.imported(), before);
     let after: Vec<_> = before.keys().map(|p| stamp(p)).collect();
     assert_eq!(times, after, "a file was rewritten");
@@ -451,4 +451,28 @@ fn impossible_values_are_reported_per_bill_and_the_rest_imported() {
         .contains_key(Path::new("openstates/us-nh/2025/us-nh-2025-hb-1.ron")));
     let (code, out, err) = kb.run(&["check"]);
     assert_eq!(code, 0, "{out}{err}");
+}
+
+/// Two real bills of the 119th Congress that share their official title
+/// (HR 1146 and HR 1595, both "To prohibit Federal funding for National
+/// Public Radio, ..."; copied from govbot-data/usa-legislation): `check`
+/// does not warn about the shared alias between two imported bills, and a
+/// lookup by that title lists both.
+#[test]
+fn imported_bills_may_share_a_title_without_a_warning() {
+    let kb = Kb::new();
+    let dir = bills("openstates/usa-119-same-title");
+    let (code, out, err) = kb.import("openstates", &[&dir]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = kb.run(&["check", "--deny-warnings"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, err) = kb.run(&[
+        "show",
+        "To prohibit Federal funding for National Public Radio, and for other purposes.",
+    ]);
+    assert_eq!(code, 1, "ambiguous: {err}");
+    assert!(
+        err.contains("us-119-hr-1146") && err.contains("us-119-hr-1595"),
+        "{err}"
+    );
 }

@@ -249,9 +249,12 @@ pub fn check(loaded: LoadResult) -> Checked {
     let located = |i: usize| cells[i].get_or_init(|| Located::new(&files[i]));
     let mut first: HashMap<&str, usize> = HashMap::with_capacity(entities.len());
     let mut keep: Vec<usize> = Vec::new();
-    // (hand-written entity, imported file that enriches it)
+    // (base entity, imported file that enriches it): the base is the
+    // hand-written file, or else the first imported one in path order.
     let mut overlays: Vec<(usize, usize)> = Vec::new();
-    let mut overlaid: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    // The files of each id that has more than one: who wrote them (`None`
+    // for a hand-written file, else the importer).
+    let mut writers: HashMap<&str, Vec<Option<&str>>> = HashMap::new();
     for (i, l) in entities.iter().enumerate() {
         let file = &files[l.file];
         let e = &l.entity;
@@ -279,23 +282,35 @@ pub fn check(loaded: LoadResult) -> Checked {
                 )),
             );
         }
+        // Files of one id from different writers (one hand-written file at
+        // most, one file per importer) are one entity (see `merge`): not
+        // duplicates.
+        let another_writer = first.get(e.id.as_str()).is_some_and(|&j| {
+            !writers.get(e.id.as_str()).map_or_else(
+                || importer_of(&entities[j].entity) == importer_of(e),
+                |w| w.contains(&importer_of(e)),
+            )
+        });
         match first.get(e.id.as_str()) {
-            // An imported file with the id of a hand-written entity
-            // enriches it (see `merge`): not a duplicate.
-            Some(&j)
-                if !overlaid.contains(e.id.as_str()) && enrich_pair(&entities, j, i).is_some() =>
-            {
-                overlaid.insert(&e.id);
-                let Some((base, over)) = enrich_pair(&entities, j, i) else {
-                    continue;
-                };
-                if base == i {
+            Some(&j) if another_writer => {
+                let w = writers
+                    .entry(&e.id)
+                    .or_insert_with(|| vec![importer_of(&entities[j].entity)]);
+                w.push(importer_of(e));
+                if e.provenance.is_none() {
+                    // The hand-written file is the base: the imported
+                    // files seen so far enrich it instead.
                     first.insert(&e.id, i);
                     if let Some(k) = keep.iter().position(|&k| k == j) {
                         keep[k] = i;
                     }
+                    for o in overlays.iter_mut().filter(|o| o.0 == j) {
+                        o.0 = i;
+                    }
+                    overlays.push((i, j));
+                } else {
+                    overlays.push((j, i));
                 }
-                overlays.push((base, over));
             }
             Some(&j) => {
                 diags.push(
@@ -395,7 +410,8 @@ pub fn check(loaded: LoadResult) -> Checked {
             kept[i] = true;
         }
         let over_of: HashMap<usize, usize> = overlays.iter().map(|&(b, o)| (o, b)).collect();
-        let mut extra: HashMap<usize, Entity> = HashMap::new();
+        // Imported files met before their base, in path order.
+        let mut extra: HashMap<usize, Vec<Entity>> = HashMap::new();
         let mut es = Vec::with_capacity(keep.len());
         let mut paths = Vec::with_capacity(keep.len());
         let mut at: HashMap<usize, usize> = HashMap::new();
@@ -403,15 +419,13 @@ pub fn check(loaded: LoadResult) -> Checked {
             if let Some(&b) = over_of.get(&i) {
                 match at.get(&b) {
                     Some(&pos) => merge(&mut es[pos], l.entity),
-                    None => {
-                        extra.insert(b, l.entity);
-                    }
+                    None => extra.entry(b).or_default().push(l.entity),
                 }
             } else if k {
                 at.insert(i, es.len());
                 paths.push(files[l.file].path.clone());
                 let mut e = l.entity;
-                if let Some(o) = extra.remove(&i) {
+                for o in extra.remove(&i).unwrap_or_default() {
                     merge(&mut e, o);
                 }
                 es.push(e);
@@ -428,15 +442,9 @@ pub fn check(loaded: LoadResult) -> Checked {
 
 /// `(hand-written, imported)` when exactly one of the entities at `a` and
 /// `b` (same id) was written by an importer.
-fn enrich_pair(entities: &[crate::load::Loaded], a: usize, b: usize) -> Option<(usize, usize)> {
-    match (
-        entities[a].entity.provenance.is_some(),
-        entities[b].entity.provenance.is_some(),
-    ) {
-        (false, true) => Some((a, b)),
-        (true, false) => Some((b, a)),
-        _ => None,
-    }
+/// Who wrote an entity's file: `None` by hand, else the importer.
+fn importer_of(e: &Entity) -> Option<&str> {
+    e.provenance.as_ref().map(|p| p.importer.as_str())
 }
 
 /// The stages whose date is a fact of record: when the official data and
@@ -479,20 +487,48 @@ fn check_enrichment<'f>(
     let (b, o) = (&base.entity, &over.entity);
     let over_path = files[over.file].path.display().to_string();
     let base_path = files[base.file].path.display().to_string();
-    if b.kind != o.kind {
+    // Two imports of one bill from two sources, or an import and the
+    // hand-written entity: the words differ.
+    let by_hand = b.provenance.is_none();
+    let (base_entity, here, base_label, help) = if by_hand {
+        (
+            "the hand-written entity".to_owned(),
+            "here".to_owned(),
+            "hand-written",
+            "check both sources; correct the hand-written {}, or note why they differ",
+        )
+    } else {
+        (
+            "the imported entity".to_owned(),
+            format!("in the imported record `{base_path}`"),
+            "first imported",
+            "the two sources disagree on this {}; check both, and say which is right in a hand-written file with this id",
+        )
+    };
+    // One source may know of the enactment before another: an enacted
+    // bill is a statute (see `merge`).
+    let enacted_in_one = !by_hand
+        && matches!(
+            (b.kind, o.kind),
+            (Kind::Bill, Kind::Statute) | (Kind::Statute, Kind::Bill)
+        );
+    if b.kind != o.kind && !enacted_in_one {
         diags.push(
             Diagnostic::error(
                 "enrich-kind",
                 located(over.file).value(&[Key("kind")]),
                 format!(
-                    "imported `{}` is {}, but the hand-written entity in `{base_path}` is {}",
+                    "imported `{}` is {}, but {base_entity} in `{base_path}` is {}",
                     o.id,
                     a(o.kind),
                     a(b.kind)
                 ),
             )
             .with_label("kind differs")
-            .with_related(located(base.file).value(&[Key("kind")]), "hand-written kind")
+            .with_related(
+                located(base.file).value(&[Key("kind")]),
+                format!("{base_label} kind"),
+            )
             .with_help("an imported file enriches the hand-written entity with the same id; fix the kind, or re-import"),
         );
     }
@@ -523,7 +559,7 @@ fn check_enrichment<'f>(
                 "date-conflict",
                 located(base.file).value(&[Key("events"), Index(bi), Key("date")]),
                 format!(
-                    "`{}` is `{}` on {} here (source: {}), but on {} in the imported record `{over_path}` (source: {})",
+                    "`{}` is `{}` on {} {here} (source: {}), but on {} in the imported record `{over_path}` (source: {})",
                     b.id,
                     oe.stage,
                     be.date,
@@ -532,12 +568,12 @@ fn check_enrichment<'f>(
                     title(o, oe.source)
                 ),
             )
-            .with_label("hand-written date")
+            .with_label(format!("{base_label} date"))
             .with_related(
                 located(over.file).value(&[Key("events"), Index(oi), Key("date")]),
                 "official date",
             )
-            .with_help("check both sources; correct the hand-written event, or note why they differ"),
+            .with_help(help.replace("{}", "event")),
         );
     }
     for (oi, oid) in o.identifiers.iter().enumerate() {
@@ -559,18 +595,16 @@ fn check_enrichment<'f>(
                 "identifier-conflict",
                 located(base.file).value(&[Key("identifiers"), Index(bi), Key("value")]),
                 format!(
-                    "`{}` has {} `{}` here, but `{}` in the imported record `{over_path}`",
+                    "`{}` has {} `{}` {here}, but `{}` in the imported record `{over_path}`",
                     b.id, oid.scheme, bid.value, oid.value
                 ),
             )
-            .with_label("hand-written identifier")
+            .with_label(format!("{base_label} identifier"))
             .with_related(
                 located(over.file).value(&[Key("identifiers"), Index(oi), Key("value")]),
                 "official identifier",
             )
-            .with_help(
-                "check both sources; correct the hand-written identifier, or note why they differ",
-            ),
+            .with_help(help.replace("{}", "identifier")),
         );
     }
 }
@@ -594,7 +628,15 @@ fn same_ident(a: &str, b: &str) -> bool {
 /// entity already says (the same identifier; an event of the same stage on
 /// the same day; the same relation to the same entity). Source indices of
 /// the import are renumbered after the hand-written sources.
+///
+/// A bill imported from two sources (one file under each importer's
+/// directory, with one id) is merged the same way into the first file in
+/// path order, except that an enactment one source knows of makes the
+/// bill a statute.
 pub fn merge(base: &mut Entity, over: Entity) {
+    if base.provenance.is_some() && base.kind == Kind::Bill && over.kind == Kind::Statute {
+        base.kind = Kind::Statute;
+    }
     let mut map = Vec::with_capacity(over.sources.len());
     for s in over.sources {
         let known = base
@@ -682,7 +724,10 @@ pub fn merge(base: &mut Entity, over: Entity) {
             base.sponsors.push(s);
         }
     }
-    base.provenance = over.provenance;
+    // One provenance stands for all: the first complete record's.
+    if base.provenance.as_ref().is_none_or(|p| p.incomplete) {
+        base.provenance = over.provenance;
+    }
 }
 
 /// Reorders `v` in place so that position `k` holds what was at
@@ -1500,5 +1545,78 @@ mod tests {
             Some("dol")
         );
         assert!(suggest("zzzzzz", ids).is_empty());
+    }
+
+    /// A bill from two importers is one entity, whichever file comes first
+    /// and with or without a hand-written one; two files of one importer,
+    /// or two hand-written ones, are duplicates.
+    #[test]
+    fn files_of_one_id_from_different_writers_merge() {
+        let bill = |kind: &str, importer: &str, date: &str, stage: &str, ident: &str| {
+            format!(
+                "(id: \"b\", kind: {kind}, name: \"B\", jurisdiction: \"US\", summary: \"\",\n    identifiers: [(scheme: other, value: \"{ident}\")],\n    events: [(date: \"{date}\", stage: {stage}, source: 0)],\n    sources: [(title: \"{importer}\")],\n    provenance: (importer: \"{importer}\", from: \"f\", retrieved: \"2025-08-01\"))\n"
+            )
+        };
+        let os = bill(
+            "bill",
+            "openstates",
+            "2025-06-17",
+            "passed_one_chamber",
+            "ocd-bill/x",
+        );
+        let cg = bill("statute", "congress", "2025-07-18", "signed", "s1582-119");
+        let cg_bill = bill("bill", "congress", "2025-07-18", "signed", "s1582-119");
+        let cg_same_day = bill(
+            "bill",
+            "congress",
+            "2025-06-17",
+            "passed_one_chamber",
+            "s1582-119",
+        );
+        let hand = "(id: \"b\", kind: bill, name: \"Hand\", jurisdiction: \"US\", summary: \"Ours.\",\n    sources: [(title: \"s\")])\n";
+        for files in [
+            vec![
+                ("imported/openstates/b.ron", os.as_str()),
+                ("imported/congress/b.ron", cg.as_str()),
+            ],
+            // The importer gives an enriching file the hand-written kind.
+            vec![
+                ("imported/congress/b.ron", cg_bill.as_str()),
+                ("imported/openstates/b.ron", os.as_str()),
+                ("z/b.ron", hand),
+            ],
+        ] {
+            let c = run(&files);
+            assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+            let corpus = c.corpus.unwrap();
+            assert_eq!(corpus.len(), 1);
+            let e = &corpus.entities[0];
+            assert_eq!(e.identifiers.len(), 2, "{e:?}");
+            assert_eq!(e.events.len(), 2, "{e:?}");
+            if files.len() == 3 {
+                assert_eq!((e.kind, e.summary.as_str()), (Kind::Bill, "Ours."));
+            } else {
+                // Congress knows of the enactment: a statute.
+                assert_eq!(e.kind, Kind::Statute);
+            }
+        }
+        // The same passage from both: once.
+        let c = run(&[
+            ("imported/openstates/b.ron", &os),
+            ("imported/congress/b.ron", &cg_same_day),
+        ]);
+        assert_eq!(c.corpus.unwrap().entities[0].events.len(), 1);
+        // One importer twice, or two hand-written files: duplicates.
+        let c = run(&[
+            ("imported/congress/a/b.ron", &cg),
+            ("imported/congress/c/b.ron", &cg),
+        ]);
+        assert_eq!(found(&c)[0].0, "duplicate-id");
+        let c = run(&[
+            ("a/b.ron", hand),
+            ("imported/congress/b.ron", &cg_bill),
+            ("z/b.ron", hand),
+        ]);
+        assert_eq!(found(&c), [("duplicate-id", "z/b.ron:1:6".to_owned())]);
     }
 }

@@ -181,16 +181,98 @@ pub fn session_slug(raw: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// Legislatures whose sessions Open States names by their number rather
+/// than a year, with one numbered legislature and the year it first met:
+/// each sits for two years, so the Nth first met `year + 2 * (N - n)`.
+const NUMBERED: &[(&str, u32, i32)] = &[
+    ("US-AK", 34, 2025),
+    ("US-AZ", 57, 2025),
+    ("US-DC", 26, 2025),
+    ("US-DE", 153, 2025),
+    ("US-IL", 104, 2025),
+    ("US-MA", 194, 2025),
+    ("US-ME", 132, 2025),
+    ("US-MI", 103, 2025),
+    ("US-MN", 94, 2025),
+    ("US-MT", 69, 2025),
+    ("US-ND", 69, 2025),
+    ("US-NE", 109, 2025),
+    ("US-NJ", 221, 2024),
+    ("US-NV", 83, 2025),
+    ("US-OH", 136, 2025),
+    ("US-SC", 126, 2025),
+    ("US-TN", 114, 2025),
+    ("US-TX", 89, 2025),
+    ("US-WI", 107, 2025),
+];
+
+/// The session of a numbered legislature's bill (see [`NUMBERED`]): Texas
+/// `89R` and Ohio `136` are `2025`; Texas `891` (the 89th's first called
+/// session) is `2025s1`; Arizona `57th-2nd-regular` is `2026` (its second
+/// regular session). `None` when the name is not of these forms.
+fn numbered_session(jurisdiction: &str, t: &str) -> Option<String> {
+    let &(_, base_n, base_year) = NUMBERED.iter().find(|(j, _, _)| *j == jurisdiction)?;
+    let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+    let rest: String = t[digits.len()..]
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let year_of = |n: u32| -> Option<i32> {
+        let n = i32::try_from(n).ok()?;
+        let b = i32::try_from(base_n).ok()?;
+        // A century either way: a number out of that is not a legislature.
+        (n > b - 50 && n < b + 50).then(|| base_year + 2 * (n - b))
+    };
+    let width = base_n.to_string().len();
+    let (n, special) = match digits.parse::<u32>().ok()? {
+        n if digits.len() <= width => (n, None),
+        // `891`: the 89th legislature, called session 1.
+        _ => (
+            digits.get(..width)?.parse::<u32>().ok()?,
+            Some(digits.get(width..)?.parse::<u32>().ok()?),
+        ),
+    };
+    let year = year_of(n)?;
+    // `th`, `st`, `nd`, `rd` after a number.
+    let unordinal = |r: &str| -> String {
+        ["th", "st", "nd", "rd"]
+            .iter()
+            .find_map(|o| r.strip_prefix(o))
+            .unwrap_or(r)
+            .to_owned()
+    };
+    let ordinal = |r: &str| -> Option<(u32, String)> {
+        let k: String = r.chars().take_while(char::is_ascii_digit).collect();
+        Some((k.parse().ok()?, unordinal(&r[k.len()..])))
+    };
+    let rest = unordinal(&rest);
+    let rest = rest.as_str();
+    match (special, rest) {
+        (Some(k), "") => Some(format!("{year}s{k}")),
+        (None, "" | "r" | "regular" | "regularsession") => Some(year.to_string()),
+        (None, r) => match ordinal(r)? {
+            // Arizona: `57th-2nd-regular`, a regular session each year.
+            (k, tail) if tail == "regular" && (1..=2).contains(&k) => {
+                Some((year + i32::try_from(k).ok()? - 1).to_string())
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The canonical session of a state bill from a session name that begins
 /// with a year (`2025`, `2023_24`, `2023-2024`, `2025S1`, `2025 Special
-/// Session 1`): the first year, plus `s<N>` for a special session. Names
-/// that do not begin with a year are kept as their [`session_slug`]
-/// (`89R` is `89r`).
-pub fn state_session(raw: &str) -> Option<String> {
+/// Session 1`): the first year, plus `s<N>` for a special session. A
+/// numbered legislature's name is read by [`numbered_session`] (Texas
+/// `89R` is `2025`), so that Open States and LegiScan meet. Other names are
+/// kept as their [`session_slug`].
+pub fn state_session(jurisdiction: &str, raw: &str) -> Option<String> {
     let t = raw.trim();
     let year: String = t.chars().take_while(char::is_ascii_digit).collect();
     if year.len() != 4 {
-        return session_slug(t);
+        return numbered_session(jurisdiction, t).or_else(|| session_slug(t));
     }
     let rest: String = t[4..]
         .chars()
@@ -724,16 +806,28 @@ mod tests {
 
     #[test]
     fn sessions() {
-        assert_eq!(state_session("2025").unwrap(), "2025");
-        assert_eq!(state_session("2023_24").unwrap(), "2023");
-        assert_eq!(state_session("2023-2024").unwrap(), "2023");
-        assert_eq!(state_session("2025S1").unwrap(), "2025s1");
-        assert_eq!(state_session("2025 Special Session 2").unwrap(), "2025s2");
-        assert_eq!(state_session("89R").unwrap(), "89r");
-        assert_eq!(
-            state_session("57th-1st-regular").unwrap(),
-            "57th-1st-regular"
-        );
+        let s = |j: &str, raw: &str| state_session(j, raw).unwrap();
+        assert_eq!(s("US-NH", "2025"), "2025");
+        assert_eq!(s("US-GA", "2023_24"), "2023");
+        assert_eq!(s("US-PA", "2023-2024"), "2023");
+        assert_eq!(s("US-CO", "2025S1"), "2025s1");
+        assert_eq!(s("US-NH", "2025 Special Session 2"), "2025s2");
+        // Numbered legislatures meet LegiScan's years.
+        assert_eq!(s("US-TX", "89R"), "2025");
+        assert_eq!(s("US-TX", "88R"), "2023");
+        assert_eq!(s("US-TX", "891"), "2025s1");
+        assert_eq!(s("US-TX", "882"), "2023s2");
+        assert_eq!(s("US-OH", "136"), "2025");
+        assert_eq!(s("US-OH", "135"), "2023");
+        assert_eq!(s("US-NJ", "221"), "2024");
+        assert_eq!(s("US-IL", "104th"), "2025");
+        assert_eq!(s("US-MA", "194th"), "2025");
+        assert_eq!(s("US-AZ", "57th-1st-regular"), "2025");
+        assert_eq!(s("US-AZ", "57th-2nd-regular"), "2026");
+        // Not of a known form, or not a numbered legislature: kept.
+        assert_eq!(s("US-AZ", "57th-1st-special"), "57th-1st-special");
+        assert_eq!(s("US-NH", "89R"), "89r");
+        assert_eq!(s("US-TX", "9999"), "9999");
         assert_eq!(congress_of_year(2025), Some(119));
         assert_eq!(congress_of_year(2026), Some(119));
         assert_eq!(congress_of_year(2009), Some(111));

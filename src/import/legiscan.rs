@@ -151,16 +151,42 @@ fn session_of(s: &Session, federal: bool) -> Option<String> {
     if s.special.int().unwrap_or(0) == 0 {
         return Some(year.to_string());
     }
-    let name = s.session_name.or_empty();
-    let n: String = name
-        .split_whitespace()
-        .find_map(|w| {
-            let d: String = w.chars().take_while(char::is_ascii_digit).collect();
-            let rest = &w[d.len()..];
-            (!d.is_empty() && matches!(rest, "st" | "nd" | "rd" | "th")).then_some(d)
-        })
-        .unwrap_or_else(|| "1".to_owned());
-    Some(format!("{year}s{n}"))
+    Some(format!(
+        "{year}s{}",
+        special_number(s.session_name.or_empty())
+    ))
+}
+
+/// Which special session a name means: the ordinal just before `Special`
+/// (or `Called`, `Extraordinary`), in figures or words: `89th Legislature
+/// 2nd Special Session` is 2 (not 89), `2025 Second Special Session` is 2.
+/// 1 when the name does not say.
+fn special_number(name: &str) -> u32 {
+    const WORDS: [&str; 10] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth",
+    ];
+    let words: Vec<String> = name
+        .split(|c: char| c.is_whitespace() || c == '-' || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let ordinal = |w: &str| -> Option<u32> {
+        let d: String = w.chars().take_while(char::is_ascii_digit).collect();
+        if !d.is_empty() && matches!(&w[d.len()..], "st" | "nd" | "rd" | "th") {
+            return d.parse().ok();
+        }
+        WORDS
+            .iter()
+            .position(|x| *x == w)
+            .and_then(|i| u32::try_from(i + 1).ok())
+    };
+    words
+        .iter()
+        .position(|w| matches!(w.as_str(), "special" | "called" | "extraordinary"))
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| ordinal(&words[i]))
+        .unwrap_or(1)
 }
 
 /// Parses one LegiScan file.
@@ -447,5 +473,19 @@ fn matches_event(code: i64, text: &str) -> bool {
         9 => any(&["refer", "committee"]),
         10 | 11 => any(&["report", "committee", "recommend"]),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_sessions_are_numbered_by_the_ordinal_before_special() {
+        assert_eq!(special_number("89th Legislature 2nd Special Session"), 2);
+        assert_eq!(special_number("2025 Second Special Session"), 2);
+        assert_eq!(special_number("2025 1st Special Session"), 1);
+        assert_eq!(special_number("2024 Special Session"), 1);
+        assert_eq!(special_number("Third Extraordinary Session"), 3);
     }
 }

@@ -242,8 +242,8 @@ struct Catalog {
     imported_keys: HashMap<Key, usize>,
     /// Ids of hand-written entities.
     curated_ids: HashMap<String, usize>,
-    /// Imported files by id.
-    imported_ids: HashMap<String, usize>,
+    /// Imported files by id (one per importer).
+    imported_ids: HashMap<String, Vec<usize>>,
     /// Files that exist but did not parse.
     unparsable: BTreeSet<PathBuf>,
 }
@@ -275,7 +275,7 @@ impl Catalog {
             if curated {
                 c.curated_ids.entry(e.id.clone()).or_insert(i);
             } else {
-                c.imported_ids.entry(e.id.clone()).or_insert(i);
+                c.imported_ids.entry(e.id.clone()).or_default().push(i);
             }
             c.known.push(Known {
                 id: e.id.clone(),
@@ -293,6 +293,21 @@ impl Catalog {
             .find_map(|k| self.curated_keys.get(k))
             .or_else(|| keys.iter().find_map(|k| self.imported_keys.get(k)))
             .map(|&i| &self.known[i])
+    }
+
+    /// The file `importer` wrote for `id`, if any. A bill from two
+    /// sources has a file from each, merged into one entity by `check`.
+    fn own(&self, id: &str, importer: &str) -> Option<&Known> {
+        self.imported_ids
+            .get(id)?
+            .iter()
+            .map(|&i| &self.known[i])
+            .find(|k| {
+                k.entity
+                    .provenance
+                    .as_ref()
+                    .is_some_and(|p| p.importer == importer)
+            })
     }
 
     fn id_taken(&self, id: &str) -> bool {
@@ -319,6 +334,8 @@ enum Found {
 /// The records of an import as they are given ids and paths.
 struct Placing<'c> {
     catalog: &'c Catalog,
+    /// The importer's name, which is also its directory under `imported/`.
+    importer: String,
     base: PathBuf,
     prefix: String,
     placed: Vec<Placed>,
@@ -363,14 +380,16 @@ impl Placing<'_> {
         }
         let catalog = self.catalog;
         let (id, path) = match catalog.find(&rec.keys) {
-            Some(k) if k.curated => {
-                let path = match catalog.imported_ids.get(&k.id) {
-                    Some(&j) => catalog.known[j].path.clone(),
+            // The entity is on disk: this importer's file of it, or a new
+            // one beside its others (a hand-written entity, or a bill
+            // another source brought, is enriched, never rewritten).
+            Some(k) => {
+                let path = match catalog.own(&k.id, &self.importer) {
+                    Some(own) => own.path.clone(),
                     None => self.base.join(&rec.dir).join(format!("{}.ron", k.id)),
                 };
                 (k.id.clone(), path)
             }
-            Some(k) => (k.id.clone(), k.path.clone()),
             None => {
                 let mut id = rec.id.clone();
                 let free = |id: &str, by_id: &HashMap<String, usize>| {
@@ -414,12 +433,9 @@ impl Placing<'_> {
         if let Some(&i) = self.by_id.get(&known.id) {
             return i;
         }
-        let (entity, path) = if known.curated {
-            match catalog.imported_ids.get(&known.id) {
-                Some(&j) => (
-                    catalog.known[j].entity.clone(),
-                    catalog.known[j].path.clone(),
-                ),
+        let (entity, path) = {
+            match catalog.own(&known.id, &self.importer) {
+                Some(own) => (own.entity.clone(), own.path.clone()),
                 None => {
                     let c = &known.entity;
                     let e = Entity {
@@ -448,8 +464,6 @@ impl Placing<'_> {
                     (e, path)
                 }
             }
-        } else {
-            (known.entity.clone(), known.path.clone())
         };
         let keys = entity
             .identifiers
@@ -506,6 +520,7 @@ pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Re
     // 1. Ids and paths.
     let mut st = Placing {
         catalog: &catalog,
+        importer: importer.clone(),
         base: PathBuf::from(IMPORTED_DIR).join(&importer),
         prefix,
         placed: Vec::new(),
@@ -607,8 +622,8 @@ pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Re
     }
     // Relations other records noted on an imported file are kept.
     for p in &mut placed {
-        if let Some(&k) = catalog.imported_ids.get(&p.record.entity.id) {
-            for r in &catalog.known[k].entity.relations {
+        if let Some(own) = catalog.own(&p.record.entity.id, &importer) {
+            for r in &own.entity.relations {
                 if r.note.starts_with(NOTED_BY) {
                     let e = &mut p.record.entity;
                     if !e.relations.iter().any(|x| x.rel == r.rel && x.to == r.to) {

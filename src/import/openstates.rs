@@ -293,7 +293,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     let session = if federal {
         super::bill::session_slug(raw_session)
     } else {
-        state_session(raw_session)
+        state_session(&jurisdiction, raw_session)
     }
     .unwrap_or_else(|| "unknown".to_owned());
     let mut problems = Vec::new();
@@ -404,7 +404,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             let number = BillNumber::parse(r.identifier.get()?)?;
             let session = match r.legislative_session.get() {
                 Some(s) if federal => super::bill::session_slug(s)?,
-                Some(s) => state_session(s)?,
+                Some(s) => state_session(&key.jurisdiction, s)?,
                 None => session.clone(),
             };
             Some(RelatedBill {

@@ -431,11 +431,64 @@ pub fn parse_date(raw: &str) -> Result<Option<Date>, String> {
         .map_err(|e| format!("{e} (in `{t}`)"))
 }
 
-/// The date of the `i`th `what` (an action, a history line) of a bill;
-/// `None`, with a problem noted, when it is empty or impossible, and the
-/// entry is then skipped.
-pub fn entry_date(raw: &str, what: &str, i: usize, problems: &mut Vec<String>) -> Option<Date> {
-    match parse_date(raw) {
+/// The time zone a legislature keeps its record in: its capital's. Open
+/// States gives Congress's actions as instants in UTC, so that a House
+/// vote at 11 pm in Washington is written the next day; read in this zone,
+/// it is back on its own day.
+pub fn record_zone(jurisdiction: &str) -> Option<jiff::tz::TimeZone> {
+    let name = match jurisdiction.strip_prefix("US-").unwrap_or("") {
+        _ if jurisdiction == "US" => "America/New_York",
+        "CT" | "DE" | "DC" | "FL" | "GA" | "KY" | "ME" | "MD" | "MA" | "NH" | "NJ" | "NY"
+        | "NC" | "OH" | "PA" | "RI" | "SC" | "VT" | "VA" | "WV" => "America/New_York",
+        "MI" => "America/Detroit",
+        "IN" => "America/Indiana/Indianapolis",
+        "AL" | "AR" | "IL" | "IA" | "KS" | "LA" | "MN" | "MS" | "MO" | "NE" | "ND" | "OK"
+        | "SD" | "TN" | "TX" | "WI" => "America/Chicago",
+        "CO" | "MT" | "NM" | "UT" | "WY" => "America/Denver",
+        "ID" => "America/Boise",
+        "AZ" => "America/Phoenix",
+        "CA" | "NV" | "OR" | "WA" => "America/Los_Angeles",
+        "AK" => "America/Juneau",
+        "HI" => "Pacific/Honolulu",
+        "PR" => "America/Puerto_Rico",
+        "VI" => "America/St_Thomas",
+        "GU" => "Pacific/Guam",
+        "MP" => "Pacific/Saipan",
+        "AS" => "Pacific/Pago_Pago",
+        _ => return None,
+    };
+    jiff::tz::TimeZone::get(name).ok()
+}
+
+/// [`parse_date`], but an instant with a time and an offset
+/// (`2025-07-17T03:04:08+00:00`) is the day it was in `zone`, the
+/// legislature's (see [`record_zone`]). Midnight UTC exactly is taken for
+/// a bare day, as sources write one. Without a zone, or without an
+/// offset, the day is taken as written.
+pub fn parse_date_in(raw: &str, zone: Option<&jiff::tz::TimeZone>) -> Result<Option<Date>, String> {
+    let t = raw.trim();
+    if let (Some(zone), Some(time)) = (zone, t.get(10..)) {
+        let midnight_utc = matches!(time, "T00:00:00Z" | "T00:00:00+00:00" | "T00:00:00.000Z");
+        if !midnight_utc {
+            if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+                return Ok(Some(Date(ts.to_zoned(zone.clone()).date())));
+            }
+        }
+    }
+    parse_date(t)
+}
+
+/// The date of the `i`th `what` (an action, a history line) of a bill, in
+/// the legislature's `zone` (see [`parse_date_in`]); `None`, with a problem
+/// noted, when it is empty or impossible, and the entry is then skipped.
+pub fn entry_date(
+    raw: &str,
+    zone: Option<&jiff::tz::TimeZone>,
+    what: &str,
+    i: usize,
+    problems: &mut Vec<String>,
+) -> Option<Date> {
+    match parse_date_in(raw, zone) {
         Ok(Some(d)) => Some(d),
         Ok(None) => {
             problems.push(format!("{what} {i}: no date; skipped"));
@@ -802,6 +855,36 @@ mod tests {
             "us-nh-2025-hb-302"
         );
         assert_ne!(key("US", "118", "S 1582"), key("US", "119", "S 1582"));
+    }
+
+    #[test]
+    fn instants_are_read_in_the_legislatures_zone() {
+        let us = record_zone("US");
+        let d = |raw: &str| {
+            parse_date_in(raw, us.as_ref())
+                .unwrap()
+                .unwrap()
+                .to_string()
+        };
+        // "Rule H. Res. 580 passed House" on the evening of July 16.
+        assert_eq!(d("2025-07-17T03:04:08+00:00"), "2025-07-16");
+        assert_eq!(d("2025-07-17T19:54:11+00:00"), "2025-07-17");
+        // Open States' bare days: local midnight, or midnight UTC.
+        assert_eq!(d("2025-07-18T04:00:00+00:00"), "2025-07-18");
+        assert_eq!(d("2025-05-07T00:00:00+00:00"), "2025-05-07");
+        assert_eq!(d("2010-07-21T18:00:00-04:00"), "2010-07-21");
+        assert_eq!(d("2025-07-17"), "2025-07-17");
+        assert_eq!(d("2025-07-17T23:30:00"), "2025-07-17");
+        assert!(parse_date_in("2025-02-30T12:00:00+00:00", us.as_ref()).is_err());
+        let hi = record_zone("US-HI");
+        assert_eq!(
+            parse_date_in("2025-04-02T08:00:00+00:00", hi.as_ref())
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "2025-04-01"
+        );
+        assert!(record_zone("US-ZZ").is_none());
     }
 
     #[test]

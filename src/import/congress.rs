@@ -206,9 +206,16 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
         number,
     };
     let mut problems = Vec::new();
+    let zone = super::bill::record_zone("US");
     let mut actions = Vec::with_capacity(b.actions.len());
     for (i, a) in b.actions.iter().enumerate() {
-        let Some(date) = entry_date(a.acted_at.or_empty(), "action", i, &mut problems) else {
+        let Some(date) = entry_date(
+            a.acted_at.or_empty(),
+            zone.as_ref(),
+            "action",
+            i,
+            &mut problems,
+        ) else {
             continue;
         };
         let chamber = Chamber::parse(a.chamber.or_empty());

@@ -244,12 +244,19 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
         number,
     };
     let mut problems = Vec::new();
+    let zone = super::bill::record_zone(&key.jurisdiction);
     let unicameral = matches!(state.as_str(), "NE" | "DC");
 
     let mut actions: Vec<Action> = Vec::with_capacity(b.history.len());
     let mut important: Vec<bool> = Vec::with_capacity(b.history.len());
     for (i, h) in b.history.iter().enumerate() {
-        let Some(date) = entry_date(h.date.or_empty(), "history", i, &mut problems) else {
+        let Some(date) = entry_date(
+            h.date.or_empty(),
+            zone.as_ref(),
+            "history",
+            i,
+            &mut problems,
+        ) else {
             continue;
         };
         let mut chamber = Chamber::parse(h.chamber.or_empty());

@@ -297,6 +297,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     }
     .unwrap_or_else(|| "unknown".to_owned());
     let mut problems = Vec::new();
+    let zone = super::bill::record_zone(&jurisdiction);
     let unicameral = matches!(jurisdiction.as_str(), "US-NE" | "US-DC");
     let key = BillKey {
         jurisdiction,
@@ -306,7 +307,8 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
 
     let mut actions = Vec::with_capacity(b.actions.len());
     for (i, a) in b.actions.iter().enumerate() {
-        let Some(date) = entry_date(a.date.or_empty(), "action", i, &mut problems) else {
+        let Some(date) = entry_date(a.date.or_empty(), zone.as_ref(), "action", i, &mut problems)
+        else {
             continue;
         };
         let classes: Vec<&str> = a.classification.iter().filter_map(Text::get).collect();

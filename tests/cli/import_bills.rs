@@ -563,3 +563,28 @@ fn a_numbered_texas_session_becomes_its_year() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(json(&out)["entity"]["session"], "2025s2");
 }
+
+/// Open States gives Congress's actions as instants in UTC: "Rule H. Res.
+/// 580 passed House" at 03:04 UTC on July 17, 2025 was the evening of July
+/// 16 in Washington, and the timeline says July 16. Days written as local
+/// midnight (04:00 UTC) stay as they are.
+#[test]
+fn actions_are_dated_in_the_legislatures_time_zone() {
+    let kb = Kb::new();
+    let (code, out, err) = kb.import("openstates", &[&bills("openstates/usa-119/S1582.json")]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = kb.run(&["--json", "timeline", "--entity", "S 1582"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    let day_of = |note: &str| -> Vec<String> {
+        v["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["note"].as_str().unwrap_or("").contains(note))
+            .map(|e| e["date"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(day_of("Rule H. Res. 580 passed House"), ["2025-07-16"]);
+    assert_eq!(day_of("Presented to President"), ["2025-07-17"]);
+}

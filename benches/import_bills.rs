@@ -177,7 +177,10 @@ fn bench_dir(root: &Path, data: &Path, runs: usize) {
         "--status",
         "signed",
     ]);
-    line("--as-of 2025-09-01 list --kind bill --status signed", &as_of);
+    line(
+        "--as-of 2025-09-01 list --kind bill --status signed",
+        &as_of,
+    );
     // The same bare walk as the e2e benchmark: every file's metadata.
     let walk = time(runs, || {
         let st = Command::new("find")

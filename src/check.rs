@@ -387,7 +387,7 @@ pub fn check(loaded: LoadResult) -> Checked {
             .collect()
     });
     diags.extend(found.into_iter().flatten());
-    check_part_of_cycles(&entities, &keep, &located, &mut diags);
+    check_part_of_cycles(&entities, &keep, &overlays, &located, &mut diags);
     check_shared_aliases(&entities, &keep, &located, &mut diags);
     for &(base, over) in &overlays {
         check_enrichment(
@@ -1067,29 +1067,31 @@ fn check_events(e: &Entity, at: &Located, diags: &mut Vec<Diagnostic>) {
 
 /// For each entity id: the index of its file, and its `part_of` targets
 /// with the index of the relation that names them.
-type PartOf<'a> = HashMap<&'a str, (usize, Vec<(&'a str, usize)>)>;
+/// For each id, its `part_of` links: (file, target, relation index), from
+/// the entity's own file and from every imported file merged into it.
+type PartOf<'a> = HashMap<&'a str, Vec<(usize, &'a str, usize)>>;
 
 fn check_part_of_cycles<'f>(
     entities: &[crate::load::Loaded],
     keep: &[usize],
+    overlays: &[(usize, usize)],
     located: &dyn Fn(usize) -> &'f Located<'f>,
     diags: &mut Vec<Diagnostic>,
 ) {
     use petgraph::graphmap::DiGraphMap;
     let mut g: DiGraphMap<&str, ()> = DiGraphMap::new();
-    // For each entity: where it came from, and its `part_of` targets with
-    // their relation index.
+    // The links of an entity's own file and of the imported files that are
+    // merged into it: a cycle may close through either.
     let mut at: PartOf = HashMap::new();
-    for &i in keep {
+    for &i in keep.iter().chain(overlays.iter().map(|(_, o)| o)) {
         let e = &entities[i].entity;
-        let mut parts = Vec::new();
+        let parts = at.entry(&e.id).or_default();
         for (k, r) in e.relations.iter().enumerate() {
             if r.rel == RelationKind::PartOf && r.to != e.id {
                 g.add_edge(e.id.as_str(), r.to.as_str(), ());
-                parts.push((r.to.as_str(), k));
+                parts.push((entities[i].file, r.to.as_str(), k));
             }
         }
-        at.insert(&e.id, (entities[i].file, parts));
     }
     for scc in petgraph::algo::tarjan_scc(&g) {
         if scc.len() < 2 {
@@ -1103,11 +1105,13 @@ fn check_part_of_cycles<'f>(
         // smallest `part_of` target that leads back to the head.
         let path = cycle_path(head, &members, &at);
         let link = |from: &str, to: &str| {
-            at.get(from).and_then(|(file, parts)| {
+            at.get(from).and_then(|parts| {
                 parts
                     .iter()
-                    .find(|(t, _)| *t == to)
-                    .map(|&(_, k)| located(*file).value(&[Key("relations"), Index(k), Key("to")]))
+                    .find(|(_, t, _)| *t == to)
+                    .map(|&(file, _, k)| {
+                        located(file).value(&[Key("relations"), Index(k), Key("to")])
+                    })
             })
         };
         let Some(loc) = path.get(1).and_then(|next| link(head, next)) else {
@@ -1203,9 +1207,9 @@ fn cycle_path<'a>(
     while let Some(n) = queue.pop_front() {
         let mut next: Vec<&str> = at
             .get(n)
-            .map(|(_, ps)| {
+            .map(|ps| {
                 ps.iter()
-                    .map(|&(t, _)| t)
+                    .map(|&(_, t, _)| t)
                     .filter(|t| members.contains(t))
                     .collect()
             })
@@ -1618,5 +1622,26 @@ mod tests {
             ("z/b.ron", hand),
         ]);
         assert_eq!(found(&c), [("duplicate-id", "z/b.ron:1:6".to_owned())]);
+    }
+
+    /// A `part_of` cycle that closes through an imported file merged into
+    /// a hand-written entity is found, at the links that make it.
+    #[test]
+    fn a_part_of_cycle_through_an_imported_file_is_found() {
+        let a = agency("a", "    relations: [(rel: part_of, to: \"b\")],\n");
+        let b = agency("b", "");
+        let b_imported = "(id: \"b\", kind: agency, name: \"b\", jurisdiction: \"US\", summary: \"\",\n    relations: [(rel: part_of, to: \"a\", source: 0)],\n    sources: [(title: \"api\")],\n    provenance: (importer: \"t\", from: \"f\", retrieved: \"2025-01-05\"))\n";
+        let c = run(&[
+            ("a.ron", &a),
+            ("b.ron", &b),
+            ("imported/t/b.ron", b_imported),
+        ]);
+        assert_eq!(found(&c), [("part-of-cycle", "a.ron:6:36".to_owned())]);
+        let d = &c.diagnostics[0];
+        assert_eq!(d.message, "`part_of` forms a cycle: a -> b -> a");
+        assert_eq!(
+            d.related[0].location.path,
+            PathBuf::from("imported/t/b.ron")
+        );
     }
 }

@@ -294,30 +294,20 @@ fn render_node(
             }
         }
     }
-    // Outgoing, grouped by relation.
-    let mut outgoing: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (rel, p) in e.relations.iter().zip(&node.out) {
-        if !policygraph::graph::relation_exists_on(rel, as_of) || !p.exists_on(as_of) {
-            continue;
-        }
-        outgoing
-            .entry(rel.rel.name())
-            .or_default()
-            .push(edge_line(&p.id, &peer_name(p), rel));
-    }
-    write_groups(out, "relations", &outgoing)?;
-    let mut incoming: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut inc: Vec<_> = node.incoming.iter().collect();
-    inc.sort_by(|a, b| (a.1.rel, &a.0.id).cmp(&(b.1.rel, &b.0.id)));
-    for (p, rel) in inc {
-        if !policygraph::graph::relation_exists_on(rel, as_of) || !p.exists_on(as_of) {
-            continue;
-        }
-        incoming
-            .entry(rel.rel.inverse_name())
-            .or_default()
-            .push(edge_line(&p.id, &peer_name(p), rel));
-    }
+    let (outgoing, incoming) = node.grouped(as_of);
+    let lines = |g: policygraph::store::Groups| -> BTreeMap<&str, Vec<String>> {
+        g.into_iter()
+            .map(|(rel, items)| {
+                let lines = items
+                    .into_iter()
+                    .map(|(p, r)| edge_line(&p.id, &peer_name(p), r))
+                    .collect();
+                (rel, lines)
+            })
+            .collect()
+    };
+    write_groups(out, "relations", &lines(outgoing))?;
+    let incoming = lines(incoming);
     write_groups(out, "incoming", &incoming)?;
     let events: Vec<_> = e
         .events

@@ -754,38 +754,26 @@ impl Site<'_> {
         let c = common(l, &rel, title, day, as_of, "");
         let base = c.base.clone();
         let link = |id: &str| self.link(reader, id, l, &base);
-        let rel_ok = |r: &crate::model::Relation| crate::graph::relation_exists_on(r, as_of);
 
         // Relations both ways, grouped as `show` groups them.
-        let mut outgoing: BTreeMap<&str, Vec<RelItem>> = BTreeMap::new();
-        for (r, p) in e.relations.iter().zip(&node.out) {
-            if !rel_ok(r) || !p.exists_on(as_of) {
-                continue;
-            }
-            outgoing.entry(r.rel.name()).or_default().push(RelItem {
-                to: link(&p.id),
-                date: r.date.map(|d| d.to_string()),
-                note: r.note.clone(),
-                confidence: confidence_word(r.confidence),
-            });
-        }
-        let mut inc: Vec<_> = node.incoming.iter().collect();
-        inc.sort_by(|a, b| (a.1.rel, &a.0.id).cmp(&(b.1.rel, &b.0.id)));
-        let mut incoming: BTreeMap<&str, Vec<RelItem>> = BTreeMap::new();
-        for (p, r) in inc {
-            if !rel_ok(r) || !p.exists_on(as_of) {
-                continue;
-            }
-            incoming
-                .entry(r.rel.inverse_name())
-                .or_default()
-                .push(RelItem {
-                    to: link(&p.id),
-                    date: r.date.map(|d| d.to_string()),
-                    note: r.note.clone(),
-                    confidence: confidence_word(r.confidence),
-                });
-        }
+        let (outgoing, incoming) = node.grouped(as_of);
+        let items = |g: crate::store::Groups| -> BTreeMap<&str, Vec<RelItem>> {
+            g.into_iter()
+                .map(|(rel, items)| {
+                    let items = items
+                        .into_iter()
+                        .map(|(p, r)| RelItem {
+                            to: link(&p.id),
+                            date: r.date.map(|d| d.to_string()),
+                            note: r.note.clone(),
+                            confidence: confidence_word(r.confidence),
+                        })
+                        .collect();
+                    (rel, items)
+                })
+                .collect()
+        };
+        let (outgoing, incoming) = (items(outgoing), items(incoming));
         let groups = |m: BTreeMap<&str, Vec<RelItem>>| -> Vec<Group> {
             m.into_iter()
                 .map(|(rel, items)| Group {

@@ -44,6 +44,40 @@ pub struct Node {
     pub incoming: Vec<(Peer, Relation)>,
 }
 
+/// A node's relations as `show` and the site list them (see
+/// [`Node::grouped`]).
+pub type Groups<'a> = std::collections::BTreeMap<&'static str, Vec<(&'a Peer, &'a Relation)>>;
+
+impl Node {
+    /// The relations of this node that exist on `as_of`, both ways, as
+    /// `show` and the site list them: its own grouped by relation name, in
+    /// file order; those pointing at it grouped by the inverse name
+    /// (`directed_by`), ordered by relation, then by the other end's id.
+    pub fn grouped(&self, as_of: Option<Date>) -> (Groups<'_>, Groups<'_>) {
+        let live = |r: &Relation, p: &Peer| {
+            crate::graph::relation_exists_on(r, as_of) && p.exists_on(as_of)
+        };
+        let mut outgoing: Groups = Groups::new();
+        for (r, p) in self.entity.relations.iter().zip(&self.out) {
+            if live(r, p) {
+                outgoing.entry(r.rel.name()).or_default().push((p, r));
+            }
+        }
+        let mut inc: Vec<_> = self.incoming.iter().collect();
+        inc.sort_by(|a, b| (a.1.rel, &a.0.id).cmp(&(b.1.rel, &b.0.id)));
+        let mut incoming: Groups = Groups::new();
+        for (p, r) in inc {
+            if live(r, p) {
+                incoming
+                    .entry(r.rel.inverse_name())
+                    .or_default()
+                    .push((p, r));
+            }
+        }
+        (outgoing, incoming)
+    }
+}
+
 /// Anything that can hand out nodes by id: the in-memory corpus or the
 /// on-disk store. Graph questions are written once against this.
 pub trait NodeSource {

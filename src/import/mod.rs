@@ -714,25 +714,27 @@ pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Re
         .iter()
         .map(|p| (p.record.entity.id.as_str(), &p.record.entity))
         .collect();
-    let mut order: Vec<(PathBuf, String)> = Vec::with_capacity(writes.len());
-    for (path, text, skeleton_of) in write_order(&writes, &by_id, &referenced) {
-        let text = match skeleton_of {
-            Some(e) => write::render_checked(&skeleton(e), &comment, &path)?,
-            None => text,
-        };
-        order.push((path, text));
-    }
     if !opts.dry_run {
+        let order = write_order(&writes, &by_id, &referenced);
         let mut sink = Sink {
             written: 0,
             stop_after: opts.stop_after,
             knowledge,
         };
-        publish(&mut sink, knowledge, order, &writes, &by_id, &comment)?;
+        publish(&mut sink, knowledge, &order, &writes, &by_id, &comment)?;
     }
     report.unparsed_lines.sort_by(|a, b| a.id.cmp(&b.id));
     report.tally();
     Ok(report)
+}
+
+/// One file write, by its position in the list of writes.
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    /// A bare placeholder of the entity ([`skeleton`]).
+    Placeholder(usize),
+    /// The whole file.
+    Whole(usize),
 }
 
 /// The ids an entity's file names: relation targets, event actors,
@@ -751,14 +753,13 @@ fn references(e: &Entity) -> impl Iterator<Item = &str> {
 /// moment should the import be stopped: a new file comes after the new
 /// files it names. New files that name each other (companion bills) cannot
 /// all come first, so a bare placeholder of each ([`skeleton`], no links)
-/// is written before them, and the whole file after: `Some(entity)` marks
-/// such a placeholder. Files that replace old ones never dangle and keep
-/// their place.
-fn write_order<'a>(
-    writes: &[(PathBuf, String, &'a str, bool)],
-    by_id: &HashMap<&str, &'a Entity>,
+/// is written before them, and the whole file after. Files that replace
+/// old ones never dangle and keep their place.
+fn write_order(
+    writes: &[(PathBuf, String, &str, bool)],
+    by_id: &HashMap<&str, &Entity>,
     referenced: &BTreeSet<String>,
-) -> Vec<(PathBuf, String, Option<&'a Entity>)> {
+) -> Vec<Step> {
     use petgraph::graph::{DiGraph, NodeIndex};
     let mut g: DiGraph<usize, ()> = DiGraph::with_capacity(writes.len(), 0);
     let nodes: Vec<NodeIndex> = (0..writes.len()).map(|i| g.add_node(i)).collect();
@@ -787,17 +788,13 @@ fn write_order<'a>(
         component.sort_unstable_by_key(|n| g[*n]);
         if component.len() > 1 {
             for n in &component {
-                let w = &writes[g[*n]];
-                if w.3 {
-                    if let Some(e) = by_id.get(w.2) {
-                        out.push((w.0.clone(), String::new(), Some(*e)));
-                    }
+                if writes[g[*n]].3 {
+                    out.push(Step::Placeholder(g[*n]));
                 }
             }
         }
         for n in component {
-            let w = &writes[g[n]];
-            out.push((w.0.clone(), w.1.clone(), None));
+            out.push(Step::Whole(g[n]));
         }
     }
     out
@@ -858,11 +855,24 @@ fn new_top(knowledge: &Path, rel: &Path, exists: &mut HashMap<PathBuf, bool>) ->
 fn publish(
     sink: &mut Sink,
     knowledge: &Path,
-    order: Vec<(PathBuf, String)>,
+    order: &[Step],
     writes: &[(PathBuf, String, &str, bool)],
     by_id: &HashMap<&str, &Entity>,
     comment: &str,
 ) -> Result<(), ImportError> {
+    let placeholder = |i: usize| -> Result<String, ImportError> {
+        let w = &writes[i];
+        match by_id.get(w.2) {
+            Some(e) => write::render_checked(&skeleton(e), comment, &w.0),
+            None => Ok(w.1.clone()),
+        }
+    };
+    let put_step = |sink: &mut Sink, step: Step| -> Result<(), ImportError> {
+        match step {
+            Step::Whole(i) => sink.put(&knowledge.join(&writes[i].0), &writes[i].1, true),
+            Step::Placeholder(i) => sink.put(&knowledge.join(&writes[i].0), &placeholder(i)?, true),
+        }
+    };
     let mut exists: HashMap<PathBuf, bool> = HashMap::new();
     let tops: BTreeSet<PathBuf> = writes
         .iter()
@@ -873,8 +883,8 @@ fn publish(
         _ => None,
     };
     let Some(top) = top else {
-        for (path, text) in &order {
-            sink.put(&knowledge.join(path), text, true)?;
+        for &step in order {
+            put_step(sink, step)?;
         }
         return Ok(());
     };
@@ -910,19 +920,19 @@ fn publish(
         .filter_map(|w| by_id.get(w.2))
         .flat_map(|e| references(e))
         .collect();
-    for w in writes.iter().filter(|w| !inside(&w.0) && w.3) {
-        if named.contains(w.2) {
-            if let Some(e) = by_id.get(w.2) {
-                let text = write::render_checked(&skeleton(e), comment, &w.0)?;
-                sink.put(&knowledge.join(&w.0), &text, true)?;
-            }
+    for (i, w) in writes.iter().enumerate() {
+        if !inside(&w.0) && w.3 && named.contains(w.2) {
+            put_step(sink, Step::Placeholder(i))?;
         }
     }
     // 3. The tree, at once; then the rest, in order.
     let staged = stage.keep();
     std::fs::rename(&staged, &abs_top).map_err(|e| ImportError::io(&abs_top, e))?;
-    for (path, text) in order.iter().filter(|(p, _)| !inside(p)) {
-        sink.put(&knowledge.join(path), text, true)?;
+    for &step in order {
+        let (Step::Whole(i) | Step::Placeholder(i)) = step;
+        if !inside(&writes[i].0) {
+            put_step(sink, step)?;
+        }
     }
     Ok(())
 }

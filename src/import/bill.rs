@@ -265,7 +265,7 @@ fn numbered_session(jurisdiction: &str, t: &str) -> Option<String> {
 /// The canonical session of a state bill from a session name that begins
 /// with a year (`2025`, `2023_24`, `2023-2024`, `2025S1`, `2025 Special
 /// Session 1`): the first year, plus `s<N>` for a special session. A
-/// numbered legislature's name is read by [`numbered_session`] (Texas
+/// numbered legislature's name is read as the year it first met (Texas
 /// `89R` is `2025`), so that Open States and LegiScan meet. Other names are
 /// kept as their [`session_slug`].
 pub fn state_session(jurisdiction: &str, raw: &str) -> Option<String> {

@@ -394,9 +394,8 @@ impl Command {
             Command::Import(a) => {
                 let common = match &a.source {
                     ImportSource::FederalRegister(f) => &f.common,
-                    ImportSource::OpenStates(b)
-                    | ImportSource::Legiscan(b)
-                    | ImportSource::Congress(b) => &b.common,
+                    ImportSource::OpenStates(o) => &o.bills.common,
+                    ImportSource::Legiscan(b) | ImportSource::Congress(b) => &b.common,
                 };
                 o(Some(&common.json), None, None)
             }
@@ -752,9 +751,10 @@ pub enum ImportSource {
         name = "openstates",
         after_help = "Examples:
   policygraph import openstates nh-legislation/_data/nh/2025/
-  policygraph import openstates --dry-run HB302.json"
+  policygraph import openstates --dry-run HB302.json
+  policygraph import openstates --jurisdiction NH _data/nh/"
     )]
-    OpenStates(BillArgs),
+    OpenStates(OpenStatesArgs),
     /// LegiScan bill JSON (`getBill` responses, or the `bill/` files of a
     /// dataset archive). LegiScan data is CC BY 4.0: every bill credits it.
     #[command(after_help = "Example:
@@ -776,6 +776,28 @@ pub struct BillArgs {
     /// Options every importer takes.
     #[command(flatten)]
     pub common: ImportCommon,
+}
+
+/// Arguments of `import openstates`.
+#[derive(Debug, clap::Args)]
+pub struct OpenStatesArgs {
+    #[command(flatten)]
+    pub bills: BillArgs,
+    /// The jurisdiction of bills whose file does not name one (the
+    /// scrapers' own output; a `jurisdiction_*.json` beside the bills is
+    /// read without this): `NH`, `US-NH`, `New Hampshire`, `US`.
+    #[arg(long, value_name = "CODE", value_parser = jurisdiction_code)]
+    pub jurisdiction: Option<String>,
+}
+
+/// A single jurisdiction, as a code (`US`, `US-NH`).
+fn jurisdiction_code(s: &str) -> Result<String, String> {
+    match s.parse::<policygraph::select::Jurisdiction>()? {
+        policygraph::select::Jurisdiction::Exact(code) => Ok(code),
+        policygraph::select::Jurisdiction::States => {
+            Err("give one jurisdiction (`NH`, `US-NH`, `US`), not every state".into())
+        }
+    }
 }
 
 /// Options every importer takes.

@@ -15,17 +15,27 @@ use policygraph::import::bill::BillSource;
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<Status> {
     match &args.source {
         ImportSource::FederalRegister(a) => federal_register(ctx, a),
-        ImportSource::OpenStates(a) => bills(ctx, BillSource::OpenStates, a),
-        ImportSource::Legiscan(a) => bills(ctx, BillSource::Legiscan, a),
-        ImportSource::Congress(a) => bills(ctx, BillSource::Congress, a),
+        ImportSource::OpenStates(a) => bills(
+            ctx,
+            BillSource::OpenStates,
+            &a.bills,
+            a.jurisdiction.as_deref(),
+        ),
+        ImportSource::Legiscan(a) => bills(ctx, BillSource::Legiscan, a, None),
+        ImportSource::Congress(a) => bills(ctx, BillSource::Congress, a, None),
     }
 }
 
 /// Imports bills: every file is read and parsed (in parallel) before
 /// anything is written.
-fn bills(ctx: &Ctx, source: BillSource, a: &BillArgs) -> anyhow::Result<Status> {
+fn bills(
+    ctx: &Ctx,
+    source: BillSource,
+    a: &BillArgs,
+    jurisdiction: Option<&str>,
+) -> anyhow::Result<Status> {
     writable_knowledge(ctx)?;
-    let batch = import::bills::batch(source, &a.paths, Date::today())?;
+    let batch = import::bills::batch(source, &a.paths, Date::today(), jurisdiction)?;
     apply(ctx, batch, a.common.dry_run)
 }
 

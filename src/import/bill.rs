@@ -1020,9 +1020,10 @@ mod fixtures {
 
     #[test]
     fn openstates_s1582() {
-        let b = bill(crate::import::openstates::parse(&read(
-            "openstates/usa-119/S1582.json",
-        )));
+        let b = bill(crate::import::openstates::parse(
+            &read("openstates/usa-119/S1582.json"),
+            None,
+        ));
         assert_eq!(b.key.id().unwrap(), "us-119-s-1582");
         use Stage::*;
         assert_eq!(
@@ -1048,9 +1049,10 @@ mod fixtures {
 
     #[test]
     fn openstates_nh_hb302() {
-        let b = bill(crate::import::openstates::parse(&read(
-            "openstates/nh-2025/HB302.json",
-        )));
+        let b = bill(crate::import::openstates::parse(
+            &read("openstates/nh-2025/HB302.json"),
+            None,
+        ));
         assert_eq!(b.key.id().unwrap(), "us-nh-2025-hb-302");
         use Stage::*;
         assert_eq!(
@@ -1079,9 +1081,10 @@ mod fixtures {
 
     #[test]
     fn openstates_nh_sb100_stops_in_the_second_chamber() {
-        let b = bill(crate::import::openstates::parse(&read(
-            "openstates/nh-2025/SB100.json",
-        )));
+        let b = bill(crate::import::openstates::parse(
+            &read("openstates/nh-2025/SB100.json"),
+            None,
+        ));
         let (e, _) = b.to_entity("x");
         assert_eq!(e.status(None), Some(Stage::PassedBoth));
         assert_eq!(e.kind, Kind::Bill);
@@ -1130,7 +1133,7 @@ mod fixtures {
     fn wrong_importer_says_which_one() {
         let ls = read("legiscan/HB1.json");
         assert!(matches!(
-            crate::import::openstates::parse(&ls),
+            crate::import::openstates::parse(&ls, None),
             Err(ParseError::WrongFormat {
                 looks_like: Some("legiscan")
             })

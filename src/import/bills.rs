@@ -12,6 +12,7 @@
 //!   imported); an impossible date skips that action (reported in the
 //!   bill's notes and in the report); the rest is imported.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -64,7 +65,60 @@ enum Outcome {
     WrongFormat(Option<&'static str>),
 }
 
-fn parse_file(source: BillSource, path: &Path) -> Result<Outcome, ImportError> {
+/// The jurisdiction each directory's Open States `jurisdiction_*.json`
+/// names (the scrapers' own output keeps it there, not in the bills),
+/// from the files found and the directories of files named alone.
+fn jurisdiction_files(files: &[(PathBuf, bool)]) -> HashMap<PathBuf, String> {
+    let is_jurisdiction = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("jurisdiction_") && n.ends_with(".json"))
+    };
+    let mut candidates: Vec<PathBuf> = files
+        .iter()
+        .filter(|(p, _)| is_jurisdiction(p))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let mut named_dirs: Vec<&Path> = files
+        .iter()
+        .filter(|(_, named)| *named)
+        .filter_map(|(p, _)| p.parent())
+        .collect();
+    named_dirs.sort_unstable();
+    named_dirs.dedup();
+    for dir in named_dirs {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            let mut found: Vec<PathBuf> = rd
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| is_jurisdiction(p))
+                .collect();
+            found.sort();
+            candidates.extend(found);
+        }
+    }
+    let mut out = HashMap::new();
+    for p in candidates {
+        let code = std::fs::read(&p)
+            .ok()
+            .and_then(|b| super::openstates::jurisdiction_file(&b));
+        if let (Some(code), Some(dir)) = (code, p.parent()) {
+            out.entry(dir.to_path_buf()).or_insert(code);
+        }
+    }
+    out
+}
+
+fn parse_file(
+    source: BillSource,
+    path: &Path,
+    fallback: Option<&str>,
+) -> Result<Outcome, ImportError> {
     let meta = std::fs::metadata(path).map_err(|e| ImportError::io(path, e))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(ImportError::Input {
@@ -77,7 +131,7 @@ fn parse_file(source: BillSource, path: &Path) -> Result<Outcome, ImportError> {
     }
     let bytes = std::fs::read(path).map_err(|e| ImportError::io(path, e))?;
     let parsed = match source {
-        BillSource::OpenStates => super::openstates::parse(&bytes),
+        BillSource::OpenStates => super::openstates::parse(&bytes, fallback),
         BillSource::Legiscan => super::legiscan::parse(&bytes),
         BillSource::Congress => super::congress::parse(&bytes),
     };
@@ -107,7 +161,19 @@ fn parse_all(
     source: BillSource,
     files: &[(PathBuf, bool)],
     threads: usize,
+    jurisdiction: Option<&str>,
 ) -> Result<Vec<Outcome>, ImportError> {
+    let found = if source == BillSource::OpenStates && jurisdiction.is_none() {
+        jurisdiction_files(files)
+    } else {
+        HashMap::new()
+    };
+    let fallback = |path: &Path| {
+        jurisdiction.or_else(|| {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+            found.get(dir.unwrap_or(Path::new("."))).map(String::as_str)
+        })
+    };
     let next = AtomicUsize::new(0);
     let mut slots: Vec<Option<Result<Outcome, ImportError>>> = Vec::new();
     slots.resize_with(files.len(), || None);
@@ -119,7 +185,7 @@ fn parse_all(
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some((path, _)) = files.get(i) else { break };
-                        let r = parse_file(source, path);
+                        let r = parse_file(source, path, fallback(path));
                         let fatal = r.is_err();
                         mine.push((i, r));
                         if fatal {
@@ -156,12 +222,20 @@ fn parse_all(
 }
 
 /// Reads every bill under `paths` with the `source` importer, read today.
-pub fn batch(source: BillSource, paths: &[PathBuf], today: Date) -> Result<Batch, ImportError> {
+/// An Open States bill that does not name its jurisdiction is in
+/// `jurisdiction` (a code, `US-NH`), or else in the one its directory's
+/// `jurisdiction_*.json` names.
+pub fn batch(
+    source: BillSource,
+    paths: &[PathBuf],
+    today: Date,
+    jurisdiction: Option<&str>,
+) -> Result<Batch, ImportError> {
     let files = input_files(paths)?;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    let outcomes = parse_all(source, &files, threads)?;
+    let outcomes = parse_all(source, &files, threads, jurisdiction)?;
 
     let mut batch = Batch {
         importer: source.name().to_owned(),

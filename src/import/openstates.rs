@@ -48,6 +48,8 @@ struct Bill {
     sources: Vec<Link>,
     jurisdiction: Option<Jurisdiction>,
     openstates_url: Text,
+    // The scrapers' `jurisdiction_*.json`, told apart by this.
+    legislative_sessions: Option<serde::de::IgnoredAny>,
     // Other records of Open States bulk trees, told apart by these: a vote
     // event (`motion_text`, `counts`) and a one-action log (`action`).
     motion_text: Text,
@@ -255,11 +257,29 @@ pub fn meaning(classes: &[&str]) -> Meaning {
     }
 }
 
-/// Parses one Open States bill file.
-pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
+/// The jurisdiction that an Open States scraper's `jurisdiction_*.json`
+/// names (`US-NH`), if `bytes` is one.
+pub fn jurisdiction_file(bytes: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct File {
+        id: Text,
+        legislative_sessions: Option<serde::de::IgnoredAny>,
+    }
+    let f: File = serde_json::from_slice(bytes).ok()?;
+    f.legislative_sessions?;
+    jurisdiction_of(f.id.get()?)
+}
+
+/// Parses one Open States bill file. A bill that does not name its
+/// jurisdiction (the scrapers' own output keeps it in a separate
+/// `jurisdiction_*.json`) is in `fallback`'s, when one is given.
+pub fn parse(bytes: &[u8], fallback: Option<&str>) -> Result<Parsed, ParseError> {
     let b: Bill = serde_json::from_slice(bytes)?;
     if b.motion_text.get().is_some() || b.counts.is_some() {
         return Ok(Parsed::Other("vote event"));
+    }
+    if b.legislative_sessions.is_some() {
+        return Ok(Parsed::Other("jurisdiction"));
     }
     if b.action.is_some() && b.actions.is_empty() {
         return Ok(Parsed::Other("action log"));
@@ -273,16 +293,17 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
         .jurisdiction
         .as_ref()
         .and_then(|j| j.id.get())
-        .and_then(jurisdiction_of);
+        .and_then(jurisdiction_of)
+        .or_else(|| fallback.map(str::to_owned));
     let (Some(raw_number), Some(raw_session)) = (raw_number, raw_session) else {
         return Err(ParseError::WrongFormat {
             looks_like: super::bill::sniff(bytes).filter(|s| *s != "openstates"),
         });
     };
     let Some(jurisdiction) = jurisdiction else {
-        return Err(ParseError::WrongFormat {
-            looks_like: super::bill::sniff(bytes).filter(|s| *s != "openstates"),
-        });
+        return Ok(Parsed::Rejected(format!(
+            "{raw_number} ({raw_session}): the file does not name its jurisdiction; keep the scraper's `jurisdiction_*.json` beside it, or give `--jurisdiction` (`--jurisdiction NH`)"
+        )));
     };
     let Some(number) = BillNumber::parse(raw_number) else {
         return Ok(Parsed::Rejected(format!(

@@ -588,3 +588,45 @@ fn actions_are_dated_in_the_legislatures_time_zone() {
     assert_eq!(day_of("Rule H. Res. 580 passed House"), ["2025-07-16"]);
     assert_eq!(day_of("Presented to President"), ["2025-07-17"]);
 }
+
+/// The Open States scrapers' own output does not name the jurisdiction in
+/// the bill file: the `jurisdiction_*.json` beside it does, or
+/// `--jurisdiction`. Without either, the bill is listed as unreadable with
+/// what to do, and nothing is written.
+#[test]
+fn scraper_output_takes_its_jurisdiction_from_beside_it_or_from_the_flag() {
+    let kb = Kb::new();
+    let (code, out, err) = kb.import(
+        "openstates",
+        &[&bills("openstates-scrape/with-jurisdiction")],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!format!("{out}{err}").contains("bill JSON"), "{out}{err}");
+    assert!(kb
+        .imported()
+        .contains_key(Path::new("openstates/us-nh/2025/nh-hb-302.ron")));
+
+    let alone = bills("openstates-scrape/alone/bill_HB302.json");
+    let kb = Kb::new();
+    let (code, out, err) = kb.import("openstates", &[&alone]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains("does not name its jurisdiction"),
+        "{out}{err}"
+    );
+    assert!(kb.imported().is_empty());
+    let (code, out, err) = kb.run(&[
+        "import",
+        "openstates",
+        "--jurisdiction",
+        "New Hampshire",
+        &alone.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(kb
+        .imported()
+        .contains_key(Path::new("openstates/us-nh/2025/nh-hb-302.ron")));
+    let (code, _, err) = kb.run(&["import", "openstates", "--jurisdiction", "US-", "x.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("give one jurisdiction"), "{err}");
+}

@@ -751,6 +751,8 @@ pub enum Parsed {
     /// A bill that cannot be imported at all (its number is unreadable):
     /// reported with the reason, and the rest of the input imported.
     Rejected(String),
+    /// A page of an API's search results: each result as it was read.
+    Page(Vec<Parsed>),
 }
 
 /// Why a file could not be read as the source's bill JSON.

@@ -63,6 +63,8 @@ enum Outcome {
     /// A value of the wrong type: the bill is unreadable.
     Data(String),
     WrongFormat(Option<&'static str>),
+    /// An API page: what each of its results gave.
+    Page(Vec<Outcome>),
 }
 
 /// The jurisdiction each directory's Open States `jurisdiction_*.json`
@@ -114,6 +116,15 @@ fn jurisdiction_files(files: &[(PathBuf, bool)]) -> HashMap<PathBuf, String> {
     out
 }
 
+fn outcome_of(p: Parsed) -> Outcome {
+    match p {
+        Parsed::Bill(b) => Outcome::Bill(b),
+        Parsed::Other(what) => Outcome::Other(what),
+        Parsed::Rejected(why) => Outcome::Rejected(why),
+        Parsed::Page(items) => Outcome::Page(items.into_iter().map(outcome_of).collect()),
+    }
+}
+
 fn parse_file(
     source: BillSource,
     path: &Path,
@@ -136,9 +147,7 @@ fn parse_file(
         BillSource::Congress => super::congress::parse(&bytes),
     };
     match parsed {
-        Ok(Parsed::Bill(b)) => Ok(Outcome::Bill(b)),
-        Ok(Parsed::Other(what)) => Ok(Outcome::Other(what)),
-        Ok(Parsed::Rejected(why)) => Ok(Outcome::Rejected(why)),
+        Ok(p) => Ok(outcome_of(p)),
         Err(ParseError::WrongFormat { looks_like }) => Ok(Outcome::WrongFormat(looks_like)),
         Err(ParseError::Json(e)) if e.is_data() => Ok(Outcome::Data(format!(
             "line {} column {}: {}",
@@ -247,7 +256,15 @@ pub fn batch(
     let mut unknown = 0usize;
     let mut unclassified = 0usize;
     let mut bills = 0usize;
-    for ((path, named), outcome) in files.iter().zip(outcomes) {
+    // An API page's results are taken one by one, as separate files are.
+    let flat = files
+        .iter()
+        .zip(outcomes)
+        .flat_map(|(file, outcome)| match outcome {
+            Outcome::Page(items) => items.into_iter().map(|o| (file, o)).collect::<Vec<_>>(),
+            o => vec![(file, o)],
+        });
+    for ((path, named), outcome) in flat {
         let input = path.display().to_string();
         match outcome {
             Outcome::Bill(b) => {
@@ -272,6 +289,8 @@ pub fn batch(
                 }
                 wrong.push((path, looks_like));
             }
+            // Flattened above; a page holds no page.
+            Outcome::Page(_) => {}
         }
     }
     if bills == 0 && batch.unreadable.is_empty() {

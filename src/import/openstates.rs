@@ -3,8 +3,9 @@
 //!
 //! Both shapes are read: the scrapers write `legislative_session` and
 //! `organization_id: "~{\"classification\": \"lower\"}"`, the API writes
-//! `session` and `organization: {classification}`. Any field may be
-//! missing or `null`.
+//! `session` and `organization: {classification}`. A saved page of the
+//! API's `/bills` search (`{"results": [...], "pagination": ...}`) is read
+//! bill by bill. Any field may be missing or `null`.
 
 use serde::Deserialize;
 
@@ -270,6 +271,46 @@ pub fn jurisdiction_file(bytes: &[u8]) -> Option<String> {
     jurisdiction_of(f.id.get()?)
 }
 
+/// A page of the v3 API's `/bills` search: `{"results": [...],
+/// "pagination": {...}}`.
+#[derive(Deserialize)]
+struct Page {
+    results: Vec<serde_json::Value>,
+    #[serde(rename = "pagination")]
+    _pagination: serde::de::IgnoredAny,
+}
+
+/// Each bill of an API page, read on its own: one that cannot be read is
+/// reported by its place and identifier, and the others are kept.
+fn parse_page(page: Page, fallback: Option<&str>) -> Parsed {
+    let results = page
+        .results
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let label = v.get("identifier").and_then(|x| x.as_str()).map_or_else(
+                || format!("result {}", i + 1),
+                |id| format!("result {} ({id})", i + 1),
+            );
+            let bytes = match serde_json::to_vec(&v) {
+                Ok(b) => b,
+                Err(e) => return Parsed::Rejected(format!("{label}: {e}")),
+            };
+            match parse(&bytes, fallback) {
+                Ok(Parsed::Page(_)) => Parsed::Rejected(format!("{label}: a page inside a page")),
+                Ok(p) => p,
+                Err(ParseError::Json(e)) => {
+                    Parsed::Rejected(format!("{label}: {}", super::json::json_message(&e)))
+                }
+                Err(ParseError::WrongFormat { .. }) => Parsed::Rejected(format!(
+                    "{label}: not a bill (no `identifier` or no `session`)"
+                )),
+            }
+        })
+        .collect();
+    Parsed::Page(results)
+}
+
 /// Parses one Open States bill file. A bill that does not name its
 /// jurisdiction (the scrapers' own output keeps it in a separate
 /// `jurisdiction_*.json`) is in `fallback`'s, when one is given.
@@ -296,6 +337,10 @@ pub fn parse(bytes: &[u8], fallback: Option<&str>) -> Result<Parsed, ParseError>
         .and_then(jurisdiction_of)
         .or_else(|| fallback.map(str::to_owned));
     let (Some(raw_number), Some(raw_session)) = (raw_number, raw_session) else {
+        // Read a second time only when it is no bill: an API page?
+        if let Ok(page) = serde_json::from_slice::<Page>(bytes) {
+            return Ok(parse_page(page, fallback));
+        }
         return Err(ParseError::WrongFormat {
             looks_like: super::bill::sniff(bytes).filter(|s| *s != "openstates"),
         });

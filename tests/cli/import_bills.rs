@@ -630,3 +630,27 @@ fn scraper_output_takes_its_jurisdiction_from_beside_it_or_from_the_flag() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("give one jurisdiction"), "{err}");
 }
+
+/// A saved page of the Open States API's `/bills` search is read result by
+/// result: the readable bills are imported, and the one that cannot be
+/// read is listed by its place and identifier (exit 1).
+#[test]
+fn an_api_page_is_read_result_by_result() {
+    let kb = Kb::new();
+    let (code, out, err) = kb.run(&[
+        "--json",
+        "import",
+        "openstates",
+        &bills("openstates-api/bills-page-1.json")
+            .display()
+            .to_string(),
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let r = json(&out);
+    assert_eq!(r["added"], 2, "{out}");
+    let skipped = r["unreadable_records"].to_string();
+    assert!(skipped.contains("result 3 (HB 9)"), "{out}");
+    let files = kb.imported();
+    assert!(files.contains_key(Path::new("openstates/us-nh/2025/us-nh-2025-hb-1.ron")));
+    assert!(files.contains_key(Path::new("openstates/us-nh/2025/us-nh-2025-sb-100.ron")));
+}

@@ -1,6 +1,7 @@
 //! `policygraph deadlines`: who owes what, by when, for whom, and whether
 //! it was met, judged as of `--as-of` (default today).
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
@@ -25,7 +26,8 @@ struct Report<'a> {
 
 /// Runs `deadlines`.
 pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
-    let corpus = ctx.corpus()?;
+    use policygraph::store::NodeSource as _;
+    let store = ctx.store()?;
     let as_of = ctx.as_of.unwrap_or_else(Date::today);
     let states = [
         (args.upcoming, DeadlineState::Upcoming),
@@ -39,14 +41,32 @@ pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
     let owner = args
         .owner
         .as_deref()
-        .map(|r| corpus.resolve(r).map(|i| corpus.entities[i].id.clone()))
+        .map(|r| store.resolve(r))
         .transpose()?;
     let filter = DeadlineFilter {
         states,
         within: args.within,
         owner,
     };
-    let items = track::deadlines(&corpus, as_of, &filter);
+    // Only the entities that set deadlines are read from the index, and
+    // then the owners and fulfillers they name.
+    let setters = store.with_deadlines()?;
+    let mut named: BTreeMap<String, policygraph::model::Entity> = BTreeMap::new();
+    for d in setters.iter().flat_map(|n| &n.entity.deadlines) {
+        for id in std::iter::once(&d.owner).chain(&d.fulfilled_by) {
+            if !named.contains_key(id) {
+                if let Some(n) = store.node(id)? {
+                    named.insert(id.clone(), n.entity.clone());
+                }
+            }
+        }
+    }
+    let items = track::deadlines_of(
+        setters.iter().map(|n| &n.entity),
+        |id| named.get(id),
+        as_of,
+        &filter,
+    );
     let status = if items.is_empty() {
         super::ctx::note(&format!("no deadlines match these filters as of {as_of}"));
         Status::Found
@@ -64,9 +84,16 @@ pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
     if items.is_empty() {
         return Ok(status);
     }
+    let setter = |id: &str| {
+        setters
+            .binary_search_by(|n| n.entity.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &setters[i].entity)
+    };
     let name = |r: &EntityRef| {
-        let local = corpus
+        let local = named
             .get(&r.id)
+            .or_else(|| setter(&r.id))
             .map_or(r.name.as_str(), |e| e.name_in(ctx.lang.as_deref()));
         if local.is_empty() {
             r.id.clone()

@@ -37,7 +37,24 @@ pub fn run(ctx: &Ctx, args: &TimelineArgs) -> anyhow::Result<Status> {
             let id = store.resolve(r)?;
             track::timeline_around(&store, &id, &filter)?
         }
-        None => track::timeline(&ctx.corpus()?, &filter)?,
+        // Otherwise the index finds the entities with a date in range
+        // (and of the kinds and jurisdiction asked), and only those are read.
+        None => {
+            // A filter no day can pass is refused before anything is read.
+            track::timeline_of(std::iter::empty(), &filter)?;
+            let store = ctx.store()?;
+            let until = match (filter.until, filter.as_of) {
+                (Some(u), Some(a)) => Some(u.min(a)),
+                (u, a) => u.or(a),
+            };
+            let nodes = store.dated(
+                &filter.kinds,
+                filter.jurisdiction.as_deref(),
+                filter.since,
+                until,
+            )?;
+            track::timeline_of(nodes.iter().map(|n| &n.entity), &filter)?
+        }
     };
     let status = if events.is_empty() {
         super::ctx::note("no events match these filters");

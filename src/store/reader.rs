@@ -459,6 +459,118 @@ impl Store {
         Ok(out)
     }
 
+    /// The entities of `kinds` (any, when empty) in `jurisdiction` with an
+    /// event, a deadline or a figure dated from `since` to `until` (either
+    /// may be open), in id order: every entity a timeline so filtered can
+    /// show. Answered by the index; only these records are decoded.
+    pub fn dated(
+        &self,
+        kinds: &[Kind],
+        jurisdiction: Option<&str>,
+        since: Option<Date>,
+        until: Option<Date>,
+    ) -> Result<Vec<Node>> {
+        use std::ops::Bound;
+        use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery};
+        let f = self.fields;
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !kinds.is_empty() {
+            let any = kinds
+                .iter()
+                .map(|k| {
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(f.kind, k.name()),
+                        IndexRecordOption::Basic,
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if let Some(j) = jurisdiction {
+            must.push((
+                Occur::Must,
+                Box::new(crate::search::jurisdiction_query(f.jurisdiction, j)?),
+            ));
+        }
+        if since.is_some() || until.is_some() {
+            let bound = |d: Option<Date>| {
+                d.map_or(Bound::Unbounded, |d| {
+                    Bound::Included(Term::from_field_date(f.date, tantivy_date(d)))
+                })
+            };
+            must.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(bound(since), bound(until))),
+            ));
+        }
+        let query: Box<dyn Query> = if must.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(must))
+        };
+        let docs = self
+            .searcher
+            .search(&*query, &tantivy::collector::DocSetCollector)
+            .map_err(ix)?;
+        let mut docs: Vec<tantivy::DocAddress> = docs.into_iter().collect();
+        docs.sort_unstable();
+        let mut out = docs
+            .into_iter()
+            .map(|addr| self.node_at(addr))
+            .collect::<Result<Vec<Node>>>()?;
+        out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
+        Ok(out)
+    }
+
+    /// Every entity that sets a deadline, in id order: the union of the
+    /// owners' postings in the `owes` field (a few dozen owners), so that
+    /// only these records are decoded.
+    pub fn with_deadlines(&self) -> Result<Vec<Node>> {
+        use tantivy::query::{BooleanQuery, Occur, Query};
+        let mut owners: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for seg in self.searcher.segment_readers() {
+            let inv = seg.inverted_index(self.fields.owes).map_err(ix)?;
+            let mut stream = inv
+                .terms()
+                .stream()
+                .map_err(|e| Error::Index(e.to_string()))?;
+            while stream.advance() {
+                if let Ok(k) = std::str::from_utf8(stream.key()) {
+                    owners.insert(k.to_owned());
+                }
+            }
+        }
+        if owners.is_empty() {
+            return Ok(Vec::new());
+        }
+        let any: Vec<(Occur, Box<dyn Query>)> = owners
+            .iter()
+            .map(|o| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.owes, o),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        let docs = self
+            .searcher
+            .search(
+                &BooleanQuery::new(any),
+                &tantivy::collector::DocSetCollector,
+            )
+            .map_err(ix)?;
+        let mut docs: Vec<tantivy::DocAddress> = docs.into_iter().collect();
+        docs.sort_unstable();
+        let mut out = docs
+            .into_iter()
+            .map(|addr| self.node_at(addr))
+            .collect::<Result<Vec<Node>>>()?;
+        out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
+        Ok(out)
+    }
+
     /// The entities that set a deadline `id` owes, in id order. Answered
     /// by the index: only their records are decoded.
     pub fn owed_by(&self, id: &str) -> Result<Vec<Node>> {

@@ -184,4 +184,76 @@ fn store_answers_status_lists_and_timelines_like_the_corpus() {
         }
     }
     assert!(compared > 50, "only {compared} entities had a status");
+
+    // A timeline filtered by days, kinds and jurisdiction, from the
+    // entities the index finds: the same as from the whole corpus.
+    use crate::model::Kind;
+    let day = |s: &str| Some(s.parse::<Date>().unwrap());
+    let mut shown = 0;
+    for (since, until, as_of) in [
+        (None, None, None),
+        (day("2025-07-01"), None, None),
+        (None, day("2025-03-31"), None),
+        (day("2025-01-01"), day("2025-12-31"), day("2025-08-15")),
+        (day("2026-01-01"), None, None),
+    ] {
+        for kinds in [vec![], vec![Kind::Bill, Kind::Statute], vec![Kind::Agency]] {
+            for jurisdiction in [None, Some("US"), Some("US-"), Some("TX")] {
+                let filter = TimelineFilter {
+                    since,
+                    until,
+                    as_of,
+                    kinds: kinds.clone(),
+                    jurisdiction: jurisdiction.map(str::to_owned),
+                    ..TimelineFilter::default()
+                };
+                let want = timeline(&corpus, &filter).unwrap();
+                let last = match (until, as_of) {
+                    (Some(u), Some(a)) => Some(u.min(a)),
+                    (u, a) => u.or(a),
+                };
+                let nodes = store.dated(&kinds, jurisdiction, since, last).unwrap();
+                let got =
+                    crate::track::timeline_of(nodes.iter().map(|n| &n.entity), &filter).unwrap();
+                assert_eq!(
+                    got, want,
+                    "{since:?} {until:?} {as_of:?} {kinds:?} {jurisdiction:?}"
+                );
+                shown += want.len();
+            }
+        }
+    }
+    assert!(shown > 100, "only {shown} events in all");
+
+    // Deadlines from the entities that set them, with the owners and
+    // fulfillers looked up: the same as from the whole corpus.
+    use crate::track::{deadlines, deadlines_of, DeadlineFilter};
+    use std::collections::HashMap;
+    let setters = store.with_deadlines().unwrap();
+    assert!(setters.iter().all(|n| !n.entity.deadlines.is_empty()));
+    let by_id: HashMap<&str, &Entity> =
+        corpus.entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut judged = 0;
+    for as_of in ["2025-01-01", "2025-09-01", "2026-07-19", "2030-01-01"] {
+        let as_of: Date = as_of.parse().unwrap();
+        for owner in [None, Some("treasury".to_owned()), Some("dol".to_owned())] {
+            let filter = DeadlineFilter {
+                owner,
+                ..DeadlineFilter::default()
+            };
+            let want = deadlines(&corpus, as_of, &filter);
+            let got = deadlines_of(
+                setters.iter().map(|n| &n.entity),
+                |id| by_id.get(id).copied(),
+                as_of,
+                &filter,
+            );
+            assert_eq!(
+                serde_json::to_string(&got).unwrap(),
+                serde_json::to_string(&want).unwrap()
+            );
+            judged += want.len();
+        }
+    }
+    assert!(judged > 20, "only {judged} deadlines judged");
 }

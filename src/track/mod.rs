@@ -139,6 +139,19 @@ pub fn timeline_around(
     ))
 }
 
+/// The timeline of `entities` (in id order; typically what
+/// [`crate::store::Store::dated`] found for the filter's kinds,
+/// jurisdiction and days): the same events as [`timeline`] over the whole
+/// corpus when `entities` holds every entity that can match.
+/// `filter.entity` is not read.
+pub fn timeline_of<'a>(
+    entities: impl Iterator<Item = &'a Entity>,
+    filter: &TimelineFilter,
+) -> Result<Vec<TimelineEntry>> {
+    let jurisdiction = validate(filter)?;
+    Ok(entries(entities, filter, jurisdiction.as_ref()))
+}
+
 /// Refuses a filter no day can pass, and reads its jurisdiction.
 fn validate(filter: &TimelineFilter) -> Result<Option<crate::select::Jurisdiction>> {
     if let (Some(s), Some(u)) = (filter.since, filter.until) {
@@ -286,8 +299,21 @@ pub struct DeadlineFilter {
 /// setting entity's id, then file order). Deadlines set by entities that did
 /// not exist yet on `as_of` are left out.
 pub fn deadlines(corpus: &Corpus, as_of: Date, filter: &DeadlineFilter) -> Vec<DeadlineStatus> {
+    deadlines_of(corpus.entities.iter(), |id| corpus.get(id), as_of, filter)
+}
+
+/// [`deadlines`] of the entities `setters` (in id order; those without a
+/// deadline add nothing), looking the owners and fulfillers up with `get`:
+/// the same answer as over the whole corpus when `setters` holds every
+/// entity with a deadline.
+pub fn deadlines_of<'a, E: std::borrow::Borrow<Entity>>(
+    setters: impl Iterator<Item = &'a Entity>,
+    get: impl Fn(&str) -> Option<E>,
+    as_of: Date,
+    filter: &DeadlineFilter,
+) -> Vec<DeadlineStatus> {
     let mut out = Vec::new();
-    for e in &corpus.entities {
+    for e in setters {
         if !e.exists_on(Some(as_of)) {
             continue;
         }
@@ -295,7 +321,7 @@ pub fn deadlines(corpus: &Corpus, as_of: Date, filter: &DeadlineFilter) -> Vec<D
             if filter.owner.as_ref().is_some_and(|o| *o != d.owner) {
                 continue;
             }
-            let st = judge(d, e, |id| corpus.get(id), as_of);
+            let st = judge(d, e, &get, as_of);
             if !filter.states.is_empty() && !filter.states.contains(&st.state) {
                 continue;
             }

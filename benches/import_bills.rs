@@ -198,12 +198,18 @@ fn bench_dir(root: &Path, data: &Path, runs: usize) {
     line("search \"stablecoin reserve requirements\"", &search);
     let tl = query(&["timeline", "--entity", "S 1582"]);
     line("timeline --entity \"S 1582\"", &tl);
+    let recent = query(&["timeline", "--since", "2025-11-01", "--kind", "statute"]);
+    line("timeline --since 2025-11-01 --kind statute", &recent);
+    let owed = query(&["deadlines"]);
+    line("deadlines", &owed);
     for (what, v) in [
         ("list --status", &list),
         ("--as-of list --status", &as_of),
         ("show", &show),
         ("search", &search),
         ("timeline --entity", &tl),
+        ("timeline --since --kind", &recent),
+        ("deadlines", &owed),
     ] {
         println!(
             "  ratio {what} / walk: {:.2}",

@@ -297,9 +297,10 @@ pub fn check(loaded: LoadResult) -> Checked {
                     .entry(&e.id)
                     .or_insert_with(|| vec![importer_of(&entities[j].entity)]);
                 w.push(importer_of(e));
-                if e.provenance.is_none() {
-                    // The hand-written file is the base: the imported
-                    // files seen so far enrich it instead.
+                if base_rank(e) < base_rank(&entities[j].entity) {
+                    // The hand-written file is the base, else a complete
+                    // import rather than a placeholder: the files seen so
+                    // far enrich it instead.
                     first.insert(&e.id, i);
                     if let Some(k) = keep.iter().position(|&k| k == j) {
                         keep[k] = i;
@@ -330,10 +331,22 @@ pub fn check(loaded: LoadResult) -> Checked {
         }
     }
 
-    let kinds: HashMap<&str, Kind> = keep
+    let mut kinds: HashMap<&str, Kind> = keep
         .iter()
         .map(|&i| (entities[i].entity.id.as_str(), entities[i].entity.kind))
         .collect();
+    // The kind after merging (see `merge`): a bill that one source knows
+    // was enacted is a statute, for the relation rules too.
+    for &(b, o) in &overlays {
+        let (base, over) = (&entities[b].entity, &entities[o].entity);
+        if base.provenance.is_some() && over.kind == Kind::Statute {
+            if let Some(k) = kinds.get_mut(base.id.as_str()) {
+                if *k == Kind::Bill {
+                    *k = Kind::Statute;
+                }
+            }
+        }
+    }
     let mut ids: Vec<&str> = first.keys().copied().collect();
     ids.sort_unstable();
     let ctx = Ctx {
@@ -440,8 +453,18 @@ pub fn check(loaded: LoadResult) -> Checked {
     }
 }
 
-/// `(hand-written, imported)` when exactly one of the entities at `a` and
-/// `b` (same id) was written by an importer.
+/// Which of the files of one id is the base the others merge into: the
+/// hand-written one (0), else the first complete import (1), else the first
+/// placeholder (2), so that a placeholder's stand-in name and notes do not
+/// hide the record itself.
+fn base_rank(e: &Entity) -> u8 {
+    match &e.provenance {
+        None => 0,
+        Some(p) if !p.incomplete => 1,
+        Some(_) => 2,
+    }
+}
+
 /// Who wrote an entity's file: `None` by hand, else the importer.
 fn importer_of(e: &Entity) -> Option<&str> {
     e.provenance.as_ref().map(|p| p.importer.as_str())
@@ -502,7 +525,7 @@ fn check_enrichment<'f>(
             "the imported entity".to_owned(),
             format!("in the imported record `{base_path}`"),
             "first imported",
-            "the two sources disagree on this {}; check both, and say which is right in a hand-written file with this id",
+            "the two sources disagree on this {}; both stay on the timeline, so check which is right before quoting either",
         )
     };
     // One source may know of the enactment before another: an enacted
@@ -529,7 +552,11 @@ fn check_enrichment<'f>(
                 located(base.file).value(&[Key("kind")]),
                 format!("{base_label} kind"),
             )
-            .with_help("an imported file enriches the hand-written entity with the same id; fix the kind, or re-import"),
+            .with_help(if by_hand {
+                "an imported file enriches the hand-written entity with the same id; fix the kind, or re-import"
+            } else {
+                "two sources give this id different kinds; check both records, and remove the file of the source that is wrong"
+            }),
         );
     }
     let title = |e: &Entity, src: Option<usize>| {
@@ -649,7 +676,9 @@ pub fn merge(base: &mut Entity, over: Entity) {
         }));
     }
     let remap = |i: Option<usize>| i.and_then(|i| map.get(i).copied());
-    if over.name != base.name && !base.aliases.contains(&over.name) {
+    // A placeholder's name and notes only stand in for the record itself.
+    let stand_in = over.provenance.as_ref().is_some_and(|p| p.incomplete);
+    if !stand_in && over.name != base.name && !base.aliases.contains(&over.name) {
         base.aliases.push(over.name);
     }
     for a in over.aliases {
@@ -712,7 +741,7 @@ pub fn merge(base: &mut Entity, over: Entity) {
         }
     }
     for n in over.notes {
-        if !base.notes.contains(&n) {
+        if !stand_in && !base.notes.contains(&n) {
             base.notes.push(n);
         }
     }
@@ -1133,16 +1162,17 @@ fn check_part_of_cycles<'f>(
     }
 }
 
+/// Whether an importer wrote the entity's file.
+fn imported(e: &Entity) -> bool {
+    e.provenance.is_some()
+}
+
 /// Two entities with the same alias (compared as lookups compare them:
 /// case, spacing and Chinese script aside): a reference by that alias is
 /// ambiguous. Reported at the later entity's alias (in id order), with the
 /// first one's as related. Not between two imported entities: the official
 /// record gives many bills the same title ("To amend ..."), and nobody can
 /// edit that away; a lookup by such a title lists them all.
-fn imported(e: &Entity) -> bool {
-    e.provenance.is_some()
-}
-
 fn check_shared_aliases<'f>(
     entities: &[crate::load::Loaded],
     keep: &[usize],
@@ -1643,5 +1673,48 @@ mod tests {
             d.related[0].location.path,
             PathBuf::from("imported/t/b.ron")
         );
+    }
+
+    /// A placeholder that sorts first does not become the base of a bill
+    /// from two sources, and a bill one source knows was enacted is a
+    /// statute for the relation rules too.
+    #[test]
+    fn a_placeholder_is_no_base_and_an_enactment_counts_for_relations() {
+        let file = |kind: &str, importer: &str, name: &str, incomplete: bool| {
+            format!(
+                "(id: \"b\", kind: {kind}, name: \"{name}\", jurisdiction: \"US\", summary: \"\",\n    events: [(date: \"2025-06-17\", stage: introduced, source: 0)],\n    sources: [(title: \"{importer}\")],\n    notes: [\"{importer} note\"],\n    provenance: (importer: \"{importer}\", from: \"f\", retrieved: \"2025-08-01\", incomplete: {incomplete}))\n"
+            )
+        };
+        let stub = file("bill", "congress", "S 1 (US 119)", true);
+        let whole = file("bill", "openstates", "Real Title", false);
+        let c = run(&[
+            ("imported/congress/b.ron", &stub),
+            ("imported/openstates/b.ron", &whole),
+        ]);
+        assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+        let corpus = c.corpus.unwrap();
+        let e = &corpus.entities[0];
+        assert_eq!(e.name, "Real Title");
+        assert!(
+            !e.aliases.contains(&"S 1 (US 119)".to_owned()),
+            "{:?}",
+            e.aliases
+        );
+        assert_eq!(e.notes, ["openstates note"]);
+        assert_eq!(corpus.paths[0], PathBuf::from("imported/openstates/b.ron"));
+
+        // `administers` may point at a statute, not at a bill.
+        let dol = agency("dol", "    relations: [(rel: administers, to: \"b\")],\n");
+        let bill = file("bill", "congress", "B", false);
+        let enacted = file("statute", "openstates", "B", false);
+        let c = run(&[("dol.ron", &dol), ("imported/congress/b.ron", &bill)]);
+        assert_eq!(found(&c)[0].0, "relation-kinds");
+        let c = run(&[
+            ("dol.ron", &dol),
+            ("imported/congress/b.ron", &bill),
+            ("imported/openstates/b.ron", &enacted),
+        ]);
+        assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+        assert_eq!(c.corpus.unwrap().get("b").unwrap().kind, Kind::Statute);
     }
 }

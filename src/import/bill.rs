@@ -467,10 +467,11 @@ pub fn record_zone(jurisdiction: &str) -> Option<jiff::tz::TimeZone> {
 /// offset, the day is taken as written.
 pub fn parse_date_in(raw: &str, zone: Option<&jiff::tz::TimeZone>) -> Result<Option<Date>, String> {
     let t = raw.trim();
-    if let (Some(zone), Some(time)) = (zone, t.get(10..)) {
-        let midnight_utc = matches!(time, "T00:00:00Z" | "T00:00:00+00:00" | "T00:00:00.000Z");
-        if !midnight_utc {
-            if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+    if let (Some(zone), true) = (zone, t.len() > 10) {
+        if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+            let utc = ts.to_zoned(jiff::tz::TimeZone::UTC);
+            let midnight_utc = utc.time() == jiff::civil::Time::midnight();
+            if !midnight_utc {
                 return Ok(Some(Date(ts.to_zoned(zone.clone()).date())));
             }
         }
@@ -751,8 +752,9 @@ pub enum Parsed {
     /// A bill that cannot be imported at all (its number is unreadable):
     /// reported with the reason, and the rest of the input imported.
     Rejected(String),
-    /// A page of an API's search results: each result as it was read.
-    Page(Vec<Parsed>),
+    /// A page of an API's search results: each result as it was read,
+    /// with its identifier when it has one.
+    Page(Vec<(Option<String>, Parsed)>),
 }
 
 /// Why a file could not be read as the source's bill JSON.
@@ -874,6 +876,8 @@ mod tests {
         // Open States' bare days: local midnight, or midnight UTC.
         assert_eq!(d("2025-07-18T04:00:00+00:00"), "2025-07-18");
         assert_eq!(d("2025-05-07T00:00:00+00:00"), "2025-05-07");
+        assert_eq!(d("2025-05-07T00:00:00.000000Z"), "2025-05-07");
+        assert_eq!(d("2025-05-07T00:00:00+0000"), "2025-05-07");
         assert_eq!(d("2010-07-21T18:00:00-04:00"), "2010-07-21");
         assert_eq!(d("2025-07-17"), "2025-07-17");
         assert_eq!(d("2025-07-17T23:30:00"), "2025-07-17");

@@ -55,6 +55,9 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, ImportErro
     Ok(out)
 }
 
+/// An input file, and whether it was named on the command line.
+type FileArg = (PathBuf, bool);
+
 /// What one file gave.
 enum Outcome {
     Bill(Box<BillRecord>),
@@ -63,8 +66,8 @@ enum Outcome {
     /// A value of the wrong type: the bill is unreadable.
     Data(String),
     WrongFormat(Option<&'static str>),
-    /// An API page: what each of its results gave.
-    Page(Vec<Outcome>),
+    /// An API page: what each of its results gave, with its identifier.
+    Page(Vec<(Option<String>, Outcome)>),
 }
 
 /// The jurisdiction each directory's Open States `jurisdiction_*.json`
@@ -121,7 +124,12 @@ fn outcome_of(p: Parsed) -> Outcome {
         Parsed::Bill(b) => Outcome::Bill(b),
         Parsed::Other(what) => Outcome::Other(what),
         Parsed::Rejected(why) => Outcome::Rejected(why),
-        Parsed::Page(items) => Outcome::Page(items.into_iter().map(outcome_of).collect()),
+        Parsed::Page(items) => Outcome::Page(
+            items
+                .into_iter()
+                .map(|(ident, p)| (ident, outcome_of(p)))
+                .collect(),
+        ),
     }
 }
 
@@ -257,14 +265,23 @@ pub fn batch(
     let mut unclassified = 0usize;
     let mut bills = 0usize;
     // An API page's results are taken one by one, as separate files are.
-    let flat = files
-        .iter()
-        .zip(outcomes)
-        .flat_map(|(file, outcome)| match outcome {
-            Outcome::Page(items) => items.into_iter().map(|o| (file, o)).collect::<Vec<_>>(),
-            o => vec![(file, o)],
-        });
-    for ((path, named), outcome) in flat {
+    let mut empty_pages: Vec<&Path> = Vec::new();
+    // (the file and whether it was named, the result's place in it, its
+    // identifier, what it gave)
+    let mut flat: Vec<(&FileArg, usize, Option<String>, Outcome)> = Vec::new();
+    for (file, outcome) in files.iter().zip(outcomes) {
+        match outcome {
+            Outcome::Page(items) if items.is_empty() => empty_pages.push(&file.0),
+            Outcome::Page(items) => flat.extend(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (ident, o))| (file, i, ident, o)),
+            ),
+            o => flat.push((file, 0, None, o)),
+        }
+    }
+    for ((path, named), index, ident, outcome) in flat {
         let input = path.display().to_string();
         match outcome {
             Outcome::Bill(b) => {
@@ -278,8 +295,8 @@ pub fn batch(
             Outcome::Rejected(message) | Outcome::Data(message) => {
                 batch.unreadable.push(Unreadable {
                     input,
-                    index: 0,
-                    record: None,
+                    index,
+                    record: ident,
                     message,
                 })
             }
@@ -292,6 +309,12 @@ pub fn batch(
             // Flattened above; a page holds no page.
             Outcome::Page(_) => {}
         }
+    }
+    for page in empty_pages {
+        batch.warnings.push(format!(
+            "{}: a page of search results with no result",
+            page.display()
+        ));
     }
     if bills == 0 && batch.unreadable.is_empty() {
         if let Some((path, looks_like)) = wrong.first() {

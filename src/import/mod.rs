@@ -543,9 +543,15 @@ pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Re
             let found = st.find(&link.targets);
             let j = match (found, link.stub) {
                 (Some(Found::Placed(j)), _) => Some(j),
-                // A placeholder on disk is ours to rewrite: from the
-                // stub (which may know more, or be a whole record).
-                (Some(Found::Known(k)), Some(stub)) if is_placeholder(&catalog.known[k]) => {
+                // This importer's own placeholder on disk is its to
+                // rewrite: from the stub (which may know more, or be a
+                // whole record). Anyone else's file, or its own complete
+                // one, is linked to as it is.
+                (Some(Found::Known(k)), Some(stub))
+                    if catalog
+                        .own(&catalog.known[k].id, &importer)
+                        .is_some_and(is_placeholder) =>
+                {
                     Some(st.place(*stub))
                 }
                 (Some(Found::Known(k)), stub) => match &link.slot {

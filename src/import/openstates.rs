@@ -286,26 +286,23 @@ fn parse_page(page: Page, fallback: Option<&str>) -> Parsed {
     let results = page
         .results
         .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let label = v.get("identifier").and_then(|x| x.as_str()).map_or_else(
-                || format!("result {}", i + 1),
-                |id| format!("result {} ({id})", i + 1),
-            );
-            let bytes = match serde_json::to_vec(&v) {
-                Ok(b) => b,
-                Err(e) => return Parsed::Rejected(format!("{label}: {e}")),
+        .map(|v| {
+            let ident = v
+                .get("identifier")
+                .and_then(|x| x.as_str())
+                .map(str::to_owned);
+            let parsed = match serde_json::to_vec(&v) {
+                Err(e) => Parsed::Rejected(e.to_string()),
+                Ok(bytes) => match parse(&bytes, fallback) {
+                    Ok(Parsed::Page(_)) => Parsed::Rejected("a page inside a page".into()),
+                    Ok(p) => p,
+                    Err(ParseError::Json(e)) => Parsed::Rejected(super::json::json_message(&e)),
+                    Err(ParseError::WrongFormat { .. }) => {
+                        Parsed::Rejected("not a bill (no `identifier` or no `session`)".into())
+                    }
+                },
             };
-            match parse(&bytes, fallback) {
-                Ok(Parsed::Page(_)) => Parsed::Rejected(format!("{label}: a page inside a page")),
-                Ok(p) => p,
-                Err(ParseError::Json(e)) => {
-                    Parsed::Rejected(format!("{label}: {}", super::json::json_message(&e)))
-                }
-                Err(ParseError::WrongFormat { .. }) => Parsed::Rejected(format!(
-                    "{label}: not a bill (no `identifier` or no `session`)"
-                )),
-            }
+            (ident, parsed)
         })
         .collect();
     Parsed::Page(results)

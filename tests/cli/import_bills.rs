@@ -648,9 +648,54 @@ fn an_api_page_is_read_result_by_result() {
     assert_eq!(code, 1, "{out}{err}");
     let r = json(&out);
     assert_eq!(r["added"], 2, "{out}");
-    let skipped = r["unreadable_records"].to_string();
-    assert!(skipped.contains("result 3 (HB 9)"), "{out}");
+    let skipped = &r["unreadable_records"][0];
+    assert_eq!(skipped["index"], 2, "{out}");
+    assert_eq!(skipped["record"], "HB 9", "{out}");
+    assert_eq!(
+        r["unreadable_records"].as_array().unwrap().len(),
+        1,
+        "{out}"
+    );
     let files = kb.imported();
     assert!(files.contains_key(Path::new("openstates/us-nh/2025/us-nh-2025-hb-1.ron")));
     assert!(files.contains_key(Path::new("openstates/us-nh/2025/us-nh-2025-sb-100.ron")));
+}
+
+/// A placeholder that one source wrote for a bill it only names does not
+/// overwrite another source's whole record of that bill, and does not
+/// become the entity's name: the congress data names S 2067 (a
+/// placeholder), Open States has S 2067 itself, and then Open States' HR 4
+/// names S 2067 again.
+#[test]
+fn another_sources_placeholder_never_overwrites_a_whole_record() {
+    let kb = Kb::new();
+    let dir = crate::util::tmp();
+    let mut cg = json(&std::fs::read_to_string(bills("two-sources/s1582-119.json")).unwrap());
+    cg["related_bills"] = serde_json::json!([{"bill_id": "s2067-119", "reason": "related"}]);
+    let cg_path = dir.path().join("s1582-119.json");
+    std::fs::write(&cg_path, cg.to_string()).unwrap();
+    let (code, out, err) = kb.import("congress", &[&cg_path]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(kb
+        .imported()
+        .get(Path::new("congress/us/119/us-119-s-2067.ron"))
+        .is_some_and(|t| t.contains("incomplete: true")));
+    let (code, out, err) = kb.import("openstates", &[&bills("openstates-extra/S2067.json")]);
+    assert_eq!(code, 0, "{out}{err}");
+    let whole = kb.imported()[Path::new("openstates/us/119/us-119-s-2067.ron")].clone();
+    assert!(!whole.contains("incomplete: true"), "{whole}");
+    let (code, out, err) = kb.import("openstates", &[&bills("openstates/usa-119/HR4.json")]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        kb.imported()[Path::new("openstates/us/119/us-119-s-2067.ron")],
+        whole,
+        "the whole record was rewritten"
+    );
+    let (code, out, err) = kb.run(&["--json", "show", "us-119-s-2067"]);
+    assert_eq!(code, 0, "{err}");
+    let e = &json(&out)["entity"];
+    assert_eq!(e["name"], "Rescissions Act of 2025", "{out}");
+    assert!(!out.contains("was not in the input"), "{out}");
+    let (code, out, _) = kb.run(&["check", "--deny-warnings"]);
+    assert_eq!(code, 0, "{out}");
 }

@@ -244,6 +244,8 @@ struct Catalog {
     curated_ids: HashMap<String, usize>,
     /// Imported files by id (one per importer).
     imported_ids: HashMap<String, Vec<usize>>,
+    /// Imported files by importer and key.
+    own_keys: HashMap<(String, Key), usize>,
     /// Files that exist but did not parse.
     unparsable: BTreeSet<PathBuf>,
 }
@@ -265,11 +267,21 @@ impl Catalog {
             } else {
                 &mut c.imported_keys
             };
-            for id in &e.identifiers {
-                map.entry(Key::new(id.scheme, &id.value)).or_insert(i);
+            let keys: Vec<Key> = e
+                .identifiers
+                .iter()
+                .map(|id| Key::new(id.scheme, &id.value))
+                // Bills are matched by jurisdiction, session and number.
+                .chain(bill::entity_keys(&e))
+                .collect();
+            if let Some(p) = &e.provenance {
+                for k in &keys {
+                    c.own_keys
+                        .entry((p.importer.clone(), k.clone()))
+                        .or_insert(i);
+                }
             }
-            // Bills are matched by jurisdiction, session and number.
-            for k in bill::entity_keys(&e) {
+            for k in keys {
                 map.entry(k).or_insert(i);
             }
             if curated {
@@ -308,6 +320,13 @@ impl Catalog {
                     .as_ref()
                     .is_some_and(|p| p.importer == importer)
             })
+    }
+
+    /// The file `importer` wrote for a record with one of `keys`, if any.
+    fn own_by_keys(&self, keys: &[Key], importer: &str) -> Option<&Known> {
+        keys.iter()
+            .find_map(|k| self.own_keys.get(&(importer.to_owned(), k.clone())))
+            .map(|&i| &self.known[i])
     }
 
     fn id_taken(&self, id: &str) -> bool {
@@ -379,7 +398,14 @@ impl Placing<'_> {
             return i;
         }
         let catalog = self.catalog;
-        let (id, path) = match catalog.find(&rec.keys) {
+        let found = match catalog.find(&rec.keys) {
+            // A hand-written entity is matched first; else the file this
+            // importer wrote before (which keeps its id, even when the
+            // rules for ids changed since), else another source's.
+            Some(k) if k.curated => Some(k),
+            other => catalog.own_by_keys(&rec.keys, &self.importer).or(other),
+        };
+        let (id, path) = match found {
             // The entity is on disk: this importer's file of it, or a new
             // one beside its others (a hand-written entity, or a bill
             // another source brought, is enriched, never rewritten).

@@ -699,3 +699,52 @@ fn another_sources_placeholder_never_overwrites_a_whole_record() {
     let (code, out, _) = kb.run(&["check", "--deny-warnings"]);
     assert_eq!(code, 0, "{out}");
 }
+
+/// A bill imported before the session rules changed (Texas `892` was then
+/// its own session, id `us-tx-892-hb-1`) is found again by its Open States
+/// id on the next import, even when another source now has the bill under
+/// the new id: the Open States file is updated under its old id, and no
+/// second Open States file appears.
+#[test]
+fn a_bill_imported_under_an_older_id_keeps_it() {
+    let kb = Kb::new();
+    let dir = bills("openstates-extra/tx-892");
+    assert_eq!(kb.import("openstates", &[&dir]).0, 0);
+    // Another source's file of the bill, under the new rules' id.
+    let other = kb.knowledge.join("imported/legiscan/us-tx/2025s2");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(
+        other.join("us-tx-2025s2-hb-1.ron"),
+        r#"(id: "us-tx-2025s2-hb-1", kind: bill, name: "TX HB 1", jurisdiction: "US-TX",
+    session: "2025s2", identifiers: [(scheme: bill, value: "HB 1")], summary: "",
+    sources: [(title: "LegiScan")],
+    provenance: (importer: "legiscan", from: "x", retrieved: "2025-09-01"))
+"#,
+    )
+    .unwrap();
+    let root = kb.knowledge.join("imported/openstates/us-tx");
+    let new = root.join("2025s2/us-tx-2025s2-hb-1.ron");
+    let text = std::fs::read_to_string(&new).unwrap();
+    let old_text = text
+        .replace("us-tx-2025s2-hb-1", "us-tx-892-hb-1")
+        .replace("session: \"2025s2\"", "session: \"892\"");
+    std::fs::create_dir_all(root.join("892")).unwrap();
+    std::fs::write(root.join("892/us-tx-892-hb-1.ron"), &old_text).unwrap();
+    std::fs::remove_file(&new).unwrap();
+    std::fs::remove_dir(root.join("2025s2")).unwrap();
+
+    let (code, out, err) = kb.import("openstates", &[&dir]);
+    assert_eq!(code, 0, "{out}{err}");
+    let files: Vec<PathBuf> = kb
+        .imported()
+        .into_keys()
+        .filter(|p| p.starts_with("openstates"))
+        .collect();
+    assert_eq!(
+        files,
+        [PathBuf::from("openstates/us-tx/892/us-tx-892-hb-1.ron")],
+        "{out}"
+    );
+    let (code, out, _) = kb.run(&["check"]);
+    assert_eq!(code, 0, "{out}");
+}

@@ -20,6 +20,9 @@ pub struct Corpus {
     pub entities: Vec<Entity>,
     /// The file each entity came from (relative path), parallel to `entities`.
     pub paths: Vec<PathBuf>,
+    /// The imported files merged into an entity (see [`merge`]), by id, in
+    /// path order; entities of one file are not listed.
+    pub merged: BTreeMap<String, Vec<PathBuf>>,
     by_id: HashMap<String, usize>,
     /// Built on the first `resolve`: most uses of a corpus never need it.
     keys: std::sync::OnceLock<crate::resolve::KeyIndex>,
@@ -52,6 +55,7 @@ impl Corpus {
         Corpus {
             entities,
             paths,
+            merged: BTreeMap::new(),
             by_id,
             keys,
         }
@@ -425,6 +429,16 @@ pub fn check(loaded: LoadResult) -> Checked {
         let over_of: HashMap<usize, usize> = overlays.iter().map(|&(b, o)| (o, b)).collect();
         // Imported files met before their base, in path order.
         let mut extra: HashMap<usize, Vec<Entity>> = HashMap::new();
+        let mut merged: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+        for &(b, o) in &overlays {
+            merged
+                .entry(entities[b].entity.id.clone())
+                .or_default()
+                .push(files[entities[o].file].path.clone());
+        }
+        for v in merged.values_mut() {
+            v.sort();
+        }
         let mut es = Vec::with_capacity(keep.len());
         let mut paths = Vec::with_capacity(keep.len());
         let mut at: HashMap<usize, usize> = HashMap::new();
@@ -444,7 +458,9 @@ pub fn check(loaded: LoadResult) -> Checked {
                 es.push(e);
             }
         }
-        Some(Corpus::from_parts(es, paths))
+        let mut corpus = Corpus::from_parts(es, paths);
+        corpus.merged = merged;
+        Some(corpus)
     };
     Checked {
         corpus,

@@ -18,6 +18,8 @@ struct ShowJson<'a> {
     exists: bool,
     status: Option<policygraph::model::Stage>,
     path: &'a str,
+    /// The imported files merged into the entity, in path order.
+    merged: &'a [String],
     entity: &'a policygraph::model::Entity,
     incoming: Vec<Incoming<'a>>,
     /// The entity's own deadlines, judged (as `deadlines --json` does).
@@ -87,6 +89,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
             exists,
             status,
             path: &node.path,
+            merged: &node.merged,
             entity: e,
             incoming,
             deadlines,
@@ -197,6 +200,15 @@ fn render_node(
         e.jurisdiction,
         node.path
     )?;
+    // Where the rest of it comes from: the imported files merged into it.
+    for p in &node.merged {
+        writeln!(
+            out,
+            "{d}  + {p}{dr}",
+            d = DIM.render(),
+            dr = DIM.render_reset()
+        )?;
+    }
     // The name in `--lang` heads the entry; the others follow, English
     // first.
     let shown = e.name_in(lang);

@@ -37,8 +37,9 @@ pub use update::*;
 /// Bumped whenever the schema or the stored record changes, so that an old
 /// index is rebuilt rather than misread.
 /// (7: tags in lowercase, and deadline owners in the `owes` field; 9: the
-/// record layout of merged imports; 10: both; 11: the `stage` field.)
-pub const FORMAT_VERSION: u32 = 11;
+/// record layout of merged imports; 10: both; 11: the `stage` field; 12:
+/// the files merged into a node.)
+pub const FORMAT_VERSION: u32 = 12;
 
 #[cfg(test)]
 mod tests;

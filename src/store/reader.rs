@@ -208,12 +208,23 @@ impl Store {
 
     /// The whole validated corpus, decoded from the snapshot.
     pub fn corpus(&self) -> Result<Corpus> {
-        Ok(Corpus::from_validated(
-            self.all_nodes()?
-                .into_iter()
-                .map(|n| (n.entity, PathBuf::from(n.path)))
-                .collect(),
-        ))
+        let mut merged = BTreeMap::new();
+        let items = self
+            .all_nodes()?
+            .into_iter()
+            .map(|n| {
+                if !n.merged.is_empty() {
+                    merged.insert(
+                        n.entity.id.clone(),
+                        n.merged.iter().map(PathBuf::from).collect(),
+                    );
+                }
+                (n.entity, PathBuf::from(n.path))
+            })
+            .collect();
+        let mut corpus = Corpus::from_validated(items);
+        corpus.merged = merged;
+        Ok(corpus)
     }
 
     /// Resolves what a user typed to an entity id, by the rules of

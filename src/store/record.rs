@@ -38,6 +38,9 @@ pub struct Node {
     pub entity: Entity,
     /// The file it came from, relative to `knowledge/`.
     pub path: String,
+    /// The imported files merged into it, relative to `knowledge/`, in
+    /// path order (see [`crate::check::merge`]).
+    pub merged: Vec<String>,
     /// The target of each of `entity.relations`, in the same order.
     pub out: Vec<Peer>,
     /// Relations pointing at this entity: the source and the relation.
@@ -138,6 +141,7 @@ impl<'a> PeerRef<'a> {
 pub struct NodeRef<'a> {
     pub(super) entity: &'a Entity,
     path: std::borrow::Cow<'a, str>,
+    merged: Vec<std::borrow::Cow<'a, str>>,
     out: Vec<PeerRef<'a>>,
     pub(super) incoming: Vec<(PeerRef<'a>, &'a Relation)>,
 }
@@ -147,6 +151,7 @@ impl NodeRef<'_> {
         Node {
             entity: self.entity.clone(),
             path: self.path.clone().into_owned(),
+            merged: self.merged.iter().map(|p| p.clone().into_owned()).collect(),
             out: self.out.iter().map(|p| p.to_peer()).collect(),
             incoming: self
                 .incoming
@@ -163,6 +168,11 @@ impl Node {
         NodeRef {
             entity: &self.entity,
             path: std::borrow::Cow::Borrowed(&self.path),
+            merged: self
+                .merged
+                .iter()
+                .map(|p| std::borrow::Cow::Borrowed(p.as_str()))
+                .collect(),
             out: self.out.iter().map(PeerRef::from).collect(),
             incoming: self
                 .incoming
@@ -201,13 +211,23 @@ pub(super) fn node_refs(corpus: &Corpus) -> Vec<NodeRef<'_>> {
                 })
                 .collect(),
             entity: e,
-            path: match path.to_string_lossy() {
-                std::borrow::Cow::Borrowed(p) if !p.contains('\\') => std::borrow::Cow::Borrowed(p),
-                p => std::borrow::Cow::Owned(p.replace('\\', "/")),
-            },
+            path: slashed(path),
+            merged: corpus
+                .merged
+                .get(&e.id)
+                .map(|v| v.iter().map(|p| slashed(p)).collect())
+                .unwrap_or_default(),
             incoming,
         })
         .collect()
+}
+
+/// A relative path with `/` between its parts, on every system.
+fn slashed(path: &std::path::Path) -> std::borrow::Cow<'_, str> {
+    match path.to_string_lossy() {
+        std::borrow::Cow::Borrowed(p) if !p.contains('\\') => std::borrow::Cow::Borrowed(p),
+        p => std::borrow::Cow::Owned(p.replace('\\', "/")),
+    }
 }
 
 /// Builds the nodes of a corpus, in id order.

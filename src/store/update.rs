@@ -266,17 +266,24 @@ pub fn update(
     };
     let mut nodes: Vec<Node> = Vec::new();
     for id in &affected {
-        let (entity, path, old_incoming) = match fresh.get(id) {
+        // A changed hand-written file has no imported files merged into
+        // it: those make a rebuild (above).
+        let (entity, path, merged, old_incoming) = match fresh.get(id) {
             Some(e) => {
                 let path = fresh_path.get(id).cloned().unwrap_or_default();
                 let old_incoming = store
                     .node(id)?
                     .map(|n| n.incoming.clone())
                     .unwrap_or_default();
-                (e.clone(), path, old_incoming)
+                (e.clone(), path, Vec::new(), old_incoming)
             }
             None => match unchanged(id)? {
-                Some(n) => (n.entity.clone(), n.path.clone(), n.incoming.clone()),
+                Some(n) => (
+                    n.entity.clone(),
+                    n.path.clone(),
+                    n.merged.clone(),
+                    n.incoming.clone(),
+                ),
                 None => continue, // removed
             },
         };
@@ -301,6 +308,7 @@ pub fn update(
         nodes.push(Node {
             entity,
             path,
+            merged,
             out,
             incoming: refreshed,
         });

@@ -534,6 +534,22 @@ fn a_bill_from_two_sources_is_one_entity_and_neither_file_is_overwritten() {
         // Both sources have the Senate passage: shown once.
         assert_eq!(on("2025-06-17", "passed_one_chamber"), 1, "{events:?}");
         assert_eq!(e["names"]["zh-Hant"], "穩定幣法案《GENIUS Act》");
+        // `show` names every file the entity comes from.
+        assert_eq!(v["path"], "law/genius-act.ron");
+        assert_eq!(
+            v["merged"],
+            serde_json::json!([
+                "imported/congress/us/119/genius-act.ron",
+                "imported/openstates/us/119/genius-act.ron"
+            ])
+        );
+        let (code, text, err) = kb.run(&["show", "genius-act"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            text.contains("  + imported/congress/us/119/genius-act.ron\n")
+                && text.contains("  + imported/openstates/us/119/genius-act.ron\n"),
+            "{text}"
+        );
         // A second import of the first source leaves the other's file be.
         let (code, out, err) = kb.import(
             order[0],

@@ -808,15 +808,18 @@ impl Sponsor {
     /// among the words of the name, ignoring case
     /// (`Lummis` matches `Lummis, Cynthia M.` and `Cynthia M. Lummis`).
     pub fn matches(&self, query: &str) -> bool {
-        let words = |s: &str| -> Vec<String> {
-            s.split(|c: char| !c.is_alphanumeric() && c != '\'')
-                .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
-                .collect()
-        };
-        let name = words(&self.name);
-        let q = words(query);
+        let name = Sponsor::words(&self.name);
+        let q = Sponsor::words(query);
         !q.is_empty() && q.iter().all(|w| name.contains(w))
+    }
+
+    /// The words of a name as [`Sponsor::matches`] compares them:
+    /// lowercased, split at anything but letters, digits and `'`.
+    pub fn words(s: &str) -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
     }
 }
 

@@ -36,6 +36,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
         jurisdiction: args.jurisdiction.clone(),
         statuses: args.statuses.clone(),
         tags: args.tags.clone(),
+        sponsor: args.sponsor.clone(),
         as_of: ctx.as_of,
     };
     let day = Some(super::show::status_day(ctx.as_of));
@@ -49,9 +50,6 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
     let mut nodes = store.list(&filter)?;
     if bills_too {
         nodes.retain(|n| n.entity.kind != Kind::Statute || n.entity.session.is_some());
-    }
-    if let Some(who) = &args.sponsor {
-        nodes.retain(|n| n.entity.sponsors.iter().any(|s| s.matches(who)));
     }
     let items: Vec<Item> = nodes
         .iter()

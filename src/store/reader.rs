@@ -384,6 +384,9 @@ pub struct ListFilter {
     pub statuses: Vec<crate::model::Stage>,
     /// Every one of these tags.
     pub tags: Vec<String>,
+    /// A sponsor whose name has every word of this (see
+    /// [`crate::model::Sponsor::matches`]).
+    pub sponsor: Option<String>,
     /// See the world as of this day.
     pub as_of: Option<Date>,
 }
@@ -417,6 +420,17 @@ impl Store {
         }
         for t in &filter.tags {
             must.push((Occur::Must, term(f.tag, &t.to_lowercase())));
+        }
+        // Every word among the sponsors' names: then one sponsor's name
+        // must have them all (checked on the records).
+        if let Some(who) = &filter.sponsor {
+            let words = crate::model::Sponsor::words(who);
+            if words.is_empty() {
+                return Ok(Vec::new());
+            }
+            for w in words {
+                must.push((Occur::Must, term(f.sponsor, &w)));
+            }
         }
         // Today's statuses are stored: answer those from the index, so
         // that only the matching records are read. Another day's status
@@ -453,6 +467,11 @@ impl Store {
             let e = &n.entity;
             if !e.exists_on(filter.as_of) {
                 continue;
+            }
+            if let Some(who) = &filter.sponsor {
+                if !e.sponsors.iter().any(|s| s.matches(who)) {
+                    continue;
+                }
             }
             if !stored_status && !filter.statuses.is_empty() {
                 let s = if e.kind.has_status() {

@@ -28,6 +28,9 @@ pub struct Fields {
     pub stage: Field,
     /// Tags, raw.
     pub tag: Field,
+    /// The words of every sponsor's name (see [`crate::model::Sponsor::words`]),
+    /// raw: `list --sponsor` reads only the records that can match.
+    pub sponsor: Field,
     /// Ids of the entities that owe this entity's deadlines, raw: `show`
     /// finds what an agency owes without reading every record.
     pub owes: Field,
@@ -69,6 +72,7 @@ impl Fields {
             status: b.add_text_field("status", STRING | FAST),
             stage: b.add_text_field("stage", STRING),
             tag: b.add_text_field("tag", STRING),
+            sponsor: b.add_text_field("sponsor", STRING),
             owes: b.add_text_field("owes", STRING),
             date: b.add_date_field("date", DateOptions::default().set_indexed().set_fast()),
             name: b.add_text_field("name", text(false)),
@@ -97,6 +101,7 @@ impl Fields {
             status: f("status")?,
             stage: f("stage")?,
             tag: f("tag")?,
+            sponsor: f("sponsor")?,
             owes: f("owes")?,
             date: f("date")?,
             name: f("name")?,
@@ -160,6 +165,16 @@ pub(super) fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<Tantiv
     }
     for d in &e.deadlines {
         doc.add_text(f.owes, &d.owner);
+    }
+    let mut words: Vec<String> = e
+        .sponsors
+        .iter()
+        .flat_map(|s| crate::model::Sponsor::words(&s.name))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    for w in words {
+        doc.add_text(f.sponsor, w);
     }
     let dates = e
         .events

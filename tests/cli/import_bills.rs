@@ -360,6 +360,13 @@ fn queries_after_import() {
     assert!(out.contains("nh-hb-302"), "{out}");
     let (code, _, _) = kb.run(&["list", "--sponsor", "Nobody Atall"]);
     assert_eq!(code, 1);
+    // Every word in one sponsor's name, in any order and case.
+    let (code, out, _) = kb.run(&["list", "--sponsor", "lummis, CYNTHIA M."]);
+    assert_eq!(code, 0);
+    assert!(out.contains("genius-act"), "{out}");
+    // Two sponsors' words together name nobody.
+    let (_, out, _) = kb.run(&["list", "--sponsor", "Cynthia Hagerty"]);
+    assert!(!out.contains("genius-act"), "{out}");
     let (code, out, _) = kb.run(&["search", "Kendrick"]);
     assert_eq!(code, 0);
     assert!(out.contains("us-ga-2023-hb-1"), "{out}");

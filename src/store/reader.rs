@@ -392,6 +392,46 @@ pub struct ListFilter {
 }
 
 impl Store {
+    /// The addresses of the documents `query` matches, in document order,
+    /// so that each compressed block of the document store is read once,
+    /// not once per record.
+    fn matching(&self, query: &dyn tantivy::query::Query) -> Result<Vec<tantivy::DocAddress>> {
+        let docs = self
+            .searcher
+            .search(query, &tantivy::collector::DocSetCollector)
+            .map_err(ix)?;
+        let mut docs: Vec<tantivy::DocAddress> = docs.into_iter().collect();
+        docs.sort_unstable();
+        Ok(docs)
+    }
+
+    /// The nodes of the documents `query` matches, in id order.
+    fn nodes_matching(&self, query: &dyn tantivy::query::Query) -> Result<Vec<Node>> {
+        let mut out = self
+            .matching(query)?
+            .into_iter()
+            .map(|addr| self.node_at(addr))
+            .collect::<Result<Vec<Node>>>()?;
+        out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
+        Ok(out)
+    }
+
+    /// A query for any of `kinds`.
+    fn kinds_query(&self, kinds: &[Kind]) -> tantivy::query::BooleanQuery {
+        use tantivy::query::{Occur, Query};
+        let any = kinds
+            .iter()
+            .map(|k| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.kind, k.name()),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        tantivy::query::BooleanQuery::new(any)
+    }
+
     /// The entities matching a filter, in id order. Kind, jurisdiction and
     /// tags are answered by the index; only matching records are decoded.
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<Node>> {
@@ -405,12 +445,7 @@ impl Store {
         };
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !filter.kinds.is_empty() {
-            let any = filter
-                .kinds
-                .iter()
-                .map(|k| (Occur::Should, term(f.kind, k.name())))
-                .collect();
-            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            must.push((Occur::Must, Box::new(self.kinds_query(&filter.kinds))));
         }
         if let Some(j) = &filter.jurisdiction {
             must.push((
@@ -452,14 +487,7 @@ impl Store {
         } else {
             Box::new(BooleanQuery::new(must))
         };
-        let docs = self
-            .searcher
-            .search(&*query, &tantivy::collector::DocSetCollector)
-            .map_err(ix)?;
-        // In document order, so that each compressed block of the
-        // document store is read once, not once per record.
-        let mut docs: Vec<tantivy::DocAddress> = docs.into_iter().collect();
-        docs.sort_unstable();
+        let docs = self.matching(&*query)?;
         let day = filter.as_of.unwrap_or_else(Date::today);
         let mut out = Vec::with_capacity(docs.len());
         for addr in docs {
@@ -505,17 +533,7 @@ impl Store {
         let f = self.fields;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !kinds.is_empty() {
-            let any = kinds
-                .iter()
-                .map(|k| {
-                    let q: Box<dyn Query> = Box::new(TermQuery::new(
-                        Term::from_field_text(f.kind, k.name()),
-                        IndexRecordOption::Basic,
-                    ));
-                    (Occur::Should, q)
-                })
-                .collect();
-            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            must.push((Occur::Must, Box::new(self.kinds_query(kinds))));
         }
         if let Some(j) = jurisdiction {
             must.push((
@@ -539,18 +557,7 @@ impl Store {
         } else {
             Box::new(BooleanQuery::new(must))
         };
-        let docs = self
-            .searcher
-            .search(&*query, &tantivy::collector::DocSetCollector)
-            .map_err(ix)?;
-        let mut docs: Vec<tantivy::DocAddress> = docs.into_iter().collect();
-        docs.sort_unstable();
-        let mut out = docs
-            .into_iter()
-            .map(|addr| self.node_at(addr))
-            .collect::<Result<Vec<Node>>>()?;
-        out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
-        Ok(out)
+        self.nodes_matching(&*query)
     }
 
     /// Every entity that sets a deadline, in id order: the union of the
@@ -584,21 +591,7 @@ impl Store {
                 (Occur::Should, q)
             })
             .collect();
-        let docs = self
-            .searcher
-            .search(
-                &BooleanQuery::new(any),
-                &tantivy::collector::DocSetCollector,
-            )
-            .map_err(ix)?;
-        let mut docs: Vec<tantivy::DocAddress> = docs.into_iter().collect();
-        docs.sort_unstable();
-        let mut out = docs
-            .into_iter()
-            .map(|addr| self.node_at(addr))
-            .collect::<Result<Vec<Node>>>()?;
-        out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
-        Ok(out)
+        self.nodes_matching(&BooleanQuery::new(any))
     }
 
     /// The entities that set a deadline `id` owes, in id order. Answered
@@ -608,17 +601,6 @@ impl Store {
             Term::from_field_text(self.fields.owes, id),
             IndexRecordOption::Basic,
         );
-        let docs = self
-            .searcher
-            .search(&query, &tantivy::collector::DocSetCollector)
-            .map_err(ix)?;
-        let mut docs: Vec<tantivy::DocAddress> = docs.into_iter().collect();
-        docs.sort_unstable();
-        let mut out = docs
-            .into_iter()
-            .map(|addr| self.node_at(addr))
-            .collect::<Result<Vec<Node>>>()?;
-        out.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
-        Ok(out)
+        self.nodes_matching(&query)
     }
 }

@@ -8,14 +8,12 @@ pub mod syntax;
 pub use syntax::{prepare_query, QUERY_FIELDS};
 
 use std::collections::BTreeMap;
-use std::ops::Bound;
 use std::ops::Range;
 
 use serde::Serialize;
 use tantivy::collector::FacetCollector;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, RangeQuery, RegexQuery,
-    TermQuery,
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, RegexQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -24,7 +22,7 @@ use tantivy::{TantivyDocument, Term};
 
 use crate::model::{Date, Kind, Stage};
 use crate::rank::{Best, Lifts};
-use crate::store::{tantivy_date, Store};
+use crate::store::Store;
 use crate::text::analyzer;
 use crate::{Error, Result};
 
@@ -746,35 +744,12 @@ fn make_snippet(
 }
 
 fn filter_queries(store: &Store, opts: &SearchOptions) -> Result<Vec<Box<dyn Query>>> {
-    let f = store.fields;
-    let mut out: Vec<Box<dyn Query>> = Vec::new();
-    if !opts.kinds.is_empty() {
-        let any: Vec<(Occur, Box<dyn Query>)> = opts
-            .kinds
-            .iter()
-            .map(|k| {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(f.kind, k.name()),
-                    IndexRecordOption::Basic,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
-        out.push(Box::new(BooleanQuery::new(any)));
-    }
-    if let Some(j) = &opts.jurisdiction {
-        out.push(Box::new(jurisdiction_query(f.jurisdiction, j)?));
-    }
-    if opts.since.is_some() || opts.until.is_some() {
-        let lo = opts.since.map_or(Bound::Unbounded, |d| {
-            Bound::Included(Term::from_field_date(f.date, tantivy_date(d)))
-        });
-        let hi = opts.until.map_or(Bound::Unbounded, |d| {
-            Bound::Included(Term::from_field_date(f.date, tantivy_date(d)))
-        });
-        out.push(Box::new(RangeQuery::new(lo, hi)));
-    }
-    Ok(out)
+    store.scope(
+        &opts.kinds,
+        opts.jurisdiction.as_deref(),
+        opts.since,
+        opts.until,
+    )
 }
 
 /// A query matching the jurisdictions a `--jurisdiction` value names (the

@@ -443,16 +443,11 @@ impl Store {
                 IndexRecordOption::Basic,
             ))
         };
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if !filter.kinds.is_empty() {
-            must.push((Occur::Must, Box::new(self.kinds_query(&filter.kinds))));
-        }
-        if let Some(j) = &filter.jurisdiction {
-            must.push((
-                Occur::Must,
-                Box::new(crate::search::jurisdiction_query(f.jurisdiction, j)?),
-            ));
-        }
+        let mut must: Vec<(Occur, Box<dyn Query>)> = self
+            .scope(&filter.kinds, filter.jurisdiction.as_deref(), None, None)?
+            .into_iter()
+            .map(|q| (Occur::Must, q))
+            .collect();
         for t in &filter.tags {
             must.push((Occur::Must, term(f.tag, &t.to_lowercase())));
         }
@@ -528,18 +523,41 @@ impl Store {
         since: Option<Date>,
         until: Option<Date>,
     ) -> Result<Vec<Node>> {
+        use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
+        let scope = self.scope(kinds, jurisdiction, since, until)?;
+        let query: Box<dyn Query> = if scope.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(
+                scope.into_iter().map(|q| (Occur::Must, q)).collect(),
+            ))
+        };
+        self.nodes_matching(&*query)
+    }
+
+    /// The queries that keep entities of `kinds` (any, when empty), in
+    /// `jurisdiction`, with an event, a deadline or a figure dated from
+    /// `since` to `until` (either may be open): each must hold. Shared by
+    /// search's filters and [`Store::dated`].
+    pub fn scope(
+        &self,
+        kinds: &[Kind],
+        jurisdiction: Option<&str>,
+        since: Option<Date>,
+        until: Option<Date>,
+    ) -> Result<Vec<Box<dyn tantivy::query::Query>>> {
         use std::ops::Bound;
-        use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery};
+        use tantivy::query::{Query, RangeQuery};
         let f = self.fields;
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
         if !kinds.is_empty() {
-            must.push((Occur::Must, Box::new(self.kinds_query(kinds))));
+            out.push(Box::new(self.kinds_query(kinds)));
         }
         if let Some(j) = jurisdiction {
-            must.push((
-                Occur::Must,
-                Box::new(crate::search::jurisdiction_query(f.jurisdiction, j)?),
-            ));
+            out.push(Box::new(crate::search::jurisdiction_query(
+                f.jurisdiction,
+                j,
+            )?));
         }
         if since.is_some() || until.is_some() {
             let bound = |d: Option<Date>| {
@@ -547,17 +565,9 @@ impl Store {
                     Bound::Included(Term::from_field_date(f.date, tantivy_date(d)))
                 })
             };
-            must.push((
-                Occur::Must,
-                Box::new(RangeQuery::new(bound(since), bound(until))),
-            ));
+            out.push(Box::new(RangeQuery::new(bound(since), bound(until))));
         }
-        let query: Box<dyn Query> = if must.is_empty() {
-            Box::new(AllQuery)
-        } else {
-            Box::new(BooleanQuery::new(must))
-        };
-        self.nodes_matching(&*query)
+        Ok(out)
     }
 
     /// Every entity that sets a deadline, in id order: the union of the

@@ -28,25 +28,15 @@ pub fn materialize(cache: &Path) -> crate::Result<PathBuf> {
         return Ok(dir);
     }
     std::fs::create_dir_all(&root).map_err(|e| crate::Error::io(&root, e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".knowledge-")
-        .tempdir_in(&root)
-        .map_err(|e| crate::Error::io(&root, e))?;
+    let stage = crate::fsio::Stage::create(&root, ".knowledge")?;
     for (rel, text) in FILES {
-        let path = tmp.path().join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| crate::Error::io(parent, e))?;
-        }
-        std::fs::write(&path, text).map_err(|e| crate::Error::io(&path, e))?;
+        crate::fsio::write_new(&stage.path().join(rel), text.as_bytes())?;
     }
-    let tmp = tmp.keep();
-    match std::fs::rename(&tmp, &dir) {
+    match stage.commit(&dir) {
         Ok(()) => Ok(dir),
-        // Another process won the race: use its copy.
-        Err(_) if dir.is_dir() => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            Ok(dir)
-        }
-        Err(e) => Err(crate::Error::io(&dir, e)),
+        // Another process won the race (the stage is removed on drop):
+        // use its copy.
+        Err(_) if dir.is_dir() => Ok(dir),
+        Err(e) => Err(e),
     }
 }

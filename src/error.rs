@@ -61,6 +61,15 @@ pub enum Error {
     /// every diagnostic is here for the caller to render.
     #[error("the knowledge base has {} error(s); run `policygraph check` to see them", .0.errors())]
     Rejected(Box<crate::check::Checked>),
+    /// Another process holds the knowledge base's write lock, and this one
+    /// did not wait (`--no-wait`) or waited too long.
+    #[error("another policygraph process is writing this knowledge base{}; try again when it is done (lock: {})", holder.as_ref().map(|h| format!(": {h}")).unwrap_or_default(), path.display())]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// What the lock file says of its holder.
+        holder: Option<crate::lock::Holder>,
+    },
     /// An external tool (Graphviz, git) failed or is missing.
     #[error("{0}")]
     Tool(String),

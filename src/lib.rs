@@ -11,6 +11,8 @@
 //!   questions (agencies, neighbours, paths) over any
 //!   [`store::NodeSource`], in memory or on disk;
 //! - [`text`]: the tokenizer shared by the index and search;
+//! - [`lock`]: the one write lock every writer holds; [`fsio`]: the one
+//!   atomic file write and the one stage-and-swap every writer uses;
 //! - [`walk`]: the one loop-safe walk of `knowledge/`, shared by loading and
 //!   by the index's freshness check;
 //! - [`store`]: the on-disk snapshot and tantivy index in `index/`, and
@@ -35,9 +37,11 @@ pub mod diag;
 pub mod embedded;
 pub mod error;
 pub mod export;
+pub mod fsio;
 pub mod graph;
 pub mod import;
 pub mod load;
+pub mod lock;
 pub mod model;
 pub mod query;
 pub mod rank;

@@ -192,20 +192,13 @@ pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<Written> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".synth-")
-        .tempdir_in(parent)
-        .map_err(|e| Error::io(parent, e))?;
-    let written = write_corpus(tmp.path(), n, seed)?;
+    let stage = crate::fsio::Stage::create(parent, ".synth")?;
+    let written = write_corpus(stage.path(), n, seed)?;
     if dir.exists() {
         // Empty, as checked above.
         std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))?;
     }
-    let tmp_path = tmp.keep();
-    std::fs::rename(&tmp_path, dir).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&tmp_path);
-        Error::io(dir, e)
-    })?;
+    stage.commit(dir)?;
     Ok(written)
 }
 
@@ -328,10 +321,11 @@ fn write_corpus(dir: &Path, n: usize, seed: u64) -> Result<Written> {
             rels.sort();
             rels.dedup();
             let text = entity_text(&mut rng, id, kind, &jurisdiction, &rels);
-            let shard = dir.join(kind).join(format!("{:03}", i / 1000));
-            std::fs::create_dir_all(&shard).map_err(|e| Error::io(&shard, e))?;
-            let path = shard.join(format!("{id}.ron"));
-            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+            let path = dir
+                .join(kind)
+                .join(format!("{:03}", i / 1000))
+                .join(format!("{id}.ron"));
+            crate::fsio::write_new(&path, text.as_bytes())?;
         }
     }
     Ok(Written {

@@ -51,6 +51,7 @@ Environment:
   POLICYGRAPH_KNOWLEDGE   the knowledge directory (as --knowledge)
   POLICYGRAPH_INDEX       the index directory (as --index)
   POLICYGRAPH_NO_REFRESH  1: use the index as it is (as --no-refresh)
+  POLICYGRAPH_NO_WAIT     1: refuse rather than wait for another writer (as --no-wait)
   POLICYGRAPH_TODAY       YYYY-MM-DD: the day taken as today, for statuses and deadlines
   NO_COLOR                any value: no colour
 
@@ -105,6 +106,18 @@ pub struct Args {
         help_heading = GLOBAL
     )]
     pub no_refresh: bool,
+
+    /// Refuse at once, rather than wait, when another policygraph process
+    /// is writing this knowledge base (an import, a site build, an index
+    /// update).
+    #[arg(
+        long,
+        global = true,
+        env = "POLICYGRAPH_NO_WAIT",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        help_heading = GLOBAL
+    )]
+    pub no_wait: bool,
 
     /// Print JSON instead of text, for the commands that offer it (see
     /// README.md, "JSON output").

@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use policygraph::check::{Checked, Corpus};
 use std::io::Write as _;
 
+use policygraph::lock;
 use policygraph::model::Date;
 use policygraph::store::{self, Store};
 
@@ -28,6 +29,8 @@ pub struct Ctx {
     pub refresh: bool,
     /// `--lang`.
     pub lang: Option<String>,
+    /// `--no-wait`.
+    pub no_wait: bool,
 }
 
 impl Ctx {
@@ -78,6 +81,7 @@ impl Ctx {
             as_of: args.as_of,
             refresh: !args.no_refresh,
             lang: args.lang.clone(),
+            no_wait: args.no_wait,
         })
     }
 
@@ -93,6 +97,28 @@ impl Ctx {
 }
 
 impl Ctx {
+    /// How long a writer waits for another: until it is done, or not at
+    /// all with `--no-wait`.
+    fn wait(&self) -> lock::Wait {
+        if self.no_wait {
+            lock::Wait::No
+        } else {
+            lock::Wait::Forever
+        }
+    }
+
+    /// Takes the knowledge base's write lock for `command` (see
+    /// [`policygraph::lock`]), saying so on stderr when another process
+    /// holds it and this one waits.
+    pub fn lock(&self, command: &str) -> anyhow::Result<lock::WriteLock> {
+        Ok(lock::acquire(
+            &self.index,
+            command,
+            self.wait(),
+            &mut |h| say_waiting(h),
+        )?)
+    }
+
     /// The store (snapshot and search index), fresh against `knowledge/`
     /// (see [`policygraph::store::refresh`]), with a note on stderr saying
     /// what was done when it was not fresh. With `--no-refresh`, an
@@ -106,6 +132,8 @@ impl Ctx {
         let opts = store::Options {
             check_freshness: self.refresh,
             force,
+            wait: self.wait(),
+            on_wait: say_waiting,
             ..store::Options::default()
         };
         let done = match store::refresh(&self.knowledge, &self.index, &opts) {
@@ -137,6 +165,18 @@ impl Ctx {
             warn_left_out(left);
         }
         Ok(done)
+    }
+}
+
+/// The note a writer gives once when it waits for another.
+fn say_waiting(holder: Option<&lock::Holder>) {
+    match holder {
+        Some(h) => note(&format!(
+            "waiting for another policygraph process to finish writing this knowledge base: {h} (--no-wait refuses instead)"
+        )),
+        None => note(
+            "waiting for another policygraph process to finish writing this knowledge base (--no-wait refuses instead)",
+        ),
     }
 }
 

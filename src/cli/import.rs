@@ -121,6 +121,8 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
 /// Writes a parsed batch into the knowledge base and prints the report;
 /// "found" when some records were skipped.
 fn apply(ctx: &Ctx, batch: import::Batch, dry_run: bool) -> anyhow::Result<Status> {
+    // Read and parsed before: only the writing waits for the lock.
+    let lock = ctx.lock("import")?;
     let report = import::apply(
         &ctx.knowledge,
         batch,
@@ -131,7 +133,9 @@ fn apply(ctx: &Ctx, batch: import::Batch, dry_run: bool) -> anyhow::Result<Statu
                 .ok()
                 .and_then(|s| s.parse().ok()),
         },
+        &lock,
     )?;
+    drop(lock);
     show(ctx, &report)?;
     Ok(if report.skipped > 0 {
         Status::Found

@@ -66,6 +66,8 @@ pub fn run(ctx: &Ctx, args: &SiteArgs) -> anyhow::Result<Status> {
         })?,
     };
     let started = Instant::now();
+    // One writer at a time: the refresh below and the site's directory.
+    let lock = ctx.lock("site")?;
     let corpus = ctx.corpus()?;
     let have_dot = || {
         std::process::Command::new("dot")
@@ -90,7 +92,8 @@ pub fn run(ctx: &Ctx, args: &SiteArgs) -> anyhow::Result<Status> {
         default_lang,
         layout,
     };
-    let report = site::build(&corpus, &args.out, &opts)?;
+    let report = site::build(&corpus, &args.out, &opts, &lock)?;
+    drop(lock);
     if ctx.json {
         super::print_json(&report)?;
     } else {

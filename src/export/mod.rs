@@ -239,10 +239,9 @@ pub(crate) fn caption(sub: &Subgraph<'_>) -> String {
     s
 }
 
-/// Writes a file atomically: `fill` writes into a temporary file in the
-/// same directory, which replaces `path` only once everything is written
-/// and synced. On any error the temporary file is removed and `path` is
-/// left as it was.
+/// Writes a file atomically ([`crate::fsio::write_atomic_with`]), into a
+/// directory that must exist: an output path in a missing directory is a
+/// typo to report, not a directory to make.
 pub fn write_atomic(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> crate::Result<()>,
@@ -259,37 +258,7 @@ pub fn write_atomic(
             dir.display()
         )));
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| crate::Error::io(path, std::io::Error::from(e.kind())))?;
-    {
-        let mut w = io::BufWriter::new(tmp.as_file_mut());
-        fill(&mut w)?;
-        w.flush().map_err(|e| crate::Error::io(path, e))?;
-    }
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| crate::Error::io(path, e))?;
-    #[cfg(unix)]
-    {
-        // Temporary files are private (0600); a diagram is meant to be shared.
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .map(|m| m.permissions().mode() & 0o7777)
-            .unwrap_or(0o644);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(|e| crate::Error::io(path, e))?;
-    }
-    tmp.persist(path)
-        .map_err(|e| crate::Error::io(path, std::io::Error::from(e.error.kind())))?;
-    Ok(())
+    crate::fsio::write_atomic_with(path, fill)
 }
 
 #[cfg(test)]

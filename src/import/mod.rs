@@ -90,6 +90,9 @@ pub enum ImportError {
         /// What went wrong.
         message: String,
     },
+    /// A file could not be written (see [`crate::fsio`]).
+    #[error(transparent)]
+    Write(Box<crate::Error>),
     /// An entity could not be written as RON that reads back the same.
     #[error("{}: cannot write this record: {message}", path.display())]
     Render {
@@ -524,8 +527,15 @@ impl Placing<'_> {
     }
 }
 
-/// Imports `batch` into `knowledge`: see the module documentation.
-pub fn apply(knowledge: &Path, batch: Batch, opts: &Options) -> crate::Result<Report> {
+/// Imports `batch` into `knowledge`: see the module documentation. The
+/// caller holds the knowledge base's write lock, which a dry run needs too:
+/// it reads the knowledge base as a whole.
+pub fn apply(
+    knowledge: &Path,
+    batch: Batch,
+    opts: &Options,
+    _lock: &crate::lock::WriteLock,
+) -> crate::Result<Report> {
     let catalog = Catalog::load(knowledge)?;
     let Batch {
         importer,
@@ -849,11 +859,12 @@ impl Sink<'_> {
             });
         }
         self.written += 1;
-        if atomic {
-            write::write_atomic(abs, text)
+        let done = if atomic {
+            crate::fsio::write_atomic(abs, text.as_bytes())
         } else {
-            write::write_new(abs, text)
-        }
+            crate::fsio::write_new(abs, text.as_bytes())
+        };
+        done.map_err(|e| ImportError::Write(Box::new(e)))
     }
 }
 
@@ -926,19 +937,10 @@ fn publish(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // What an import stopped part way left behind.
-    if let Ok(dir) = std::fs::read_dir(&parent) {
-        let prefix = format!(".{name}.import-");
-        for entry in dir.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
-        }
-    }
-    let stage = tempfile::Builder::new()
-        .prefix(&format!(".{name}.import-"))
-        .tempdir_in(&parent)
-        .map_err(|e| ImportError::io(&parent, e))?;
+    // In a hidden sibling, which also removes what an import killed part
+    // way left there (a stage whose process is gone; see `fsio::Stage`).
+    let stage = crate::fsio::Stage::create(&parent, &format!(".{name}.import"))
+        .map_err(|e| ImportError::Write(Box::new(e)))?;
     let inside = |p: &Path| p.starts_with(&top);
     // 1. The new tree, out of sight: each file as it will be.
     for w in writes.iter().filter(|w| inside(&w.0)) {
@@ -958,8 +960,9 @@ fn publish(
         }
     }
     // 3. The tree, at once; then the rest, in order.
-    let staged = stage.keep();
-    std::fs::rename(&staged, &abs_top).map_err(|e| ImportError::io(&abs_top, e))?;
+    stage
+        .commit(&abs_top)
+        .map_err(|e| ImportError::Write(Box::new(e)))?;
     for &step in order {
         let (Step::Whole(i) | Step::Placeholder(i)) = step;
         if !inside(&writes[i].0) {

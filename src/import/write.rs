@@ -10,7 +10,6 @@
 //! never a broken or injected file.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 
 use crate::model::{Confidence, DeadlineKind, Entity, Identifier, Provenance, Source};
@@ -261,44 +260,6 @@ pub fn render_checked(e: &Entity, comment: &str, rel: &Path) -> Result<String, I
     }
 }
 
-/// Writes `text` to `path` atomically: into a temporary file in the same
-/// directory, then renamed over `path`. A reader (or an
-/// interrupted import) sees the old file or the new one, never a part.
-pub fn write_atomic(path: &Path, text: &str) -> Result<(), ImportError> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| ImportError::io(dir, e))?;
-    // A name starting with `.` and not ending in `.ron`: the loader skips
-    // it should the process die before the rename.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".import-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| ImportError::io(dir, e))?;
-    // No fsync per file: the rename is what makes a file appear whole to
-    // a reader or after a killed process, and syncing each of thousands
-    // of small files costs more than the whole rest of an import. After a
-    // power cut a new file may be empty; the next import rewrites it.
-    tmp.write_all(text.as_bytes())
-        .map_err(|e| ImportError::io(tmp.path(), e))?;
-    tmp.persist(path)
-        .map_err(|e| ImportError::io(path, e.error))?;
-    Ok(())
-}
-
-/// Writes `text` to a new `path` directly, making its directory: for
-/// files inside a directory that is not in place yet (see
-/// `import::publish`), where a part-written file is never seen.
-pub fn write_new(path: &Path, text: &str) -> Result<(), ImportError> {
-    match std::fs::write(path, text) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let dir = path.parent().unwrap_or_else(|| Path::new("."));
-            std::fs::create_dir_all(dir).map_err(|e| ImportError::io(dir, e))?;
-            std::fs::write(path, text).map_err(|e| ImportError::io(path, e))
-        }
-        r => r.map_err(|e| ImportError::io(path, e)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,16 +344,5 @@ mod tests {
         assert!(text.starts_with("// comment\n// second line\n("));
         let back = crate::load::parse_entity(Path::new("x.ron"), &text).unwrap();
         assert_eq!(back, e);
-    }
-
-    #[test]
-    fn atomic_write_replaces() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a/b/x.ron");
-        write_atomic(&p, "one").unwrap();
-        write_atomic(&p, "two").unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
-        let left: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().collect();
-        assert_eq!(left.len(), 1);
     }
 }

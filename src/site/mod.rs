@@ -60,7 +60,8 @@ use output::Output;
 
 /// Bumped whenever pages change shape, so that a newer policygraph
 /// renders every entity page again rather than keep old ones.
-const FORMAT: u32 = 1;
+/// (2: the manifest lists the site's files.)
+const FORMAT: u32 = 2;
 /// The manifest file in the output directory.
 pub const MANIFEST: &str = ".policygraph-site";
 /// Depth of the "which agencies" walk, as `policygraph agencies` defaults.
@@ -125,12 +126,20 @@ pub struct Report {
     pub rendered: usize,
 }
 
-/// Builds the site of `corpus` into `target`, replacing what is there.
-pub fn build(corpus: &Corpus, target: &Path, opts: &SiteOptions) -> Result<Report> {
+/// Builds the site of `corpus` into `target`, replacing the previous
+/// build's files and leaving everything else there (see [`output`]). The
+/// caller holds the knowledge base's write lock.
+pub fn build(
+    corpus: &Corpus,
+    target: &Path,
+    opts: &SiteOptions,
+    _lock: &crate::lock::WriteLock,
+) -> Result<Report> {
     if let Some(j) = &opts.jurisdiction {
         j.parse::<crate::select::Jurisdiction>()
             .map_err(Error::Usage)?;
     }
+    let target = &crate::fsio::resolve(target);
     if target.exists() && !target.is_dir() {
         return Err(Error::Usage(format!(
             "`{}` exists and is not a directory; the site needs a directory",
@@ -152,9 +161,24 @@ pub fn build(corpus: &Corpus, target: &Path, opts: &SiteOptions) -> Result<Repor
         )));
     }
     let site = Site::new(corpus, opts)?;
-    let (out, tmp) = Output::start(target)?;
-    let report = site.write(&out)?;
-    output::swap_in(tmp, target)?;
+    let out = Output::start(target)?;
+    let previous: Option<Manifest> = std::fs::read(out.target.join(MANIFEST))
+        .ok()
+        .and_then(|b| postcard::from_bytes(&b).ok());
+    let old_files: Option<BTreeSet<String>> =
+        previous.as_ref().map(|m| m.files.iter().cloned().collect());
+    let old = previous
+        .filter(|m| m.format == FORMAT && m.key == site.key)
+        .unwrap_or_default();
+    let (report, manifest) = site.write(&out, &old)?;
+    out.finish(old_files.as_ref(), MANIFEST, |files| {
+        let m = Manifest {
+            files: files.to_vec(),
+            ..manifest.clone()
+        };
+        postcard::to_stdvec(&m)
+            .map_err(|e| Error::Index(format!("cannot encode the site manifest: {e}")))
+    })?;
     Ok(report)
 }
 
@@ -178,13 +202,15 @@ struct Site<'c> {
     key: u64,
 }
 
-/// What the manifest records for each entity: the hash of what its pages
-/// read, and the ids they read.
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// What the manifest records: for each entity, the hash of what its pages
+/// read and the ids they read; and every file of the site, so that the
+/// next build deletes only what this one wrote.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct Manifest {
     format: u32,
     key: u64,
     pages: BTreeMap<String, (u64, Vec<String>)>,
+    files: Vec<String>,
 }
 
 fn hash_of(bytes: &[u8]) -> u64 {
@@ -293,20 +319,10 @@ impl<'c> Site<'c> {
         hash_of(h.as_bytes())
     }
 
-    fn write(&self, out: &Output) -> Result<Report> {
-        let old: Manifest = out
-            .old
-            .as_ref()
-            .and_then(|o| std::fs::read(o.join(MANIFEST)).ok())
-            .and_then(|b| postcard::from_bytes(&b).ok())
-            .filter(|m: &Manifest| m.format == FORMAT && m.key == self.key)
-            .unwrap_or_default();
-        out.dir("assets")?;
-        for l in Lang::ALL {
-            for d in ["e", "kind", "jurisdiction", "timeline"] {
-                out.dir(&format!("{}/{d}", l.tag()))?;
-            }
-        }
+    /// Renders the site into `out`, reusing the pages `old` says are
+    /// unchanged. Returns the report and the new manifest (without its file
+    /// list, which [`Output::finish`] fills in).
+    fn write(&self, out: &Output, old: &Manifest) -> Result<(Report, Manifest)> {
         let mut files = 0usize;
         let mut put = |rel: &str, bytes: &[u8]| -> Result<()> {
             files += 1;
@@ -343,7 +359,7 @@ impl<'c> Site<'c> {
             let handles: Vec<_> = self
                 .positions
                 .chunks(chunk)
-                .map(|part| s.spawn(|| self.entity_pages(out, &old, part)))
+                .map(|part| s.spawn(|| self.entity_pages(out, old, part)))
                 .collect();
             handles
                 .into_iter()
@@ -356,7 +372,7 @@ impl<'c> Site<'c> {
         let mut manifest = Manifest {
             format: FORMAT,
             key: self.key,
-            pages: BTreeMap::new(),
+            ..Manifest::default()
         };
         let mut rendered = 0;
         for r in results {
@@ -365,17 +381,18 @@ impl<'c> Site<'c> {
                 manifest.pages.insert(id, (h, deps));
             }
         }
-        files += self.positions.len() * Lang::ALL.len();
-        let bytes = postcard::to_stdvec(&manifest)
-            .map_err(|e| Error::Index(format!("cannot encode the site manifest: {e}")))?;
-        out.put(MANIFEST, &bytes)?;
-        Ok(Report {
-            entities: self.positions.len(),
-            files,
-            written: out.written.load(Ordering::Relaxed),
-            kept: out.kept.load(Ordering::Relaxed),
-            rendered,
-        })
+        // The manifest is a file of the site too.
+        files += self.positions.len() * Lang::ALL.len() + 1;
+        Ok((
+            Report {
+                entities: self.positions.len(),
+                files,
+                written: out.written.load(Ordering::Relaxed),
+                kept: out.kept.load(Ordering::Relaxed),
+                rendered,
+            },
+            manifest,
+        ))
     }
 
     /// Renders (or keeps) the pages of the entities at `part`. Returns,

@@ -1,19 +1,35 @@
-//! Writing the site: into a fresh directory beside the target, keeping
-//! unchanged files from the previous build (hard links, so their bytes,
-//! inode and modification time stay as they were), then swapping the new
-//! directory in. A half-built site is never visible at the target path.
+//! Writing the site into its directory without losing anything else there.
+//!
+//! Pages are rendered into a stage inside the target directory
+//! (`.policygraph-stage-PID-*`, see [`fsio::Stage`]); a page whose bytes
+//! are already in the target is not written at all, so unchanged files keep
+//! their inode and modification time. When every page is rendered, the
+//! staged files are renamed into place one by one (each file is whole at
+//! every moment), the files that the previous build's manifest lists and
+//! this build no longer makes are deleted, and the manifest is written
+//! last. Nothing else in the directory is touched: a `.git`, a `CNAME`, a
+//! hand-written `about.html` stay. A symlinked target is followed, and
+//! `-o .` inside a site works like any other directory.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
+use crate::fsio;
 use crate::{Error, Result};
 
-/// The directory being built, and the previous build to reuse files from.
+/// The prefix of a build in progress inside the site's directory.
+const STAGE: &str = ".policygraph-stage";
+
+/// A site being built into its directory.
 pub(crate) struct Output {
-    /// The new site, under construction.
-    pub tmp: PathBuf,
-    /// The previous site, when there is one.
-    pub old: Option<PathBuf>,
+    /// The site's directory, with symbolic links resolved.
+    pub target: PathBuf,
+    stage: fsio::Stage,
+    /// What the new site holds, with whether each file was staged (new
+    /// bytes) or is already in place.
+    files: Mutex<Vec<(String, bool)>>,
     /// Files written with new bytes.
     pub written: AtomicUsize,
     /// Files kept from the previous build.
@@ -21,146 +37,121 @@ pub(crate) struct Output {
 }
 
 impl Output {
-    /// Starts a build of `target` in a new hidden directory beside it.
-    pub fn start(target: &Path) -> Result<(Output, tempfile::TempDir)> {
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
+    /// Starts a build of the site in `target` (made when missing).
+    pub fn start(target: &Path) -> Result<Output> {
+        let target = fsio::resolve(target);
+        std::fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+        let target = std::fs::canonicalize(&target).map_err(|e| Error::io(&target, e))?;
+        let stage = fsio::Stage::create(&target, STAGE)?;
+        Ok(Output {
+            target,
+            stage,
+            files: Mutex::new(Vec::new()),
+            written: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
+        })
+    }
+
+    fn note(&self, rel: &str, staged: bool) {
+        let mut f = match self.files.lock() {
+            Ok(f) => f,
+            Err(poisoned) => poisoned.into_inner(),
         };
-        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "site".into());
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}.building-"))
-            .tempdir_in(&parent)
-            .map_err(|e| Error::io(&parent, e))?;
-        let old = target.is_dir().then(|| target.to_path_buf());
-        Ok((
-            Output {
-                tmp: tmp.path().to_path_buf(),
-                old,
-                written: AtomicUsize::new(0),
-                kept: AtomicUsize::new(0),
-            },
-            tmp,
-        ))
+        f.push((rel.to_owned(), staged));
     }
 
-    /// Creates a directory (and its parents) inside the new site.
-    pub fn dir(&self, rel: &str) -> Result<()> {
-        let p = self.tmp.join(rel);
-        std::fs::create_dir_all(&p).map_err(|e| Error::io(&p, e))
-    }
-
-    /// Puts a file into the new site: the previous build's file when its
-    /// bytes are the same, else the new bytes.
+    /// Puts a file into the new site: nothing to do when the site already
+    /// holds these bytes, else they are staged.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        if let Some(old) = &self.old {
-            let prev = old.join(rel);
-            if let Ok(meta) = std::fs::metadata(&prev) {
-                if meta.len() == bytes.len() as u64
-                    && std::fs::read(&prev).is_ok_and(|b| b == bytes)
-                    && self.keep(rel)?
-                {
-                    return Ok(());
-                }
+        let prev = self.target.join(rel);
+        if let Ok(meta) = std::fs::metadata(&prev) {
+            if meta.is_file()
+                && meta.len() == bytes.len() as u64
+                && std::fs::read(&prev).is_ok_and(|b| b == bytes)
+            {
+                self.note(rel, false);
+                self.kept.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
             }
         }
-        let p = self.tmp.join(rel);
-        std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))?;
+        self.stage.write(rel, bytes)?;
+        self.note(rel, true);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
-    /// Carries a file of the previous build over unchanged. Returns false
-    /// when there is no such file.
+    /// Keeps a file of the previous build as it is. Returns false when the
+    /// site has no such file.
     pub fn keep(&self, rel: &str) -> Result<bool> {
-        let Some(old) = &self.old else {
+        if !self.target.join(rel).is_file() {
             return Ok(false);
-        };
-        let prev = old.join(rel);
-        let new = self.tmp.join(rel);
-        if std::fs::hard_link(&prev, &new).is_err() {
-            // Hard links can be refused (some file systems): copy, which
-            // keeps the bytes but not the modification time.
-            if !prev.is_file() {
-                return Ok(false);
-            }
-            std::fs::copy(&prev, &new).map_err(|e| Error::io(&new, e))?;
         }
+        self.note(rel, false);
         self.kept.fetch_add(1, Ordering::Relaxed);
         Ok(true)
     }
-}
 
-/// Replaces `target` with the finished build in `tmp`: one atomic exchange
-/// on Linux, else two renames in quick succession. The previous site is
-/// removed afterwards.
-pub(crate) fn swap_in(tmp: tempfile::TempDir, target: &Path) -> Result<()> {
-    let built = tmp.keep();
-    set_public(&built);
-    if !target.exists() {
-        return std::fs::rename(&built, target).map_err(|e| Error::io(target, e));
+    /// Moves the new site into place: a manifest naming the old files and
+    /// the new ones first (so that a build killed part way leaves nothing
+    /// unlisted), then each staged file, then the deletion of the previous
+    /// build's files that this one does not make, then the final manifest,
+    /// which `manifest` renders from the list of the site's files.
+    pub fn finish(
+        self,
+        old_files: Option<&BTreeSet<String>>,
+        manifest_name: &str,
+        manifest: impl Fn(&[String]) -> Result<Vec<u8>>,
+    ) -> Result<()> {
+        let files = match self.files.into_inner() {
+            Ok(f) => f,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let new: BTreeSet<String> = files.iter().map(|(r, _)| r.clone()).collect();
+        let write_manifest = |list: &BTreeSet<String>| -> Result<()> {
+            let list: Vec<String> = list.iter().cloned().collect();
+            fsio::write_atomic(&self.target.join(manifest_name), &manifest(&list)?)
+        };
+        let union: BTreeSet<String> = new
+            .iter()
+            .chain(old_files.into_iter().flatten())
+            .cloned()
+            .collect();
+        write_manifest(&union)?;
+        let mut staged: Vec<&str> = files
+            .iter()
+            .filter(|(_, s)| *s)
+            .map(|(r, _)| r.as_str())
+            .collect();
+        staged.sort_unstable();
+        self.stage.commit_files(&self.target, staged)?;
+        if let Some(old) = old_files {
+            let mut dirs = BTreeSet::new();
+            for rel in old.difference(&new) {
+                // Only a plain relative path of ours: a manifest is data.
+                if rel.is_empty()
+                    || rel.starts_with('/')
+                    || rel.split('/').any(|c| c == ".." || c.is_empty())
+                {
+                    continue;
+                }
+                let p = self.target.join(rel);
+                match std::fs::remove_file(&p) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io(&p, e)),
+                }
+                let mut up = Path::new(rel).parent();
+                while let Some(d) = up.filter(|d| !d.as_os_str().is_empty()) {
+                    dirs.insert(d.to_path_buf());
+                    up = d.parent();
+                }
+            }
+            // Directories emptied by that, deepest first; one that holds
+            // anything else stays.
+            for d in dirs.iter().rev() {
+                let _ = std::fs::remove_dir(self.target.join(d));
+            }
+        }
+        write_manifest(&new)
     }
-    if !target.is_dir() {
-        let _ = std::fs::remove_dir_all(&built);
-        return Err(Error::Usage(format!(
-            "`{}` exists and is not a directory; the site needs a directory",
-            target.display()
-        )));
-    }
-    if !exchange(&built, target) {
-        // Fallback: move the old site aside, then the new one in.
-        let aside = built.with_extension("old");
-        std::fs::rename(target, &aside).map_err(|e| Error::io(target, e))?;
-        std::fs::rename(&built, target).map_err(|e| Error::io(target, e))?;
-        let _ = std::fs::remove_dir_all(&aside);
-        return Ok(());
-    }
-    // After the exchange, `built` holds the previous site.
-    let _ = std::fs::remove_dir_all(&built);
-    Ok(())
-}
-
-/// Temporary directories are private (0700); a site is meant to be read.
-fn set_public(dir: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
-
-/// Exchanges two directories atomically (`renameat2` with
-/// `RENAME_EXCHANGE`). False where the system cannot.
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let (Ok(ca), Ok(cb)) = (
-        std::ffi::CString::new(a.as_os_str().as_bytes()),
-        std::ffi::CString::new(b.as_os_str().as_bytes()),
-    ) else {
-        return false;
-    };
-    // SAFETY: both pointers are valid NUL-terminated strings that outlive
-    // the call; renameat2 only reads them.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            ca.as_ptr(),
-            libc::AT_FDCWD,
-            cb.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    rc == 0
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_a: &Path, _b: &Path) -> bool {
-    false
 }

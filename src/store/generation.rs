@@ -7,6 +7,7 @@ use tantivy::{Index, TantivyDocument};
 
 use super::*;
 use crate::check::Corpus;
+use crate::fsio;
 use crate::model::{Date, Entity};
 use crate::{Error, Result};
 
@@ -76,36 +77,24 @@ pub(super) fn build_with(
     Ok(count)
 }
 
-/// A new, empty build directory `index/.build-*`, with its readers' lock
-/// file. Nothing reads it until [`publish`] names it in CURRENT.
-pub(super) fn stage(index_dir: &Path) -> Result<tempfile::TempDir> {
-    std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".build-")
-        .tempdir_in(index_dir)
-        .map_err(|e| Error::io(index_dir, e))?;
-    let readers = tmp.path().join(READERS);
-    let f = std::fs::File::create(&readers).map_err(|e| Error::io(&readers, e))?;
-    set_readable(&f);
-    Ok(tmp)
+/// The prefix of a build in progress in `index/` (see [`fsio::Stage`]).
+pub(super) const BUILD_PREFIX: &str = ".build";
+
+/// A new, empty build directory `index/.build-PID-*`, with its readers'
+/// lock file. Nothing reads it until [`publish`] names it in CURRENT.
+pub(super) fn stage(index_dir: &Path) -> Result<fsio::Stage> {
+    let stage = fsio::Stage::create(index_dir, BUILD_PREFIX)?;
+    stage.write(READERS, b"")?;
+    Ok(stage)
 }
 
 /// Renames a finished build to a fresh generation name, then points
 /// CURRENT at it atomically. Readers of the old generation keep working.
-pub(super) fn publish(index_dir: &Path, built: tempfile::TempDir) -> Result<PathBuf> {
+pub(super) fn publish(index_dir: &Path, built: fsio::Stage) -> Result<PathBuf> {
     let name = format!("gen-{}-{}", std::process::id(), unique_suffix());
     let gen_dir = index_dir.join(&name);
-    let built = built.keep();
-    if let Err(e) = std::fs::rename(&built, &gen_dir) {
-        let _ = std::fs::remove_dir_all(&built);
-        return Err(Error::io(&gen_dir, e));
-    }
-    let mut cur =
-        tempfile::NamedTempFile::new_in(index_dir).map_err(|e| Error::io(index_dir, e))?;
-    std::io::Write::write_all(&mut cur, name.as_bytes()).map_err(|e| Error::io(index_dir, e))?;
-    set_readable(cur.as_file());
-    cur.persist(current_path(index_dir))
-        .map_err(|e| Error::io(current_path(index_dir), e.error))?;
+    built.commit(&gen_dir)?;
+    fsio::write_atomic(&current_path(index_dir), name.as_bytes())?;
     Ok(gen_dir)
 }
 
@@ -172,7 +161,7 @@ fn write_left_out(gen: &Path, left_out: &LeftOut) -> Result<()> {
     let path = gen.join(LEFT_OUT);
     let text = serde_json::to_string(left_out)
         .map_err(|e| Error::Index(format!("cannot encode {}: {e}", path.display())))?;
-    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
+    fsio::write_new(&path, text.as_bytes())
 }
 
 /// What a generation left out, if anything.
@@ -230,23 +219,7 @@ pub(super) fn save_manifest(gen: &Path, fingerprint: &str, m: &Manifest) -> Resu
     let bytes = postcard::to_stdvec(m)
         .map_err(|e| Error::Index(format!("cannot encode the manifest: {e}")))?;
     let path = manifest_path(gen, fingerprint);
-    let mut f = tempfile::NamedTempFile::new_in(gen).map_err(|e| Error::io(gen, e))?;
-    std::io::Write::write_all(&mut f, &bytes).map_err(|e| Error::io(&path, e))?;
-    set_readable(f.as_file());
-    f.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-    Ok(())
-}
-
-/// Temporary files are created private (0600); what replaces a normal
-/// file should be readable like one (0644), as the rest of the index is.
-pub(super) fn set_readable(f: &std::fs::File) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    #[cfg(not(unix))]
-    let _ = f;
+    fsio::write_new(&path, &bytes)
 }
 
 pub(super) fn read_manifest(gen: &Path, fingerprint: &str) -> Option<Manifest> {

@@ -6,11 +6,12 @@
 //!    metadata walk). Fresh means: same fingerprint, and no event date has
 //!    passed since the build (statuses are stored). A fresh index is used
 //!    at once, without a lock: the common case stays one walk and one open.
-//! 2. Otherwise take the writer lock, `index/.lock`. Another process that
-//!    needs a refresh at the same moment waits for it (bounded by
-//!    [`Options::lock_timeout`]) and then, finding the index fresh, uses the
+//! 2. Otherwise take the knowledge base's one write lock ([`crate::lock`]).
+//!    Another process that needs a refresh at the same moment, or is
+//!    importing or building a site, holds it; this one waits (as
+//!    [`Options::wait`] says) and then, finding the index fresh, uses the
 //!    result instead of rebuilding again. The kernel drops the lock of a
-//!    process that dies, so a killed refresh never blocks the next one.
+//!    process that dies, so a killed writer never blocks the next one.
 //! 3. Under the lock: a missing, damaged or foreign-format index is built;
 //!    a passed event date forces a rebuild; otherwise a patch is tried
 //!    ([`update`]) and a rebuild done when it cannot apply. Both write a
@@ -22,10 +23,11 @@
 //! says which files were left out ([`Store::left_out`]).
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::*;
 use crate::check::{Checked, Corpus};
+use crate::lock::{self, Holder, Wait};
 use crate::model::Date;
 use crate::walk;
 use crate::{Error, Result};
@@ -38,8 +40,12 @@ pub struct Options {
     pub check_freshness: bool,
     /// Rebuild even when fresh (`index --force`).
     pub force: bool,
-    /// How long to wait for another process's refresh.
-    pub lock_timeout: Duration,
+    /// How long to wait for another writer (an import, a site build, a
+    /// refresh) to finish.
+    pub wait: Wait,
+    /// Called once when another process holds the write lock and this one
+    /// starts waiting, with what the lock file says of the holder.
+    pub on_wait: fn(Option<&Holder>),
     /// The day whose statuses are stored.
     pub today: Date,
 }
@@ -49,7 +55,8 @@ impl Default for Options {
         Options {
             check_freshness: true,
             force: false,
-            lock_timeout: Duration::from_secs(120),
+            wait: Wait::For(Duration::from_secs(600)),
+            on_wait: |_| {},
             today: Date::today(),
         }
     }
@@ -117,9 +124,6 @@ pub struct Refreshed {
     pub outcome: Outcome,
 }
 
-/// The name of the writer lock in `index/`.
-const LOCK: &str = ".lock";
-
 /// Brings the index in `index_dir` up to date with `knowledge` (see the
 /// module documentation) and opens it.
 ///
@@ -154,8 +158,8 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
         other => drop(other), // its reader lock would keep `clean` off it
     }
     // Something must change: one process at a time.
-    let lock = lock_writer(index_dir, opts.lock_timeout)?;
-    let waited = lock.waited;
+    let lock = lock::acquire(index_dir, "index", opts.wait, &mut |h| (opts.on_wait)(h))?;
+    let waited = lock.waited();
     let walked = walk::list(knowledge)?;
     let scan = scan_of(&walked);
     let fp = fingerprint_of(&scan);
@@ -225,20 +229,13 @@ fn tidy(index_dir: &Path, current: &Store) {
     let current_name = current.dir.file_name();
     let litter = rd.flatten().any(|e| {
         let name = e.file_name();
-        name != "CURRENT" && name != LOCK && Some(name.as_os_str()) != current_name
+        name != "CURRENT" && name != lock::LOCK_FILE && Some(name.as_os_str()) != current_name
     });
     if !litter {
         return;
     }
-    if let Ok(f) = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(index_dir.join(LOCK))
-    {
-        if f.try_lock().is_ok() {
-            clean(index_dir);
-        }
+    if let Ok(Some(_lock)) = lock::try_acquire(index_dir, "index") {
+        clean(index_dir);
     }
 }
 
@@ -286,47 +283,5 @@ fn usable(checked: Checked) -> Result<(Corpus, LeftOut)> {
             },
         )),
         None => Err(Error::Rejected(Box::new(checked))),
-    }
-}
-
-/// The writer lock, held until dropped.
-struct WriterLock {
-    _file: std::fs::File,
-    /// Whether another process held it first.
-    waited: bool,
-}
-
-fn lock_writer(index_dir: &Path, timeout: Duration) -> Result<WriterLock> {
-    std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
-    let path = index_dir.join(LOCK);
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
-    let started = Instant::now();
-    let mut waited = false;
-    loop {
-        match file.try_lock() {
-            Ok(()) => {
-                return Ok(WriterLock {
-                    _file: file,
-                    waited,
-                })
-            }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                waited = true;
-                if started.elapsed() >= timeout {
-                    return Err(Error::Index(format!(
-                        "another policygraph process has been updating the index in {} for {} s; try again when it is done",
-                        index_dir.display(),
-                        timeout.as_secs()
-                    )));
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
-        }
     }
 }

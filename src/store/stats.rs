@@ -108,12 +108,15 @@ pub(super) fn read(dir: &Path) -> Result<Option<Totals>> {
     }
 }
 
-/// Writes the token totals of a generation being built.
+/// Writes the token totals of a generation being built. Its directory
+/// holds hard links to the previous generation's files, this one's
+/// included: the write replaces the link ([`crate::fsio::write_new`]) and
+/// never changes the totals a reader of that generation scores with.
 pub(super) fn write(dir: &Path, totals: &Totals) -> Result<()> {
     let path = dir.join(TOKENS);
     let text = serde_json::to_string(totals)
         .map_err(|e| Error::Index(format!("cannot encode {}: {e}", path.display())))?;
-    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
+    crate::fsio::write_new(&path, text.as_bytes())
 }
 
 /// The statistics a store scores with (see the module documentation).

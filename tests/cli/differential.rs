@@ -153,7 +153,7 @@ impl World {
     fn opts(&self) -> store::Options {
         store::Options {
             today: self.today,
-            lock_timeout: Duration::from_secs(30),
+            wait: policygraph::lock::Wait::For(Duration::from_secs(30)),
             ..store::Options::default()
         }
     }

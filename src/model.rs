@@ -584,7 +584,8 @@ impl Stage {
 }
 
 vocabulary! {
-    /// How well a claim is supported (see the sourcing rules in the README).
+    /// How well a claim is supported (see the sourcing rules in
+    /// docs/knowledge-format.md, "Confidence and sourcing").
     pub enum Confidence ("confidence") {
         /// A primary text, or two or more independent sources.
         Verified => "verified",
@@ -787,7 +788,7 @@ vocabulary! {
 }
 
 /// A sponsor or cosponsor of a bill, as the source names them. People are
-/// not entities: see the README ("Sponsors") for why.
+/// not entities: see docs/import.md ("Sponsors") for why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sponsor {

@@ -7,7 +7,7 @@
 //! otherwise make the walk exponential). It is our own rather than a
 //! crate's: `ignore`'s parallel walker, tried first, stats every file by
 //! its full path and cost about 60 ms at 100,000 files, which missed the
-//! search speed target (README, "Performance"); `walkdir` is one thread. Entries it cannot follow are
+//! search speed target (docs/performance.md); `walkdir` is one thread. Entries it cannot follow are
 //! reported, never dropped: each becomes a [`Problem`] that `check` turns
 //! into a diagnostic and the fingerprint counts by name.
 

@@ -55,7 +55,7 @@ Environment:
   POLICYGRAPH_TODAY       YYYY-MM-DD: the day taken as today, for statuses and deadlines
   NO_COLOR                any value: no colour
 
-JSON: every --json document is described in README.md, section \"JSON output\".
+JSON: every --json document is described in docs/json.md, \"JSON output\".
 Manual: `policygraph man` prints this as a man page; `policygraph man --dir DIR` installs one
 page per command.
 Exit codes: 0 ok; 1 problems found, or nothing found; 2 usage, I/O or index failure.";
@@ -120,7 +120,7 @@ pub struct Args {
     pub no_wait: bool,
 
     /// Print JSON instead of text, for the commands that offer it (see
-    /// README.md, "JSON output").
+    /// docs/json.md, "JSON output").
     #[arg(long, help_heading = OUTPUT)]
     pub json: bool,
 
@@ -143,7 +143,7 @@ pub struct Args {
 /// `--json` where a command offers it.
 #[derive(Clone, Debug, Default, clap::Args)]
 pub struct JsonOpt {
-    /// Print JSON instead of text (see README.md, "JSON output").
+    /// Print JSON instead of text (see docs/json.md, "JSON output").
     #[arg(long, help_heading = OUTPUT)]
     pub json: bool,
 }
@@ -298,7 +298,7 @@ pub enum Command {
 Operators: words (all must match), \"a phrase\", -word, a OR b, a AND NOT b, (grouping),
 field:value with fields name, ident, body, id, kind, jurisdiction, status, tag.
 Other punctuation is text (President's, Crypto Week: House, a URL); crypto, 401k,
-stablecoin and a few more also find their synonyms (README: \"Synonyms\").")]
+stablecoin and a few more also find their synonyms (docs/search.md, \"Synonyms\").")]
     Search(SearchArgs),
     /// Events across the knowledge base in date order.
     #[command(after_help = "Examples:
@@ -323,7 +323,7 @@ stablecoin and a few more also find their synonyms (README: \"Synonyms\").")]
     /// Write a static web site: entity pages, lists, timeline, deadlines,
     /// search, in English and Chinese.
     Site(super::site::SiteArgs),
-    /// Import official records into `knowledge/imported/` (see the README).
+    /// Import official records into `knowledge/imported/` (see docs/import.md).
     #[command(after_help = "Examples:
   policygraph import federal-register --fetch --executive-orders --since 2025-01-01
   policygraph import openstates nh-legislation/_data/nh/2025/

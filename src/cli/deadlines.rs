@@ -17,7 +17,7 @@ use super::{Ctx, Status};
 /// Met deadlines.
 const MET: Style = AnsiColor::Green.on_default();
 
-/// The JSON document (schema in the README, section "JSON output").
+/// The JSON document (schema in docs/json.md, "JSON output").
 #[derive(Serialize)]
 struct Report<'a> {
     as_of: Date,

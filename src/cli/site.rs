@@ -21,7 +21,8 @@ pub enum Diagrams {
 }
 
 /// Above this many entities, `auto` uses the built-in layout: `dot` costs
-/// about 20 ms per diagram, three diagrams per entity (see the README).
+/// about 20 ms per diagram, three diagrams per entity (see docs/site.md,
+/// "Diagrams").
 const AUTO_DOT_MAX: usize = 5_000;
 
 /// Options of `site`.

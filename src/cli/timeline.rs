@@ -9,7 +9,7 @@ use super::args::TimelineArgs;
 use super::render;
 use super::{Ctx, Status};
 
-/// The JSON document (schema in the README, section "JSON output").
+/// The JSON document (schema in docs/json.md, "JSON output").
 #[derive(Serialize)]
 struct Report<'a> {
     as_of: Option<Date>,

@@ -1,6 +1,6 @@
 //! Node-link JSON: `{ "nodes": [...], "edges": [...] }`, with every entity
 //! field on its node and every relation field on its edge. The schema is
-//! documented in the README (section "JSON output").
+//! documented in docs/json.md ("JSON output").
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

@@ -5,7 +5,7 @@
 //!
 //! Every field of the API may be missing or null (a query returns only the
 //! fields it asks for), so the serde types below are all optional. The
-//! mapping onto the model is documented in the README ("Importing the
+//! mapping onto the model is documented in docs/import.md ("Importing the
 //! Federal Register").
 
 use std::path::PathBuf;

@@ -13,7 +13,7 @@
 //! - [`Layout::Builtin`]: a fixed three-column layout (entities that point
 //!   at this one, this one, what it points at), for machines without
 //!   Graphviz and for large sites, where running `dot` for every page
-//!   costs minutes (see the README).
+//!   costs minutes (see docs/site.md, "Diagrams").
 
 use std::collections::BTreeMap;
 

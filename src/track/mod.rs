@@ -5,7 +5,8 @@
 //!
 //! Status is not stored: it follows from events ([`Entity::status`]), and
 //! only kinds with [`Kind::has_status`] have one. The vocabulary of stages
-//! and the rules are described in the README (sections "timeline" and "deadlines").
+//! is described in docs/knowledge-format.md ("Stages and status"), and the
+//! rules in docs/cli.md (sections "timeline" and "deadlines").
 
 pub mod changes;
 

@@ -16,6 +16,7 @@ mod util;
 
 mod check;
 mod differential;
+mod docs;
 mod export;
 mod fuzz;
 mod import;

@@ -3,7 +3,7 @@
 //! `export json` prints, on the shipped knowledge base and on a synthetic
 //! corpus.
 //!
-//! The oracle knows only the documented rules (README, "path" and
+//! The oracle knows only the documented rules (docs/cli.md, "path" and
 //! "agencies") and the export's node-link document; it shares no code with
 //! `src/query.rs`. For every question it checks the answer's numbers
 //! (lengths, distances, the set of agencies, roll-up marks, parents) and
@@ -115,12 +115,13 @@ impl Graph {
         matches!(self.kind[id].as_str(), "agency" | "office" | "body")
     }
 
-    /// README (path, neighbors): asset classes and plan types are hubs.
+    /// docs/cli.md (path, neighbors): asset classes and plan types are hubs.
     fn hub(&self, id: &str) -> bool {
         matches!(self.kind[id].as_str(), "asset_class" | "plan_type")
     }
 
-    /// README: the walk passes through instruments, programs and events.
+    /// docs/cli.md (agencies): the walk passes through instruments, programs
+    /// and events.
     fn passes_through(&self, id: &str) -> bool {
         matches!(
             self.kind[id].as_str(),
@@ -184,7 +185,7 @@ impl Graph {
         ways[b]
     }
 
-    /// What `agencies` should find, by the README's rules: id ->
+    /// What `agencies` should find, by the rules in docs/cli.md: id ->
     /// (distance, roll-up).
     fn agencies(&self, start: &str, depth: usize, direct: bool) -> BTreeMap<String, (usize, bool)> {
         let depth = if direct { 1 } else { depth };
@@ -194,7 +195,7 @@ impl Graph {
         for d in 1..=depth {
             let mut next = Vec::new();
             for n in &frontier {
-                // README: the actor named on an event (`by:`) is touched,
+                // docs/cli.md (agencies): the actor named on an event (`by:`) is touched,
                 // one step from the entity whose event it is.
                 for (_, by) in self.actors.get(n).map_or(&[][..], Vec::as_slice) {
                     if by != start && self.kind.contains_key(by) && self.agency_like(by) {

@@ -106,7 +106,7 @@ pub fn main() -> ExitCode {
             Err(e) => ExitCode::from(render::error(&e)),
         };
     }
-    let result = Ctx::new(&args).and_then(|ctx| run(&ctx, &args.command));
+    let result = Ctx::new(&args).and_then(|ctx| run_healing(&ctx, &args.command));
     match result {
         Ok(Status::Ok) => ExitCode::SUCCESS,
         Ok(Status::Found) => ExitCode::from(1),
@@ -118,6 +118,43 @@ pub fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Runs one command; when the index turns out damaged while it answers
+/// (an error from tantivy's files that the generation's seal did not catch
+/// when it was opened), rebuilds the index once, says so, and asks again.
+fn run_healing(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
+    let answers_from_index = !matches!(
+        command,
+        Command::Import(_) | Command::Index(_) | Command::Check(_)
+    );
+    match run(ctx, command) {
+        Err(e) if ctx.refresh && answers_from_index && index_damage(&e) => {
+            ctx::note(&format!(
+                "the index is damaged ({}); rebuilding it and asking again",
+                render::chain_once(&e)
+            ));
+            if let Err(again) = ctx.refreshed(true) {
+                return Err(policygraph::Error::Index(format!(
+                    "the index is damaged and could not be rebuilt ({}); run `policygraph index --force`",
+                    render::chain_once(&again)
+                ))
+                .into());
+            }
+            run(ctx, command)
+        }
+        other => other,
+    }
+}
+
+/// Whether an error comes from the index's files.
+fn index_damage(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<policygraph::Error>(),
+            Some(policygraph::Error::Tantivy(_))
+        ) || c.downcast_ref::<tantivy::TantivyError>().is_some()
+    })
 }
 
 /// Runs one command.

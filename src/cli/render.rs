@@ -278,12 +278,30 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// An error and its causes on one line, `: ` between them, each cause
+/// once: a cause whose text the line already holds (a library error that
+/// quotes its source, say) is not repeated.
+pub fn chain_once(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
 /// Prints an error to stderr and returns its exit code.
 pub fn error(err: &anyhow::Error) -> u8 {
     let mut e = anstream::stderr().lock();
     let lib = err.downcast_ref::<Error>();
     let _ = write!(e, "{}error:{} ", ERR.render(), ERR.render_reset());
-    let _ = writeln!(e, "{err:#}");
+    let _ = writeln!(e, "{}", chain_once(err));
     match lib {
         Some(Error::UnknownEntity {
             suggestions,

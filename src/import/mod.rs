@@ -40,7 +40,7 @@ pub mod openstates;
 pub mod report;
 pub mod write;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::model::{Date, Deadline, Entity, IdScheme, Kind, Provenance, Relation, Source};
@@ -249,8 +249,8 @@ struct Catalog {
     imported_ids: HashMap<String, Vec<usize>>,
     /// Imported files by importer and key.
     own_keys: HashMap<(String, Key), usize>,
-    /// Files that exist but did not parse.
-    unparsable: BTreeSet<PathBuf>,
+    /// Files that exist but did not parse, with where and why.
+    unparsable: BTreeMap<PathBuf, String>,
 }
 
 impl Catalog {
@@ -258,7 +258,11 @@ impl Catalog {
         let loaded = crate::load::load_dir(knowledge)?;
         let mut c = Catalog::default();
         for d in &loaded.diagnostics {
-            c.unparsable.insert(d.location.path.clone());
+            c.unparsable
+                .entry(d.location.path.clone())
+                .or_insert_with(|| {
+                    format!("{}:{}: {}", d.location.line, d.location.col, d.message)
+                });
         }
         for l in loaded.entities {
             let e = l.entity;
@@ -420,15 +424,16 @@ impl Placing<'_> {
                 (k.id.clone(), path)
             }
             None => {
-                let mut id = rec.id.clone();
+                let own = own_id(&rec.id, &rec.keys, &rec.label);
+                let mut id = own.clone();
                 let free = |id: &str, by_id: &HashMap<String, usize>| {
                     !catalog.id_taken(id) && !by_id.contains_key(id)
                 };
                 if !free(&id, &self.by_id) {
-                    id = format!("{}-{}", self.prefix, rec.id);
+                    id = fit_id(&format!("{}-{own}", self.prefix));
                     let mut n = 2;
                     while !free(&id, &self.by_id) {
-                        id = format!("{}-{}-{n}", self.prefix, rec.id);
+                        id = fit_id(&format!("{}-{own}-{n}", self.prefix));
                         n += 1;
                     }
                 }
@@ -711,12 +716,38 @@ pub fn apply(
     for p in &placed {
         let e = &p.record.entity;
         let abs = knowledge.join(&p.path);
-        if catalog.unparsable.contains(&p.path) {
-            // Under `imported/`, every file is the importers' to rewrite.
-            report.warnings.push(format!(
-                "{}: the file did not parse; it is written anew",
-                p.path.display()
-            ));
+        // Ids are made valid where they are made (`own_id`); one that is
+        // not would be a file the loader skips or `check` rejects.
+        if !crate::model::valid_id(&e.id) {
+            report.unreadable_records.push(Unreadable {
+                input: p.path.display().to_string(),
+                index: 0,
+                record: Some(p.record.label.clone()),
+                message: format!("not written: `{}` is not a valid id", e.id),
+            });
+            continue;
+        }
+        if let Some(why) = catalog.unparsable.get(&p.path) {
+            // An empty file (what a power cut can leave of a new file) is
+            // written anew. Anything else somebody may have edited: a typo
+            // must not cost them their notes, so the record waits until the
+            // file reads again.
+            if blank_file(&abs) {
+                report.warnings.push(format!(
+                    "{}: the file was empty; it is written anew",
+                    p.path.display()
+                ));
+            } else {
+                report.unreadable_records.push(Unreadable {
+                input: p.path.display().to_string(),
+                index: 0,
+                record: Some(p.record.label.clone()),
+                    message: format!(
+                        "not written: the file in its place does not parse ({why}); fix it, or delete it to have it imported anew"
+                    ),
+                });
+                continue;
+            }
         }
         let text = write::render_checked(e, &comment, &p.path)?;
         let old = match std::fs::read_to_string(&abs) {
@@ -972,6 +1003,11 @@ fn publish(
     Ok(())
 }
 
+/// Whether the file at `path` holds nothing but whitespace and NUL bytes.
+fn blank_file(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|b| b.iter().all(|c| c.is_ascii_whitespace() || *c == 0))
+}
+
 /// Whether an entity on disk is an imported placeholder.
 fn is_placeholder(k: &Known) -> bool {
     !k.curated && k.entity.provenance.as_ref().is_some_and(|p| p.incomplete)
@@ -1020,6 +1056,51 @@ pub fn provenance(importer: &str, from: &str, today: Date) -> Provenance {
     }
 }
 
+/// The id a new record asks for, made valid where it is made: the source's
+/// choice ([`Record::id`]) as a slug; when that has no Latin letter or
+/// digit (a name in Chinese, say), one from its first official identifier
+/// (`fr-agency-571`), else from its label; shortened with a hash when too
+/// long ([`fit_id`]). Always a valid id ([`crate::model::valid_id`]).
+fn own_id(wanted: &str, keys: &[Key], label: &str) -> String {
+    let mut id = slug(wanted, usize::MAX);
+    if id.is_empty() {
+        id = keys
+            .first()
+            .map(|k| slug(&k.to_string(), usize::MAX))
+            .unwrap_or_default();
+    }
+    if id.is_empty() {
+        id = format!("record-{:016x}", stable_hash(label));
+    }
+    fit_id(&id)
+}
+
+/// `id` when it is at most 64 characters; else its first part, cut at a
+/// dash, and a hash of the whole, so that two long ids that share their
+/// first 64 characters stay apart, and the same id is always shortened the
+/// same way.
+pub fn fit_id(id: &str) -> String {
+    const MAX: usize = 64;
+    if id.len() <= MAX {
+        return id.to_owned();
+    }
+    let hash = format!("{:016x}", stable_hash(id));
+    let keep = MAX - hash.len() - 1;
+    let mut head = id[..keep].trim_end_matches('-').to_owned();
+    if let Some(i) = head.rfind('-').filter(|&i| i > keep / 2) {
+        head.truncate(i);
+    }
+    format!("{head}-{hash}")
+}
+
+/// FNV-1a: a hash that is the same on every machine and in every version,
+/// for ids written into files.
+fn stable_hash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// A readable id fragment from free text: lowercase `a-z0-9-`, at most
 /// `max` characters, cut at a dash.
 pub fn slug(s: &str, max: usize) -> String {
@@ -1052,6 +1133,26 @@ mod tests {
             Key::new(IdScheme::FederalRegister, " 90  FR 38921"),
             Key::new(IdScheme::FederalRegister, "90 fr 38921")
         );
+    }
+
+    #[test]
+    fn ids_are_valid_where_they_are_made() {
+        // A name in Chinese: the id comes from the identifier.
+        let keys = [Key::new(IdScheme::FrAgency, "571")];
+        assert_eq!(own_id("", &keys, "中文"), "fr-agency-571");
+        // Nothing Latin at all: from the label's hash, still valid.
+        let id = own_id("中文", &[], "中文");
+        assert!(crate::model::valid_id(&id), "{id}");
+        // Too long, and two that share their first 64 characters.
+        let long = "word-".repeat(20);
+        let a = fit_id(&format!("federal-register-{long}a"));
+        let b = fit_id(&format!("federal-register-{long}b"));
+        assert!(
+            crate::model::valid_id(&a) && crate::model::valid_id(&b),
+            "{a} {b}"
+        );
+        assert_ne!(a, b);
+        assert_eq!(a, fit_id(&format!("federal-register-{long}a")));
     }
 
     #[test]

@@ -91,11 +91,80 @@ pub(super) fn stage(index_dir: &Path) -> Result<fsio::Stage> {
 /// Renames a finished build to a fresh generation name, then points
 /// CURRENT at it atomically. Readers of the old generation keep working.
 pub(super) fn publish(index_dir: &Path, built: fsio::Stage) -> Result<PathBuf> {
+    seal(built.path())?;
     let name = format!("gen-{}-{}", std::process::id(), unique_suffix());
     let gen_dir = index_dir.join(&name);
     built.commit(&gen_dir)?;
     fsio::write_atomic(&current_path(index_dir), name.as_bytes())?;
     Ok(gen_dir)
+}
+
+/// The list of a generation's files as they were when it was finished.
+const SEAL: &str = "seal.bin";
+
+/// A file of a generation: name, size, modification time (ns).
+type Sealed = (String, u64, u128);
+
+/// The files of a generation that [`seal`] lists: every regular file but
+/// the seal itself and the lock files, which readers and tantivy touch.
+fn sealable(dir: &Path) -> Result<Vec<Sealed>> {
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut out = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == SEAL || name == READERS || name.ends_with(".lock") {
+            continue;
+        }
+        let meta = entry.metadata().map_err(|e| Error::io(entry.path(), e))?;
+        if !meta.is_file() {
+            continue;
+        }
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        out.push((name, meta.len(), mtime));
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// Records the size and modification time of every file of a finished
+/// build, so that [`check_seal`] can tell, for the price of a few `stat`s,
+/// a generation that something changed since (a truncated, zeroed,
+/// rewritten or deleted file) from an intact one, before it gives a wrong
+/// answer. A generation's files are never written after this.
+fn seal(dir: &Path) -> Result<()> {
+    let files = sealable(dir)?;
+    let bytes = postcard::to_stdvec(&files)
+        .map_err(|e| Error::Index(format!("cannot encode the seal: {e}")))?;
+    fsio::write_new(&dir.join(SEAL), &bytes)
+}
+
+/// Whether the files of generation `dir` are as [`seal`] found them; the
+/// error names the first that is not.
+pub(super) fn check_seal(dir: &Path) -> Result<()> {
+    let path = dir.join(SEAL);
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let want: Vec<Sealed> = postcard::from_bytes(&bytes)
+        .map_err(|e| Error::Index(format!("{}: {e}", path.display())))?;
+    let have = sealable(dir)?;
+    if have == want {
+        return Ok(());
+    }
+    let damaged = want
+        .iter()
+        .find(|w| !have.contains(w))
+        .map(|w| w.0.clone())
+        .or_else(|| have.iter().find(|h| !want.contains(h)).map(|h| h.0.clone()))
+        .unwrap_or_default();
+    Err(Error::Index(format!(
+        "`{}` in {} was changed, truncated or deleted after the index was built",
+        damaged,
+        dir.display()
+    )))
 }
 
 pub(super) fn unique_suffix() -> String {

@@ -38,8 +38,9 @@ pub use update::*;
 /// index is rebuilt rather than misread.
 /// (7: tags in lowercase, and deadline owners in the `owes` field; 9: the
 /// record layout of merged imports; 10: both; 11: the `stage` field; 12:
-/// the files merged into a node; 13: the `sponsor` field.)
-pub const FORMAT_VERSION: u32 = 13;
+/// the files merged into a node; 13: the `sponsor` field; 14: the seal of
+/// a generation's files.)
+pub const FORMAT_VERSION: u32 = 14;
 
 #[cfg(test)]
 mod tests;

@@ -97,6 +97,9 @@ impl Store {
         if !fingerprint.starts_with(&format!("v{FORMAT_VERSION}-")) {
             return Ok(None);
         }
+        // A damaged file is found here, and the index rebuilt, rather than
+        // by a query that would fail or answer wrongly.
+        check_seal(dir)?;
         let index = Index::open_in_dir(dir).map_err(ix)?;
         crate::text::register_tokenizers(&index);
         let fields = Fields::from_schema(&index.schema())?;

@@ -144,8 +144,9 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
         }
         Some(Err(e)) if !opts.check_freshness => {
             return Err(Error::Index(format!(
-            "the index in {} cannot be opened ({e}); run `policygraph index --force` to rebuild it",
-            index_dir.display()
+            "the index in {} cannot be opened ({}); run `policygraph index --force` to rebuild it",
+            index_dir.display(),
+            bare(&e)
         )))
         }
         Some(Ok(Some(s))) if is_fresh(&s, &fingerprint(knowledge)?, opts.today) => {
@@ -174,7 +175,7 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
         rebuild(Some(Reason::Forced))?
     } else {
         match Store::open(index_dir) {
-            Err(e) => rebuild(Some(Reason::Damaged(e.to_string())))?,
+            Err(e) => rebuild(Some(Reason::Damaged(bare(&e))))?,
             Ok(None) if super::current_generation(index_dir).is_some() => {
                 rebuild(Some(Reason::OtherFormat))?
             }
@@ -218,6 +219,14 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
     clean(index_dir);
     drop(lock);
     Ok(done)
+}
+
+/// An index error's message without its `index error: ` head, to quote
+/// inside another index error.
+fn bare(e: &Error) -> String {
+    let text = e.to_string();
+    text.strip_prefix("index error: ")
+        .map_or(text.clone(), str::to_owned)
 }
 
 /// Removes what a killed process left, when there is any and no other

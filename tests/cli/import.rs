@@ -794,7 +794,7 @@ fn a_damaged_imported_file_is_written_anew() {
     let (code, out, _) = kb.import(&[&fr(ORDERS)], &[]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("eo-13183.ron: the file did not parse; it is written anew"),
+        out.contains("eo-13183.ron: the file was empty; it is written anew"),
         "{out}"
     );
     assert_eq!(std::fs::read_to_string(&p).unwrap(), good);

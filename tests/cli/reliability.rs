@@ -20,7 +20,6 @@ fn fr(name: &str) -> PathBuf {
 }
 
 const DOCS: &str = "documents-2024-01-sample.json";
-const AGENCIES: &str = "agencies-sample.json";
 const ORDERS: &str = "executive-orders-13180-13199.json";
 
 fn rounds() -> usize {

@@ -927,6 +927,17 @@ fn english_on_chinese_pages(site: &Path, scanner: &Scanner, layout: &str) -> Opt
         }
         pages += 1;
         let html = String::from_utf8(bytes).unwrap();
+        // Graphviz's hover titles of the legend are DOT names, unless
+        // the site gives them words.
+        for made_up in ["<title>cluster_legend<", "<title>legend_"] {
+            if html.contains(made_up) {
+                let e =
+                    found
+                        .entry(made_up.to_owned())
+                        .or_insert((0, rel.clone(), made_up.to_owned()));
+                e.0 += 1;
+            }
+        }
         for (piece, in_svg) in visible_pieces(&html) {
             let hits = seen
                 .entry((piece.clone(), in_svg))
@@ -1236,7 +1247,25 @@ fn in_a_browser_pages_search_and_links_work() {
             hits.contains(&"strategic-bitcoin-reserve".to_owned()),
             "{lang}: {hits:?}"
         );
+        // Each result names its kind in the page's language.
+        let list = &dom[dom.find("id=\"search-results\"").unwrap()..];
+        let list = &list[..list.find("</ol>").unwrap()];
+        assert!(
+            list.contains(" · 行政命令 · US · eo-14233"),
+            "{lang}: {list}"
+        );
+        for english in ["executive order", "program", "bill"] {
+            assert!(
+                !list.contains(&format!(" · {english} · ")),
+                "{lang}: {list}"
+            );
+        }
     }
+    let dom = dump_dom(
+        &browser,
+        &format!("{}?q=bitcoin", url(&site, "en/search.html")),
+    );
+    assert!(dom.contains(" · Executive order · US · eo-14233"), "{dom}");
     let simplified = dump_dom(
         &browser,
         &format!("{}?q=比特币", url(&site, "en/search.html")),

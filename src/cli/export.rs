@@ -163,6 +163,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Status> {
             ClusterBy::Jurisdiction => Cluster::Jurisdiction,
         }),
         hide_ids: args.no_ids,
+        words: None,
     };
     match (&args.output, render) {
         (None, _) => {

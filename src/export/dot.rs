@@ -11,8 +11,9 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use super::{caption, clean, kind_style, name_lines, relation_label, Cluster, Options};
-use crate::model::{Kind, RelationKind};
+use crate::model::{Date, Kind, RelationKind, Stage};
 use crate::select::Subgraph;
+use crate::site::Lang;
 
 const FONT: &str = "Helvetica,Arial,sans-serif";
 /// Longest tooltip, in characters.
@@ -68,9 +69,13 @@ pub fn write_dot(out: &mut impl Write, sub: &Subgraph<'_>, opts: &Options) -> io
     for &(s, t, r) in &sub.edges {
         let from = &corpus.entities[s];
         let to = &corpus.entities[t];
-        let mut tip = format!("{} {} {}", from.id, r.rel, to.id);
+        let rel = match opts.words {
+            Some(l) => l.relation(r.rel).to_owned(),
+            None => r.rel.name().to_owned(),
+        };
+        let mut tip = format!("{} {rel} {}", from.id, to.id);
         if let Some(d) = r.date {
-            tip.push_str(&format!(" (since {d})"));
+            tip.push_str(&format!(" ({})", since(opts.words, d)));
         }
         if !r.note.trim().is_empty() {
             tip.push_str(": ");
@@ -81,7 +86,7 @@ pub fn write_dot(out: &mut impl Write, sub: &Subgraph<'_>, opts: &Options) -> io
             "  {} -> {} [label={}, tooltip={}",
             q(&from.id),
             q(&to.id),
-            q(&relation_label(r.rel)),
+            q(&edge_label(opts.words, r.rel)),
             q(&shorten(&tip))
         )?;
         if matches!(r.rel, RelationKind::Cites | RelationKind::Related) {
@@ -90,7 +95,7 @@ pub fn write_dot(out: &mut impl Write, sub: &Subgraph<'_>, opts: &Options) -> io
         writeln!(out, "];")?;
     }
 
-    write_legend(out, sub)?;
+    write_legend(out, sub, opts.words)?;
     writeln!(out, "}}")
 }
 
@@ -111,11 +116,11 @@ fn write_node(
     let mut tip = format!(
         "{} ({}, {}",
         e.name_in(opts.lang.as_deref()),
-        kind_label(e.kind),
+        kind_text(opts.words, e.kind),
         e.jurisdiction
     );
     if let Some(s) = e.kind.has_status().then(|| e.status(sub.as_of)).flatten() {
-        tip.push_str(&format!(", {s}"));
+        tip.push_str(&format!(", {}", stage_text(opts.words, s)));
     }
     tip.push(')');
     let summary = e
@@ -148,7 +153,7 @@ fn write_node(
 }
 
 /// The legend: a sample node for every kind shown, and the relations used.
-fn write_legend(out: &mut impl Write, sub: &Subgraph<'_>) -> io::Result<()> {
+fn write_legend(out: &mut impl Write, sub: &Subgraph<'_>, words: Option<Lang>) -> io::Result<()> {
     let kinds: BTreeSet<Kind> = sub
         .nodes
         .iter()
@@ -161,7 +166,8 @@ fn write_legend(out: &mut impl Write, sub: &Subgraph<'_>) -> io::Result<()> {
     writeln!(out, "  subgraph \"cluster_legend\" {{")?;
     writeln!(
         out,
-        "    graph [label=\"Legend\", style=\"rounded\", color=\"#9ca3af\", fontsize=\"11\"];"
+        "    graph [label={}, style=\"rounded\", color=\"#9ca3af\", fontsize=\"11\"];",
+        q(words.map_or("Legend", Lang::legend))
     )?;
     for k in kinds {
         let st = kind_style(k);
@@ -174,16 +180,19 @@ fn write_legend(out: &mut impl Write, sub: &Subgraph<'_>) -> io::Result<()> {
             out,
             "    {} [label={}, shape=\"{}\", style=\"{style}\", fillcolor=\"{}\", color=\"{}\", fontsize=\"9\", height=\"0.3\", margin=\"0.08,0.03\"];",
             q(&format!("legend_{}", k.name())),
-            q(&kind_label(k)),
+            q(&kind_text(words, k)),
             st.shape,
             st.fill,
             st.stroke
         )?;
     }
     if !rels.is_empty() {
-        let mut label = String::from("relations:\\l");
+        let mut label = format!(
+            "{}\\l",
+            esc(words.map_or("relations:", Lang::legend_relations))
+        );
         for r in rels {
-            label.push_str(&format!("  {}\\l", esc(&relation_label(r))));
+            label.push_str(&format!("  {}\\l", esc(&edge_label(words, r))));
         }
         writeln!(
             out,
@@ -199,7 +208,10 @@ fn title(sub: &Subgraph<'_>, opts: &Options) -> Option<String> {
         let e = &sub.corpus.entities[f];
         format!("{} ({})", clean(e.name_in(opts.lang.as_deref())), e.id)
     });
-    let date = sub.as_of.map(|d| format!("as of {d}"));
+    let date = sub.as_of.map(|d| match opts.words {
+        Some(l) => l.as_of(&d.to_string()),
+        None => format!("as of {d}"),
+    });
     match (focus, date) {
         (Some(f), Some(d)) => Some(format!("{f}, {d}")),
         (Some(x), None) | (None, Some(x)) => Some(x),
@@ -210,6 +222,28 @@ fn title(sub: &Subgraph<'_>, opts: &Options) -> Option<String> {
 /// `executive_order` reads `executive order`.
 fn kind_label(k: Kind) -> String {
     k.name().replace('_', " ")
+}
+
+/// A kind in the words of `words`, else as [`kind_label`] writes it.
+fn kind_text(words: Option<Lang>, k: Kind) -> String {
+    words.map_or_else(|| kind_label(k), |l| l.kind_label(k).to_owned())
+}
+
+/// A relation on an edge, in the words of `words`, else as
+/// [`relation_label`] writes it.
+fn edge_label(words: Option<Lang>, r: RelationKind) -> String {
+    words.map_or_else(|| relation_label(r), |l| l.relation(r).to_owned())
+}
+
+/// A status in the words of `words`, else by its name.
+fn stage_text(words: Option<Lang>, s: Stage) -> String {
+    words.map_or_else(|| s.name().to_owned(), |l| l.stage(s).to_owned())
+}
+
+/// `since 2025-08-12`, in the words of `words`.
+fn since(words: Option<Lang>, d: Date) -> String {
+    let d = d.to_string();
+    words.map_or_else(|| format!("since {d}"), |l| l.since(&d))
 }
 
 /// The name of a jurisdiction's cluster: `cluster_US_TX`.

@@ -51,6 +51,11 @@ pub struct Options {
     pub cluster: Option<Cluster>,
     /// Leave the id line out of node labels.
     pub hide_ids: bool,
+    /// The language of the words around the names (kinds, relations,
+    /// statuses, the legend) in DOT, for the site's diagrams. `None`
+    /// writes them as `policygraph export` always has: the vocabulary's
+    /// own names, in English.
+    pub words: Option<crate::site::Lang>,
 }
 
 /// Writes `sub` in `format`.

@@ -25,6 +25,8 @@ use crate::model::{Entity, Relation, RelationKind};
 use crate::select::Subgraph;
 use crate::Result;
 
+use super::Lang;
+
 /// At most this many neighbours are drawn.
 pub const MAX_PEERS: usize = 24;
 
@@ -77,13 +79,13 @@ pub(crate) fn render(
     corpus: &Corpus,
     hood: &Hood<'_>,
     text: &dyn Fn(usize) -> NodeText,
-    lang: Option<&str>,
+    lang: Lang,
     title: &str,
     more_label: &str,
     layout: Layout,
 ) -> Result<String> {
     match layout {
-        Layout::Builtin => builtin(env, corpus, hood, text, title, more_label),
+        Layout::Builtin => builtin(env, corpus, hood, text, lang, title, more_label),
         Layout::Dot => dot(corpus, hood, text, lang, more_label),
     }
 }
@@ -138,6 +140,7 @@ fn builtin(
     corpus: &Corpus,
     hood: &Hood<'_>,
     text: &dyn Fn(usize) -> NodeText,
+    lang: Lang,
     title: &str,
     more_label: &str,
 ) -> Result<String> {
@@ -145,7 +148,7 @@ fn builtin(
     // Which side each neighbour goes: right when the focus points at it.
     let mut right: Vec<usize> = Vec::new();
     let mut left: Vec<usize> = Vec::new();
-    let mut labels: BTreeMap<(usize, bool), Vec<String>> = BTreeMap::new();
+    let mut labels: BTreeMap<(usize, bool), Vec<&str>> = BTreeMap::new();
     for &p in &hood.peers {
         let points_at = hood.edges.iter().any(|&(s, t, _)| s == f && t == p);
         if points_at {
@@ -155,23 +158,18 @@ fn builtin(
         }
     }
     for &(s, t, r) in &hood.edges {
-        let (peer, label) = if s == f {
-            (t, r.rel.name())
-        } else {
-            (s, r.rel.name())
-        };
+        let peer = if s == f { t } else { s };
         let on_right = right.contains(&peer);
         // On the right, labels read from the focus: an incoming relation
         // reads by its inverse name.
         let label = if on_right && s != f {
-            r.rel.inverse_name()
+            lang.inverse(r.rel)
         } else {
-            label
+            lang.relation(r.rel)
         };
         let v = labels.entry((peer, on_right)).or_default();
-        let l = label.replace('_', " ");
-        if !v.contains(&l) {
-            v.push(l);
+        if !v.contains(&label) {
+            v.push(label);
         }
     }
     let node = |i: usize, x: i64, focus: bool| {
@@ -184,7 +182,7 @@ fn builtin(
             title: format!(
                 "{} ({}, {})",
                 export::clean(&t.name),
-                e.kind.name().replace('_', " "),
+                lang.kind_label(e.kind),
                 e.jurisdiction
             ),
             href: if focus { None } else { t.href },
@@ -237,8 +235,8 @@ fn builtin(
     center.y = (height - center.h) / 2;
     let fcy = center.y + center.h / 2;
     let mut edges = Vec::new();
-    let cut = |v: &[String]| {
-        let s = v.join(", ");
+    let cut = |v: &[&str]| {
+        let s = v.join(lang.list_separator());
         if s.chars().count() > MAX_EDGE_LABEL {
             let mut c: String = s.chars().take(MAX_EDGE_LABEL - 1).collect();
             c.push('…');
@@ -303,7 +301,7 @@ fn dot(
     corpus: &Corpus,
     hood: &Hood<'_>,
     text: &dyn Fn(usize) -> NodeText,
-    lang: Option<&str>,
+    lang: Lang,
     more_label: &str,
 ) -> Result<String> {
     let mut nodes: Vec<usize> = hood.peers.clone();
@@ -320,9 +318,10 @@ fn dot(
         as_of: None,
     };
     let opts = Options {
-        lang: lang.map(str::to_owned),
+        lang: lang.key().map(str::to_owned),
         cluster: None,
         hide_ids: false,
+        words: Some(lang),
     };
     let mut src = Vec::new();
     export::write_dot(&mut src, &sub, &opts).map_err(|e| crate::Error::Tool(e.to_string()))?;
@@ -357,9 +356,72 @@ fn dot(
     let svg = String::from_utf8_lossy(&svg);
     // Inline SVG needs no prolog or doctype.
     let start = svg.find("<svg").unwrap_or(0);
-    Ok(svg[start..].trim_end().to_owned())
+    Ok(retitle(svg[start..].trim_end(), lang, more_label))
+}
+
+/// Graphviz gives every cluster, node and edge a `<title>` holding its
+/// DOT name, which browsers show on hover. An entity's is its id; the
+/// legend's and the "more" node's are names made up for the DOT
+/// (`cluster_legend`, `legend_asset_class`, `dol->more`): they get the
+/// words they stand for, in the page's language.
+fn retitle(svg: &str, lang: Lang, more_label: &str) -> String {
+    const OPEN: &str = "<title>";
+    const CLOSE: &str = "</title>";
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(at) = rest.find(OPEN) {
+        let body = at + OPEN.len();
+        let Some(len) = rest[body..].find(CLOSE) else {
+            break;
+        };
+        let name = &rest[body..body + len];
+        let words = match name {
+            "cluster_legend" => Some(lang.legend()),
+            "legend_relations" => Some(lang.legend_relations().trim_end_matches([':', '：'])),
+            "more" => Some(more_label),
+            n if n.ends_with("&#45;&gt;more") => Some(more_label),
+            n => n
+                .strip_prefix("legend_")
+                .and_then(|k| k.parse::<crate::model::Kind>().ok())
+                .map(|k| lang.kind_label(k)),
+        };
+        out.push_str(&rest[..body]);
+        match words {
+            Some(w) => {
+                for c in w.chars() {
+                    match c {
+                        '&' => out.push_str("&amp;"),
+                        '<' => out.push_str("&lt;"),
+                        '>' => out.push_str("&gt;"),
+                        c => out.push(c),
+                    }
+                }
+            }
+            None => out.push_str(name),
+        }
+        rest = &rest[body + len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn template_error(e: minijinja::Error) -> crate::Error {
     crate::Error::Tool(format!("site template: {e:#}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legend_titles_read_as_words() {
+        let svg = "<title>cluster_legend</title><title>legend_asset_class</title>\
+                   <title>legend_relations</title><title>dol</title>\
+                   <title>dol&#45;&gt;more</title><title>legend_nope</title>";
+        assert_eq!(
+            retitle(svg, Lang::ZhHant, "更多"),
+            "<title>圖例</title><title>資產類別</title><title>關係</title>\
+             <title>dol</title><title>更多</title><title>legend_nope</title>"
+        );
+    }
 }

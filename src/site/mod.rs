@@ -60,8 +60,9 @@ use output::Output;
 
 /// Bumped whenever pages change shape, so that a newer policygraph
 /// renders every entity page again rather than keep old ones.
-/// (2: the manifest lists the site's files.)
-const FORMAT: u32 = 2;
+/// (2: pages in the reader's language throughout; 3: the manifest lists
+/// the site's files.)
+const FORMAT: u32 = 3;
 /// The manifest file in the output directory.
 pub const MANIFEST: &str = ".policygraph-site";
 /// Depth of the "which agencies" walk, as `policygraph agencies` defaults.
@@ -502,9 +503,32 @@ fn environment(lang: Lang) -> Result<minijinja::Environment<'static>> {
     ] {
         env.add_template(name, src).map_err(template_error)?;
     }
+    env.add_filter("url", url_attr);
     env.add_global("t", minijinja::Value::from_serialize(lang.words()));
     env.add_global("lang", lang.tag());
     Ok(env)
+}
+
+/// The `url` filter: an address for an `href`, `src` or `action`
+/// attribute. Auto-escaping is for text, and writes `/` as `&#x2f;`; an
+/// address is not text, so this escapes only what could end the
+/// attribute, open a tag or start a character reference (`&`, `"`, `'`,
+/// `<`, `>`), and marks the result safe. Which addresses may be links
+/// at all (no `javascript:`) is decided before: see [`safe_url`].
+fn url_attr(v: &minijinja::Value) -> minijinja::Value {
+    let s = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    minijinja::Value::from_safe_string(out)
 }
 
 /// Text in a language, marked when it is the English fallback.
@@ -624,8 +648,16 @@ struct RelItem {
     to: Link,
     date: Option<String>,
     note: String,
-    confidence: Option<&'static str>,
+    confidence: Option<Mark>,
 }
+
+/// A confidence mark: `(class, words)`, such as `("partly", "部分核實")`;
+/// `None` for verified claims.
+type Mark = (&'static str, &'static str);
+
+/// A stage as pages show it: `(class, words)`, such as
+/// `("signed", "已簽署")`; the class is the vocabulary's name.
+type StageView = (&'static str, &'static str);
 
 #[derive(Serialize)]
 struct AgencyView {
@@ -640,12 +672,12 @@ struct AgencyView {
 #[derive(Serialize)]
 struct EventView {
     date: String,
-    stage: &'static str,
+    stage: StageView,
     note: String,
     by: Option<Link>,
     scheduled: bool,
     source: Option<usize>,
-    confidence: Option<&'static str>,
+    confidence: Option<Mark>,
 }
 
 #[derive(Serialize)]
@@ -655,8 +687,10 @@ struct DeadlineView {
     owner: Link,
     set_by: Link,
     state: &'static str,
-    /// The words of the state, in the page's language.
+    /// Which words name the state (a key of the interface words), and
+    /// the class of its row.
     state_key: &'static str,
+    /// The state in words: days left or late, or the day it was met.
     detail: String,
     met_by: Option<Link>,
     fulfilled_by: Vec<Link>,
@@ -684,9 +718,11 @@ struct EntityView {
     name: Text,
     names: Vec<(&'static str, &'static str, String)>,
     aliases: Vec<String>,
-    identifiers: Vec<(&'static str, String, Option<&'static str>)>,
-    confidence: Option<&'static str>,
-    status: Option<(String, Option<String>)>,
+    /// `(scheme, value, confidence)`.
+    identifiers: Vec<(&'static str, String, Option<Mark>)>,
+    confidence: Option<Mark>,
+    /// The status, and since when: `since 2025-08-12`.
+    status: Option<(StageView, Option<String>)>,
     has_status: bool,
     figure: Option<(String, String, String, Option<String>)>,
     summary: Option<Text>,
@@ -706,12 +742,12 @@ struct Shared {
     agencies: Option<Vec<query::AgencyHit>>,
 }
 
-fn confidence_word(c: Confidence) -> Option<&'static str> {
-    match c {
-        Confidence::Verified => None,
-        Confidence::Partly => Some("partly"),
-        Confidence::Unverified => Some("unverified"),
-    }
+fn confidence_mark(c: Confidence, l: Lang) -> Option<Mark> {
+    l.confidence(c).map(|words| (c.name(), words))
+}
+
+fn stage_view(s: crate::model::Stage, l: Lang) -> StageView {
+    (s.name(), l.stage(s))
 }
 
 fn safe_url(u: &str) -> Option<String> {
@@ -772,30 +808,31 @@ impl Site<'_> {
         let base = c.base.clone();
         let link = |id: &str| self.link(reader, id, l, &base);
 
-        // Relations both ways, grouped as `show` groups them.
+        // Relations both ways, grouped as `show` groups them (by the
+        // relation's name, and those pointing here by its inverse name),
+        // each group headed by the relation in the page's words.
         let (outgoing, incoming) = node.grouped(as_of);
-        let items = |g: crate::store::Groups| -> BTreeMap<&str, Vec<RelItem>> {
-            g.into_iter()
-                .map(|(rel, items)| {
-                    let items = items
-                        .into_iter()
-                        .map(|(p, r)| RelItem {
-                            to: link(&p.id),
-                            date: r.date.map(|d| d.to_string()),
-                            note: r.note.clone(),
-                            confidence: confidence_word(r.confidence),
-                        })
-                        .collect();
-                    (rel, items)
-                })
-                .collect()
-        };
-        let (outgoing, incoming) = (items(outgoing), items(incoming));
-        let groups = |m: BTreeMap<&str, Vec<RelItem>>| -> Vec<Group> {
-            m.into_iter()
-                .map(|(rel, items)| Group {
-                    rel: rel.replace('_', " "),
-                    items,
+        let groups = |g: crate::store::Groups, inverse: bool| -> Vec<Group> {
+            g.into_values()
+                .filter_map(|items| {
+                    let rel = items.first()?.1.rel;
+                    Some(Group {
+                        rel: if inverse {
+                            l.inverse(rel)
+                        } else {
+                            l.relation(rel)
+                        }
+                        .to_owned(),
+                        items: items
+                            .into_iter()
+                            .map(|(p, r)| RelItem {
+                                to: link(&p.id),
+                                date: r.date.map(|d| d.to_string()),
+                                note: r.note.clone(),
+                                confidence: confidence_mark(r.confidence, l),
+                            })
+                            .collect(),
+                    })
                 })
                 .collect()
         };
@@ -807,7 +844,7 @@ impl Site<'_> {
                     kind_label: l.kind_label(h.kind),
                     rollup: h.rollup,
                     parents: h.parents.iter().map(|p| link(p)).collect(),
-                    chain: chain_links(&h.chain, &link),
+                    chain: chain_links(&h.chain, &link, l),
                 })
                 .collect()
         });
@@ -818,12 +855,12 @@ impl Site<'_> {
             .filter(|ev| as_of.is_none_or(|d| ev.date <= d))
             .map(|ev| EventView {
                 date: ev.date.to_string(),
-                stage: ev.stage.name(),
+                stage: stage_view(ev.stage, l),
                 note: ev.note.clone(),
                 by: ev.by.as_deref().map(&link),
                 scheduled: ev.date > day,
                 source: ev.source,
-                confidence: confidence_word(ev.confidence),
+                confidence: confidence_mark(ev.confidence, l),
             })
             .collect();
 
@@ -845,7 +882,7 @@ impl Site<'_> {
                 .map(|ev| ev.date)
                 .max();
             e.status(Some(day))
-                .map(|s| (s.name().to_owned(), since.map(|d| d.to_string())))
+                .map(|s| (stage_view(s, l), since.map(|d| l.since(&d.to_string()))))
         });
 
         let hood = self.hood(i);
@@ -867,7 +904,7 @@ impl Site<'_> {
             self.corpus,
             &hood,
             &text,
-            l.key(),
+            l,
             &format!("{}: {}", word("diagram"), c.title),
             word("diagram_more"),
             opts.layout,
@@ -898,26 +935,26 @@ impl Site<'_> {
                 .iter()
                 .map(|i| {
                     (
-                        i.scheme.name(),
+                        l.scheme(i.scheme),
                         i.value.clone(),
-                        confidence_word(i.confidence),
+                        confidence_mark(i.confidence, l),
                     )
                 })
                 .collect(),
-            confidence: confidence_word(e.confidence),
+            confidence: confidence_mark(e.confidence, l),
             status: status.flatten(),
             has_status: e.kind.has_status(),
             figure: e.figure.as_ref().map(|f| {
                 (
-                    crate::model::format_value(f.value),
+                    l.number(f.value),
                     f.unit.clone(),
                     f.as_of.to_string(),
                     f.derived.clone(),
                 )
             }),
             summary: summary_in(e, l),
-            outgoing: groups(outgoing),
-            incoming: groups(incoming),
+            outgoing: groups(outgoing, false),
+            incoming: groups(incoming, true),
             agencies,
             events,
             deadlines,
@@ -1023,10 +1060,10 @@ impl Site<'_> {
             (Some(m), _) if m.on_time => ("met_on_time", m.date.to_string()),
             (Some(m), _) => (
                 "met_late",
-                format!("{}, {}", m.date, d.days_late.unwrap_or(0)),
+                format!("{}, {}", m.date, l.days_late(d.days_late.unwrap_or(0))),
             ),
-            (None, DeadlineState::Overdue) => ("overdue", d.days_late.unwrap_or(0).to_string()),
-            _ => ("upcoming", d.days_left.unwrap_or(0).to_string()),
+            (None, DeadlineState::Overdue) => ("overdue", l.days_late(d.days_late.unwrap_or(0))),
+            _ => ("upcoming", l.days_left(d.days_left.unwrap_or(0))),
         };
         DeadlineView {
             due: d.due.to_string(),
@@ -1042,13 +1079,21 @@ impl Site<'_> {
     }
 }
 
-/// A chain as the CLI prints it (`─directs→ dol`, `←issued_by─ x`), with
-/// the entity reached at each step.
-fn chain_links(chain: &[Step], link: &dyn Fn(&str) -> Link) -> Vec<(String, Link)> {
+/// A chain as the CLI prints it (`─directs→ dol`, `←issued by─ x`,
+/// `─vetoed 2025-05-12 by→ az-governor`; see [`Step::arrow`]) in the
+/// page's words, with the entity reached at each step.
+fn chain_links(chain: &[Step], link: &dyn Fn(&str) -> Link, l: Lang) -> Vec<(String, Link)> {
     chain
         .iter()
         .map(|st| {
-            let (arrow, to) = st.arrow();
+            let (arrow, to) = match st.relation {
+                Some(rel) if st.reversed => (format!("←{}─", l.relation(rel)), &st.from),
+                Some(rel) => (format!("─{}→", l.relation(rel)), &st.to),
+                None => (
+                    l.event_step(st.event, st.date.map(|d| d.to_string()).as_deref()),
+                    &st.to,
+                ),
+            };
             (arrow, link(to))
         })
         .collect()
@@ -1061,7 +1106,7 @@ struct ListItem {
     link: Link,
     kind_label: &'static str,
     jurisdiction: String,
-    status: Option<&'static str>,
+    status: Option<StageView>,
 }
 
 #[derive(Serialize)]
@@ -1069,7 +1114,7 @@ struct TimelineItem {
     date: String,
     entity: Link,
     kind_label: &'static str,
-    stage: &'static str,
+    stage: StageView,
     note: String,
     scheduled: bool,
 }
@@ -1098,7 +1143,7 @@ impl Site<'_> {
                 status: e
                     .kind
                     .has_status()
-                    .then(|| e.status(Some(day)).map(|s| s.name()))
+                    .then(|| e.status(Some(day)).map(|s| stage_view(s, l)))
                     .flatten(),
             }
         };
@@ -1172,7 +1217,7 @@ impl Site<'_> {
             date: ev.date.to_string(),
             entity: self.link(&plain, &ev.entity, l, base),
             kind_label: l.kind_label(ev.kind),
-            stage: ev.stage.name(),
+            stage: stage_view(ev.stage, l),
             note: ev.note.clone(),
             scheduled: ev.date > day,
         };
@@ -1271,9 +1316,19 @@ impl Site<'_> {
         {
             let rel = "search.html";
             let c = common(l, rel, word("search"), day, as_of, "search");
+            // The script shows each result's kind: their words, by name.
+            let kinds: BTreeMap<&str, &str> = Kind::ALL
+                .iter()
+                .map(|&k| (k.name(), l.kind_label(k)))
+                .collect();
+            let kinds = serde_json::to_string(&kinds)
+                .map_err(|e| Error::Tool(format!("search page: {e}")))?;
             pages.push((
                 rel.to_owned(),
-                render("search.html", minijinja::context! { c => c })?,
+                render(
+                    "search.html",
+                    minijinja::context! { c => c, kinds => kinds },
+                )?,
             ));
         }
 
@@ -1351,6 +1406,23 @@ mod tests {
         assert_eq!(safe_url("javascript:alert(1)"), None);
         assert_eq!(safe_url("data:text/html,x"), None);
         assert_eq!(safe_url("//evil.example"), None);
+    }
+
+    #[test]
+    fn addresses_escape_as_attributes_not_as_text() {
+        let env = environment(Lang::En).unwrap();
+        let html = env
+            .render_str(
+                r#"<a href="{{ u|url }}">{{ u }}</a>"#,
+                minijinja::context! { u => "../e/x.html?a=1&b=\"2\"<'>" },
+            )
+            .unwrap();
+        // The address keeps its slashes; nothing can end the attribute.
+        assert_eq!(
+            html,
+            "<a href=\"../e/x.html?a=1&amp;b=&quot;2&quot;&lt;&#x27;&gt;\">\
+             ..&#x2f;e&#x2f;x.html?a=1&amp;b=&quot;2&quot;&lt;&#x27;&gt;</a>"
+        );
     }
 
     #[test]

@@ -10,6 +10,11 @@
   var list = document.getElementById("search-results");
   if (!data || !list) { return; }
   var lang = document.documentElement.lang;
+  // The words of each kind in the page's language, by name (the page
+  // lists every kind).
+  var kinds = {};
+  try { kinds = JSON.parse(list.dataset.kinds || "{}"); } catch (e) { kinds = {}; }
+  function kindLabel(name) { return kinds[name] || name.replace(/_/g, " "); }
   var fold = {};
   for (var i = 0; i + 1 < data.fold.length; ) {
     var t = String.fromCodePoint(data.fold.codePointAt(i));
@@ -80,7 +85,7 @@
       li.appendChild(a);
       var meta = document.createElement("span");
       meta.className = "muted";
-      meta.textContent = " · " + row[1].replace(/_/g, " ") + " · " + row[2] + " · " + row[0];
+      meta.textContent = " · " + kindLabel(row[1]) + " · " + row[2] + " · " + row[0];
       li.appendChild(meta);
       list.appendChild(li);
     });

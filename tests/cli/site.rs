@@ -502,6 +502,586 @@ fn bad_options_fail_cleanly() {
     assert!(!out.path().join("s").exists());
 }
 
+// ------------------------------------------------- the reader's language
+
+/// Every string literal of the RON files under `dir`: names, summaries,
+/// notes, titles, ids, identifiers, addresses. Whatever a page shows from
+/// the knowledge is one of them (or a piece of one); the interface words
+/// are not, since vocabularies (kinds, stages, relations, schemes) are
+/// written bare in RON (`kind: bill`).
+fn knowledge_strings(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|x| x == "ron") {
+            ron_strings(&std::fs::read_to_string(entry.path()).unwrap(), &mut out);
+        }
+    }
+    out
+}
+
+/// The string literals of one RON text, unescaped (comments skipped, raw
+/// strings read).
+fn ron_strings(text: &str, out: &mut Vec<String>) {
+    let c: Vec<char> = text.chars().collect();
+    let ident = |ch: char| ch.is_alphanumeric() || ch == '_';
+    let mut i = 0;
+    while i < c.len() {
+        if c[i] == '/' && c.get(i + 1) == Some(&'/') {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+        } else if c[i] == '/' && c.get(i + 1) == Some(&'*') {
+            i += 2;
+            while i + 1 < c.len() && !(c[i] == '*' && c[i + 1] == '/') {
+                i += 1;
+            }
+            i += 2;
+        } else if c[i] == 'r'
+            && (i == 0 || !ident(c[i - 1]))
+            && matches!(c.get(i + 1), Some('"') | Some('#'))
+        {
+            let mut j = i + 1;
+            let mut hashes = 0;
+            while c.get(j) == Some(&'#') {
+                hashes += 1;
+                j += 1;
+            }
+            if c.get(j) != Some(&'"') {
+                i += 1;
+                continue;
+            }
+            j += 1;
+            let mut s = String::new();
+            while j < c.len() {
+                if c[j] == '"' && (0..hashes).all(|k| c.get(j + 1 + k) == Some(&'#')) {
+                    break;
+                }
+                s.push(c[j]);
+                j += 1;
+            }
+            out.push(s);
+            i = j + 1 + hashes;
+        } else if c[i] == '"' {
+            let mut j = i + 1;
+            let mut s = String::new();
+            while j < c.len() && c[j] != '"' {
+                if c[j] == '\\' {
+                    j += 1;
+                    match c.get(j) {
+                        Some('n') => s.push('\n'),
+                        Some('t') => s.push('\t'),
+                        Some('r') => s.push('\r'),
+                        Some('0') => s.push('\0'),
+                        Some('u') => {
+                            let end = (j..c.len()).find(|&k| c[k] == '}').unwrap();
+                            let hex: String = c[j + 2..end].iter().collect();
+                            s.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
+                            j = end;
+                        }
+                        Some('x') => {
+                            let hex: String = c[j + 1..j + 3].iter().collect();
+                            s.push(char::from(u8::from_str_radix(&hex, 16).unwrap()));
+                            j += 2;
+                        }
+                        Some(&other) => s.push(other),
+                        None => {}
+                    }
+                } else {
+                    s.push(c[j]);
+                }
+                j += 1;
+            }
+            out.push(s);
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Text as pages show it: control and bidirectional characters as
+/// spaces, runs of whitespace as one space, trimmed.
+fn squash(s: &str) -> String {
+    s.chars()
+        .map(|ch| {
+            if ch.is_control() || matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}') {
+                ' '
+            } else {
+                ch
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Decodes the character references of HTML and SVG text.
+fn decode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';').filter(|&e| e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..end];
+        let ch = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some('\u{a0}'),
+            n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match ch {
+            Some(ch) => {
+                out.push(ch);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What a reader sees of a page: its text, and the attributes a browser
+/// shows (tooltips, labels, placeholders, the search page's messages).
+/// Scripts, styles and comments are left out, and so are the entity's
+/// free tags (`<span class="tag">`), which are knowledge written as
+/// words (`agency`, `vetoed`) and shown as written. Each piece comes
+/// with whether it is the text of a diagram, where names are wrapped
+/// and cut into lines.
+fn visible_pieces(html: &str) -> Vec<(String, bool)> {
+    let mut page = html.to_owned();
+    for (open, close) in [
+        ("<script", "</script>"),
+        ("<style", "</style>"),
+        ("<!--", "-->"),
+    ] {
+        while let Some(a) = page.find(open) {
+            let b = page[a..]
+                .find(close)
+                .map_or(page.len(), |b| a + b + close.len());
+            page.replace_range(a..b, " ");
+        }
+    }
+    let mut pieces = Vec::new();
+    let mut rest = page.as_str();
+    let mut in_tag_span = false;
+    let mut in_svg = false;
+    while let Some(lt) = rest.find('<') {
+        if !in_tag_span {
+            pieces.push((rest[..lt].to_owned(), in_svg));
+        }
+        let gt = rest[lt..].find('>').map_or(rest.len(), |g| lt + g);
+        let tag = &rest[lt..gt];
+        in_tag_span = tag.starts_with("<span class=\"tag\"");
+        if tag.starts_with("<svg") {
+            in_svg = true;
+        } else if tag.starts_with("</svg") {
+            in_svg = false;
+        }
+        for attr in [
+            " title=\"",
+            " xlink:title=\"",
+            " aria-label=\"",
+            " placeholder=\"",
+            " alt=\"",
+            " data-results=\"",
+            " data-none=\"",
+        ] {
+            if let Some(a) = tag.find(attr) {
+                let v = &tag[a + attr.len()..];
+                pieces.push((v[..v.find('"').unwrap_or(v.len())].to_owned(), in_svg));
+            }
+        }
+        rest = &rest[(gt + 1).min(rest.len())..];
+    }
+    pieces.push((rest.to_owned(), in_svg));
+    pieces
+        .iter()
+        .map(|(p, svg)| (squash(&decode(p)), *svg))
+        .filter(|(p, _)| !p.is_empty())
+        .collect()
+}
+
+fn word_char(ch: char) -> bool {
+    ch.is_ascii_alphanumeric() || ch == '_'
+}
+
+/// The words of a text, lowercased: runs of ASCII letters, digits and `_`
+/// (so `legend_agency` is one word, and `signed` is not inside it).
+fn words_of(s: &str) -> Vec<String> {
+    s.split(|ch: char| !word_char(ch))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+/// The English interface words of the site, lowercased, generated from
+/// the closed vocabularies (every kind, stage, relation both ways,
+/// identifier scheme and confidence, in snake case and in words), the
+/// English interface table, and the diagrams' and figures' own words.
+fn interface_words() -> BTreeSet<String> {
+    use policygraph::model::{Confidence, IdScheme, Kind, RelationKind, Stage};
+    use policygraph::site::Lang;
+    let mut names: Vec<String> = Vec::new();
+    names.extend(Kind::ALL.iter().map(|k| k.name().to_owned()));
+    names.extend(Stage::ALL.iter().map(|s| s.name().to_owned()));
+    names.extend(RelationKind::ALL.iter().map(|r| r.name().to_owned()));
+    names.extend(
+        RelationKind::ALL
+            .iter()
+            .map(|r| r.inverse_name().to_owned()),
+    );
+    names.extend(IdScheme::ALL.iter().map(|s| s.name().to_owned()));
+    names.extend(Confidence::ALL.iter().map(|c| c.name().to_owned()));
+    let spaced: Vec<String> = names.iter().map(|n| n.replace('_', " ")).collect();
+    names.extend(spaced);
+    for w in [
+        "Legend",
+        "relations",
+        "since",
+        "by",
+        "trillion",
+        "billion",
+        "million",
+    ] {
+        names.push(w.to_owned());
+    }
+    // The interface table, where Chinese has a word of its own.
+    let hant = Lang::ZhHant.words();
+    for (k, en) in Lang::En.words() {
+        if hant.get(k) != Some(&en) {
+            names.push(en.to_owned());
+        }
+    }
+    names
+        .iter()
+        .map(|n| n.to_ascii_lowercase())
+        .filter(|n| !words_of(n).is_empty())
+        .collect()
+}
+
+/// English that Chinese pages write on purpose: the language switch's
+/// endonym, the program's name, and names of services.
+const PROPER_NOUNS: &[&str] = &[
+    "English",
+    "policygraph",
+    "JavaScript",
+    "Open States",
+    "LegiScan",
+    "GovTrack",
+];
+
+/// Finds interface words in a piece of text once the knowledge is taken
+/// out of it: whole knowledge strings at word boundaries, and a
+/// knowledge string cut short before an ellipsis. A piece that is a
+/// knowledge string, or in a diagram lies within one (a wrapped line of
+/// a name), is knowledge, unless it is an interface word and nothing
+/// else (a status badge reading `signed`, a heading reading `covers`).
+struct Scanner {
+    /// Interface words, as sequences of words to find whole.
+    vocab: Vec<Vec<String>>,
+    /// Knowledge strings, squashed, longest first.
+    data: Vec<String>,
+    /// The same, sorted, for prefix look-ups.
+    sorted: Vec<String>,
+    exact: BTreeSet<String>,
+    /// Every knowledge string, one per line.
+    joined: String,
+}
+
+impl Scanner {
+    fn new(knowledge: &Path) -> Scanner {
+        let words = interface_words();
+        let mut vocab: Vec<Vec<String>> = words.iter().map(|w| words_of(w)).collect();
+        vocab.sort();
+        vocab.dedup();
+        let mut data: Vec<String> = knowledge_strings(knowledge)
+            .iter()
+            .map(|s| squash(s))
+            .filter(|s| !s.is_empty())
+            // A knowledge string that is itself one interface word (a tag
+            // `vetoed`) must not hide that word wherever it appears; a
+            // longer one (the publisher `Federal Register`) is knowledge.
+            .filter(|s| !(words.contains(&s.to_ascii_lowercase()) && words_of(s).len() == 1))
+            .collect();
+        data.sort();
+        data.dedup();
+        let sorted = data.clone();
+        data.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        Scanner {
+            vocab,
+            exact: data.iter().cloned().collect(),
+            joined: data.join("\n"),
+            data,
+            sorted,
+        }
+    }
+
+    fn hits(&self, text: &str) -> Vec<String> {
+        let w = words_of(text);
+        self.vocab
+            .iter()
+            .filter(|v| w.windows(v.len()).any(|win| win == v.as_slice()))
+            .map(|v| v.join(" "))
+            .collect()
+    }
+
+    /// The interface words left in `piece` once the knowledge is out.
+    fn scan(&self, piece: &str, in_svg: bool) -> Vec<String> {
+        let mut text = piece.to_owned();
+        for p in PROPER_NOUNS {
+            text = text.replace(p, " ");
+        }
+        if self.hits(&text).is_empty() {
+            return Vec::new();
+        }
+        // A piece that is knowledge, whole or cut, unless it reads as
+        // one interface word and nothing else.
+        let core = piece.trim_end_matches('…').trim();
+        if !self.vocab.contains(&words_of(core))
+            && (self.exact.contains(piece) || in_svg && self.joined.contains(core))
+        {
+            return Vec::new();
+        }
+        // A knowledge string cut short with an ellipsis (a tooltip),
+        // before anything inside it is taken out.
+        while let Some(at) = text.find('…') {
+            let before = &text[..at];
+            let starts: Vec<usize> = before
+                .char_indices()
+                .filter(|&(k, ch)| {
+                    !ch.is_whitespace() && (k == 0 || before[..k].ends_with(char::is_whitespace))
+                })
+                .map(|(k, _)| k)
+                .collect();
+            let mut cut = at;
+            for s in starts {
+                let tail = before[s..].trim_end();
+                if tail.chars().count() < 12 {
+                    break;
+                }
+                let k = self.sorted.partition_point(|d| d.as_str() < tail);
+                if self.sorted.get(k).is_some_and(|d| d.starts_with(tail)) {
+                    cut = s;
+                    break;
+                }
+            }
+            text.replace_range(cut..at + '…'.len_utf8(), " ");
+        }
+        // Whole knowledge strings, at word boundaries.
+        for d in &self.data {
+            if !text.contains(d.as_str()) {
+                continue;
+            }
+            let first = d.chars().next().is_some_and(word_char);
+            let last = d.chars().last().is_some_and(word_char);
+            let mut out = String::with_capacity(text.len());
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find(d.as_str()) {
+                out.push_str(&rest[..at]);
+                let before = out.chars().last().is_some_and(word_char);
+                let after = rest[at + d.len()..].chars().next().is_some_and(word_char);
+                if (before && first) || (after && last) {
+                    out.push_str(d);
+                } else {
+                    out.push(' ');
+                }
+                rest = &rest[at + d.len()..];
+            }
+            out.push_str(rest);
+            text = out;
+        }
+        self.hits(&text)
+    }
+}
+
+/// What English interface words the Chinese pages of a site show (none,
+/// when they show no status, kind, relation, identifier scheme, legend
+/// or "since" outside the names and texts of the knowledge itself), as a
+/// report to fail with.
+fn english_on_chinese_pages(site: &Path, scanner: &Scanner, layout: &str) -> Option<String> {
+    let mut found: BTreeMap<String, (usize, String, String)> = BTreeMap::new();
+    let mut seen: BTreeMap<(String, bool), Vec<String>> = BTreeMap::new();
+    let mut pages = 0;
+    for (rel, bytes) in files(site) {
+        if !(rel.starts_with("zh-Hant/") || rel.starts_with("zh-Hans/")) || !rel.ends_with(".html")
+        {
+            continue;
+        }
+        pages += 1;
+        let html = String::from_utf8(bytes).unwrap();
+        // Graphviz's hover titles of the legend are DOT names, unless
+        // the site gives them words.
+        for made_up in ["<title>cluster_legend<", "<title>legend_"] {
+            if html.contains(made_up) {
+                let e =
+                    found
+                        .entry(made_up.to_owned())
+                        .or_insert((0, rel.clone(), made_up.to_owned()));
+                e.0 += 1;
+            }
+        }
+        for (piece, in_svg) in visible_pieces(&html) {
+            let hits = seen
+                .entry((piece.clone(), in_svg))
+                .or_insert_with(|| scanner.scan(&piece, in_svg));
+            for h in hits.iter() {
+                let e = found
+                    .entry(h.clone())
+                    .or_insert((0, rel.clone(), piece.clone()));
+                e.0 += 1;
+            }
+        }
+    }
+    assert!(pages > 100, "{layout}: only {pages} Chinese pages");
+    if !found.is_empty() {
+        let report: Vec<String> = found
+            .iter()
+            .map(|(w, (n, rel, piece))| {
+                let piece: String = piece.chars().take(120).collect();
+                format!("  `{w}` ×{n}, first in {rel}: {piece:?}")
+            })
+            .collect();
+        return Some(format!(
+            "{layout}: English interface words on Chinese pages ({} words):\n{}",
+            found.len(),
+            report.join("\n")
+        ));
+    }
+    None
+}
+
+#[test]
+fn chinese_pages_show_no_english_interface_words() {
+    let scanner = Scanner::new(&util::shipped());
+    // The scanner itself: interface words are found, knowledge is not.
+    assert_eq!(scanner.scan("published", false), vec!["published"]);
+    assert_eq!(scanner.scan("vetoed", true), vec!["vetoed"]);
+    assert!(scanner
+        .scan("─directs→", false)
+        .contains(&"directs".to_owned()));
+    assert!(scanner.scan("Legend", true).contains(&"legend".to_owned()));
+    assert!(scanner
+        .scan("8.7 trillion", false)
+        .contains(&"trillion".to_owned()));
+    assert!(scanner.scan("Pub. L. 119-27", false).is_empty());
+    assert!(scanner.scan("— Federal Register,", false).is_empty());
+    assert!(scanner.scan("legend_agency", true).is_empty());
+    let long = scanner
+        .data
+        .iter()
+        .find(|d| d.len() > 200 && d.is_ascii() && d[..100].contains(" published "))
+        .unwrap();
+    let cut = format!("某機構 (機構, US): {}…", &long[..120]);
+    assert!(scanner.scan(&cut, true).is_empty(), "{cut}");
+    assert!(!scanner
+        .scan(&cut.replace("機構,", "agency,"), true)
+        .is_empty());
+    let idx = util::tmp();
+    let out = util::tmp();
+    let mut layouts = vec!["builtin"];
+    if util::have("dot") {
+        layouts.push("dot");
+    }
+    let mut reports = Vec::new();
+    for layout in layouts {
+        let site = out.path().join(layout);
+        build(&util::shipped(), idx.path(), &site, &["--diagrams", layout]);
+        reports.extend(english_on_chinese_pages(&site, &scanner, layout));
+    }
+    assert!(reports.is_empty(), "{}", reports.join("\n"));
+}
+
+/// The values of the attributes that hold addresses, as written.
+fn raw_urls(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in [" href=\"", " xlink:href=\"", " src=\"", " action=\""] {
+        let mut rest = html;
+        while let Some(at) = rest.find(attr) {
+            rest = &rest[at + attr.len()..];
+            let end = rest.find('"').unwrap();
+            out.push(rest[..end].to_owned());
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+#[test]
+fn links_are_written_as_addresses_not_as_escaped_text() {
+    let idx = util::tmp();
+    let out = util::tmp();
+    let mut layouts = vec!["builtin"];
+    if util::have("dot") {
+        layouts.push("dot");
+    }
+    for layout in layouts {
+        let site = out.path().join(layout);
+        build(&util::shipped(), idx.path(), &site, &["--diagrams", layout]);
+        let mut bad: Vec<String> = Vec::new();
+        let mut n = 0;
+        for (rel, bytes) in files(&site) {
+            if !rel.ends_with(".html") {
+                continue;
+            }
+            for u in raw_urls(&String::from_utf8(bytes).unwrap()) {
+                n += 1;
+                if u.contains("&#x2f;") || u.contains("&#47;") {
+                    bad.push(format!("{rel}: {u}"));
+                }
+            }
+        }
+        assert!(n > 1000, "{layout}: only {n} addresses");
+        assert!(
+            bad.is_empty(),
+            "{layout}: {} addresses with an escaped `/`, such as:\n{}",
+            bad.len(),
+            bad[..bad.len().min(5)].join("\n")
+        );
+    }
+    // Addresses are still escaped as attribute values: a source address
+    // with a quote or an ampersand cannot end the attribute.
+    let site = out.path().join("hostile");
+    build(
+        &util::fixture("hostile-site"),
+        idx.path(),
+        &site,
+        &["--diagrams", "builtin"],
+    );
+    for (rel, bytes) in files(&site) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        for u in raw_urls(&String::from_utf8(bytes).unwrap()) {
+            assert!(!u.contains(['<', '>', '\'']), "{rel}: raw `{u}`");
+            let amps = u.matches('&').count();
+            let refs = u.matches("&amp;").count()
+                + u.matches("&quot;").count()
+                + u.matches("&#x27;").count()
+                + u.matches("&lt;").count()
+                + u.matches("&gt;").count();
+            assert_eq!(amps, refs, "{rel}: a raw `&` in `{u}`");
+        }
+    }
+}
+
 // ------------------------------------------------------------ in a browser
 
 /// Headless Chromium, or `None` after saying loudly why the browser tests
@@ -667,7 +1247,25 @@ fn in_a_browser_pages_search_and_links_work() {
             hits.contains(&"strategic-bitcoin-reserve".to_owned()),
             "{lang}: {hits:?}"
         );
+        // Each result names its kind in the page's language.
+        let list = &dom[dom.find("id=\"search-results\"").unwrap()..];
+        let list = &list[..list.find("</ol>").unwrap()];
+        assert!(
+            list.contains(" · 行政命令 · US · eo-14233"),
+            "{lang}: {list}"
+        );
+        for english in ["executive order", "program", "bill"] {
+            assert!(
+                !list.contains(&format!(" · {english} · ")),
+                "{lang}: {list}"
+            );
+        }
     }
+    let dom = dump_dom(
+        &browser,
+        &format!("{}?q=bitcoin", url(&site, "en/search.html")),
+    );
+    assert!(dom.contains(" · Executive order · US · eo-14233"), "{dom}");
     let simplified = dump_dom(
         &browser,
         &format!("{}?q=比特币", url(&site, "en/search.html")),

@@ -171,8 +171,8 @@ pub fn build(
     let old = previous
         .filter(|m| m.format == FORMAT && m.key == site.key)
         .unwrap_or_default();
-    let (report, manifest) = site.write(&out, &old)?;
-    out.finish(old_files.as_ref(), MANIFEST, |files| {
+    let (mut report, manifest) = site.write(&out, &old)?;
+    let manifest_changed = out.finish(old_files.as_ref(), MANIFEST, |files| {
         let m = Manifest {
             files: files.to_vec(),
             ..manifest.clone()
@@ -180,6 +180,11 @@ pub fn build(
         postcard::to_stdvec(&m)
             .map_err(|e| Error::Index(format!("cannot encode the site manifest: {e}")))
     })?;
+    if manifest_changed {
+        report.written += 1;
+    } else {
+        report.kept += 1;
+    }
     Ok(report)
 }
 

@@ -95,28 +95,40 @@ impl Output {
     /// the new ones first (so that a build killed part way leaves nothing
     /// unlisted), then each staged file, then the deletion of the previous
     /// build's files that this one does not make, then the final manifest,
-    /// which `manifest` renders from the list of the site's files.
+    /// which `manifest` renders from the list of the site's files. Returns
+    /// whether the manifest's bytes changed.
     pub fn finish(
         self,
         old_files: Option<&BTreeSet<String>>,
         manifest_name: &str,
         manifest: impl Fn(&[String]) -> Result<Vec<u8>>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
+        let mut on_disk = std::fs::read(self.target.join(manifest_name)).ok();
         let files = match self.files.into_inner() {
             Ok(f) => f,
             Err(poisoned) => poisoned.into_inner(),
         };
         let new: BTreeSet<String> = files.iter().map(|(r, _)| r.clone()).collect();
-        let write_manifest = |list: &BTreeSet<String>| -> Result<()> {
+        let path = self.target.join(manifest_name);
+        let write_manifest = |list: &BTreeSet<String>, on_disk: &mut Option<Vec<u8>>| {
             let list: Vec<String> = list.iter().cloned().collect();
-            fsio::write_atomic(&self.target.join(manifest_name), &manifest(&list)?)
+            let bytes = manifest(&list)?;
+            if on_disk.as_deref() == Some(bytes.as_slice()) {
+                return Ok::<bool, Error>(false);
+            }
+            fsio::write_atomic(&path, &bytes)?;
+            *on_disk = Some(bytes);
+            Ok(true)
         };
+        let before = on_disk.clone();
         let union: BTreeSet<String> = new
             .iter()
             .chain(old_files.into_iter().flatten())
             .cloned()
             .collect();
-        write_manifest(&union)?;
+        if union != new {
+            write_manifest(&union, &mut on_disk)?;
+        }
         let mut staged: Vec<&str> = files
             .iter()
             .filter(|(_, s)| *s)
@@ -152,6 +164,7 @@ impl Output {
                 let _ = std::fs::remove_dir(self.target.join(d));
             }
         }
-        write_manifest(&new)
+        write_manifest(&new, &mut on_disk)?;
+        Ok(on_disk != before)
     }
 }

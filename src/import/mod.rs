@@ -36,6 +36,7 @@ pub mod federal_register;
 pub mod json;
 pub mod legiscan;
 pub mod lenient;
+pub mod merge;
 pub mod openstates;
 pub mod report;
 pub mod write;

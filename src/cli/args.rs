@@ -845,7 +845,7 @@ pub struct FederalRegisterArgs {
     #[arg(long, requires = "fetch")]
     pub agency_list: bool,
     /// With --fetch: the API's address (a mirror, or a test server).
-    #[arg(long, value_name = "URL", default_value = policygraph::import::federal_register::DEFAULT_BASE_URL)]
+    #[arg(long, value_name = "URL", default_value = policygraph::import::fr_api::DEFAULT_BASE_URL)]
     pub base_url: String,
     /// With --fetch: keep every response as received in DIR, to replay the
     /// import from files.

@@ -4,7 +4,7 @@
 
 use std::io::{IsTerminal as _, Write as _};
 
-use policygraph::import::{self, federal_register as fr, Change, Report};
+use policygraph::import::{self, federal_register as fr, fr_api, http, Change, Report};
 use policygraph::model::Date;
 
 use super::args::{BillArgs, FederalRegisterArgs, ImportArgs, ImportSource};
@@ -64,7 +64,7 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
     // Every input is read and parsed before anything is written: a file
     // that is not JSON stops the import with nothing changed.
     let inputs = if a.fetch {
-        let q = fr::Query {
+        let q = fr_api::Query {
             since: a.since,
             until: a.until,
             types: a.types.clone(),
@@ -72,8 +72,8 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
             executive_orders: a.executive_orders,
         };
         let bar = progress_bar();
-        let mut on_progress = |p: fr::Progress| match p {
-            fr::Progress::Page { done, total } => {
+        let mut on_progress = |p: http::Progress| match p {
+            http::Progress::Page { done, total } => {
                 if let Some(b) = &bar {
                     if let Some(t) = total {
                         b.set_length(t);
@@ -81,7 +81,7 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
                     b.set_position(done);
                 }
             }
-            fr::Progress::Retry { url, reason, wait } => {
+            http::Progress::Retry { url, reason, wait } => {
                 let msg = format!(
                     "{reason}; trying again in {:.1} s: {url}",
                     wait.as_secs_f64()
@@ -92,12 +92,12 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
                 }
             }
         };
-        let got = fr::fetch(
+        let got = fr_api::fetch(
             &a.base_url,
             &q,
             a.agency_list,
             a.save_raw.as_deref(),
-            &fr::Retry::default(),
+            &http::Retry::default(),
             &mut on_progress,
         );
         if let Some(b) = bar {

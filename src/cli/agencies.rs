@@ -4,9 +4,30 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::args::AgenciesArgs;
+use super::flags::{AsOfOpt, JsonOpt, LangOpt};
 use super::render::{self, DIM, ID};
 use super::{Ctx, Status};
+
+/// Options of `agencies`.
+#[derive(Debug, clap::Args)]
+pub struct AgenciesArgs {
+    /// The entity: id, alias, or name in any language (several words are
+    /// one name: `GENIUS Act` needs no quotes).
+    #[arg(required = true, num_args = 1.., value_name = "REF")]
+    pub entity: Vec<String>,
+    /// How many relations away to look.
+    #[arg(long, default_value_t = 2)]
+    pub depth: usize,
+    /// Only agencies related directly (depth 1, no roll-up).
+    #[arg(long)]
+    pub direct: bool,
+    #[command(flatten)]
+    pub json: JsonOpt,
+    #[command(flatten)]
+    pub as_of: AsOfOpt,
+    #[command(flatten)]
+    pub lang: LangOpt,
+}
 
 #[derive(Serialize)]
 struct Json<'a> {

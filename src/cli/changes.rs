@@ -8,9 +8,34 @@ use policygraph::model::Stage;
 use policygraph::track::changes::{EntityChange, RelationKey};
 use policygraph::track::{self, Side};
 
-use super::args::ChangesArgs;
+use super::flags::{AsOfOpt, JsonOpt, LangOpt};
 use super::render;
 use super::{Ctx, Status};
+
+/// Options of `changes`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  policygraph changes HEAD~3 HEAD        between two commits
+  policygraph changes v1                 from tag v1 to the working tree
+  policygraph changes --dirs old/ new/   between two directories (no git needed)")]
+pub struct ChangesArgs {
+    /// The old version: a git revision (a directory with `--dirs`).
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The new version: a git revision [default: the working tree] (a
+    /// directory with `--dirs`).
+    #[arg(value_name = "NEW", required_if_eq("dirs", "true"))]
+    pub new: Option<String>,
+    /// Compare two knowledge directories instead of git revisions.
+    #[arg(long)]
+    pub dirs: bool,
+    #[command(flatten)]
+    pub json: JsonOpt,
+    #[command(flatten)]
+    pub as_of: AsOfOpt,
+    #[command(flatten)]
+    pub lang: LangOpt,
+}
 
 /// Runs `changes`.
 pub fn run(ctx: &Ctx, args: &ChangesArgs) -> anyhow::Result<Status> {

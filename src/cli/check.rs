@@ -5,8 +5,30 @@ use std::io::Write;
 use policygraph::diag::Severity;
 use serde::Serialize;
 
-use super::args::{CheckArgs, Format};
+use super::flags::JsonOpt;
 use super::{render, Ctx, Status};
+
+/// Output format of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source snippets with labels.
+    Human,
+    /// One JSON document with every diagnostic.
+    Json,
+}
+
+/// Options of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Deprecated: `--format json` is `--json`.
+    #[arg(long, value_name = "FORMAT", hide = true)]
+    pub format: Option<Format>,
+    #[command(flatten)]
+    pub json: JsonOpt,
+}
 
 #[derive(Serialize)]
 struct JsonReport<'a> {

@@ -10,9 +10,39 @@ use serde::Serialize;
 use policygraph::model::{Date, DeadlineKind};
 use policygraph::track::{self, DeadlineFilter, DeadlineState, DeadlineStatus, EntityRef};
 
-use super::args::DeadlinesArgs;
+use super::flags::{AsOfOpt, JsonOpt, LangOpt};
 use super::render;
 use super::{Ctx, Status};
+
+/// Options of `deadlines`.
+#[derive(Debug, clap::Args)]
+pub struct DeadlinesArgs {
+    /// Only deadlines not yet met and not yet due.
+    #[arg(long)]
+    pub upcoming: bool,
+    /// Only deadlines past due and not met.
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only deadlines met (on time or late).
+    #[arg(long)]
+    pub met: bool,
+    /// Only public deadlines (comment periods) whose day has passed.
+    #[arg(long)]
+    pub closed: bool,
+    /// Only deadlines due within this span after the day judged: `30d`,
+    /// `2w` or `30` (days).
+    #[arg(long, value_name = "SPAN", value_parser = policygraph::track::parse_days)]
+    pub within: Option<i64>,
+    /// Only deadlines owed by this entity (id, alias or name): `--owner DOL`.
+    #[arg(long, value_name = "REF")]
+    pub owner: Option<String>,
+    #[command(flatten)]
+    pub json: JsonOpt,
+    #[command(flatten)]
+    pub as_of: AsOfOpt,
+    #[command(flatten)]
+    pub lang: LangOpt,
+}
 
 /// Met deadlines.
 const MET: Style = AnsiColor::Green.on_default();

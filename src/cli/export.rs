@@ -11,6 +11,7 @@ use policygraph::model::{Kind, RelationKind};
 use policygraph::select::{select, Selection};
 use policygraph::Error;
 
+use super::flags::{AsOfOpt, LangOpt};
 use super::{Ctx, Status};
 
 /// The format argument of `export`.
@@ -86,9 +87,16 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
 
     #[command(flatten)]
-    pub as_of: super::args::AsOfOpt,
+    pub as_of: AsOfOpt,
     #[command(flatten)]
-    pub lang: super::args::LangOpt,
+    pub lang: LangOpt,
+}
+
+impl ExportArgs {
+    /// Whether the format is JSON (`export json`).
+    pub fn writes_json(&self) -> bool {
+        self.format == ExportFormat::Json
+    }
 }
 
 /// Runs `export`.

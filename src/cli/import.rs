@@ -3,13 +3,156 @@
 //! States, LegiScan and unitedstates/congress.
 
 use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
 
-use policygraph::import::{self, federal_register as fr, Change, Report};
+use clap::Subcommand;
+
+use policygraph::import::{self, federal_register as fr, fr_api, http, Change, Report};
 use policygraph::model::Date;
 
-use super::args::{BillArgs, FederalRegisterArgs, ImportArgs, ImportSource};
+use super::flags::JsonOpt;
 use super::{render, Ctx, Status};
 use policygraph::import::bill::BillSource;
+
+/// Options of `import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Where the records come from.
+    #[command(subcommand)]
+    pub source: ImportSource,
+}
+
+impl ImportArgs {
+    /// The options every importer takes, whichever the source.
+    pub fn common(&self) -> &ImportCommon {
+        match &self.source {
+            ImportSource::FederalRegister(f) => &f.common,
+            ImportSource::OpenStates(o) => &o.bills.common,
+            ImportSource::Legiscan(b) | ImportSource::Congress(b) => &b.common,
+        }
+    }
+}
+
+/// The sources `import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// The Federal Register: executive orders, rules, proposed rules,
+    /// notices and agencies, from saved API responses or the live API.
+    #[command(after_help = "Examples:
+  policygraph import federal-register documents.json agencies.json
+  policygraph import federal-register --fetch --executive-orders --since 2025-01-01
+  policygraph import federal-register --fetch --agency labor-department --type proposed-rule --save-raw raw/")]
+    FederalRegister(FederalRegisterArgs),
+    /// Open States bill JSON (bulk scraper output or API bills): one file
+    /// per bill, or directory trees of them.
+    #[command(
+        name = "openstates",
+        after_help = "Examples:
+  policygraph import openstates nh-legislation/_data/nh/2025/
+  policygraph import openstates --dry-run HB302.json
+  policygraph import openstates --jurisdiction NH _data/nh/"
+    )]
+    OpenStates(OpenStatesArgs),
+    /// LegiScan bill JSON (`getBill` responses, or the `bill/` files of a
+    /// dataset archive). LegiScan data is CC BY 4.0: every bill credits it.
+    #[command(after_help = "Example:
+  policygraph import legiscan GA/2023-2024_Regular_Session/bill/")]
+    Legiscan(BillArgs),
+    /// The `data.json` files of the unitedstates/congress scrapers
+    /// (GovTrack's bill data), such as a whole `congress/119/bills/` tree.
+    #[command(after_help = "Example:
+  policygraph import congress data/119/bills/")]
+    Congress(BillArgs),
+}
+
+/// Options of the bill importers.
+#[derive(Debug, clap::Args)]
+pub struct BillArgs {
+    /// Files, or directories searched for `*.json` (in sorted order).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Options every importer takes.
+    #[command(flatten)]
+    pub common: ImportCommon,
+}
+
+/// Arguments of `import openstates`.
+#[derive(Debug, clap::Args)]
+pub struct OpenStatesArgs {
+    #[command(flatten)]
+    pub bills: BillArgs,
+    /// The jurisdiction of bills whose file does not name one (the
+    /// scrapers' own output; a `jurisdiction_*.json` beside the bills is
+    /// read without this): `NH`, `US-NH`, `New Hampshire`, `US`.
+    #[arg(long, value_name = "CODE", value_parser = jurisdiction_code)]
+    pub jurisdiction: Option<String>,
+}
+
+/// A single jurisdiction, as a code (`US`, `US-NH`).
+fn jurisdiction_code(s: &str) -> Result<String, String> {
+    match s.parse::<policygraph::select::Jurisdiction>()? {
+        policygraph::select::Jurisdiction::Exact(code) => Ok(code),
+        policygraph::select::Jurisdiction::States => {
+            Err("give one jurisdiction (`NH`, `US-NH`, `US`), not every state".into())
+        }
+    }
+}
+
+/// Options every importer takes.
+#[derive(Debug, clap::Args)]
+pub struct ImportCommon {
+    /// Report what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub json: JsonOpt,
+}
+
+/// Options of `import federal-register`.
+#[derive(Debug, clap::Args)]
+pub struct FederalRegisterArgs {
+    /// Saved API responses: `documents.json` pages, single documents,
+    /// `agencies.json`.
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "fetch",
+        conflicts_with = "fetch"
+    )]
+    pub files: Vec<PathBuf>,
+    /// Read the live API instead of files, following every next page.
+    #[arg(long)]
+    pub fetch: bool,
+    /// With --fetch: documents published on or after this day.
+    #[arg(long, value_name = "DATE", requires = "fetch")]
+    pub since: Option<Date>,
+    /// With --fetch: documents published on or before this day.
+    #[arg(long, value_name = "DATE", requires = "fetch")]
+    pub until: Option<Date>,
+    /// With --fetch: only this type (repeatable): rule, proposed-rule,
+    /// notice, presidential-document.
+    #[arg(long = "type", value_name = "TYPE", requires = "fetch")]
+    pub types: Vec<String>,
+    /// With --fetch: only documents of this agency, by its Federal Register
+    /// slug (repeatable), such as `labor-department`.
+    #[arg(long = "agency", value_name = "SLUG", requires = "fetch")]
+    pub agencies: Vec<String>,
+    /// With --fetch: executive orders only.
+    #[arg(long, requires = "fetch")]
+    pub executive_orders: bool,
+    /// With --fetch: also read the agency list (`agencies.json`).
+    #[arg(long, requires = "fetch")]
+    pub agency_list: bool,
+    /// With --fetch: the API's address (a mirror, or a test server).
+    #[arg(long, value_name = "URL", default_value = policygraph::import::fr_api::DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// With --fetch: keep every response as received in DIR, to replay the
+    /// import from files.
+    #[arg(long, value_name = "DIR", requires = "fetch")]
+    pub save_raw: Option<PathBuf>,
+    /// Options every importer takes.
+    #[command(flatten)]
+    pub common: ImportCommon,
+}
 
 /// Runs `import`.
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<Status> {
@@ -64,7 +207,7 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
     // Every input is read and parsed before anything is written: a file
     // that is not JSON stops the import with nothing changed.
     let inputs = if a.fetch {
-        let q = fr::Query {
+        let q = fr_api::Query {
             since: a.since,
             until: a.until,
             types: a.types.clone(),
@@ -72,8 +215,8 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
             executive_orders: a.executive_orders,
         };
         let bar = progress_bar();
-        let mut on_progress = |p: fr::Progress| match p {
-            fr::Progress::Page { done, total } => {
+        let mut on_progress = |p: http::Progress| match p {
+            http::Progress::Page { done, total } => {
                 if let Some(b) = &bar {
                     if let Some(t) = total {
                         b.set_length(t);
@@ -81,7 +224,7 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
                     b.set_position(done);
                 }
             }
-            fr::Progress::Retry { url, reason, wait } => {
+            http::Progress::Retry { url, reason, wait } => {
                 let msg = format!(
                     "{reason}; trying again in {:.1} s: {url}",
                     wait.as_secs_f64()
@@ -92,12 +235,12 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
                 }
             }
         };
-        let got = fr::fetch(
+        let got = fr_api::fetch(
             &a.base_url,
             &q,
             a.agency_list,
             a.save_raw.as_deref(),
-            &fr::Retry::default(),
+            &http::Retry::default(),
             &mut on_progress,
         );
         if let Some(b) = bar {

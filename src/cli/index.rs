@@ -5,10 +5,20 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::args::IndexArgs;
+use super::flags::JsonOpt;
 use policygraph::store::Outcome;
 
 use super::{Ctx, Status};
+
+/// Options of `index`.
+#[derive(Debug, clap::Args)]
+pub struct IndexArgs {
+    /// Rebuild even when the index is fresh.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub json: JsonOpt,
+}
 
 #[derive(Serialize)]
 struct Json<'a> {

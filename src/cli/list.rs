@@ -3,12 +3,41 @@
 
 use serde::Serialize;
 
-use policygraph::model::Kind;
+use policygraph::model::{Kind, Stage};
 use policygraph::store::ListFilter;
 
-use super::args::ListArgs;
+use super::flags::{parse_jurisdiction, AsOfOpt, JsonOpt, LangOpt};
 use super::render;
 use super::{Ctx, Status};
+
+/// Options of `list`.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only this kind (repeatable).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<Kind>,
+    /// Only this jurisdiction: `US` (or `federal`) for federal entities,
+    /// `US-TX`, `TX` or `Texas` for a state, `US-` (or `states`) for every
+    /// state.
+    #[arg(long, value_name = "J", value_parser = parse_jurisdiction)]
+    pub jurisdiction: Option<String>,
+    /// Only this current status (repeatable).
+    #[arg(long = "status", value_name = "STAGE")]
+    pub statuses: Vec<Stage>,
+    /// Only entities with this tag (repeatable: all must match).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    #[command(flatten)]
+    pub json: JsonOpt,
+    #[command(flatten)]
+    pub as_of: AsOfOpt,
+    #[command(flatten)]
+    pub lang: LangOpt,
+    /// Only bills with this sponsor or cosponsor: every word must be in
+    /// the name (`Lummis`, `Cynthia Lummis`), in any case.
+    #[arg(long, value_name = "NAME")]
+    pub sponsor: Option<String>,
+}
 
 #[derive(Serialize)]
 struct Item<'a> {

@@ -3,15 +3,20 @@
 //! disagree.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use clap::CommandFactory;
-
-use super::args::{Args, ManArgs};
+/// Options of `man`.
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Write `policygraph.1` and one `policygraph-COMMAND.1` per command into
+    /// this directory (created) instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
 
 /// Runs `man`: the main page on stdout, or every page into `--dir`.
-pub fn run(args: &ManArgs) -> anyhow::Result<()> {
-    let mut cmd = Args::command();
+/// `cmd` is the whole command line's definition (`Args::command()`).
+pub fn run(args: &ManArgs, mut cmd: clap::Command) -> anyhow::Result<()> {
     cmd.build();
     match &args.dir {
         None => {

@@ -13,6 +13,7 @@ mod check;
 mod ctx;
 mod deadlines;
 mod export;
+mod flags;
 mod import;
 mod index;
 mod list;
@@ -71,7 +72,7 @@ pub fn main() -> ExitCode {
     }
     // `man` too.
     if let Command::Man(a) = &args.command {
-        return match man::run(a) {
+        return match man::run(a, <Args as clap::CommandFactory>::command()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) if render::is_broken_pipe(&e) => ExitCode::SUCCESS,
             Err(e) => ExitCode::from(render::error(&e)),

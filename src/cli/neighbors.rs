@@ -2,11 +2,45 @@
 
 use serde::Serialize;
 
+use policygraph::graph::Direction;
+use policygraph::model::{Kind, RelationKind};
 use policygraph::query::{neighbors, NeighborOptions};
 
-use super::args::NeighborsArgs;
+use super::flags::{AsOfOpt, JsonOpt, LangOpt};
 use super::render;
 use super::{Ctx, Status};
+
+/// Options of `neighbors`.
+#[derive(Debug, clap::Args)]
+pub struct NeighborsArgs {
+    /// The entity: id, alias, or name in any language (several words are
+    /// one name: `GENIUS Act` needs no quotes).
+    #[arg(required = true, num_args = 1.., value_name = "REF")]
+    pub entity: Vec<String>,
+    /// How many relations away.
+    #[arg(long, default_value_t = 1)]
+    pub depth: usize,
+    /// Only follow this relation (repeatable). Its inverse name, as `show`
+    /// prints it (`enacted_by`), names the same relation.
+    #[arg(long = "relation", value_name = "RELATION", value_parser = RelationKind::parse_either)]
+    pub relations: Vec<RelationKind>,
+    /// Only list this kind (repeatable).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<Kind>,
+    /// Which way to follow relations: in, out or both.
+    #[arg(long, default_value = "both")]
+    pub direction: Direction,
+    /// Walk on through asset classes and plan types (by default they are
+    /// listed but not walked through: they connect nearly everything).
+    #[arg(long)]
+    pub through_hubs: bool,
+    #[command(flatten)]
+    pub json: JsonOpt,
+    #[command(flatten)]
+    pub as_of: AsOfOpt,
+    #[command(flatten)]
+    pub lang: LangOpt,
+}
 
 #[derive(Serialize)]
 struct Json<'a> {

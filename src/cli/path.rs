@@ -4,9 +4,33 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::args::PathArgs;
+use super::flags::{AsOfOpt, JsonOpt};
 use super::render;
 use super::{Ctx, Status};
+
+/// Options of `path`.
+#[derive(Debug, clap::Args)]
+pub struct PathArgs {
+    /// Where the chain starts.
+    pub from: String,
+    /// Where it ends.
+    pub to: String,
+    /// List every shortest chain, not just one.
+    #[arg(long)]
+    pub all: bool,
+    /// With `--all`, at most this many chains.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Let chains pass through asset classes and plan types (by default
+    /// they do not: every bill about bitcoin would be two steps from every
+    /// other).
+    #[arg(long)]
+    pub through_hubs: bool,
+    #[command(flatten)]
+    pub json: JsonOpt,
+    #[command(flatten)]
+    pub as_of: AsOfOpt,
+}
 
 #[derive(Serialize)]
 struct Json<'a> {

@@ -2,11 +2,52 @@
 
 use std::io::Write;
 
+use policygraph::model::{Date, Kind, Stage};
 use policygraph::search::{search, SearchOptions, WhyEmpty};
 
-use super::args::SearchArgs;
+use super::flags::{parse_jurisdiction, parse_since, parse_until, AsOfOpt, JsonOpt, LangOpt};
 use super::render::{self, DIM, HIT, ID};
 use super::{Ctx, Status};
+
+/// Options of `search`.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// The query: words, "phrases", -excluded, field:value (fields: name,
+    /// ident, body, id, kind, jurisdiction, status, tag).
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// At most this many hits (the last line says how many of how many).
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Only this kind (repeatable).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<Kind>,
+    /// Only this jurisdiction: `US` (or `federal`) for federal entities,
+    /// `US-TX`, `TX` or `Texas` for a state, `US-` (or `states`) for every
+    /// state.
+    #[arg(long, value_name = "J", value_parser = parse_jurisdiction)]
+    pub jurisdiction: Option<String>,
+    /// Only this status (repeatable).
+    #[arg(long = "status", value_name = "STAGE")]
+    pub statuses: Vec<Stage>,
+    /// Only entities with a date (event, deadline, figure) in or after this
+    /// period: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (alias `--from`).
+    #[arg(long, visible_alias = "from", value_name = "DATE", value_parser = parse_since)]
+    pub since: Option<Date>,
+    /// Only entities with a date in or before this period (`--until 2025`
+    /// reaches 2025-12-31; alias `--to`).
+    #[arg(long, visible_alias = "to", value_name = "DATE", value_parser = parse_until)]
+    pub until: Option<Date>,
+    /// Also count all matches by kind, jurisdiction and status.
+    #[arg(long)]
+    pub facets: bool,
+    #[command(flatten)]
+    pub json: JsonOpt,
+    #[command(flatten)]
+    pub as_of: AsOfOpt,
+    #[command(flatten)]
+    pub lang: LangOpt,
+}
 
 /// Runs `search`.
 pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<Status> {

@@ -8,9 +8,24 @@ use policygraph::store::{Node, NodeSource, Store};
 use policygraph::track::DeadlineStatus;
 use serde::Serialize;
 
-use super::args::ShowArgs;
+use super::flags::{AsOfOpt, JsonOpt, LangOpt};
 use super::render::{BOLD, DIM, ID, WARN};
 use super::{Ctx, Status};
+
+/// Options of `show`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The entity: id, alias, or name in any language (several words are
+    /// one name: `GENIUS Act` needs no quotes).
+    #[arg(required = true, num_args = 1.., value_name = "REF")]
+    pub entity: Vec<String>,
+    #[command(flatten)]
+    pub json: JsonOpt,
+    #[command(flatten)]
+    pub as_of: AsOfOpt,
+    #[command(flatten)]
+    pub lang: LangOpt,
+}
 
 #[derive(Serialize)]
 struct ShowJson<'a> {

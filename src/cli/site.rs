@@ -6,6 +6,7 @@ use std::time::Instant;
 use policygraph::model::{Date, Kind};
 use policygraph::site::{self, Lang, Layout, SiteOptions};
 
+use super::flags::{AsOfOpt, JsonOpt, LangOpt};
 use super::{Ctx, Status};
 
 /// How `--diagrams` lays diagrams out.
@@ -48,12 +49,12 @@ pub struct SiteArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub diagrams: Diagrams,
     #[command(flatten)]
-    pub json: super::args::JsonOpt,
+    pub json: JsonOpt,
     #[command(flatten)]
-    pub as_of: super::args::AsOfOpt,
+    pub as_of: AsOfOpt,
     /// The site's default language (every page also exists in the others).
     #[command(flatten)]
-    pub lang: super::args::LangOpt,
+    pub lang: LangOpt,
 }
 
 /// Runs `site`.

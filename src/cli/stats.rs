@@ -5,7 +5,17 @@ use std::io::Write;
 
 use policygraph::graph::{stats, Graph};
 
+use super::flags::{AsOfOpt, JsonOpt};
 use super::{Ctx, Status};
+
+/// Options of `stats`.
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub json: JsonOpt,
+    #[command(flatten)]
+    pub as_of: AsOfOpt,
+}
 
 /// Runs `stats`.
 pub fn run(ctx: &Ctx) -> anyhow::Result<Status> {

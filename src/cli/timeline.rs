@@ -2,12 +2,50 @@
 
 use serde::Serialize;
 
-use policygraph::model::Date;
+use policygraph::model::{Date, Kind, Stage};
 use policygraph::track::{self, TimelineEntry, TimelineFilter};
 
-use super::args::TimelineArgs;
+use super::flags::{parse_jurisdiction, parse_since, parse_until, AsOfOpt, JsonOpt};
 use super::render;
 use super::{Ctx, Status};
+
+/// Options of `timeline`.
+#[derive(Debug, clap::Args)]
+pub struct TimelineArgs {
+    /// Only events in or after this period: `YYYY`, `YYYY-MM` or
+    /// `YYYY-MM-DD` (alias `--from`).
+    #[arg(long, visible_alias = "from", value_name = "DATE", value_parser = parse_since)]
+    pub since: Option<Date>,
+    /// Only events in or before this period (`--until 2025` reaches
+    /// 2025-12-31; alias `--to`).
+    #[arg(long, visible_alias = "to", value_name = "DATE", value_parser = parse_until)]
+    pub until: Option<Date>,
+    /// Only events of this kind of entity (repeatable).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<Kind>,
+    /// Only this jurisdiction: `US` (or `federal`) for federal entities,
+    /// `US-TX`, `TX` or `Texas` for a state, `US-` (or `states`) for every
+    /// state.
+    #[arg(long, value_name = "J", value_parser = parse_jurisdiction)]
+    pub jurisdiction: Option<String>,
+    /// Only events of this entity (id, alias or name) ...
+    #[arg(long, value_name = "REF")]
+    pub entity: Option<String>,
+    /// ... and of entities up to this many relations away from it.
+    #[arg(long, default_value_t = 0, requires = "entity")]
+    pub depth: usize,
+    /// Only events marking this stage (repeatable).
+    #[arg(long = "stage", value_name = "STAGE")]
+    pub stages: Vec<Stage>,
+    /// With `--depth`, walk on through asset classes and plan types too (by
+    /// default they are reached but not walked through).
+    #[arg(long, requires = "entity")]
+    pub through_hubs: bool,
+    #[command(flatten)]
+    pub json: JsonOpt,
+    #[command(flatten)]
+    pub as_of: AsOfOpt,
+}
 
 /// The JSON document (schema in docs/json.md, "JSON output").
 #[derive(Serialize)]

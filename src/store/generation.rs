@@ -136,7 +136,7 @@ fn sealable(dir: &Path) -> Result<Vec<Sealed>> {
 /// a generation that something changed since (a truncated, zeroed,
 /// rewritten or deleted file) from an intact one, before it gives a wrong
 /// answer. A generation's files are never written after this.
-fn seal(dir: &Path) -> Result<()> {
+pub(super) fn seal(dir: &Path) -> Result<()> {
     let files = sealable(dir)?;
     let bytes = postcard::to_stdvec(&files)
         .map_err(|e| Error::Index(format!("cannot encode the seal: {e}")))?;

@@ -70,6 +70,7 @@ fn equal_scores_cut_the_same_whatever_the_document_order() {
         prepared.set_payload(&payload(&format!("v{FORMAT_VERSION}-test"), None));
         prepared.commit().unwrap();
         drop(index);
+        seal(&gen).unwrap();
         std::fs::write(tmp.path().join("CURRENT"), "gen-test").unwrap();
         let store = Store::open(tmp.path()).unwrap().unwrap();
         let opts = crate::search::SearchOptions {

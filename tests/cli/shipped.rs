@@ -152,7 +152,8 @@ fn state_bills_caps_and_outcomes() {
         assert!(summary.contains(cap), "{id}: `{cap}` not in {summary}");
     }
     let tx = json(&["show", "tx-sb-21"]);
-    assert_eq!(tx["status"], "signed");
+    // Issue 26: in effect from its signing on 2025-06-20.
+    assert_eq!(tx["status"], "effective");
     assert!(tx["entity"]["summary"]
         .as_str()
         .unwrap()
@@ -322,7 +323,8 @@ fn texas_hb_4488_is_its_own_bill_related_to_sb_21() {
     let v = json(&["show", "HB 4488"]);
     assert_eq!(v["entity"]["id"], "tx-hb-4488");
     assert_eq!(v["entity"]["kind"], "statute");
-    assert_eq!(v["status"], "signed");
+    // Issue 26: signed and effective on 2025-06-20.
+    assert_eq!(v["status"], "effective");
     assert!(relations("tx-hb-4488").contains(&("covers".into(), "tx-sb-21".into())));
     let sb = json(&["show", "tx-sb-21"]);
     let aliases = sb["entity"]["aliases"].to_string();
@@ -336,9 +338,10 @@ fn texas_hb_4488_is_its_own_bill_related_to_sb_21() {
         .collect();
     assert!(incoming.contains(&"tx-hb-4488"), "{incoming:?}");
     assert!(!summary("tx-sb-21", None).contains("companion"));
+    // Issue 26: the enrolled text says 24 months; 12 was the Senate's text.
     let notes = sb["entity"]["notes"].to_string();
     assert!(
-        notes.contains("partly verified") && notes.contains("12"),
+        notes.contains("Senate-passed text said 12 months"),
         "{notes}"
     );
 }

@@ -487,9 +487,10 @@ fn genius_act_deadlines_and_the_comment_period_owed_by_the_public() {
         "2026-06-01",
         "comment_closed"
     ));
-    // Treasury's advance notice is an implementing step, marked partly.
+    // Treasury's advance notice is an implementing step (verified since
+    // issue 26 against its Federal Register record).
     let anprm = json(&["show", "treasury-genius-anprm-2025"]);
-    assert_eq!(anprm["entity"]["confidence"], "partly");
+    assert_eq!(anprm["entity"]["confidence"], "verified");
     assert!(relations("treasury-genius-anprm-2025")
         .contains(&("implements".into(), "genius-act".into())));
 }

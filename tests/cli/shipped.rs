@@ -509,9 +509,10 @@ fn taiwan_and_hong_kong_forms_find_the_same_entities() {
     assert_eq!(first("數位資產庫存"), "us-digital-asset-stockpile");
     assert_eq!(first("8.7 萬億美元"), "fig-401k-assets-2025q1");
     assert_eq!(first("8.7 兆美元"), "fig-401k-assets-2025q1");
-    // The article's wording stays in names and summaries.
+    // Issue 26: zh-Hant names use the Taiwan form; the article's stays an
+    // alias.
     let v = json(&["show", "us-digital-asset-stockpile"]);
-    assert_eq!(v["entity"]["names"]["zh-Hant"], "美國數字資產庫存");
+    assert_eq!(v["entity"]["names"]["zh-Hant"], "美國數位資產庫存");
 }
 
 #[test]
@@ -550,7 +551,7 @@ fn sources_roll_calls_and_orders_from_the_audit() {
         "published"
     ));
     let zh = summary("treasury-digital-assets-framework-2022", Some("zh-Hant"));
-    assert!(zh.contains("數字資產國際參與框架"), "{zh}");
+    assert!(zh.contains("數位資產國際參與框架"), "{zh}");
 }
 
 #[test]

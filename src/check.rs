@@ -1184,12 +1184,6 @@ fn imported(e: &Entity) -> bool {
     e.provenance.is_some()
 }
 
-/// Two entities with the same alias (compared as lookups compare them:
-/// case, spacing and Chinese script aside): a reference by that alias is
-/// ambiguous. Reported at the later entity's alias (in id order), with the
-/// first one's as related. Not between two imported entities: the official
-/// record gives many bills the same title ("To amend ..."), and nobody can
-/// edit that away; a lookup by such a title lists them all.
 /// Hosts whose pages are official records: a host on one of these domains
 /// (the domain itself or a subdomain) is official. `gov` covers the federal
 /// sites (federalregister.gov, congress.gov, govinfo.gov, uscode.house.gov,
@@ -1254,10 +1248,7 @@ fn check_official_sources<'f>(
             continue;
         }
         let files = files_of.get(&b).map_or(&[][..], Vec::as_slice);
-        if files
-            .iter()
-            .all(|&i| entities[i].entity.provenance.is_some())
-        {
+        if files.iter().all(|&i| imported(&entities[i].entity)) {
             continue;
         }
         let official = files.iter().any(|&i| {
@@ -1286,6 +1277,12 @@ fn check_official_sources<'f>(
     }
 }
 
+/// Two entities with the same alias (compared as lookups compare them:
+/// case, spacing and Chinese script aside): a reference by that alias is
+/// ambiguous. Reported at the later entity's alias (in id order), with the
+/// first one's as related. Not between two imported entities: the official
+/// record gives many bills the same title ("To amend ..."), and nobody can
+/// edit that away; a lookup by such a title lists them all.
 fn check_shared_aliases<'f>(
     entities: &[crate::load::Loaded],
     keep: &[usize],

@@ -1479,6 +1479,30 @@ mod tests {
     }
 
     #[test]
+    fn official_hosts_match_whole_domain_labels() {
+        for url in [
+            "https://www.federalregister.gov/d/2025-18226",
+            "https://capitol.texas.gov/billlookup/BillSummary.aspx?Bill=SB21&LegSess=89R",
+            "HTTPS://USCODE.HOUSE.GOV/view.xhtml",
+            "https://www.gencourt.state.nh.us/bill_status/",
+            "https://www.palegis.us/legislation/bills/2023/hb2664",
+            "http://user@www.dol.gov:443/agencies/ebsa",
+        ] {
+            assert!(official_url(url), "{url}");
+        }
+        for url in [
+            "https://www.federalregister.gov.example.com/d/1",
+            "https://notgov.com/",
+            "https://example.com/?next=https://www.congress.gov/",
+            "ftp://www.congress.gov/",
+            "www.congress.gov/bill",
+            "https://gencourt.state.nh.us.example.org/",
+        ] {
+            assert!(!official_url(url), "{url}");
+        }
+    }
+
+    #[test]
     fn a_valid_corpus_becomes_a_sorted_corpus() {
         let b = agency("b", "    relations: [(rel: part_of, to: \"a\")],\n");
         let c = run(&[("z/b.ron", &b), ("a.ron", &agency("a", ""))]);
@@ -1535,7 +1559,7 @@ mod tests {
         (rel: directs, to: "dol", note: "to: \"dol\"", source: 0),
         (rel: directs, to: "eo", source: 1),
     ],
-    sources: [(title: "s")],
+    sources: [(title: "s", url: "https://www.federalregister.gov/")],
 )
 "#;
         let c = run(&[("dol.ron", &agency("dol", "")), ("eo.ron", eo)]);
@@ -1577,7 +1601,7 @@ mod tests {
             "f",
             "    figure: (value: 1.0, unit: \"USD\", as_of: \"2025-01-01\"),\n",
         );
-        let bill = r#"(id: "b", kind: bill, name: "B", jurisdiction: "US", sources: [(title: "s")],
+        let bill = r#"(id: "b", kind: bill, name: "B", jurisdiction: "US", sources: [(title: "s", url: "https://www.congress.gov/")],
     events: [
         (date: "2025-01-01", stage: introduced),
         (date: "2025-02-01", stage: vetoed),
@@ -1717,7 +1741,7 @@ mod tests {
             "passed_one_chamber",
             "s1582-119",
         );
-        let hand = "(id: \"b\", kind: bill, name: \"Hand\", jurisdiction: \"US\", summary: \"Ours.\",\n    sources: [(title: \"s\")])\n";
+        let hand = "(id: \"b\", kind: bill, name: \"Hand\", jurisdiction: \"US\", summary: \"Ours.\",\n    sources: [(title: \"s\", url: \"https://www.congress.gov/\")])\n";
         for files in [
             vec![
                 ("imported/openstates/b.ron", os.as_str()),

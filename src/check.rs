@@ -411,6 +411,7 @@ pub fn check(loaded: LoadResult) -> Checked {
     diags.extend(found.into_iter().flatten());
     check_part_of_cycles(&entities, &keep, &overlays, &located, &mut diags);
     check_shared_aliases(&entities, &keep, &located, &mut diags);
+    check_official_sources(&entities, &keep, &overlays, &kinds, &located, &mut diags);
     for &(base, over) in &overlays {
         check_enrichment(
             &entities[base],
@@ -882,6 +883,99 @@ fn imported(e: &Entity) -> bool {
     e.provenance.is_some()
 }
 
+/// Hosts whose pages are official records: a host on one of these domains
+/// (the domain itself or a subdomain) is official. `gov` covers the federal
+/// sites (federalregister.gov, congress.gov, govinfo.gov, uscode.house.gov,
+/// whitehouse.gov, dol.gov, treasury.gov, ...) and the legislatures on
+/// `.gov` (capitol.texas.gov, azleg.gov, leg.mt.gov, legis.nd.gov,
+/// wyoleg.gov, le.utah.gov, ...); the rest are legislatures that publish
+/// elsewhere. Add a legislature's host here when its bills are cited.
+pub const OFFICIAL_HOSTS: &[&str] = &[
+    "gov",
+    // New Hampshire General Court.
+    "gencourt.state.nh.us",
+    // Pennsylvania General Assembly (the old host and the new one).
+    "legis.state.pa.us",
+    "palegis.us",
+];
+
+/// Whether `url` is on an [`OFFICIAL_HOSTS`] domain.
+pub fn official_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    let Some((scheme, rest)) = lower.split_once("://") else {
+        return false;
+    };
+    if scheme != "https" && scheme != "http" {
+        return false;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split(':').next().unwrap_or(host).trim_end_matches('.');
+    OFFICIAL_HOSTS.iter().any(|d| on_domain(host, d))
+}
+
+/// `no-official-source`: a hand-written executive order, statute, bill,
+/// rule or guidance none of whose files cites an official address. The
+/// files of one id count together, so a hand-written entity enriched by an
+/// import that carries the Federal Register or Congress.gov address passes.
+/// An id known only from imported files is exempt, placeholders
+/// (`incomplete: true`) included: the importer writes their sources from
+/// the record it read (the Federal Register API gives no page address when
+/// it was not asked for one), a hand edit would be overwritten by the next
+/// import, and a placeholder stands for a record that was not in the input.
+fn check_official_sources<'f>(
+    entities: &[crate::load::Loaded],
+    keep: &[usize],
+    overlays: &[(usize, usize)],
+    kinds: &HashMap<&str, Kind>,
+    located: &dyn Fn(usize) -> &'f Located<'f>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut files_of: HashMap<usize, Vec<usize>> = keep.iter().map(|&b| (b, vec![b])).collect();
+    for &(b, o) in overlays {
+        files_of.entry(b).or_insert_with(|| vec![b]).push(o);
+    }
+    for &b in keep {
+        let base = &entities[b].entity;
+        let kind = kinds.get(base.id.as_str()).copied().unwrap_or(base.kind);
+        let lawlike = matches!(
+            kind,
+            Kind::ExecutiveOrder | Kind::Statute | Kind::Bill | Kind::Rule | Kind::Guidance
+        );
+        if !lawlike {
+            continue;
+        }
+        let files = files_of.get(&b).map_or(&[][..], Vec::as_slice);
+        if files.iter().all(|&i| imported(&entities[i].entity)) {
+            continue;
+        }
+        let official = files.iter().any(|&i| {
+            entities[i]
+                .entity
+                .sources
+                .iter()
+                .any(|s| s.url.as_deref().is_some_and(official_url))
+        });
+        if official {
+            continue;
+        }
+        let at = located(entities[b].file);
+        let loc = at
+            .written_key(&[Key("sources")])
+            .unwrap_or_else(|| at.value(&[Key("id")]));
+        diags.push(
+            Diagnostic::warning(
+                "no-official-source",
+                loc,
+                format!("{} `{}` cites no official source", a(kind), base.id),
+            )
+            .with_label("no official address")
+            .with_help("add the official record's address beside the others: the legislature's own bill page for a state bill; congress.gov, govinfo.gov or uscode.house.gov for federal law; federalregister.gov for orders and rules; the agency's own site for guidance (official hosts: `OFFICIAL_HOSTS` in src/check.rs)"),
+        );
+    }
+}
+
 /// Two entities with the same alias (compared as lookups compare them:
 /// case, spacing and Chinese script aside): a reference by that alias is
 /// ambiguous. Reported at the later entity's alias (in id order), with the
@@ -1084,6 +1178,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn official_hosts_match_whole_domain_labels() {
+        for url in [
+            "https://www.federalregister.gov/d/2025-18226",
+            "https://capitol.texas.gov/billlookup/BillSummary.aspx?Bill=SB21&LegSess=89R",
+            "HTTPS://USCODE.HOUSE.GOV/view.xhtml",
+            "https://www.gencourt.state.nh.us/bill_status/",
+            "https://www.palegis.us/legislation/bills/2023/hb2664",
+            "http://user@www.dol.gov:443/agencies/ebsa",
+        ] {
+            assert!(official_url(url), "{url}");
+        }
+        for url in [
+            "https://www.federalregister.gov.example.com/d/1",
+            "https://notgov.com/",
+            "https://example.com/?next=https://www.congress.gov/",
+            "ftp://www.congress.gov/",
+            "www.congress.gov/bill",
+            "https://gencourt.state.nh.us.example.org/",
+        ] {
+            assert!(!official_url(url), "{url}");
+        }
+    }
+
+    #[test]
     fn a_valid_corpus_becomes_a_sorted_corpus() {
         let b = agency("b", "    relations: [(rel: part_of, to: \"a\")],\n");
         let c = run(&[("z/b.ron", &b), ("a.ron", &agency("a", ""))]);
@@ -1140,7 +1258,7 @@ pub(crate) mod tests {
         (rel: directs, to: "dol", note: "to: \"dol\"", source: 0),
         (rel: directs, to: "eo", source: 1),
     ],
-    sources: [(title: "s")],
+    sources: [(title: "s", url: "https://www.federalregister.gov/")],
 )
 "#;
         let c = run(&[("dol.ron", &agency("dol", "")), ("eo.ron", eo)]);
@@ -1182,7 +1300,7 @@ pub(crate) mod tests {
             "f",
             "    figure: (value: 1.0, unit: \"USD\", as_of: \"2025-01-01\"),\n",
         );
-        let bill = r#"(id: "b", kind: bill, name: "B", jurisdiction: "US", sources: [(title: "s")],
+        let bill = r#"(id: "b", kind: bill, name: "B", jurisdiction: "US", sources: [(title: "s", url: "https://www.congress.gov/")],
     events: [
         (date: "2025-01-01", stage: introduced),
         (date: "2025-02-01", stage: vetoed),

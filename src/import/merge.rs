@@ -394,7 +394,7 @@ mod tests {
             "passed_one_chamber",
             "s1582-119",
         );
-        let hand = "(id: \"b\", kind: bill, name: \"Hand\", jurisdiction: \"US\", summary: \"Ours.\",\n    sources: [(title: \"s\")])\n";
+        let hand = "(id: \"b\", kind: bill, name: \"Hand\", jurisdiction: \"US\", summary: \"Ours.\",\n    sources: [(title: \"s\", url: \"https://www.congress.gov/\")])\n";
         for files in [
             vec![
                 ("imported/openstates/b.ron", os.as_str()),

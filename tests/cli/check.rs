@@ -232,6 +232,37 @@ fn wikipedia_mirror_sources_are_a_warning_unless_denied() {
 }
 
 #[test]
+fn instrument_without_an_official_source_is_a_warning_unless_denied() {
+    let dir = util::fixture("unofficial");
+    let (code, out, _) = check(&dir, &[]);
+    assert_eq!(code, 0, "{out}");
+    // Only the bill cited by the press and the rule on a lookalike host:
+    // not the law on congress.gov, the New Hampshire law on its General
+    // Court's host, the guidance whose imported file brings the Federal
+    // Register address, the imported order, the imported bill that names
+    // only Open States, the imported placeholder, the agency or the report.
+    assert_eq!(
+        heads(&out),
+        [
+            "bill.ron:7:5: warning[no-official-source]: a bill `bill` cites no official source",
+            "lookalike.ron:7:5: warning[no-official-source]: a rule `lookalike` cites no official source",
+        ]
+    );
+    assert!(
+        out.contains("help: add the official record's address"),
+        "{out}"
+    );
+    assert!(out.ends_with("ok: 2 warnings in 11 files\n"), "{out}");
+    let (code, out, _) = check(&dir, &["--deny-warnings"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("bill.ron:7:5: error[no-official-source]"),
+        "{out}"
+    );
+    assert!(out.ends_with("2 errors, 0 warnings in 11 files\n"), "{out}");
+}
+
+#[test]
 fn bad_source_index_points_at_the_bad_index() {
     let (_, out, _) = check(&util::fixture("broken-bad-source-index"), &[]);
     // The event's valid `source: 1` on line 8 comes first in the file; the
@@ -549,7 +580,7 @@ fn hostile_thousands_of_problems_in_one_file() {
         .map(|i| format!("        (rel: directs, to: \"nobody-{i}\", source: 0),"))
         .collect();
     let text = format!(
-        "(\n    id: \"eo-1\",\n    kind: executive_order,\n    name: \"X\",\n    jurisdiction: \"US\",\n    relations: [\n{}\n    ],\n    sources: [(title: \"x\")],\n)\n",
+        "(\n    id: \"eo-1\",\n    kind: executive_order,\n    name: \"X\",\n    jurisdiction: \"US\",\n    relations: [\n{}\n    ],\n    sources: [(title: \"x\", url: \"https://www.federalregister.gov/\")],\n)\n",
         rels.join("\n")
     );
     std::fs::write(dir.path().join("eo-1.ron"), text).unwrap();

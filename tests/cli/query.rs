@@ -367,7 +367,11 @@ fn agencies_on_shipped_kb_eo_14330() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["entity"], "eo-14330");
     let hits = v["agencies"].as_array().unwrap();
-    for want in ["dol", "ebsa", "treasury", "sec"] {
+    // Issue 26: the order consults no one itself; the Secretary of Labor is
+    // to consult Treasury (dol ─consults→ treasury), and the walk stops at
+    // dol, so Treasury is not among the order's agencies.
+    assert!(!ids(&v["agencies"]).contains(&"treasury".to_owned()));
+    for want in ["dol", "ebsa", "sec"] {
         let h = hits
             .iter()
             .find(|h| h["id"] == want)

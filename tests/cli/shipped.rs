@@ -152,7 +152,8 @@ fn state_bills_caps_and_outcomes() {
         assert!(summary.contains(cap), "{id}: `{cap}` not in {summary}");
     }
     let tx = json(&["show", "tx-sb-21"]);
-    assert_eq!(tx["status"], "signed");
+    // Issue 26: in effect from its signing on 2025-06-20.
+    assert_eq!(tx["status"], "effective");
     assert!(tx["entity"]["summary"]
         .as_str()
         .unwrap()
@@ -322,7 +323,8 @@ fn texas_hb_4488_is_its_own_bill_related_to_sb_21() {
     let v = json(&["show", "HB 4488"]);
     assert_eq!(v["entity"]["id"], "tx-hb-4488");
     assert_eq!(v["entity"]["kind"], "statute");
-    assert_eq!(v["status"], "signed");
+    // Issue 26: signed and effective on 2025-06-20.
+    assert_eq!(v["status"], "effective");
     assert!(relations("tx-hb-4488").contains(&("covers".into(), "tx-sb-21".into())));
     let sb = json(&["show", "tx-sb-21"]);
     let aliases = sb["entity"]["aliases"].to_string();
@@ -336,9 +338,10 @@ fn texas_hb_4488_is_its_own_bill_related_to_sb_21() {
         .collect();
     assert!(incoming.contains(&"tx-hb-4488"), "{incoming:?}");
     assert!(!summary("tx-sb-21", None).contains("companion"));
+    // Issue 26: the enrolled text says 24 months; 12 was the Senate's text.
     let notes = sb["entity"]["notes"].to_string();
     assert!(
-        notes.contains("partly verified") && notes.contains("12"),
+        notes.contains("Senate-passed text said 12 months"),
         "{notes}"
     );
 }
@@ -459,16 +462,12 @@ fn genius_act_deadlines_and_the_comment_period_owed_by_the_public() {
             "treasury"
         ]
     );
-    let effective = genius.iter().find(|g| g.0 == "2027-01-18").unwrap();
-    assert_eq!(effective.1, "payment-stablecoin-issuers");
-    assert!(
-        effective.2.contains("earlier of 2027-01-18") && effective.2.contains("120 days"),
-        "{}",
-        effective.2
-    );
+    // Issue 26: the effective date is no deadline (the Act cannot meet a
+    // deadline of its own); it is in the summary and notes.
+    assert!(!genius.iter().any(|g| g.0 == "2027-01-18"), "{genius:?}");
     let providers = genius.iter().find(|g| g.0 == "2028-07-18").unwrap();
     assert_eq!(providers.1, "digital-asset-service-providers");
-    assert_eq!(genius.len(), 8, "{genius:?}");
+    assert_eq!(genius.len(), 7, "{genius:?}");
     for x in items.iter().filter(|x| x["set_by"]["id"] == "genius-act") {
         assert_eq!(x["state"], "upcoming", "{x}");
     }
@@ -488,9 +487,10 @@ fn genius_act_deadlines_and_the_comment_period_owed_by_the_public() {
         "2026-06-01",
         "comment_closed"
     ));
-    // Treasury's advance notice is an implementing step, marked partly.
+    // Treasury's advance notice is an implementing step (verified since
+    // issue 26 against its Federal Register record).
     let anprm = json(&["show", "treasury-genius-anprm-2025"]);
-    assert_eq!(anprm["entity"]["confidence"], "partly");
+    assert_eq!(anprm["entity"]["confidence"], "verified");
     assert!(relations("treasury-genius-anprm-2025")
         .contains(&("implements".into(), "genius-act".into())));
 }
@@ -509,9 +509,10 @@ fn taiwan_and_hong_kong_forms_find_the_same_entities() {
     assert_eq!(first("數位資產庫存"), "us-digital-asset-stockpile");
     assert_eq!(first("8.7 萬億美元"), "fig-401k-assets-2025q1");
     assert_eq!(first("8.7 兆美元"), "fig-401k-assets-2025q1");
-    // The article's wording stays in names and summaries.
+    // Issue 26: zh-Hant names use the Taiwan form; the article's stays an
+    // alias.
     let v = json(&["show", "us-digital-asset-stockpile"]);
-    assert_eq!(v["entity"]["names"]["zh-Hant"], "美國數字資產庫存");
+    assert_eq!(v["entity"]["names"]["zh-Hant"], "美國數位資產庫存");
 }
 
 #[test]
@@ -550,7 +551,7 @@ fn sources_roll_calls_and_orders_from_the_audit() {
         "published"
     ));
     let zh = summary("treasury-digital-assets-framework-2022", Some("zh-Hant"));
-    assert!(zh.contains("數字資產國際參與框架"), "{zh}");
+    assert!(zh.contains("數位資產國際參與框架"), "{zh}");
 }
 
 #[test]
@@ -591,4 +592,383 @@ fn arizona_votes_adi_wording_and_the_401k_tax_code() {
         let zh = v["entity"]["names"]["zh-Hant"].as_str().unwrap();
         assert!(!zh.contains("比特幣"), "{id}: {zh}");
     }
+}
+
+// ------------------------------------ issue 26: the second audit's fixes ---
+
+/// The confidence of an entity's identifier with this value.
+fn identifier_confidence(id: &str, value: &str) -> String {
+    let v = json(&["show", id]);
+    v["entity"]["identifiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["value"] == value)
+        .unwrap_or_else(|| panic!("{id} has no identifier {value}"))["confidence"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn dates_of(id: &str) -> Vec<String> {
+    events(id).into_iter().map(|(d, _)| d).collect()
+}
+
+fn notes(id: &str) -> String {
+    json(&["show", id])["entity"]["notes"].to_string()
+}
+
+#[test]
+fn texas_sb_21_signed_and_effective_on_2025_06_20_with_a_24_month_average() {
+    assert!(has_event("tx-sb-21", "2025-06-20", "signed"));
+    assert!(has_event("tx-sb-21", "2025-06-20", "effective"));
+    assert!(!dates_of("tx-sb-21").contains(&"2025-06-21".to_owned()));
+    // Texas Legislature Online: "Effective: 6-20-25".
+    assert!(source_urls("tx-sb-21").contains(
+        &"https://capitol.texas.gov/billlookup/BillSummary.aspx?Bill=SB21&LegSess=89R".to_owned()
+    ));
+    // The governor's relation carries the same day.
+    let gov = json(&["show", "tx-governor"]);
+    let enacts = gov["entity"]["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rel"] == "enacts" && r["to"] == "tx-sb-21")
+        .unwrap()
+        .clone();
+    assert_eq!(enacts["date"], "2025-06-20", "{enacts}");
+    assert_eq!(enacts["confidence"], "verified", "{enacts}");
+    // The enrolled text averages over 24 months; 12 was the Senate's text.
+    let en = summary("tx-sb-21", None);
+    assert!(en.contains("24 months"), "{en}");
+    assert!(!en.contains("sources disagree"), "{en}");
+    let zh = summary("tx-sb-21", Some("zh-Hant"));
+    assert!(
+        zh.contains("24 個月") && !zh.contains("各來源說法不一"),
+        "{zh}"
+    );
+    assert!(notes("tx-sb-21").contains("Senate-passed"));
+}
+
+#[test]
+fn new_hampshire_hb_302_was_cut_to_5_percent_before_the_house_passed_it() {
+    assert!(has_event("nh-hb-302", "2025-03-05", "committee_action"));
+    // The press dates the House vote 2025-04-10 (a Thursday); 04-11, the
+    // audit's day, is the engrossment in the General Court's record.
+    assert!(has_event("nh-hb-302", "2025-04-10", "passed_one_chamber"));
+    let en = summary("nh-hb-302", None);
+    assert!(!en.contains("House version had"), "{en}");
+    assert!(en.contains("introduced"), "{en}");
+    let zh = summary("nh-hb-302", Some("zh-Hant"));
+    assert!(!zh.contains("眾議院版本的上限為 10%"), "{zh}");
+    assert!(zh.contains("提出時"), "{zh}");
+    assert!(!notes("nh-hb-302").contains("the House version had 10%"));
+    assert!(source_urls("nh-hb-302")
+        .iter()
+        .any(|u| u.starts_with("https://www.gencourt.state.nh.us/bill_status/")));
+}
+
+#[test]
+fn texas_hb_4488_is_the_funds_consolidation_bill() {
+    let v = json(&["show", "tx-hb-4488"]);
+    let name = v["entity"]["name"].as_str().unwrap();
+    assert!(!name.to_lowercase().contains("protection"), "{name}");
+    let zh_name = v["entity"]["names"]["zh-Hant"].as_str().unwrap();
+    assert!(!zh_name.contains("保護"), "{zh_name}");
+    let en = summary("tx-hb-4488", None);
+    assert!(en.contains("Bonnen") && en.contains("funds"), "{en}");
+    assert!(en.contains("exempts"), "{en}");
+    assert!(has_event("tx-hb-4488", "2025-06-20", "effective"));
+    let covers = v["entity"]["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["to"] == "tx-sb-21")
+        .unwrap()
+        .clone();
+    assert!(
+        covers["note"].as_str().unwrap().contains("exempts"),
+        "{covers}"
+    );
+    assert!(source_urls("tx-hb-4488").contains(
+        &"https://capitol.texas.gov/billlookup/BillSummary.aspx?Bill=HB4488&LegSess=89R".to_owned()
+    ));
+}
+
+#[test]
+fn eo_14233_attributes_each_stockpile_wording_to_its_source() {
+    let fact_sheet = "https://www.whitehouse.gov/fact-sheets/2025/03/fact-sheet-president-donald-j-trump-establishes-the-strategic-bitcoin-reserve-and-u-s-digital-asset-stockpile/";
+    for id in ["eo-14233", "us-digital-asset-stockpile"] {
+        let en = summary(id, None);
+        assert!(
+            en.contains("in accordance with applicable law"),
+            "{id}: {en}"
+        );
+        assert!(en.contains("fact sheet"), "{id}: {en}");
+        let zh = summary(id, Some("zh-Hant"));
+        assert!(
+            zh.contains("依照適用法律") && zh.contains("說明"),
+            "{id}: {zh}"
+        );
+        assert!(source_urls(id).contains(&fact_sheet.to_owned()), "{id}");
+    }
+}
+
+#[test]
+fn eo_14178_names_the_working_group_members_itself() {
+    for id in ["treasury", "doj", "commerce", "sec", "cftc"] {
+        let v = json(&["show", id]);
+        let member = v["entity"]["relations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rel"] == "member_of" && r["to"] == "pwg-digital-asset-markets")
+            .unwrap_or_else(|| panic!("{id} is not a member"))
+            .clone();
+        assert_eq!(member["confidence"], "verified", "{id}: {member}");
+        let note = member["note"].as_str().unwrap();
+        assert!(
+            note.contains("EO 14178") && !note.contains("reported"),
+            "{id}: {note}"
+        );
+        let cited = &v["entity"]["sources"][member["source"].as_u64().unwrap() as usize];
+        assert_eq!(
+            cited["url"], "https://www.federalregister.gov/d/2025-02123",
+            "{id}: {cited}"
+        );
+        assert!(!summary(id, None).contains("reported"), "{id}");
+        assert!(!summary(id, Some("zh-Hant")).contains("據報道"), "{id}");
+    }
+    let pwg = summary("pwg-digital-asset-markets", None);
+    assert!(!pwg.contains("reportedly"), "{pwg}");
+    assert!(pwg.contains("Secretary of Homeland Security"), "{pwg}");
+    assert!(!notes("eo-14178").contains("partly verified: the two reports"));
+}
+
+#[test]
+fn genius_act_is_codified_at_chapter_56_and_its_effective_date_is_no_deadline_it_meets() {
+    let ids = identifiers("genius-act");
+    assert!(
+        ids.contains(&"12 U.S.C. 5901 et seq.".to_owned()),
+        "{ids:?}"
+    );
+    assert!(!ids.contains(&"12 U.S.C. 5913".to_owned()), "{ids:?}");
+    let v = json(&["show", "genius-act"]);
+    for d in v["entity"]["deadlines"].as_array().unwrap() {
+        assert!(
+            !d["fulfilled_by"].to_string().contains("genius-act"),
+            "a deadline the Act meets itself: {d}"
+        );
+    }
+    let en = summary("genius-act", None);
+    assert!(en.contains("12 U.S.C. ch. 56"), "{en}");
+    assert!(en.contains("2027-01-18"), "{en}");
+}
+
+#[test]
+fn north_dakota_hb_1184_keeps_no_placeholder_date() {
+    assert!(!dates_of("nd-hb-1184").contains(&"2025-02-01".to_owned()));
+    assert!(source_urls("nd-hb-1184").iter().any(
+        |u| u.starts_with("https://ndlegis.gov/assembly/69-2025/regular/bill-overview/bo1184.html")
+    ));
+    let en = summary("nd-hb-1184", None);
+    assert!(en.contains("32-57"), "{en}");
+}
+
+#[test]
+fn montana_hb_429_vote_date_disagreement_is_noted() {
+    let n = notes("mt-hb-429");
+    assert!(n.contains("2025-02-21") && n.contains("2025-02-22"), "{n}");
+    assert!(n.contains("most"), "{n}");
+    let v = json(&["show", "mt-hb-429"]);
+    let failed = v["entity"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["stage"] == "failed")
+        .unwrap()
+        .clone();
+    assert_eq!(failed["date"], "2025-02-22", "{failed}");
+    assert_eq!(failed["confidence"], "partly", "{failed}");
+}
+
+#[test]
+fn pennsylvania_hb_2664_belongs_to_the_2023_24_session() {
+    let v = json(&["show", "pa-hb-2664"]);
+    assert_eq!(v["entity"]["session"], "2023-2024");
+    assert!(has_event("pa-hb-2664", "2024-11-19", "introduced"));
+    assert!(has_event("pa-hb-2664", "2024-11-19", "referred"));
+    assert!(identifiers("pa-hb-2664").contains(&"PN 3820".to_owned()));
+    let en = summary("pa-hb-2664", None);
+    assert!(
+        en.contains("Finance") && en.contains("died") && !en.contains("unclear"),
+        "{en}"
+    );
+    assert!(!summary("pa-hb-2664", Some("zh-Hant")).contains("不明"));
+    assert!(source_urls("pa-hb-2664")
+        .contains(&"https://www.palegis.us/legislation/bills/2023/hb2664".to_owned()));
+}
+
+#[test]
+fn eo_14330_consultations_run_through_the_secretary_of_labor() {
+    let eo = relations("eo-14330");
+    assert!(
+        !eo.iter().any(|(rel, _)| rel == "consults"),
+        "the order itself consults no one: {eo:?}"
+    );
+    let dol = relations("dol");
+    for to in ["treasury", "sec"] {
+        assert!(dol.contains(&("consults".into(), to.into())), "{dol:?}");
+    }
+    assert!(relations("sec").contains(&("consults".into(), "dol".into())));
+    let (code, out, _) = util::run(&util::shipped(), &["path", "eo-14330", "treasury", "--all"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("eo-14330 ─directs→ dol ─consults→ treasury"),
+        "{out}"
+    );
+    let (_, text, _) = util::run(&util::shipped(), &["agencies", "eo-14330"]);
+    assert!(!text.contains("eo-14330 ─consults→"), "{text}");
+    // ERISA 404(c) is fiduciary relief, not what governs 401(k) plans.
+    let c = relations("erisa-404c");
+    assert!(
+        !c.contains(&("governs".into(), "401k-plan".into())),
+        "{c:?}"
+    );
+    let en = summary("erisa-404c", None);
+    assert!(en.contains("relief") && en.contains("not liable"), "{en}");
+}
+
+#[test]
+fn unconfirmed_federal_register_citations_are_marked_unverified() {
+    assert_eq!(
+        identifier_confidence("eo-14330", "90 FR 38921"),
+        "unverified"
+    );
+    let rule = "dol-dia-proposed-rule-2026";
+    assert_eq!(identifier_confidence(rule, "91 FR 16088"), "unverified");
+    assert_eq!(
+        identifier_confidence(rule, "29 CFR 2550.404a-6"),
+        "unverified"
+    );
+    // The document number is confirmed by two independent sources.
+    assert_eq!(identifier_confidence(rule, "2026-06178"), "verified");
+    let (_, text, _) = util::run(&util::shipped(), &["show", "eo-14330"]);
+    assert!(text.contains("90 FR 38921 (unverified)"), "{text}");
+}
+
+#[test]
+fn treasury_genius_advance_notice_has_its_federal_register_address() {
+    let id = "treasury-genius-anprm-2025";
+    assert!(source_urls(id).contains(&"https://www.federalregister.gov/d/2025-18226".to_owned()));
+    let ids = identifiers(id);
+    assert!(ids.contains(&"90 FR 45159".to_owned()), "{ids:?}");
+    assert!(has_event(id, "2025-09-19", "published"));
+    assert!(has_event(id, "2025-10-20", "comment_closed"));
+    assert_eq!(identifier_confidence(id, "2025-18226"), "verified");
+}
+
+#[test]
+fn every_entity_cites_a_source_address() {
+    let v = json(&["export", "json"]);
+    for n in v["nodes"].as_array().unwrap() {
+        assert!(
+            n["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["url"].as_str().is_some_and(|u| !u.is_empty())),
+            "{} cites no address",
+            n["id"]
+        );
+    }
+}
+
+#[test]
+fn every_instrument_cites_an_official_source() {
+    let (_, out, err) = util::run(&util::shipped(), &["--json", "check"]);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let missing: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "no-official-source")
+        .collect();
+    assert!(missing.is_empty(), "{missing:#?}");
+    // And the state bills cite their legislature's own page.
+    let bills = json(&[
+        "list",
+        "--kind",
+        "bill",
+        "--kind",
+        "statute",
+        "--jurisdiction",
+        "states",
+    ]);
+    for b in bills["entities"].as_array().unwrap() {
+        let id = b["id"].as_str().unwrap();
+        let urls = source_urls(id);
+        assert!(
+            urls.iter().any(|u| [
+                "capitol.texas.gov",
+                "gencourt.state.nh.us",
+                "azleg.gov",
+                "legmt.gov",
+                "ndlegis.gov",
+                "palegis.us",
+                "sdlegislature.gov",
+                "flsenate.gov",
+                "oklegislature.gov",
+                "le.utah.gov",
+                "legislature.ohio.gov",
+                "wyoleg.gov",
+            ]
+            .iter()
+            .any(|h| u.contains(h))),
+            "{id} cites no legislature page: {urls:?}"
+        );
+    }
+}
+
+#[test]
+fn zh_hant_uses_taiwan_forms_and_keeps_the_others_as_aliases() {
+    let v = json(&["export", "json"]);
+    for n in v["nodes"].as_array().unwrap() {
+        for field in ["names", "summaries"] {
+            let Some(text) = n[field]["zh-Hant"].as_str() else {
+                continue;
+            };
+            for mainland in [
+                "數字資產",
+                "數字貨幣",
+                "數字金融",
+                "計劃",
+                "提供商",
+                "國內收入法典",
+            ] {
+                assert!(
+                    !text.contains(mainland),
+                    "{} zh-Hant {field} has {mainland}: {text}",
+                    n["id"]
+                );
+            }
+        }
+    }
+    let first = |q: &str| {
+        let v = json(&["search", "-n", "3", q]);
+        v["hits"][0]["id"].as_str().unwrap_or_default().to_owned()
+    };
+    for q in ["美國數位資產庫存", "美國數字資產庫存", "美國數碼資產庫存"] {
+        assert_eq!(first(q), "us-digital-asset-stockpile", "{q}");
+    }
+    assert_eq!(first("《天才法案》"), "genius-act");
+    assert_eq!(first("戰略比特幣儲備"), "strategic-bitcoin-reserve");
+    assert_eq!(first("《國內稅收法典》第 401(k) 條"), "irc-401k");
+    assert_eq!(first("國內收入法典第 401(k) 條"), "irc-401k");
+    assert_eq!(first("央行數位貨幣"), "anti-cbdc-act");
+    let irc = json(&["show", "irc-401k"]);
+    assert!(irc["entity"]["names"]["zh-Hant"]
+        .as_str()
+        .unwrap()
+        .contains("《國內稅收法典》"));
 }

@@ -24,6 +24,16 @@ fn build(knowledge: &Path, index: &Path, out: &Path, extra: &[&str]) -> (Value, 
     (report, stderr)
 }
 
+/// The diagram layouts to build with: the built-in one, and Graphviz's
+/// when it is installed.
+fn layouts() -> Vec<&'static str> {
+    let mut layouts = vec!["builtin"];
+    if util::have("dot") {
+        layouts.push("dot");
+    }
+    layouts
+}
+
 /// Every file of a site, relative path to bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
@@ -306,10 +316,7 @@ fn entity_pages_answer_as_the_cli_does() {
 fn builds_are_deterministic() {
     let idx = util::tmp();
     let out = util::tmp();
-    let mut layouts = vec!["builtin"];
-    if util::have("dot") {
-        layouts.push("dot");
-    }
+    let layouts = layouts();
     for layout in layouts {
         let a = out.path().join(format!("{layout}-a"));
         let b = out.path().join(format!("{layout}-b"));
@@ -396,10 +403,7 @@ fn an_edit_rewrites_only_the_pages_it_affects() {
 fn hostile_names_render_as_text() {
     let idx = util::tmp();
     let out = util::tmp();
-    let mut layouts = vec!["builtin"];
-    if util::have("dot") {
-        layouts.push("dot");
-    }
+    let layouts = layouts();
     for layout in layouts {
         let site = out.path().join(layout);
         build(
@@ -996,10 +1000,7 @@ fn chinese_pages_show_no_english_interface_words() {
         .is_empty());
     let idx = util::tmp();
     let out = util::tmp();
-    let mut layouts = vec!["builtin"];
-    if util::have("dot") {
-        layouts.push("dot");
-    }
+    let layouts = layouts();
     let mut reports = Vec::new();
     for layout in layouts {
         let site = out.path().join(layout);
@@ -1028,10 +1029,7 @@ fn raw_urls(html: &str) -> Vec<String> {
 fn links_are_written_as_addresses_not_as_escaped_text() {
     let idx = util::tmp();
     let out = util::tmp();
-    let mut layouts = vec!["builtin"];
-    if util::have("dot") {
-        layouts.push("dot");
-    }
+    let layouts = layouts();
     for layout in layouts {
         let site = out.path().join(layout);
         build(&util::shipped(), idx.path(), &site, &["--diagrams", layout]);

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use crate::{Error, Result};
 
 /// How long a writer waits before it says so.
-const TELL_AFTER: Duration = Duration::from_millis(500);
+const TELL_AFTER: Duration = Duration::from_secs(1);
 
 /// The name of the lock file in the index directory.
 pub const LOCK_FILE: &str = ".lock";
@@ -125,7 +125,7 @@ fn key_of(index_dir: &Path) -> Result<PathBuf> {
 /// `index_dir` (created if missing), for `command`.
 ///
 /// When another process holds it, this waits as `wait` says; once it has
-/// waited half a second, `on_wait` is called, once, with what the lock
+/// waited a second, `on_wait` is called, once, with what the lock
 /// file says of the holder (nothing when it cannot be read). Refusing is [`Error::Locked`].
 pub fn acquire(
     index_dir: &Path,

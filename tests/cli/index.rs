@@ -217,7 +217,12 @@ fn issue14_concurrent_queries_refresh_once() {
             assert_eq!(out.status.code(), Some(0), "{err}");
             let v: Value = serde_json::from_slice(&out.stdout).unwrap();
             assert!(v["hits"].as_array().is_some_and(|h| !h.is_empty()), "{v}");
-            notes += err.matches("note:").count();
+            // A process that waits long for the lock (on a loaded
+            // machine) says so; only the refresh itself counts here.
+            notes += err
+                .lines()
+                .filter(|l| l.starts_with("note:") && !l.contains("waiting for"))
+                .count();
         }
         assert_eq!(notes, 1, "exactly one process refreshes the index");
         assert_eq!(kb.leftovers().len(), 1, "{:?}", kb.leftovers());

@@ -217,7 +217,7 @@ fn the_lock_names_its_holder_no_wait_refuses_and_a_writer_waits_its_turn() {
     ok(&kb, &["--no-wait", "search", "stablecoin"]);
     // A writer that may wait, waits, says for whom, then does its work.
     let waiting = spawn(&kb, &args.iter().map(String::as_str).collect::<Vec<_>>());
-    std::thread::sleep(Duration::from_millis(1500));
+    std::thread::sleep(Duration::from_millis(2500));
     drop(lock);
     let (code, out, err) = finish(waiting);
     assert_eq!(code, 0, "{out}\n{err}");

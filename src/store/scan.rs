@@ -17,7 +17,7 @@ pub type FileMeta = (String, u64, u128);
 /// fingerprint.
 fn meta_of(found: &Found) -> (u64, u128) {
     match found {
-        Found::File { size, mtime } => (*size, *mtime),
+        Found::File { size, mtime, .. } => (*size, *mtime),
         Found::NotAFile(_) => (0, 1),
         Found::Problem(_) => (0, 0),
     }

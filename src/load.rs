@@ -98,6 +98,18 @@ fn walk_problem(rel: &Path, problem: &Problem) -> Diagnostic {
             )
             .with_help("remove the link, or point it outside the knowledge directory");
         }
+        Problem::WalkedTwice { first } => {
+            return Diagnostic::warning(
+                "walked-twice",
+                Location::file(rel),
+                format!(
+                    "`{}` leads to a directory already walked as `{}`; its files are read from there only",
+                    rel.display(),
+                    first.display()
+                ),
+            )
+            .with_help("remove one of the two ways in, so that each file has one path");
+        }
         Problem::BrokenLink => (
             "broken-link",
             format!(

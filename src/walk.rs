@@ -1,20 +1,40 @@
-//! The one walk of `knowledge/`, shared by loading (which files to read)
-//! and by the index's freshness check (what the files look like now), so
-//! that the two can never disagree about which files make the knowledge base.
+//! The one walker of directory trees: `knowledge/`, shared by loading
+//! (which files to read) and by the index's freshness check (what the
+//! files look like now), so that the two can never disagree about which
+//! files make the knowledge base; and the input trees of the bill
+//! importers. The caller says which file names it wants (`*.ron` for the
+//! knowledge base, `*.json` for bill inputs).
 //!
-//! It follows symbolic links, skips names that start with `.`, and stops
-//! at a link that leads back to one of its own ancestors (a loop would
-//! otherwise make the walk exponential). It is our own rather than a
-//! crate's: `ignore`'s parallel walker, tried first, stats every file by
-//! its full path and cost about 60 ms at 100,000 files, which missed the
-//! search speed target (docs/performance.md); `walkdir` is one thread. Entries it cannot follow are
-//! reported, never dropped: each becomes a [`Problem`] that `check` turns
-//! into a diagnostic and the fingerprint counts by name.
+//! It follows symbolic links, skips names that start with `.`, and reads
+//! each directory once, by device and inode, however many ways lead to it.
+//! A link back to one of its own ancestors is reported as a loop; any other
+//! second way into a directory (two links to it, or a link to a directory
+//! that is also reached by its own path) is reported as walked twice. So a
+//! tree of links, even a DAG of them with no loop, costs one read per
+//! directory (each of 22 levels holding two links to the next once made
+//! the walk exponential).
+//!
+//! Which way in counts as the first never depends on which thread got
+//! there first, or the walk's output (the files loaded, the fingerprint,
+//! the diagnostics) could flap from run to run. The walk goes level by
+//! level: the directories of one level are read in parallel; the
+//! directories they hold are then claimed by one thread in a fixed order,
+//! real directories before links, then by path, and one already claimed is
+//! reported rather than read. The first way in is therefore the shallowest,
+//! then a real directory before a link, then the smallest path.
+//!
+//! It is our own rather than a crate's: `ignore`'s parallel walker, tried
+//! first, stats every file by its full path and cost about 60 ms at 100,000
+//! files, which missed the search speed target (docs/performance.md);
+//! `walkdir` is one thread. Entries it cannot follow are reported, never
+//! dropped: each becomes a [`Problem`] that `check` turns into a diagnostic,
+//! the fingerprint counts by name and the importers name in their report.
 
-use std::fs::FileType;
+use std::collections::hash_map::{Entry, HashMap};
+use std::fs::{FileType, Metadata};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::UNIX_EPOCH;
 
 /// Why an entry could not be followed.
@@ -25,6 +45,12 @@ pub enum Problem {
     Loop {
         /// The directory the link leads back to.
         ancestor: PathBuf,
+    },
+    /// A directory already walked by another way in, at `first` (relative
+    /// to the walked directory): its entries are visited there only.
+    WalkedTwice {
+        /// Where the directory was walked.
+        first: PathBuf,
     },
     /// A link to nothing.
     BrokenLink,
@@ -38,16 +64,20 @@ pub enum Problem {
 /// What the walk found at one path.
 #[derive(Clone, Debug)]
 pub enum Found {
-    /// A regular `.ron` file: its size and modification time (nanoseconds
-    /// since the epoch, 0 when unknown).
+    /// A regular file of a wanted name (through a link, the file it leads
+    /// to). Times are nanoseconds since the epoch, 0 when unknown.
     File {
         /// Size in bytes.
         size: u64,
-        /// Modification time in nanoseconds since the epoch.
+        /// Modification time.
         mtime: u128,
+        /// Status change time (`ctime`); 0 where the platform has none.
+        ctime: u128,
+        /// Inode number; 0 where the platform has none.
+        ino: u64,
     },
-    /// Something named `*.ron` that is not a regular file: a directory, a
-    /// FIFO, a socket, a device.
+    /// Something of a wanted name that is not a regular file: a directory,
+    /// a FIFO, a socket, a device.
     NotAFile(FileType),
     /// An entry the walk could not follow.
     Problem(Problem),
@@ -56,13 +86,13 @@ pub enum Found {
 /// What a walk visitor receives: the path relative to the walked
 /// directory, with `/` separators, and what is there.
 pub trait Visit: Default + Send {
-    /// One entry. Only `.ron` names and problems are visited.
+    /// One entry. Only wanted names and problems are visited.
     fn visit(&mut self, rel: &str, found: Found);
     /// Folds another thread's results in.
     fn merge(&mut self, other: Self);
 }
 
-/// Every `.ron` entry and problem, as a list (unsorted).
+/// Every wanted entry and problem, as a list (unsorted).
 impl Visit for Vec<(String, Found)> {
     fn visit(&mut self, rel: &str, found: Found) {
         self.push((rel.to_owned(), found));
@@ -72,37 +102,64 @@ impl Visit for Vec<(String, Found)> {
     }
 }
 
-/// Walks `dir` on a few threads, giving each `.ron` entry and each problem
-/// to a visitor of type `V`; the visitors of all threads are merged.
-///
-/// Directories are shared out to the threads from one queue. Each
-/// directory is read once; a `.ron` file is `stat`ed through its directory
-/// entry (relative to the open directory, no path to resolve), and only
-/// links need a `stat` of their target. A link to a directory that is one
-/// of its own ancestors (same device and inode) is a loop: reported, not
-/// entered.
+/// The names the knowledge walk wants: entity files, `*.ron`.
+pub fn is_entity_file(name: &str) -> bool {
+    name.ends_with(".ron")
+}
+
+/// Walks the knowledge directory `dir` (see [`walk_matching`]) for
+/// entity files.
 pub fn walk<V: Visit>(dir: &Path) -> crate::Result<V> {
-    let root_meta = match std::fs::metadata(dir) {
-        Ok(m) if m.is_dir() => m,
-        _ => return Err(crate::Error::NoKnowledge(dir.to_path_buf())),
-    };
+    walk_matching(dir, &is_entity_file).map_err(|_| crate::Error::NoKnowledge(dir.to_path_buf()))
+}
+
+/// Walks `dir` on a few threads, giving each entry whose name `wants`
+/// accepts and each problem to a visitor of type `V`; the visitors of all
+/// threads are merged. An error when `dir` is not a directory.
+///
+/// The walk goes level by level (see the module's header). Within a level,
+/// directories are shared out to the threads from one queue. Each
+/// directory is read once; a wanted file is `stat`ed through its directory
+/// entry (relative to the open directory, no path to resolve), and only
+/// links need a `stat` of their target; a directory is `stat`ed the same
+/// way, for its device and inode. A directory that is one of its own
+/// ancestors (same device and inode) is a loop: reported, not entered.
+pub fn walk_matching<V, W>(dir: &Path, wants: &W) -> std::io::Result<V>
+where
+    V: Visit,
+    W: Fn(&str) -> bool + Sync,
+{
+    let root_meta = std::fs::metadata(dir)?;
+    if !root_meta.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            format!("{} is not a directory", dir.display()),
+        ));
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let queue = Mutex::new(vec![Task {
-        path: dir.to_path_buf(),
-        rel: String::new(),
-        ancestors: Arc::new(Ancestor {
-            id: file_id(&root_meta),
+    let root_id = file_id(&root_meta);
+    let shared = Shared {
+        queue: Mutex::new(vec![Task {
+            path: dir.to_path_buf(),
             rel: String::new(),
-            parent: None,
-        }),
-        depth: 0,
-    }]);
-    let pending = AtomicUsize::new(1);
+            ancestors: Arc::new(Ancestor {
+                id: root_id,
+                rel: String::new(),
+                parent: None,
+            }),
+        }]),
+        pending: AtomicUsize::new(1),
+        found: Mutex::new(Vec::new()),
+        visited: Mutex::new(root_id.map(|id| (id, String::new())).into_iter().collect()),
+        depth: AtomicUsize::new(0),
+        done: AtomicBool::new(false),
+        wants,
+    };
     let parts: Vec<V> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|_| scope.spawn(|| worker::<V>(&queue, &pending)))
+            .map(|_| scope.spawn(|| worker::<V, W>(&shared)))
             .collect();
         workers
             .into_iter()
@@ -129,14 +186,43 @@ pub fn walk<V: Visit>(dir: &Path) -> crate::Result<V> {
 type FileId = Option<(u64, u64)>;
 
 #[cfg(unix)]
-fn file_id(m: &std::fs::Metadata) -> FileId {
+fn file_id(m: &Metadata) -> FileId {
     use std::os::unix::fs::MetadataExt;
     Some((m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]
-fn file_id(_: &std::fs::Metadata) -> FileId {
+fn file_id(_: &Metadata) -> FileId {
     None
+}
+
+/// A file's change time in nanoseconds since the epoch, and its inode.
+#[cfg(unix)]
+fn change_of(m: &Metadata) -> (u128, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let ns = i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec());
+    (u128::try_from(ns).unwrap_or(0), m.ino())
+}
+
+#[cfg(not(unix))]
+fn change_of(_: &Metadata) -> (u128, u64) {
+    (0, 0)
+}
+
+/// What the walk reports of a regular file.
+fn file_of(m: &Metadata) -> Found {
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    let (ctime, ino) = change_of(m);
+    Found::File {
+        size: m.len(),
+        mtime,
+        ctime,
+        ino,
+    }
 }
 
 /// The chain of directories above a task, for loop detection.
@@ -153,30 +239,130 @@ struct Task {
     rel: String,
     /// This directory and those above it.
     ancestors: Arc<Ancestor>,
-    depth: usize,
+}
+
+/// A directory found in one level, waiting to be claimed for the next.
+struct Candidate {
+    path: PathBuf,
+    rel: String,
+    id: FileId,
+    /// Reached through a symbolic link.
+    link: bool,
+    /// The directory it was found in, and those above.
+    parent: Arc<Ancestor>,
+}
+
+/// What the walking threads share.
+struct Shared<'w, W> {
+    /// The directories of the current level not yet taken.
+    queue: Mutex<Vec<Task>>,
+    /// The directories of the current level not yet read.
+    pending: AtomicUsize,
+    /// The directories found in the current level.
+    found: Mutex<Vec<Candidate>>,
+    /// Every directory claimed so far, and where.
+    visited: Mutex<HashMap<(u64, u64), String>>,
+    /// The current level (0: the walked directory).
+    depth: AtomicUsize,
+    /// No level is left, or a thread stopped.
+    done: AtomicBool,
+    wants: &'w W,
 }
 
 /// Deeper than this, a tree is not a knowledge base (and a platform
 /// without inodes still ends).
 const MAX_DEPTH: usize = 256;
 
-fn worker<V: Visit>(queue: &Mutex<Vec<Task>>, pending: &AtomicUsize) -> V {
+/// A lock, whether or not another thread panicked holding it.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Ends the walk when its thread unwinds, so that the others do not wait
+/// for a level that will never finish.
+struct StopOnPanic<'a>(&'a AtomicBool);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::Release);
+        }
+    }
+}
+
+fn worker<V: Visit, W: Fn(&str) -> bool + Sync>(s: &Shared<'_, W>) -> V {
+    let _stop = StopOnPanic(&s.done);
     let mut out = V::default();
     loop {
-        let next = match queue.lock() {
-            Ok(mut q) => q.pop(),
-            Err(poisoned) => poisoned.into_inner().pop(),
-        };
+        let next = lock(&s.queue).pop();
         let Some(task) = next else {
-            if pending.load(Ordering::Acquire) == 0 {
+            if s.done.load(Ordering::Acquire) {
                 return out;
             }
             std::thread::sleep(std::time::Duration::from_micros(50));
             continue;
         };
-        read_dir(&task, queue, pending, &mut out);
-        pending.fetch_sub(1, Ordering::AcqRel);
+        read_dir(&task, s, &mut out);
+        if s.pending.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // The last directory of this level: no other thread touches
+            // `found` until the next level is queued.
+            next_level(s, &mut out);
+        }
     }
+}
+
+/// Claims the directories found in the level just read, in a fixed order,
+/// and queues them as the next level; reports those too deep or already
+/// walked. Ends the walk when there are none.
+fn next_level<V: Visit, W>(s: &Shared<'_, W>, out: &mut V) {
+    let mut found = std::mem::take(&mut *lock(&s.found));
+    let depth = s.depth.fetch_add(1, Ordering::AcqRel) + 1;
+    found.sort_unstable_by(|a, b| a.link.cmp(&b.link).then_with(|| a.rel.cmp(&b.rel)));
+    let mut visited = lock(&s.visited);
+    let mut tasks = Vec::with_capacity(found.len());
+    for c in found {
+        if depth > MAX_DEPTH {
+            out.visit(
+                &c.rel,
+                Found::Problem(Problem::Unreadable(format!(
+                    "directories nested more than {MAX_DEPTH} deep; not walked further"
+                ))),
+            );
+            continue;
+        }
+        if let Some(id) = c.id {
+            match visited.entry(id) {
+                Entry::Occupied(first) => {
+                    out.visit(
+                        &c.rel,
+                        Found::Problem(Problem::WalkedTwice {
+                            first: PathBuf::from(first.get()),
+                        }),
+                    );
+                    continue;
+                }
+                Entry::Vacant(v) => {
+                    v.insert(c.rel.clone());
+                }
+            }
+        }
+        tasks.push(Task {
+            path: c.path,
+            ancestors: Arc::new(Ancestor {
+                id: c.id,
+                rel: c.rel.clone(),
+                parent: Some(c.parent),
+            }),
+            rel: c.rel,
+        });
+    }
+    drop(visited);
+    if tasks.is_empty() {
+        s.done.store(true, Ordering::Release);
+        return;
+    }
+    s.pending.store(tasks.len(), Ordering::Release);
+    lock(&s.queue).extend(tasks);
 }
 
 fn join(rel: &str, name: &str) -> String {
@@ -187,26 +373,42 @@ fn join(rel: &str, name: &str) -> String {
     }
 }
 
-/// Reads one directory: visits its `.ron` files and problems, and queues
-/// its directories.
-fn read_dir<V: Visit>(task: &Task, queue: &Mutex<Vec<Task>>, pending: &AtomicUsize, out: &mut V) {
+/// Reads one directory: visits its wanted files and its problems, and
+/// hands its directories on to be claimed for the next level.
+fn read_dir<V: Visit, W: Fn(&str) -> bool>(task: &Task, s: &Shared<'_, W>, out: &mut V) {
+    let here = if task.rel.is_empty() { "." } else { &task.rel };
     let rd = match std::fs::read_dir(&task.path) {
         Ok(rd) => rd,
         Err(e) => {
-            let rel = if task.rel.is_empty() { "." } else { &task.rel };
-            out.visit(rel, Found::Problem(Problem::Unreadable(e.to_string())));
+            out.visit(here, Found::Problem(Problem::Unreadable(e.to_string())));
             return;
         }
     };
+    let mut dirs = Vec::new();
     for entry in rd {
-        let Ok(entry) = entry else { continue };
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                out.visit(here, Found::Problem(Problem::Unreadable(e.to_string())));
+                break;
+            }
+        };
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if name.starts_with('.') {
             continue;
         }
-        let Ok(ft) = entry.file_type() else { continue };
-        let is_ron = name.ends_with(".ron");
+        let ft = match entry.file_type() {
+            Ok(ft) => ft,
+            Err(e) => {
+                out.visit(
+                    &join(&task.rel, &name),
+                    Found::Problem(Problem::Unreadable(e.to_string())),
+                );
+                continue;
+            }
+        };
+        let wanted = (s.wants)(&name);
         // The type comes with the listing; only links need a `stat` of
         // what they point at.
         let (is_dir, link_meta) = if ft.is_symlink() {
@@ -219,116 +421,79 @@ fn read_dir<V: Visit>(task: &Task, queue: &Mutex<Vec<Task>>, pending: &AtomicUsi
         };
         if is_dir {
             let rel = join(&task.rel, &name);
-            if is_ron {
+            let meta = match link_meta {
+                Some(Ok(m)) => Some(m),
+                _ => entry.metadata().ok(),
+            };
+            if wanted {
+                let ft = meta.as_ref().map_or(ft, Metadata::file_type);
                 out.visit(&rel, Found::NotAFile(ft));
             }
-            let id = match &link_meta {
-                Some(Ok(m)) => file_id(m),
-                _ => dir_id(&entry, &task.ancestors),
-            };
-            if ft.is_symlink() {
-                let mut up = Some(&task.ancestors);
-                let mut looped = None;
-                while let Some(a) = up {
-                    if id.is_some() && a.id == id {
-                        looped = Some(a.rel.clone());
-                        break;
-                    }
-                    up = a.parent.as_ref();
-                }
-                if let Some(ancestor) = looped {
-                    out.visit(
-                        &rel,
-                        Found::Problem(Problem::Loop {
-                            ancestor: PathBuf::from(ancestor),
-                        }),
-                    );
-                    continue;
-                }
-            }
-            if task.depth + 1 > MAX_DEPTH {
+            let id = meta.as_ref().and_then(file_id);
+            if let Some(ancestor) = loop_to(&task.ancestors, id) {
                 out.visit(
                     &rel,
-                    Found::Problem(Problem::Unreadable(format!(
-                        "directories nested more than {MAX_DEPTH} deep; not walked further"
-                    ))),
+                    Found::Problem(Problem::Loop {
+                        ancestor: PathBuf::from(ancestor),
+                    }),
                 );
                 continue;
             }
-            pending.fetch_add(1, Ordering::AcqRel);
-            let next = Task {
+            dirs.push(Candidate {
                 path: entry.path(),
-                ancestors: Arc::new(Ancestor {
-                    id,
-                    rel: rel.clone(),
-                    parent: Some(Arc::clone(&task.ancestors)),
-                }),
                 rel,
-                depth: task.depth + 1,
-            };
-            match queue.lock() {
-                Ok(mut q) => q.push(next),
-                Err(poisoned) => poisoned.into_inner().push(next),
-            }
+                id,
+                link: ft.is_symlink(),
+                parent: Arc::clone(&task.ancestors),
+            });
             continue;
         }
         let meta = match link_meta {
             Some(m) => m,
-            None if !is_ron => continue,
+            None if !wanted => continue,
             None => entry.metadata(),
         };
         match meta {
-            // A link to a file that is not an entity file.
-            Ok(_) if !is_ron => {}
-            Ok(m) if m.is_file() => {
-                let mtime = m
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos());
-                out.visit(
-                    &join(&task.rel, &name),
-                    Found::File {
-                        size: m.len(),
-                        mtime,
-                    },
-                );
-            }
+            // A link to a file of a name not wanted.
+            Ok(_) if !wanted => {}
+            Ok(m) if m.is_file() => out.visit(&join(&task.rel, &name), file_of(&m)),
             Ok(m) => out.visit(&join(&task.rel, &name), Found::NotAFile(m.file_type())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                // A stale link that is not an entity file (`README.md`,
-                // say) is none of our business.
-                if is_ron {
+                // A stale link of a name not wanted (`README.md`, say) is
+                // none of our business.
+                if wanted {
                     out.visit(&join(&task.rel, &name), Found::Problem(Problem::BrokenLink));
                 }
             }
             Err(e) if e.raw_os_error() == ELOOP => {
                 out.visit(&join(&task.rel, &name), Found::Problem(Problem::SelfLink));
             }
-            Err(e) if is_ron => out.visit(
+            Err(e) if wanted => out.visit(
                 &join(&task.rel, &name),
                 Found::Problem(Problem::Unreadable(e.to_string())),
             ),
             Err(_) => {}
         }
     }
+    if !dirs.is_empty() {
+        lock(&s.found).extend(dirs);
+    }
 }
 
-/// The id of a real (not linked) directory: its inode from the listing,
-/// on its parent's device (a mount point inside the tree is the rare case
-/// this misreads; the depth cap still ends that walk).
-#[cfg(unix)]
-fn dir_id(entry: &std::fs::DirEntry, parent: &Ancestor) -> FileId {
-    use std::os::unix::fs::DirEntryExt;
-    parent.id.map(|(dev, _)| (dev, entry.ino()))
-}
-
-#[cfg(not(unix))]
-fn dir_id(_: &std::fs::DirEntry, _: &Ancestor) -> FileId {
+/// The path of the ancestor that a directory of id `id` is, if any.
+fn loop_to(ancestors: &Arc<Ancestor>, id: FileId) -> Option<String> {
+    id?;
+    let mut up = Some(ancestors);
+    while let Some(a) = up {
+        if a.id == id {
+            return Some(a.rel.clone());
+        }
+        up = a.parent.as_ref();
+    }
     None
 }
 
-/// Every `.ron` entry and problem under `dir`, sorted by path.
+/// Every entity file and problem under `dir`, sorted by path.
 pub fn list(dir: &Path) -> crate::Result<Vec<(String, Found)>> {
     let mut all: Vec<(String, Found)> = walk(dir)?;
     all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -382,5 +547,142 @@ mod tests {
             .filter(|(_, f)| matches!(f, Found::Problem(Problem::Loop { .. })))
             .count();
         assert_eq!(loops, 2, "{all:?}");
+    }
+
+    /// The files and problems of a walk, as `(path, what)` strings.
+    fn summary(all: &[(String, Found)]) -> Vec<String> {
+        all.iter()
+            .map(|(rel, found)| match found {
+                Found::File { .. } => format!("{rel} file"),
+                Found::NotAFile(_) => format!("{rel} not-a-file"),
+                Found::Problem(Problem::WalkedTwice { first }) => {
+                    format!("{rel} twice {}", first.display())
+                }
+                Found::Problem(p) => format!("{rel} {p:?}"),
+            })
+            .collect()
+    }
+
+    /// Counts the directories a walk reads, through the visits of a
+    /// marker file that each directory of the tree holds.
+    #[derive(Default)]
+    struct Count(usize, Vec<String>);
+
+    impl Visit for Count {
+        fn visit(&mut self, rel: &str, found: Found) {
+            match found {
+                Found::File { .. } if rel.ends_with("mark.ron") => self.0 += 1,
+                _ => self.1.push(rel.to_owned()),
+            }
+        }
+        fn merge(&mut self, other: Self) {
+            self.0 += other.0;
+            self.1.extend(other.1);
+        }
+    }
+
+    /// A DAG of links 30 deep (each directory holding two links to the
+    /// next), which took 2^30 reads before: each directory is read once,
+    /// and every second link is reported, the same on every run.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_dag_is_read_once_per_directory() {
+        const DEPTH: usize = 30;
+        let t = tempfile::tempdir().unwrap();
+        let d = |i: usize| t.path().join(format!("d{i:02}"));
+        for i in 0..=DEPTH {
+            std::fs::create_dir(d(i)).unwrap();
+            std::fs::write(d(i).join("mark.ron"), "").unwrap();
+        }
+        for i in 0..DEPTH {
+            for link in ["a", "b"] {
+                std::os::unix::fs::symlink(format!("../d{:02}", i + 1), d(i).join(link)).unwrap();
+            }
+        }
+        let started = std::time::Instant::now();
+        let counted: Count = walk(&d(0)).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(counted.0, DEPTH + 1, "one read per directory");
+        assert_eq!(counted.1.len(), DEPTH, "{:?}", counted.1);
+        let first = summary(&list(&d(0)).unwrap());
+        let deepest = format!("{}mark.ron file", "a/".repeat(DEPTH));
+        assert!(first.contains(&deepest), "{first:?}");
+        assert!(first.contains(&"a/a/b twice a/a/a".to_owned()), "{first:?}");
+        for _ in 0..20 {
+            assert_eq!(summary(&list(&d(0)).unwrap()), first);
+        }
+    }
+
+    /// Which way into a shared directory counts as the first is fixed:
+    /// the shallowest, then a real directory before a link, then the
+    /// smallest path; never the thread that got there first.
+    #[cfg(unix)]
+    #[test]
+    fn the_first_way_in_is_chosen_the_same_way_every_time() {
+        let t = tempfile::tempdir().unwrap();
+        let k = t.path().join("k");
+        let outside = t.path().join("outside");
+        for dir in ["real/inner", "x/y", "deep/er/est"] {
+            std::fs::create_dir_all(k.join(dir)).unwrap();
+        }
+        std::fs::create_dir_all(outside.join("sub")).unwrap();
+        std::fs::write(outside.join("sub/o.ron"), "").unwrap();
+        std::fs::write(k.join("real/inner/i.ron"), "").unwrap();
+        std::fs::write(k.join("deep/er/est/e.ron"), "").unwrap();
+        // A link sorting before the real directory it leads to.
+        std::os::unix::fs::symlink("real", k.join("a-link")).unwrap();
+        // Two links to one directory outside, at two depths.
+        std::os::unix::fs::symlink(&outside, k.join("x/y/out")).unwrap();
+        std::os::unix::fs::symlink(&outside, k.join("z-out")).unwrap();
+        // A shallow link to a deep directory.
+        std::os::unix::fs::symlink("deep/er/est", k.join("shortcut")).unwrap();
+        let first = summary(&list(&k).unwrap());
+        assert_eq!(
+            first,
+            [
+                "a-link twice real",
+                "deep/er/est twice shortcut",
+                "real/inner/i.ron file",
+                "shortcut/e.ron file",
+                "x/y/out twice z-out",
+                "z-out/sub/o.ron file",
+            ],
+        );
+        for _ in 0..50 {
+            assert_eq!(summary(&list(&k).unwrap()), first);
+        }
+    }
+
+    /// The importers' walk: the names asked for, through file and
+    /// directory links, and a link to nothing of such a name reported.
+    #[cfg(unix)]
+    #[test]
+    fn other_names_through_links() {
+        let t = tempfile::tempdir().unwrap();
+        let k = t.path().join("in");
+        let elsewhere = t.path().join("elsewhere");
+        std::fs::create_dir_all(&k).unwrap();
+        std::fs::create_dir_all(elsewhere.join("d")).unwrap();
+        std::fs::write(elsewhere.join("bill.json"), "{}").unwrap();
+        std::fs::write(elsewhere.join("d/two.JSON"), "{}").unwrap();
+        std::fs::write(k.join("x.ron"), "").unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("bill.json"), k.join("linked.json")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("d"), k.join("dir")).unwrap();
+        std::os::unix::fs::symlink("nowhere.json", k.join("gone.json")).unwrap();
+        let json = |n: &str| {
+            Path::new(n)
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+        };
+        let mut all: Vec<(String, Found)> = walk_matching(&k, &json).unwrap();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            summary(&all),
+            [
+                "dir/two.JSON file",
+                "gone.json BrokenLink",
+                "linked.json file"
+            ]
+        );
     }
 }

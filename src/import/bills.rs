@@ -11,6 +11,11 @@
 //! - A value of the wrong type makes that bill unreadable (reported, not
 //!   imported); an impossible date skips that action (reported in the
 //!   bill's notes and in the report); the rest is imported.
+//! - Input trees are walked by the knowledge base's walker, following
+//!   symbolic links to files and directories. What cannot be read (a link
+//!   to nothing, a directory without permission) stops the import, with
+//!   its name; a link back into the tree, or a second way into a directory
+//!   already read, is skipped with a warning.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,40 +24,84 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::bill::{BillRecord, BillSource, ParseError, Parsed};
 use super::{Batch, ImportError, Key, Link, Record, Slot, Unreadable};
 use crate::model::{Date, Entity, IdScheme, Identifier, Kind, Relation, RelationKind, Source};
+use crate::walk::{Found, Problem};
 
 /// Input files larger than this are refused (a LegiScan or Open States
 /// bill file is kilobytes; the largest congress `data.json` a few MB).
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Whether a file name is a bill input's: `*.json`, in any case.
+fn is_json(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+}
+
 /// The `.json` files under `paths`, in sorted order, each with whether it
-/// was named on the command line.
-pub fn input_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, ImportError> {
+/// was named on the command line, and a warning for each entry of a tree
+/// passed over: a link back into the tree, a second way into a directory
+/// already read, a non-file of a `.json` name. Symbolic links are
+/// followed, named or inside a tree, by the walker that walks
+/// `knowledge/` ([`crate::walk`]).
+pub fn input_files(paths: &[PathBuf]) -> Result<(Vec<FileArg>, Vec<String>), ImportError> {
     let mut out = Vec::new();
+    let mut warnings = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| ImportError::io(p, e))?;
         if meta.is_file() {
             out.push((p.clone(), true));
             continue;
         }
-        let walk = walkdir::WalkDir::new(p)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walk {
-            let entry = entry.map_err(|e| {
-                let path = e.path().map_or_else(|| p.clone(), Path::to_path_buf);
-                ImportError::io(path, e.into())
-            })?;
-            let is_json = entry
-                .path()
-                .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("json"));
-            if entry.file_type().is_file() && is_json {
-                out.push((entry.into_path(), false));
+        if !meta.is_dir() {
+            return Err(ImportError::Input {
+                input: p.display().to_string(),
+                message: "not a regular file or a directory".to_owned(),
+            });
+        }
+        let mut found: Vec<(String, Found)> =
+            crate::walk::walk_matching(p, &is_json).map_err(|e| ImportError::io(p, e))?;
+        // Component by component, as a sorted depth-first walk lists them.
+        found.sort_unstable_by(|a, b| Path::new(&a.0).cmp(Path::new(&b.0)));
+        for (rel, found) in found {
+            let path = if rel == "." { p.clone() } else { p.join(&rel) };
+            let cannot = |message: String| ImportError::Input {
+                input: path.display().to_string(),
+                message,
+            };
+            let skipped = |why: String| format!("{}: skipped: {why}", path.display());
+            match found {
+                Found::File { .. } => out.push((path, false)),
+                // A directory of a `.json` name is walked as any other.
+                Found::NotAFile(ft) if ft.is_dir() => {}
+                Found::NotAFile(_) => warnings.push(skipped("not a regular file".to_owned())),
+                Found::Problem(Problem::Loop { ancestor }) => warnings.push(skipped(format!(
+                    "a symbolic link back to {}",
+                    p.join(ancestor).display()
+                ))),
+                Found::Problem(Problem::WalkedTwice { first }) => warnings.push(skipped(format!(
+                    "a second way into the directory read as {}",
+                    p.join(first).display()
+                ))),
+                Found::Problem(Problem::SelfLink) if !is_json(&rel) => warnings.push(skipped(
+                    "a symbolic link that leads back to itself".to_owned(),
+                )),
+                Found::Problem(Problem::SelfLink) => {
+                    return Err(cannot(
+                        "cannot be read: a symbolic link that leads back to itself".to_owned(),
+                    ))
+                }
+                Found::Problem(Problem::BrokenLink) => {
+                    return Err(cannot(
+                        "cannot be read: a symbolic link to a file that does not exist".to_owned(),
+                    ))
+                }
+                Found::Problem(Problem::Unreadable(why)) => {
+                    return Err(cannot(format!("cannot be read: {why}")))
+                }
             }
         }
     }
-    Ok(out)
+    Ok((out, warnings))
 }
 
 /// An input file, and whether it was named on the command line.
@@ -248,7 +297,7 @@ pub fn batch(
     today: Date,
     jurisdiction: Option<&str>,
 ) -> Result<Batch, ImportError> {
-    let files = input_files(paths)?;
+    let (files, passed_over) = input_files(paths)?;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
@@ -323,6 +372,15 @@ pub fn batch(
     }
     // Bulk trees hold other files: name a few, count the rest.
     const NAMED: usize = 5;
+    batch
+        .warnings
+        .extend(passed_over.iter().take(NAMED).cloned());
+    if passed_over.len() > NAMED {
+        batch.warnings.push(format!(
+            "... and {} more entries of the input skipped",
+            passed_over.len() - NAMED
+        ));
+    }
     for (path, looks_like) in wrong.iter().take(NAMED) {
         batch.warnings.push(format!(
             "{}: skipped: not {} bill JSON{}",

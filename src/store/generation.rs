@@ -244,8 +244,8 @@ pub(super) fn read_left_out(gen: &Path) -> Result<LeftOut> {
     }
 }
 
-/// What the last build saw of each file: path, size, mtime and the id it
-/// held. Stored beside the index, named after the fingerprint it belongs
+/// What the last build saw of each file: path, size, change stamp (see
+/// [`super::stamp`]) and the id it held. Stored beside the index, named after the fingerprint it belongs
 /// to, so that it always matches the commit that names it.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(super) struct Manifest {

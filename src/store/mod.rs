@@ -14,7 +14,8 @@
 //!   into place, so an interrupted build leaves the previous one working.
 //!
 //! Freshness is a metadata walk of `knowledge/`: every `.ron` file's path,
-//! size and modification time are hashed and compared with the payload.
+//! size, modification time, change time and inode are hashed and compared
+//! with the payload.
 
 mod generation;
 mod reader;
@@ -39,8 +40,9 @@ pub use update::*;
 /// (7: tags in lowercase, and deadline owners in the `owes` field; 9: the
 /// record layout of merged imports; 10: both; 11: the `stage` field; 12:
 /// the files merged into a node; 13: the `sponsor` field; 14: the seal of
-/// a generation's files.)
-pub const FORMAT_VERSION: u32 = 14;
+/// a generation's files; 15: the change time and inode in the fingerprint
+/// and the manifest.)
+pub const FORMAT_VERSION: u32 = 15;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! The metadata side of the walk of `knowledge/`: what each `.ron` file
-//! looks like now (path, size, modification time), and the fingerprint of
-//! all of it that the index's commit records.
+//! looks like now (path, size, and a stamp of its modification time,
+//! change time and inode), and the fingerprint of all of it that the
+//! index's commit records.
 
 use std::path::Path;
 
@@ -8,16 +9,35 @@ use super::FORMAT_VERSION;
 use crate::walk::{self, Found};
 use crate::Result;
 
-/// One file as the metadata walk sees it: relative path, size and
-/// modification time in nanoseconds.
+/// One file as the metadata walk sees it: relative path, size and change
+/// stamp (see [`stamp`]).
 pub type FileMeta = (String, u64, u128);
 
-/// The size and time a walk entry counts with. Entries that are not
+/// What a file's metadata says of its version, compared only for
+/// equality: the modification time in nanoseconds in the low 64 bits, and
+/// a hash of the change time (`ctime`) and inode in the high 64. As for
+/// `git status`, a rewrite that keeps the size and lands within one tick
+/// of the modification time still changes the stamp when the file was
+/// replaced (a new inode, as editors and `git checkout` write) or its
+/// modification time was set back (a new `ctime`).
+pub fn stamp(mtime: u128, ctime: u128, ino: u64) -> u128 {
+    // 64 bits of nanoseconds last until the year 2554.
+    let low = mtime as u64;
+    let high = mix(ino ^ mix(ctime as u64));
+    (u128::from(high) << 64) | u128::from(low)
+}
+
+/// The size and stamp a walk entry counts with. Entries that are not
 /// readable files still count by name, so that fixing one changes the
 /// fingerprint.
 fn meta_of(found: &Found) -> (u64, u128) {
     match found {
-        Found::File { size, mtime } => (*size, *mtime),
+        Found::File {
+            size,
+            mtime,
+            ctime,
+            ino,
+        } => (*size, stamp(*mtime, *ctime, *ino)),
         Found::NotAFile(_) => (0, 1),
         Found::Problem(_) => (0, 0),
     }
@@ -35,19 +55,19 @@ pub fn scan_of(listed: &[(String, Found)]) -> Vec<FileMeta> {
     listed
         .iter()
         .map(|(rel, found)| {
-            let (size, mtime) = meta_of(found);
-            (rel.clone(), size, mtime)
+            let (size, stamp) = meta_of(found);
+            (rel.clone(), size, stamp)
         })
         .collect()
 }
 
 /// The fingerprint of a scan: every `.ron` file's relative path, size and
-/// modification time, hashed one file at a time and summed, so that the
+/// stamp, hashed one file at a time and summed, so that the
 /// order of the walk does not matter, plus the count and the format version.
 pub fn fingerprint_of(entries: &[FileMeta]) -> String {
     let mut d = Digest::default();
-    for (p, size, mtime) in entries {
-        d.file(p, *size, *mtime);
+    for (p, size, stamp) in entries {
+        d.file(p, *size, *stamp);
     }
     d.fingerprint()
 }
@@ -68,12 +88,12 @@ struct Digest {
 }
 
 impl Digest {
-    fn file(&mut self, rel: &str, size: u64, mtime: u128) {
+    fn file(&mut self, rel: &str, size: u64, stamp: u128) {
         let mut h = Fnv::new();
         h.write(rel.as_bytes());
         h.write(&[0]);
         h.write(&size.to_le_bytes());
-        h.write(&mtime.to_le_bytes());
+        h.write(&stamp.to_le_bytes());
         self.sum = self.sum.wrapping_add(mix(h.0));
         self.count += 1;
     }
@@ -85,8 +105,8 @@ impl Digest {
 
 impl walk::Visit for Digest {
     fn visit(&mut self, rel: &str, found: Found) {
-        let (size, mtime) = meta_of(&found);
-        self.file(rel, size, mtime);
+        let (size, stamp) = meta_of(&found);
+        self.file(rel, size, stamp);
     }
     fn merge(&mut self, other: Self) {
         self.sum = self.sum.wrapping_add(other.sum);

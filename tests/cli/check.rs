@@ -821,3 +821,73 @@ fn issue_17_shared_alias_is_a_warning() {
     let (code, _, _) = check(dir.path(), &["--deny-warnings"]);
     assert_eq!(code, 1);
 }
+
+/// Bug 11: a DAG of symbolic links with no loop (each directory holding two
+/// links to the next) made the walk exponential, 2^30 ways down at 30 deep.
+/// Each directory is now read once, by device and inode: `check` ends at
+/// once, reads the one entity once, and names every second way into a
+/// directory in a warning.
+#[cfg(unix)]
+#[test]
+fn hostile_symlink_dag_30_deep_is_read_once() {
+    const DEPTH: usize = 30;
+    let t = util::tmp();
+    let d = |i: usize| t.path().join(format!("d{i:02}"));
+    for i in 0..=DEPTH {
+        std::fs::create_dir(d(i)).unwrap();
+    }
+    for i in 0..DEPTH {
+        for link in ["a", "b"] {
+            std::os::unix::fs::symlink(format!("../d{:02}", i + 1), d(i).join(link)).unwrap();
+        }
+    }
+    std::fs::write(d(DEPTH).join("dol.ron"), DOL).unwrap();
+    let idx = util::tmp();
+    // A regression fails here rather than hanging the suite.
+    let out = util::cmd(&d(0), idx.path())
+        .args(["--json", "check"])
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("`check` still walking after 20 s\nstderr: {stderr}"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    assert_eq!(code, 0, "warnings only: {v:#}");
+    assert_eq!(v["errors"], 0, "{v:#}");
+    assert_eq!(v["files"], 1, "{v:#}");
+    assert_eq!(v["entities"], 1, "{v:#}");
+    // The second link of each directory, in path order: `b`, `a/b`, ...
+    let diags = v["diagnostics"].as_array().unwrap();
+    let mut seen: Vec<(&str, &str)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["location"]["path"].as_str().unwrap(),
+                d["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    seen.sort_unstable();
+    let mut expected: Vec<String> = (0..DEPTH).map(|i| format!("{}b", "a/".repeat(i))).collect();
+    expected.sort_unstable();
+    let expected: Vec<(&str, &str)> = expected
+        .iter()
+        .map(|p| (p.as_str(), "walked-twice"))
+        .collect();
+    assert_eq!(seen, expected, "{v:#}");
+    let second = diags
+        .iter()
+        .find(|d| d["location"]["path"] == "a/b")
+        .unwrap();
+    assert_eq!(second["severity"], "warning");
+    assert_eq!(
+        second["message"],
+        "`a/b` leads to a directory already walked as `a/a`; its files are read from there only"
+    );
+    let (code, _, _) = check(&d(0), &["--deny-warnings"]);
+    assert_eq!(code, 1);
+}

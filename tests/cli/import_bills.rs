@@ -771,3 +771,73 @@ fn a_bill_imported_under_an_older_id_keeps_it() {
     let (code, out, _) = kb.run(&["check"]);
     assert_eq!(code, 0, "{out}");
 }
+
+/// Bug 4: an input tree's symbolic links were skipped silently ("0
+/// record(s) read", exit 0), a linked bill file and a linked subdirectory
+/// alike. They are read now, as a link named on the command line is.
+#[cfg(unix)]
+#[test]
+fn symlinked_input_files_and_directories_are_read() {
+    let kb = Kb::new();
+    let input = kb.dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    // One bill by a file link, four by a directory link.
+    std::os::unix::fs::symlink(bills("openstates/nh-2025/HB1.json"), input.join("HB1.json"))
+        .unwrap();
+    std::os::unix::fs::symlink(bills("openstates/usa-119"), input.join("usa-119")).unwrap();
+    let (code, out, err) = kb.run(&[
+        "--json",
+        "import",
+        "openstates",
+        &input.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let report = json(&out);
+    assert_eq!(report["records"], 5, "{report:#}");
+    assert!(
+        !report["warnings"].to_string().contains("skipped"),
+        "{report:#}"
+    );
+    let files = kb.imported();
+    assert!(
+        files.contains_key(Path::new("openstates/us-nh/2025/us-nh-2025-hb-1.ron")),
+        "{:?}",
+        files.keys()
+    );
+    assert!(
+        files.contains_key(Path::new("openstates/us/119/us-119-hr-1.ron")),
+        "{:?}",
+        files.keys()
+    );
+
+    // A link named on the command line, to a file and to a directory.
+    let (code, out, err) = kb.run(&[
+        "--json",
+        "import",
+        "openstates",
+        "--dry-run",
+        &input.join("HB1.json").display().to_string(),
+        &input.join("usa-119").display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(json(&out)["records"], 5, "{out}");
+}
+
+/// What an input tree holds that cannot be read is named, never dropped:
+/// a link to nothing stops the import, as an unreadable file does.
+#[cfg(unix)]
+#[test]
+fn a_broken_link_in_an_input_tree_is_named() {
+    let kb = Kb::new();
+    let input = kb.dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::copy(bills("openstates/nh-2025/HB1.json"), input.join("HB1.json")).unwrap();
+    std::os::unix::fs::symlink("gone.json", input.join("HB2.json")).unwrap();
+    // A stale link that is not an input file is none of the import's business.
+    std::os::unix::fs::symlink("gone.md", input.join("README.md")).unwrap();
+    let (code, out, err) = kb.import("openstates", &[&input]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("HB2.json"), "{err}");
+    assert!(!err.contains("README.md"), "{err}");
+    assert!(kb.imported().is_empty());
+}

@@ -366,3 +366,53 @@ fn a_patch_finds_a_part_of_cycle_through_a_second_link() {
     assert!(!err.contains("updated"), "a cycle was patched in: {err}");
     assert!(err.contains("left out"), "{err} ({code})");
 }
+
+/// Freshness sees what git sees: a rewrite that keeps a file's size and
+/// modification time (set back, or a replacement renamed into place as
+/// editors and `git checkout` do) changes its ctime or inode, and the next
+/// query answers from the new text, by a patch.
+#[test]
+fn a_same_size_rewrite_with_the_old_mtime_is_seen() {
+    let kb = Kb::copy_of(&graph());
+    let file = kb.knowledge.join("order-alpha.ron");
+    let name = |kb: &Kb| -> String {
+        let v = json(kb, &["show", "order-alpha"]);
+        v["entity"]["name"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(name(&kb), "Order on Strategic Widget Reserves");
+    let rewrite = |from: &str, to: &str, by_rename: bool| {
+        let before = std::fs::metadata(&file).unwrap();
+        let text = std::fs::read_to_string(&file).unwrap().replace(from, to);
+        let target = if by_rename {
+            kb.knowledge.join(".order-alpha.ron.tmp")
+        } else {
+            file.clone()
+        };
+        std::fs::write(&target, text).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&target)
+            .and_then(|f| f.set_modified(before.modified().unwrap()))
+            .unwrap();
+        if by_rename {
+            std::fs::rename(&target, &file).unwrap();
+        }
+        let after = std::fs::metadata(&file).unwrap();
+        assert_eq!(
+            (after.len(), after.modified().unwrap()),
+            (before.len(), before.modified().unwrap())
+        );
+    };
+    // In place, the modification time set back.
+    rewrite("Widget Reserves", "Gadget Reserves", false);
+    let (code, _, err) = kb.run(&["show", "order-alpha"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("updated"), "patched: {err}");
+    assert_eq!(name(&kb), "Order on Strategic Gadget Reserves");
+    // A new file renamed over the old one, with its size and time.
+    rewrite("Gadget Reserves", "Sprock Reserves", true);
+    let (code, _, err) = kb.run(&["show", "order-alpha"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("updated"), "patched: {err}");
+    assert_eq!(name(&kb), "Order on Strategic Sprock Reserves");
+}

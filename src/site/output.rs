@@ -147,6 +147,13 @@ impl Output {
                     continue;
                 }
                 let p = self.target.join(rel);
+                // The site writes regular files only: a directory or a
+                // link under a listed name (a damaged manifest, or a
+                // person's) is not the site's to delete.
+                match std::fs::symlink_metadata(&p) {
+                    Ok(m) if m.file_type().is_file() => {}
+                    _ => continue,
+                }
                 match std::fs::remove_file(&p) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

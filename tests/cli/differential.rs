@@ -1385,7 +1385,7 @@ impl World {
         );
         let after = snapshot(&imported);
         if after != before {
-            let differ: Vec<_> = after
+            let differ: BTreeSet<_> = after
                 .keys()
                 .chain(before.keys())
                 .filter(|k| after.get(*k) != before.get(*k))

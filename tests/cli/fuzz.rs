@@ -497,6 +497,24 @@ fn edit_value(v: &mut serde_json::Value, e: &ValueEdit) {
             _ => *v = hostile(e.value),
         }
     }
+    // Most edits land inside one record: the walk starts at a record of
+    // the list (an agency list, a page's `results`) or at a LegiScan
+    // file's `bill`, and goes down at least into one of its fields.
+    if !e.walk.is_multiple_of(8) {
+        if let Some(bill) = v.get_mut("bill").filter(|b| b.is_object()) {
+            return at(bill, e.walk >> 3, 1, e);
+        }
+        let list = if v.is_array() {
+            v.as_array_mut()
+        } else {
+            v.get_mut("results")
+                .and_then(serde_json::Value::as_array_mut)
+        };
+        if let Some(a) = list.filter(|a| !a.is_empty()) {
+            let i = (e.walk >> 3) as usize % a.len();
+            return at(&mut a[i], e.walk.rotate_left(29), 1, e);
+        }
+    }
     at(v, e.walk, 0, e);
 }
 

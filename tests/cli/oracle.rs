@@ -11,6 +11,12 @@
 //! an event naming its actor), walked as the rules allow: `path` with and
 //! without `--through-hubs`, `agencies` at depth 2, 3 and `--direct`.
 //!
+//! The same checks run on an imported corpus (issue 23): the recorded
+//! Federal Register input (`tests/fixtures/federal-register`) imported by
+//! the binary into a copy of the shipped base, with questions about the
+//! imported entities (documents, agencies, placeholders, the hand-written
+//! agencies the import enriched) and about any others.
+//!
 //! `PG_ORACLE_CASES=N` sets how many entities and pairs are asked per
 //! corpus (default 60; the shipped base is always asked about every
 //! entity's agencies); `PG_ORACLE_SIZE=N` sets the synthetic corpus's size
@@ -686,6 +692,102 @@ fn oracle_paths_and_agencies_on_a_synthetic_corpus() {
     problems.extend(p);
     assert!(found.hits > n, "only {} agencies found", found.hits);
     let (p, _) = check_agencies(&c, &spread(&ids, n / 3, 17), &["--direct"], 1, true);
+    problems.extend(p);
+    report(problems);
+}
+
+/// The recorded Federal Register input (`tests/fixtures/federal-register`).
+const RECORDED: &[&str] = &[
+    "agencies-sample.json",
+    "documents-2024-01-sample.json",
+    "executive-orders-13180-13199.json",
+];
+
+/// A copy of the shipped knowledge base with the recorded Federal Register
+/// input imported by the binary, and the ids of the imported entities
+/// (documents, agencies, placeholders, and the hand-written agencies the
+/// import enriched).
+fn imported_corpus() -> (Corpus, Vec<String>) {
+    let dir = util::tmp();
+    let knowledge = dir.path().join("knowledge");
+    util::copy_tree(&util::shipped(), &knowledge);
+    let mut args = vec!["import".to_owned(), "federal-register".to_owned()];
+    for f in RECORDED {
+        let p = util::fixture("federal-register").join(f);
+        args.push(p.display().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = util::run_with_index(&knowledge, &dir.path().join("import"), &args);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let mut imported = BTreeSet::new();
+    for e in walkdir::WalkDir::new(knowledge.join("imported")) {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "ron") {
+            let rel = e.path().strip_prefix(&knowledge).unwrap();
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let ent = policygraph::load::parse_entity(rel, &text)
+                .unwrap_or_else(|d| panic!("{}: {d:?}", rel.display()));
+            imported.insert(ent.id);
+        }
+    }
+    let c = Corpus::new(knowledge, dir);
+    for id in &imported {
+        assert!(c.graph.kind.contains_key(id), "{id} is not in the export");
+    }
+    (c, imported.into_iter().collect())
+}
+
+/// The oracle on an imported corpus (issue 23): `path` between imported
+/// entities and any others, with and without `--through-hubs`, and
+/// `agencies` of imported and hand-written entities at depth 2, 3 and
+/// `--direct`, after the recorded Federal Register input was imported
+/// into a copy of the shipped base.
+#[test]
+fn oracle_paths_and_agencies_after_an_import() {
+    let (c, imported) = imported_corpus();
+    let ids = c.graph.ids();
+    assert!(imported.len() > 100, "{} imported", imported.len());
+    let n = env_or("PG_ORACLE_CASES", 60);
+    // One end imported, the other (three times in four) in its part of
+    // the graph, since imported records form many small parts; then pairs
+    // of any two.
+    let mut pairs_: Vec<(String, String)> = Vec::new();
+    for (i, (a, any)) in spread(&imported, n, 19)
+        .into_iter()
+        .zip(spread(&ids, n, 23))
+        .enumerate()
+    {
+        let mut near: Vec<String> = c
+            .graph
+            .distances(&a, true)
+            .into_keys()
+            .filter(|b| *b != a)
+            .collect();
+        near.sort();
+        let b = if i % 4 == 3 || near.is_empty() {
+            any
+        } else {
+            spread(&near, 1, i as u64 + 43).remove(0)
+        };
+        pairs_.push((a, b));
+    }
+    pairs_.extend(pairs(&ids, n / 2));
+    let mut problems = check_paths(&c, &pairs_, false);
+    problems.extend(check_paths(&c, &pairs_, true));
+    let (p, found) = check_agencies(&c, &spread(&imported, n, 29), &[], 2, false);
+    problems.extend(p);
+    assert!(found.hits > n / 2, "only {} agencies found", found.hits);
+    let (p, _) = check_agencies(&c, &spread(&ids, n / 2, 31), &[], 2, false);
+    problems.extend(p);
+    let (p, _) = check_agencies(&c, &spread(&imported, n / 2, 37), &["--direct"], 1, true);
+    problems.extend(p);
+    let (p, _) = check_agencies(
+        &c,
+        &spread(&imported, n / 2, 41),
+        &["--depth", "3"],
+        3,
+        false,
+    );
     problems.extend(p);
     report(problems);
 }

@@ -128,7 +128,7 @@ pub struct Report {
 }
 
 /// Builds the site of `corpus` into `target`, replacing the previous
-/// build's files and leaving everything else there (see [`output`]). The
+/// build's files and leaving everything else there (see docs/site.md). The
 /// caller holds the knowledge base's write lock.
 pub fn build(
     corpus: &Corpus,

@@ -423,7 +423,10 @@ impl Placing<'_> {
             Some(k) => {
                 let path = match catalog.own(&k.id, &self.importer) {
                     Some(own) => own.path.clone(),
-                    None => self.base.join(&rec.dir).join(format!("{}.ron", k.id)),
+                    None => self
+                        .base
+                        .join(fit_dir(&rec.dir))
+                        .join(format!("{}.ron", k.id)),
                 };
                 (k.id.clone(), path)
             }
@@ -441,7 +444,7 @@ impl Placing<'_> {
                         n += 1;
                     }
                 }
-                let path = self.base.join(&rec.dir).join(format!("{id}.ron"));
+                let path = self.base.join(fit_dir(&rec.dir)).join(format!("{id}.ron"));
                 (id, path)
             }
         };
@@ -1095,6 +1098,17 @@ pub fn fit_id(id: &str) -> String {
         head.truncate(i);
     }
     format!("{head}-{hash}")
+}
+
+/// A record's directory with every part fit for a file name as [`fit_id`]
+/// fits ids: a session named by 300 characters must not fail the import.
+fn fit_dir(dir: &Path) -> PathBuf {
+    dir.components()
+        .map(|c| match c {
+            std::path::Component::Normal(part) => PathBuf::from(fit_id(&part.to_string_lossy())),
+            other => PathBuf::from(other.as_os_str()),
+        })
+        .collect()
 }
 
 /// FNV-1a: a hash that is the same on every machine and in every version,

@@ -987,10 +987,9 @@ fn a_damaged_manifest_naming_a_directory_does_not_break_the_site() {
 /// characters makes the whole import exit 2 with "`…/openstates/us-nh/
 /// xxx…`: File name too long (os error 36)": the other bill of the same
 /// import is lost too, and `--dry-run` says both would be written.
-/// Expected: the bill is imported under a shortened directory or reported
-/// as unreadable, and the rest is imported (exit 0 or 1).
+/// Now every part of a record's directory is shortened as ids are
+/// (`import::fit_dir`): the bill is imported, and the rest with it.
 #[test]
-#[ignore = "bug: an Open States bill whose session is longer than a file name can be fails the whole import with `File name too long (os error 36)`"]
 fn a_bill_with_an_overlong_session_does_not_fail_the_whole_import() {
     let kb = util::PrivateKb::copy_of(&util::fixture("clean"));
     let input = kb.dir.path().join("input");

@@ -1069,6 +1069,11 @@ pub fn provenance(importer: &str, from: &str, today: Date) -> Provenance {
 /// (`fr-agency-571`), else from its label; shortened with a hash when too
 /// long ([`fit_id`]). Always a valid id ([`crate::model::valid_id`]).
 fn own_id(wanted: &str, keys: &[Key], label: &str) -> String {
+    // A valid id is kept as the source made it (an id must not change
+    // between two imports of the same record).
+    if crate::model::valid_id(wanted) {
+        return wanted.to_owned();
+    }
     let mut id = slug(wanted, usize::MAX);
     if id.is_empty() {
         id = keys

@@ -1587,8 +1587,8 @@ fn differential_site_incremental_equals_fresh() {
                 }
                 planted = true;
             }
-            let mut fa = site_files(&site_a);
-            let fb = site_files(&b_dir);
+            let mut fa = util::site_files(&site_a);
+            let fb = util::site_files(&b_dir);
             for (rel, text) in FOREIGN {
                 assert_eq!(
                     fa.remove(*rel).as_deref(),
@@ -1625,27 +1625,4 @@ fn differential_site_incremental_equals_fresh() {
         built * 2 > steps,
         "only {built} of {steps} builds succeeded"
     );
-}
-
-/// Every file of a site's directory, relative path -> bytes, but the
-/// manifest; a stage left behind fails the test.
-fn site_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir) {
-        let e = e.unwrap();
-        let rel = e
-            .path()
-            .strip_prefix(dir)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        assert!(
-            !rel.starts_with(".policygraph-stage"),
-            "a stage was left behind: {rel}"
-        );
-        if e.file_type().is_file() && rel != ".policygraph-site" {
-            out.insert(rel, std::fs::read(e.path()).unwrap());
-        }
-    }
-    out
 }

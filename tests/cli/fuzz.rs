@@ -214,43 +214,9 @@ fn mutation_with(bits: &'static [&'static str]) -> impl Strategy<Value = Mutatio
 }
 
 fn mutate(text: &str, m: &Mutation) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    let pos = |p: usize, len: usize| if len == 0 { 0 } else { p % (len + 1) };
-    match m {
-        Mutation::Truncate(p) => bytes.truncate(pos(*p, bytes.len())),
-        Mutation::Flip(p, mask) => {
-            if !bytes.is_empty() {
-                let i = p % bytes.len();
-                bytes[i] ^= mask;
-            }
-        }
-        Mutation::Insert(p, s) => {
-            let i = pos(*p, bytes.len());
-            bytes.splice(i..i, s.bytes());
-        }
-        Mutation::Delete(p, n) => {
-            let i = pos(*p, bytes.len());
-            let j = (i + n).min(bytes.len());
-            bytes.drain(i..j);
-        }
-        Mutation::RepeatLine(p) | Mutation::SwapLines(p, _) => {
-            let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
-            if !lines.is_empty() {
-                let i = p % lines.len();
-                match m {
-                    Mutation::SwapLines(_, q) => {
-                        let j = q % lines.len();
-                        lines.swap(i, j);
-                    }
-                    _ => lines.insert(i, lines[i]),
-                }
-            }
-            return lines.concat();
-        }
-    }
     // A flip or a cut may break UTF-8; the loader reports that before
     // parsing (`encoding`), so the parser sees text.
-    String::from_utf8_lossy(&bytes).into_owned()
+    String::from_utf8_lossy(&mutate_bytes(text.as_bytes(), m)).into_owned()
 }
 
 /// Parses `text`; an error must point inside it.
@@ -857,25 +823,6 @@ fn fuzz_importers_through_the_binary() {
 
 // ---- the site's manifest (issue 23) ----------------------------------------
 
-/// Every file of a site's directory but the manifest: relative path ->
-/// bytes.
-fn site_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir) {
-        let e = e.unwrap();
-        let rel = e
-            .path()
-            .strip_prefix(dir)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if e.file_type().is_file() && rel != policygraph::site::MANIFEST {
-            out.insert(rel, std::fs::read(e.path()).unwrap());
-        }
-    }
-    out
-}
-
 /// How the manifest is damaged: other bytes altogether, or mutations of
 /// its own bytes.
 #[derive(Clone, Debug)]
@@ -897,7 +844,7 @@ fn fuzz_site_manifest_damage_keeps_foreign_files() {
     };
     let (code, said) = build();
     assert_eq!(code, 0, "{said}");
-    let site = site_tree(&out);
+    let site = util::site_files(&out);
     let foreign: &[(&str, &str)] = &[
         (".git/HEAD", "ref: refs/heads/gh-pages\n"),
         ("CNAME", "policy.example.org\n"),
@@ -924,7 +871,7 @@ fn fuzz_site_manifest_damage_keeps_foreign_files() {
             std::fs::write(&manifest, &bad).unwrap();
             let (code, said) = build();
             prop_assert_eq!(code, 0, "{}", said);
-            let mut now = site_tree(&out);
+            let mut now = util::site_files(&out);
             for (rel, text) in foreign {
                 let got = now.remove(*rel);
                 prop_assert_eq!(
@@ -966,7 +913,7 @@ fn a_damaged_manifest_naming_a_directory_does_not_break_the_site() {
     };
     let (code, said) = build();
     assert_eq!(code, 0, "{said}");
-    let site = site_tree(&out);
+    let site = util::site_files(&out);
     let path = out.join(policygraph::site::MANIFEST);
     let mut m: SiteManifest = postcard::from_bytes(&std::fs::read(&path).unwrap()).unwrap();
     let entry = m.files.iter_mut().find(|f| *f == "en/index.html").unwrap();
@@ -975,7 +922,10 @@ fn a_damaged_manifest_naming_a_directory_does_not_break_the_site() {
     for attempt in ["the build after the damage", "the build after that"] {
         let (code, said) = build();
         assert_eq!(code, 0, "{attempt}: {said}");
-        assert!(site_tree(&out) == site, "{attempt}: the site differs");
+        assert!(
+            util::site_files(&out) == site,
+            "{attempt}: the site differs"
+        );
     }
 }
 

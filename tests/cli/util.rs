@@ -186,3 +186,26 @@ pub fn synth(knowledge: &Path, n: usize) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Every file of a site's directory, relative path -> bytes, but the
+/// manifest; a stage left behind fails the test.
+pub fn site_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        assert!(
+            !rel.starts_with(".policygraph-stage"),
+            "a stage was left behind: {rel}"
+        );
+        if e.file_type().is_file() && rel != policygraph::site::MANIFEST {
+            out.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}

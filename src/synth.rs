@@ -413,7 +413,17 @@ fn entity_text(
         );
     }
     let _ = writeln!(s, "    ],");
-    let _ = writeln!(s, "    sources: [(title: {:?}, publisher: \"Synthetic\", url: \"https://example.org/{id}\")],", title(&phrase(rng, 4)));
+    // An instrument cites an official host, as `check` asks of real ones
+    // (`no-official-source`); `example.gov` is not a real site.
+    let host = match kind {
+        "executive_order" | "statute" | "bill" | "rule" | "guidance" => "example.gov",
+        _ => "example.org",
+    };
+    let _ = writeln!(
+        s,
+        "    sources: [(title: {:?}, publisher: \"Synthetic\", url: \"https://{host}/{id}\")],",
+        title(&phrase(rng, 4))
+    );
     let _ = writeln!(s, "    tags: [{:?}],", rng.pick(WORDS));
     let _ = writeln!(s, ")");
     s

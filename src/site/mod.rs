@@ -336,10 +336,11 @@ impl<'c> Site<'c> {
         };
         put("assets/style.css", STYLE_CSS.as_bytes())?;
         put("assets/search.js", SEARCH_JS.as_bytes())?;
-        put(
-            "assets/search-data.js",
-            &search_data::search_data(self.corpus, &self.nodes, &self.positions, self.opts.day())?,
-        )?;
+        for (rel, bytes) in
+            search_data::search_data(self.corpus, &self.nodes, &self.positions, self.opts.day())?
+        {
+            put(&rel, &bytes)?;
+        }
         let redirect = self
             .env(self.opts.default_lang)
             .get_template("redirect.html")

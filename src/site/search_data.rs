@@ -68,8 +68,10 @@ struct Data<'a> {
     /// What an exact name or alias adds after the prior.
     exact_bonus: f32,
     rows: Vec<Row<'a>>,
-    /// For each term, `[row, field, count, row, field, count, ...]`.
-    terms: BTreeMap<String, Vec<u32>>,
+    /// The number of files the terms are split into
+    /// (`assets/search-terms-N.js`, by [`shard_of`] the term), loaded as a
+    /// query needs them: each stays small whatever the size of the site.
+    shards: u32,
     /// Word forms (lowercase) whose term differs: `assets` → `asset`.
     stems: BTreeMap<String, String>,
     /// Normalized names, aliases and identifiers → rows.
@@ -80,14 +82,28 @@ struct Data<'a> {
     synonym_weight: f32,
 }
 
-/// The contents of `assets/search-data.js` for the entities at
-/// `positions` (ascending), with statuses as of `day`.
+/// About how many bytes of postings go in one file of terms.
+const SHARD_BYTES: usize = 128_000;
+
+/// Which file of terms holds `term`, of `shards`: FNV-1a over its code
+/// points, as `search.js` computes it.
+pub(crate) fn shard_of(term: &str, shards: u32) -> u32 {
+    let mut h: u32 = 2_166_136_261;
+    for c in term.chars() {
+        h = (h ^ c as u32).wrapping_mul(16_777_619);
+    }
+    h % shards.max(1)
+}
+
+/// The files of the in-browser search, relative to the site's root:
+/// `assets/search-data.js` for the entities at `positions` (ascending),
+/// with statuses as of `day`, and the files of terms.
 pub(crate) fn search_data(
     corpus: &Corpus,
     nodes: &[Node],
     positions: &[usize],
     day: Date,
-) -> crate::Result<Vec<u8>> {
+) -> crate::Result<Vec<(String, Vec<u8>)>> {
     let mut rows = Vec::with_capacity(positions.len());
     let mut seen: BTreeSet<char> = BTreeSet::new();
     let mut terms: BTreeMap<String, Vec<u32>> = BTreeMap::new();
@@ -214,6 +230,17 @@ pub(crate) fn search_data(
                 .collect()
         })
         .collect();
+    // Postings take about 3 numbers of 4 bytes each in JSON, and a term
+    // its text: a rough measure, enough to keep each file small.
+    let size: usize = terms.iter().map(|(t, p)| t.len() + 4 + p.len() * 4).sum();
+    let shards = u32::try_from(size.div_ceil(SHARD_BYTES).max(1)).unwrap_or(u32::MAX);
+    let mut parts: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
+    for (term, postings) in terms {
+        let k = shard_of(&term, shards) as usize;
+        if let Some(part) = parts.get_mut(k) {
+            part.insert(term, postings);
+        }
+    }
     let data = Data {
         fold: fold_table(&seen),
         fields: FIELD_WEIGHTS.iter().map(|w| w.field).collect(),
@@ -223,17 +250,24 @@ pub(crate) fn search_data(
         b: 0.75,
         exact_bonus: crate::rank::EXACT_NAME_BONUS,
         rows,
-        terms,
+        shards,
         stems,
         keys,
         synonyms,
         synonym_weight: crate::search::synonyms::SYNONYM_WEIGHT,
     };
+    let json = |e: serde_json::Error| crate::Error::Index(format!("search data: {e}"));
     let mut out = b"window.PG_SEARCH=".to_vec();
-    serde_json::to_writer(&mut out, &data)
-        .map_err(|e| crate::Error::Index(format!("search data: {e}")))?;
+    serde_json::to_writer(&mut out, &data).map_err(json)?;
     out.extend_from_slice(b";\n");
-    Ok(out)
+    let mut files = vec![("assets/search-data.js".to_owned(), out)];
+    for (k, part) in parts.iter().enumerate() {
+        let mut out = format!("(window.PG_TERMS=window.PG_TERMS||{{}})[{k}]=").into_bytes();
+        serde_json::to_writer(&mut out, part).map_err(json)?;
+        out.extend_from_slice(b";\n");
+        files.push((format!("assets/search-terms-{k}.js"), out));
+    }
+    Ok(files)
 }
 
 /// Every CJK character that folds to a different, single character that
@@ -268,6 +302,16 @@ fn fold_table(targets: &BTreeSet<char>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards_are_fnv1a_of_code_points() {
+        // The same numbers as `search.js` gives (checked in a browser by
+        // tests/cli/ranking.rs through every query's terms).
+        assert_eq!(shard_of("", 7), 2_166_136_261 % 7);
+        assert_eq!(shard_of("a", 1), 0);
+        let h = (2_166_136_261u32 ^ 0x7a33).wrapping_mul(16_777_619);
+        assert_eq!(shard_of("稳", 1000), h % 1000);
+    }
 
     #[test]
     fn folds_traditional_to_simplified_present() {

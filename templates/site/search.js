@@ -4,7 +4,9 @@
 // terms with their counts and field lengths, the fields' weights, BM25,
 // the entities' priors, the synonym table, the exact-name bonus and the
 // rule that an instrument that established the best hit follows it.
-// Every word must match (in some field); words match as whole terms.
+// Every word must match (in some field); words match as whole terms. The
+// terms are split into files (assets/search-terms-N.js), loaded as a query
+// needs them.
 (function () {
   "use strict";
   var data = window.PG_SEARCH;
@@ -37,21 +39,47 @@
       (c >= 0xac00 && c <= 0xd7af) || (c >= 0x20000 && c <= 0x2fa1f);
   }
   function isAlnum(ch) { return /[\p{L}\p{N}]/u.test(ch); }
-  // The stem of a word form: the data's own, else the form itself, else a
-  // plural or past form that the data has.
+  // The stem of a word form, as the data's own texts have it (every form
+  // they hold, and the synonyms' words, are listed); a form they do not
+  // hold matches nothing in them either way, unless a stemmer would make
+  // it a term they have, which the browser cannot tell.
   function stem(w) {
     if (Object.prototype.hasOwnProperty.call(data.stems, w)) { return data.stems[w]; }
-    if (data.terms[w]) { return w; }
-    var tries = [w.replace(/ies$/, "y"), w.replace(/es$/, ""), w.replace(/s$/, ""),
-      w.replace(/ed$/, ""), w.replace(/ing$/, "")];
-    for (var k = 0; k < tries.length; k++) {
-      var x = tries[k];
-      if (x !== w && x.length > 2) {
-        if (Object.prototype.hasOwnProperty.call(data.stems, x)) { return data.stems[x]; }
-        if (data.terms[x]) { return x; }
-      }
-    }
     return w;
+  }
+  // Which file of terms holds `term` (src/site/search_data.rs, shard_of).
+  function shardOf(term) {
+    var h = 2166136261;
+    for (var ch of term) { h = Math.imul(h ^ ch.codePointAt(0), 16777619) >>> 0; }
+    return h % data.shards;
+  }
+  var base = (function () {
+    var el = document.querySelector('script[src$="search-data.js"]');
+    return el ? el.getAttribute("src").replace(/search-data\.js$/, "") : "assets/";
+  })();
+  var loading = {};
+  // Loads the files of `terms` not loaded yet, then calls `done`.
+  function need(terms, done) {
+    window.PG_TERMS = window.PG_TERMS || {};
+    var wanted = {};
+    terms.forEach(function (t) { wanted[shardOf(t)] = true; });
+    var missing = Object.keys(wanted).filter(function (k) { return !window.PG_TERMS[k]; });
+    if (missing.length === 0) { done(); return; }
+    var left = missing.length;
+    missing.forEach(function (k) {
+      var after = function () { left -= 1; if (left === 0) { done(); } };
+      if (loading[k]) { loading[k].push(after); return; }
+      loading[k] = [after];
+      var el = document.createElement("script");
+      el.src = base + "search-terms-" + k + ".js";
+      el.onload = el.onerror = function () {
+        var waiting = loading[k];
+        delete loading[k];
+        window.PG_TERMS[k] = window.PG_TERMS[k] || {};
+        waiting.forEach(function (f) { f(); });
+      };
+      document.head.appendChild(el);
+    });
   }
   // The index's tokenizer (src/text.rs): lowercase words, `401(k)` as
   // `401k`, runs of Chinese as overlapping pairs, folded to Simplified.
@@ -160,7 +188,8 @@
   // Rows holding `term`, by field: {row: [count per field]}.
   function postings(term) {
     if (postingsCache[term]) { return postingsCache[term]; }
-    var flat = data.terms[term] || [];
+    var shard = window.PG_TERMS[shardOf(term)] || {};
+    var flat = Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : [];
     var byRow = {};
     var df = new Array(NF).fill(0);
     for (var k = 0; k + 2 < flat.length; k += 3) {
@@ -219,8 +248,21 @@
     }
     return total * alt[0];
   }
-  function search(q) {
+  // The terms a query reads.
+  function termsOf(parsed) {
+    var out = [];
+    parsed.clauses.forEach(function (alts) {
+      alts.forEach(function (alt) { alt[1].forEach(function (set) { out = out.concat(set); }); });
+    });
+    parsed.runs.forEach(function (run) { out = out.concat(run); });
+    return out;
+  }
+  // Calls `done` with the hits of `q`, best first, once its terms are in.
+  function search(q, done) {
     var parsed = clauses(q);
+    need(termsOf(parsed), function () { done(rank(q, parsed)); });
+  }
+  function rank(q, parsed) {
     var cl = parsed.clauses;
     if (cl.length === 0) { return []; }
     // Candidates: rows matching some alternative of the first clause.
@@ -276,10 +318,18 @@
     if (lang === "zh-Hans" && row[5]) { return [row[5], false]; }
     return [row[3], lang !== "en"];
   }
+  var latest = 0;
   function run(q) {
+    var ticket = ++latest;
+    if (tokens(q).length === 0) {
+      while (list.firstChild) { list.removeChild(list.firstChild); }
+      status.textContent = "";
+      return;
+    }
+    search(q, function (hits) { if (ticket === latest) { show(hits); } });
+  }
+  function show(hits) {
     while (list.firstChild) { list.removeChild(list.firstChild); }
-    if (tokens(q).length === 0) { status.textContent = ""; return; }
-    var hits = search(q);
     status.textContent = hits.length ? hits.length + " " + status.dataset.results : status.dataset.none;
     hits.slice(0, 200).forEach(function (h) {
       var row = data.rows[h[1]];
@@ -300,9 +350,10 @@
       list.appendChild(li);
     });
   }
-  // The ranking alone, for tests: the ids of the hits of `q`, best first.
-  window.PG_SEARCH_IDS = function (q) {
-    return search(q).map(function (h) { return data.rows[h[1]][0]; });
+  // The ranking alone, for tests: calls `done` with the ids of the hits of
+  // `q`, best first.
+  window.PG_SEARCH_IDS = function (q, done) {
+    search(q, function (hits) { done(hits.map(function (h) { return data.rows[h[1]][0]; })); });
   };
   if (!list) { return; }
   var q = new URLSearchParams(window.location.search).get("q") || "";

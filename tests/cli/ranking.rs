@@ -72,10 +72,14 @@ fn site_ids(browser: &Path, site: &Path, queries: &[&str]) -> Vec<Vec<String>> {
         "<!doctype html><html lang=\"en\"><body><pre id=\"out\"></pre>\
          <script src=\"assets/search-data.js\"></script>\
          <script src=\"assets/search.js\"></script>\
-         <script>var qs = {};\
-         document.getElementById(\"out\").textContent = \
-         JSON.stringify(qs.map(function (q) {{ return window.PG_SEARCH_IDS(q); }}));\
-         </script></body></html>",
+         <script>var qs = {}, out = [];\
+         function next(i) {{\
+           if (i === qs.length) {{\
+             document.getElementById(\"out\").textContent = JSON.stringify(out); return;\
+           }}\
+           window.PG_SEARCH_IDS(qs[i], function (ids) {{ out.push(ids); next(i + 1); }});\
+         }}\
+         next(0);</script></body></html>",
         serde_json::to_string(queries).unwrap()
     );
     std::fs::write(site.join("ranking-probe.html"), page).unwrap();

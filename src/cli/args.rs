@@ -25,6 +25,7 @@ use super::search::SearchArgs;
 use super::show::ShowArgs;
 use super::site::SiteArgs;
 use super::stats::StatsArgs;
+use super::sync::SyncArgs;
 use super::timeline::TimelineArgs;
 
 /// What `policygraph -h` says the tool is for.
@@ -296,6 +297,9 @@ stablecoin and a few more also find their synonyms (docs/search.md, \"Synonyms\"
   policygraph import openstates nh-legislation/_data/nh/2025/
   policygraph import congress --dry-run congress/data/119/bills/")]
     Import(ImportArgs),
+    /// Bring the knowledge base up to date from the sources in
+    /// `sources.ron` (see docs/sync.md).
+    Sync(SyncArgs),
     /// Write a synthetic knowledge base of N entities (for benchmarks).
     #[command(after_help = "Examples:
   policygraph synth 10000 /tmp/synth
@@ -334,6 +338,7 @@ impl Command {
             Command::Changes(_) => "changes",
             Command::Export(_) => "export",
             Command::Import(_) => "import",
+            Command::Sync(_) => "sync",
             Command::Site(_) => "site",
             Command::Synth(_) => "synth",
             Command::Completions(_) => "completions",
@@ -372,6 +377,10 @@ impl Command {
             },
             Command::Site(a) => o(Some(&a.json), Some(&a.as_of), Some(&a.lang)),
             Command::Import(a) => o(Some(&a.common().json), None, None),
+            Command::Sync(a) => Offered {
+                json: Some(a.json()),
+                ..o(None, None, None)
+            },
             Command::Synth(_) | Command::Completions(_) | Command::Man(_) => o(None, None, None),
         }
     }

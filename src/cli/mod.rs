@@ -25,6 +25,7 @@ mod search;
 mod show;
 mod site;
 mod stats;
+mod sync;
 mod timeline;
 
 use std::io::Write;
@@ -127,7 +128,7 @@ pub fn main() -> ExitCode {
 fn run_healing(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
     let answers_from_index = !matches!(
         command,
-        Command::Import(_) | Command::Index(_) | Command::Check(_)
+        Command::Import(_) | Command::Index(_) | Command::Check(_) | Command::Sync(_)
     );
     match run(ctx, command) {
         Err(e) if ctx.refresh && answers_from_index && index_damage(&e) => {
@@ -174,6 +175,7 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
         Command::Synth(_) | Command::Completions(_) | Command::Man(_) => Ok(Status::Ok),
         Command::Export(a) => export::run(ctx, a),
         Command::Import(a) => import::run(ctx, a),
+        Command::Sync(a) => sync::run(ctx, a),
         Command::Timeline(a) => timeline::run(ctx, a),
         Command::Deadlines(a) => deadlines::run(ctx, a),
         Command::Changes(a) => changes::run(ctx, a),

@@ -14,6 +14,8 @@
 
 mod util;
 
+mod api_server;
+
 mod check;
 mod differential;
 mod docs;
@@ -29,4 +31,5 @@ mod reliability;
 mod search;
 mod shipped;
 mod site;
+mod sync;
 mod track;

@@ -12,6 +12,7 @@ mod changes;
 mod check;
 mod ctx;
 mod deadlines;
+mod digest;
 mod export;
 mod flags;
 mod import;
@@ -27,6 +28,7 @@ mod site;
 mod stats;
 mod sync;
 mod timeline;
+mod watch;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -128,7 +130,11 @@ pub fn main() -> ExitCode {
 fn run_healing(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
     let answers_from_index = !matches!(
         command,
-        Command::Import(_) | Command::Index(_) | Command::Check(_) | Command::Sync(_)
+        Command::Import(_)
+            | Command::Index(_)
+            | Command::Check(_)
+            | Command::Sync(_)
+            | Command::Watch(_)
     );
     match run(ctx, command) {
         Err(e) if ctx.refresh && answers_from_index && index_damage(&e) => {
@@ -176,6 +182,8 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
         Command::Export(a) => export::run(ctx, a),
         Command::Import(a) => import::run(ctx, a),
         Command::Sync(a) => sync::run(ctx, a),
+        Command::Watch(a) => watch::run(ctx, a),
+        Command::Digest(a) => digest::run(ctx, a),
         Command::Timeline(a) => timeline::run(ctx, a),
         Command::Deadlines(a) => deadlines::run(ctx, a),
         Command::Changes(a) => changes::run(ctx, a),

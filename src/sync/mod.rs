@@ -6,5 +6,8 @@
 //! through [`crate::import::apply`], and only then moves a cursor.
 
 pub mod config;
+pub mod digest;
+pub mod feed;
 pub mod fetch;
+pub mod mail;
 pub mod state;

@@ -18,6 +18,7 @@ mod api_server;
 
 mod check;
 mod differential;
+mod digest;
 mod docs;
 mod export;
 mod fuzz;

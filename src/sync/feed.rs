@@ -222,3 +222,83 @@ impl Log {
         crate::fsio::write_atomic(&Log::path(index), &bytes)
     }
 }
+
+/// The feeds a site publishes from the log: one of all changes
+/// (`feeds/changes.xml`, each change once, whichever watches saw it) and
+/// one per watch of `watches` (`feeds/watch-NAME.xml`), newest first,
+/// with the ids `digest --format atom` gives. `today` dates an empty feed.
+/// None at all without watches or entries: a knowledge base that is not
+/// watched publishes no feed.
+pub fn site_feeds(
+    log: &Log,
+    watches: &[super::config::Watch],
+    today: crate::model::Date,
+) -> Vec<crate::site::SiteFeed> {
+    if watches.is_empty() && log.entries.is_empty() {
+        return Vec::new();
+    }
+    let newest_first = |mut v: Vec<Entry>| {
+        v.sort_by(|a, b| {
+            (b.item.date, &b.item.key, &b.watch).cmp(&(a.item.date, &a.item.key, &a.watch))
+        });
+        v
+    };
+    let updated = |v: &[Entry]| {
+        let d = v.iter().map(|e| e.item.date).max().unwrap_or(today);
+        format!("{d}T00:00:00Z")
+    };
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut all: Vec<Entry> = Vec::new();
+    for e in log.entries.iter().rev() {
+        if seen.insert(e.item.key.clone()) {
+            all.push(e.clone());
+        }
+        if all.len() >= WINDOW {
+            break;
+        }
+    }
+    let all = newest_first(all);
+    let up = updated(&all);
+    out.push(crate::site::SiteFeed {
+        file: "feeds/changes.xml".to_owned(),
+        title: "policygraph: all changes".to_owned(),
+        body: atom(
+            &FeedMeta {
+                title: "policygraph: all changes",
+                id: "urn:policygraph:changes",
+                updated: &up,
+                self_url: None,
+                per_watch: false,
+            },
+            &all,
+        ),
+    });
+    for w in watches {
+        let mine = newest_first(
+            log.entries
+                .iter()
+                .filter(|e| e.watch == w.name)
+                .cloned()
+                .collect(),
+        );
+        let title = format!("policygraph: {}", w.name);
+        let id = format!("urn:policygraph:watch:{}", w.name);
+        let up = updated(&mine);
+        out.push(crate::site::SiteFeed {
+            file: format!("feeds/watch-{}.xml", crate::import::slug(&w.name, 60)),
+            body: atom(
+                &FeedMeta {
+                    title: &title,
+                    id: &id,
+                    updated: &up,
+                    self_url: None,
+                    per_watch: true,
+                },
+                &mine,
+            ),
+            title,
+        });
+    }
+    out
+}

@@ -9,6 +9,7 @@ use std::net::TcpListener;
 use serde_json::Value;
 
 use crate::sync::SyncKb;
+use crate::util;
 
 fn watches(kb: &SyncKb) {
     for args in [
@@ -330,4 +331,141 @@ fn email_goes_out_as_text_with_an_html_alternative() {
     let (code, _, err) = kb.run(&["digest", "--email", "team@example.org", "--smtp", &url]);
     assert_eq!(code, 1, "{err}");
     kb.assert_check_clean();
+}
+
+#[test]
+fn the_site_publishes_a_feed_per_watch_and_one_of_all_changes() {
+    let kb = SyncKb::new();
+    watches(&kb);
+    kb.sync();
+    kb.run(&["digest"]);
+    kb.server.set_day(2);
+    kb.sync();
+    let digest = kb.dir.path().join("digest.xml");
+    let (code, _, err) = kb.run(&["digest", "--format", "atom", "-o", digest.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let site = kb.dir.path().join("site");
+    let (code, out, err) = kb.run(&["site", "-o", site.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let parse = |p: &std::path::Path| {
+        feed_rs::parser::parse(&std::fs::read(p).unwrap()[..])
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    };
+    let ids = |f: &feed_rs::model::Feed| {
+        f.entries
+            .iter()
+            .map(|e| e.id.clone())
+            .collect::<BTreeSet<_>>()
+    };
+    // The watch's feed holds both digests' entries, with the digest's ids.
+    let everything = parse(&site.join("feeds/watch-everything.xml"));
+    let day2 = parse(&digest);
+    let day2_everything: BTreeSet<String> = ids(&day2)
+        .into_iter()
+        .filter(|i| i.starts_with("urn:policygraph:watch:everything:"))
+        .collect();
+    assert!(!day2_everything.is_empty());
+    assert!(ids(&everything).is_superset(&day2_everything));
+    assert!(
+        everything.entries.len() > day2_everything.len(),
+        "day 1 is there too"
+    );
+    // All changes: each change once.
+    let all = parse(&site.join("feeds/changes.xml"));
+    let all_ids = ids(&all);
+    assert_eq!(all_ids.len(), all.entries.len());
+    assert!(all_ids
+        .iter()
+        .all(|i| i.starts_with("urn:policygraph:change:")));
+    let keys = |s: &BTreeSet<String>| -> BTreeSet<String> {
+        s.iter()
+            .map(|i| i.rsplit(':').next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        keys(&all_ids),
+        keys(&ids(&everything)),
+        "`everything` sees every change"
+    );
+    // Every page links the feeds, and the links resolve.
+    let page = std::fs::read_to_string(site.join("en/index.html")).unwrap();
+    for f in [
+        "feeds/changes.xml",
+        "feeds/watch-nh.xml",
+        "feeds/watch-eo.xml",
+    ] {
+        let link = format!(
+            "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"policygraph: {}\" href=\"../{f}\">",
+            if f == "feeds/changes.xml" { "all changes".to_owned() } else { f[12..f.len() - 4].to_owned() }
+        );
+        assert!(page.contains(&link), "{link}\n{page}");
+        assert!(site.join(f).is_file());
+    }
+    // A second build writes the same feeds.
+    let before = crate::sync::files_under(&site.join("feeds"));
+    kb.run(&["site", "-o", site.to_str().unwrap()]);
+    assert_eq!(crate::sync::files_under(&site.join("feeds")), before);
+}
+
+#[test]
+fn deadlines_coming_within_the_horizon_or_missed_and_fields_before_and_after() {
+    let kb = util::PrivateKb::copy_of(&util::fixture("clean"));
+    let at = |day: &str, args: &[&str]| kb.run_env(&[("POLICYGRAPH_TODAY", day)], args);
+    let json = |day: &str| {
+        let (code, out, err) = at(day, &["digest", "--format", "json"]);
+        let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+        (code, v)
+    };
+    let (code, _, err) = at("2025-12-01", &["watch", "add", "due", "--deadlines", "30"]);
+    assert_eq!(code, 0, "{err}");
+    // EO 14330's deadline of 2026-02-03 comes within 30 days.
+    let (code, d) = json("2026-01-10");
+    assert_eq!(code, 0, "{d}");
+    let items = watch(&d, "due");
+    assert_eq!(items.len(), 1, "{d}");
+    assert_eq!(items[0]["kind"], "deadline_soon");
+    assert_eq!(items[0]["date"], "2026-02-03");
+    assert_eq!(items[0]["entity"], "eo-14330");
+    // Said once.
+    let (code, d) = json("2026-01-11");
+    assert_eq!(code, 1, "{d}");
+    // Nothing fulfils it any more, and it passes: missed. A renamed agency
+    // and a new relation are news too, with the values before and after.
+    kb.edit(
+        "directives/eo-14330.ron",
+        "fulfilled_by: [\"dol-guidance-2025\"]",
+        "fulfilled_by: []",
+    );
+    kb.edit(
+        "agencies/dol.ron",
+        "name: \"Department of Labor\"",
+        "name: \"U.S. Department of Labor\"",
+    );
+    kb.edit(
+        "agencies/dol.ron",
+        "(rel: administers, to: \"erisa\", source: 0),",
+        "(rel: administers, to: \"erisa\", source: 0),\n        (rel: administers, to: \"hr-1234\", source: 0),",
+    );
+    let (code, d) = json("2026-02-10");
+    assert_eq!(code, 0, "{d}");
+    let items = watch(&d, "due");
+    let missed: Vec<&Value> = items
+        .iter()
+        .filter(|i| i["kind"] == "deadline_missed")
+        .collect();
+    assert_eq!(missed.len(), 1, "{d}");
+    assert_eq!(missed[0]["date"], "2026-02-03");
+    let name = items
+        .iter()
+        .find(|i| i["kind"] == "field_changed" && i["entity"] == "dol")
+        .unwrap_or_else(|| panic!("{d}"));
+    assert_eq!(name["before"], "Department of Labor");
+    assert_eq!(name["after"], "U.S. Department of Labor");
+    assert!(items
+        .iter()
+        .any(|i| i["kind"] == "relation_added"
+            && i["title"].as_str().unwrap().contains("administers")));
+    // `--since REV` needs git; a day before any commit is refused clearly.
+    let (code, _, err) = at("2026-02-10", &["digest", "--since", "2020-01-01"]);
+    assert_eq!(code, 2, "{err}");
 }

@@ -1,6 +1,6 @@
 //! What changed on the things a watch follows: the items of a digest.
 //!
-//! The diff itself is [`crate::track::changes`] (entities added and
+//! The diff itself is [`crate::track::changes()`] (entities added and
 //! removed, fields modified, statuses, relations), between a snapshot of
 //! the knowledge base and its files now. This module only reads it per
 //! watch: which entities a watch covers ([`Scope`]), the events new in a
@@ -272,7 +272,7 @@ pub struct Basis<'a> {
     pub old: &'a Side,
     /// The version now.
     pub new: &'a Side,
-    /// [`crate::track::changes`] of the two.
+    /// [`crate::track::changes()`] of the two.
     pub changes: &'a Changes,
     /// Today.
     pub today: Date,

@@ -418,3 +418,32 @@ fn a_broken_sources_file_is_an_error_at_its_line_and_column() {
         "{err}"
     );
 }
+
+#[test]
+fn a_dry_run_reports_and_writes_nothing_and_keeps_the_cursors() {
+    let kb = SyncKb::new();
+    kb.sync();
+    kb.server.set_day(2);
+    let before = files_under(kb.dir.path());
+    let (code, out, err) = kb.run(&["sync", "--dry-run", "--json", "nh"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["dry_run"], true);
+    assert_eq!(v["sources"].as_array().unwrap().len(), 1);
+    assert_eq!(changed_files(&v, "nh", "added"), ["us-nh-2025-sb-100"]);
+    let after = files_under(kb.dir.path());
+    let knowledge_and_state = |m: &BTreeMap<PathBuf, Vec<u8>>| {
+        m.iter()
+            .filter(|(p, _)| p.starts_with("knowledge") || p.ends_with("state.json"))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    assert_same(
+        &knowledge_and_state(&after),
+        &knowledge_and_state(&before),
+        "dry run",
+    );
+    // The real run after it finds the same news.
+    let v = kb.sync();
+    assert_eq!(changed_files(&v, "nh", "added"), ["us-nh-2025-sb-100"]);
+}

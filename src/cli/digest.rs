@@ -39,8 +39,7 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   policygraph digest                              what is new since the last digest
-  policygraph digest --watch stablecoins --since 2025-07-01
-  policygraph digest --format atom -o feed.xml
+  policygraph digest --watch stablecoins --since 2025-07-01 --format atom -o feed.xml
   policygraph digest --email team@example.org --smtp smtp://localhost:25
 
 Exit 0 when something is new, 1 when nothing is (so that cron mails only when it matters).")]

@@ -23,10 +23,8 @@ use super::{render, Ctx, Status};
 #[command(
     args_conflicts_with_subcommands = true,
     after_help = "Examples:
-  policygraph sync add federal-register --executive-orders --since 2025-01-01
   policygraph sync add openstates --jurisdiction NH --session 2025
-  policygraph sync add legiscan --state GA
-  policygraph sync                 every source
+  policygraph sync                 every source of sources.ron
   policygraph sync nh --dry-run    one source; write nothing"
 )]
 pub struct SyncArgs {

@@ -20,11 +20,8 @@ use super::{render, Ctx, Status};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   policygraph watch add stablecoins --search stablecoin --kind bill --jurisdiction states
-  policygraph watch add eo-14330-area --entity eo-14330 --depth 2
-  policygraph watch add nh-signed --jurisdiction NH --status signed
-  policygraph watch add due-soon --deadlines 30
-  policygraph watch list
-  policygraph watch remove due-soon")]
+  policygraph watch add eo-14330-area --entity eo-14330 --depth 2 --deadlines 30
+  policygraph watch list")]
 pub struct WatchArgs {
     #[command(subcommand)]
     pub command: WatchCommand,

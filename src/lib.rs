@@ -50,6 +50,7 @@ pub mod search;
 pub mod select;
 pub mod site;
 pub mod store;
+pub mod sync;
 pub mod synth;
 pub mod text;
 pub mod track;

@@ -103,6 +103,21 @@ pub struct SiteOptions {
     pub default_lang: Lang,
     /// How diagrams are laid out.
     pub layout: Layout,
+    /// Feeds to publish (`policygraph digest`'s, see docs/sync.md), each
+    /// linked from every page's head.
+    pub feeds: Vec<SiteFeed>,
+}
+
+/// A feed the site publishes and links with `<link rel="alternate">`.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteFeed {
+    /// Its path in the site (`feeds/changes.xml`).
+    pub file: String,
+    /// Its title.
+    pub title: String,
+    /// Its contents (Atom).
+    #[serde(skip)]
+    pub body: String,
 }
 
 impl SiteOptions {
@@ -274,13 +289,21 @@ impl<'c> Site<'c> {
                 ..TimelineFilter::default()
             },
         )?;
-        let envs = Lang::ALL
+        let mut envs: Vec<minijinja::Environment<'static>> = Lang::ALL
             .iter()
             .map(|&l| environment(l))
             .collect::<Result<_>>()?;
+        for env in &mut envs {
+            env.add_global("feeds", minijinja::Value::from_serialize(&opts.feeds));
+        }
+        let feed_names: Vec<(&str, &str)> = opts
+            .feeds
+            .iter()
+            .map(|f| (f.file.as_str(), f.title.as_str()))
+            .collect();
         let key = hash_of(
             format!(
-                "{FORMAT} {} {:?} {day} {:?} {:?} {:?} {}",
+                "{FORMAT} {} {:?} {day} {:?} {:?} {:?} {feed_names:?} {}",
                 env!("CARGO_PKG_VERSION"),
                 opts.as_of,
                 opts.kinds,
@@ -351,6 +374,9 @@ impl<'c> Site<'c> {
             })
             .map_err(template_error)?;
         put("index.html", redirect.as_bytes())?;
+        for f in &self.opts.feeds {
+            put(&f.file, f.body.as_bytes())?;
+        }
         for l in Lang::ALL {
             for (rel, html) in self.list_pages(l)? {
                 put(&format!("{}/{rel}", l.tag()), html.as_bytes())?;

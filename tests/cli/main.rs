@@ -14,8 +14,11 @@
 
 mod util;
 
+mod api_server;
+
 mod check;
 mod differential;
+mod digest;
 mod docs;
 mod export;
 mod fuzz;
@@ -29,4 +32,5 @@ mod reliability;
 mod search;
 mod shipped;
 mod site;
+mod sync;
 mod track;

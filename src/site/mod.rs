@@ -359,10 +359,11 @@ impl<'c> Site<'c> {
         };
         put("assets/style.css", STYLE_CSS.as_bytes())?;
         put("assets/search.js", SEARCH_JS.as_bytes())?;
-        put(
-            "assets/search-data.js",
-            &search_data::search_data(self.corpus, &self.positions)?,
-        )?;
+        for (rel, bytes) in
+            search_data::search_data(self.corpus, &self.nodes, &self.positions, self.opts.day())?
+        {
+            put(&rel, &bytes)?;
+        }
         let redirect = self
             .env(self.opts.default_lang)
             .get_template("redirect.html")
@@ -1354,11 +1355,18 @@ impl Site<'_> {
                 .collect();
             let kinds = serde_json::to_string(&kinds)
                 .map_err(|e| Error::Tool(format!("search page: {e}")))?;
+            // And each result's status.
+            let statuses: BTreeMap<&str, &str> = crate::model::Stage::ALL
+                .iter()
+                .map(|&s| (s.name(), l.stage(s)))
+                .collect();
+            let statuses = serde_json::to_string(&statuses)
+                .map_err(|e| Error::Tool(format!("search page: {e}")))?;
             pages.push((
                 rel.to_owned(),
                 render(
                     "search.html",
-                    minijinja::context! { c => c, kinds => kinds },
+                    minijinja::context! { c => c, kinds => kinds, statuses => statuses },
                 )?,
             ));
         }

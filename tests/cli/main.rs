@@ -28,6 +28,7 @@ mod index;
 mod manners;
 mod oracle;
 mod query;
+mod ranking;
 mod reliability;
 mod search;
 mod shipped;

@@ -390,7 +390,7 @@ impl Command {
                 json: Some(a.json()),
                 ..o(None, None, None)
             },
-            Command::Digest(a) => o(None, None, Some(&a.lang)),
+            Command::Digest(a) => o(Some(&a.json), None, Some(&a.lang)),
             Command::Sync(a) => Offered {
                 json: Some(a.json()),
                 ..o(None, None, None)

@@ -19,7 +19,7 @@ use policygraph::sync::mail;
 use policygraph::sync::state::{self, State};
 use policygraph::track::{self, Side};
 
-use super::flags::LangOpt;
+use super::flags::{JsonOpt, LangOpt};
 use super::{Ctx, Status};
 
 /// How a digest is written.
@@ -60,7 +60,7 @@ pub struct DigestArgs {
     pub output: Option<PathBuf>,
     /// Send it by email to this address (repeatable), as plain text with
     /// an HTML alternative; nothing is sent when nothing is new.
-    #[arg(long = "email", value_name = "TO")]
+    #[arg(long = "email", value_name = "TO", conflicts_with = "output")]
     pub email: Vec<String>,
     /// The SMTP server for --email: `smtp://[USER[:PASS]@]HOST[:PORT]`.
     #[arg(
@@ -81,6 +81,8 @@ pub struct DigestArgs {
     /// many days running.
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub failing_days: i64,
+    #[command(flatten)]
+    pub json: JsonOpt,
     #[command(flatten)]
     pub lang: LangOpt,
 }
@@ -272,7 +274,9 @@ pub fn run(ctx: &Ctx, args: &DigestArgs) -> anyhow::Result<Status> {
             }
         }
     } else {
-        let body = match args.format {
+        // `--json` is `--format json`, as everywhere.
+        let format = if ctx.json { Format::Json } else { args.format };
+        let body = match format {
             Format::Text => text(&d),
             Format::Json => {
                 let mut s = serde_json::to_string_pretty(&d)?;

@@ -82,7 +82,8 @@ pub enum AddSource {
         /// Only documents matching these full-text search words.
         #[arg(long, value_name = "WORDS")]
         term: Option<String>,
-        /// The first sync reads documents published on or after this day.
+        /// The first sync reads documents published on or after this day
+        /// [default: 30 days ago].
         #[arg(long, value_name = "DATE")]
         since: Option<Date>,
         /// The API's address (a mirror, or a test server).
@@ -188,7 +189,8 @@ fn add(ctx: &Ctx, a: &AddSource) -> anyhow::Result<Status> {
                     types: types.clone(),
                     executive_orders: *executive_orders,
                     term: term.clone(),
-                    since: *since,
+                    // Not the whole Federal Register since 1994.
+                    since: Some(since.unwrap_or_else(|| Date::today().add_days(-30))),
                     base_url: base_url.clone(),
                 },
             )

@@ -412,7 +412,7 @@ fn deadlines_coming_within_the_horizon_or_missed_and_fields_before_and_after() {
     let kb = util::PrivateKb::copy_of(&util::fixture("clean"));
     let at = |day: &str, args: &[&str]| kb.run_env(&[("POLICYGRAPH_TODAY", day)], args);
     let json = |day: &str| {
-        let (code, out, err) = at(day, &["digest", "--format", "json"]);
+        let (code, out, err) = at(day, &["digest", "--json"]);
         let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
         (code, v)
     };

@@ -14,6 +14,7 @@
 
 mod util;
 
+mod asof;
 mod check;
 mod differential;
 mod docs;

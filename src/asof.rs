@@ -76,8 +76,15 @@ impl Entity {
     /// that day or earlier; its kind then ([`Entity::kind_on`]); only the
     /// identifiers it had then ([`Entity::identifier_since`]), and none of
     /// the aliases that spell a hidden one.
+    ///
+    /// An entity that did not exist yet on `day` is returned unchanged, so
+    /// that [`Entity::exists_on`] still says so and every view leaves it
+    /// out (hiding its events would make it look timeless).
     pub fn on(&self, day: Date) -> Entity {
         let mut e = self.clone();
+        if !self.exists_on(Some(day)) {
+            return e;
+        }
         e.events.retain(|ev| ev.date <= day);
         e.relations
             .retain(|r| crate::graph::relation_exists_on(r, Some(day)));

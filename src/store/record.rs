@@ -96,8 +96,13 @@ impl Node {
     /// The node as it stood on `day` (see [`Entity::on`]): its entity
     /// then, its relations and incoming relations dated by then between
     /// entities that existed then, and its peers' kinds then.
+    /// A node that did not exist yet on `day` is returned unchanged (see
+    /// [`Entity::on`]).
     pub fn on(&self, day: Date) -> Node {
         let as_of = Some(day);
+        if !self.entity.exists_on(as_of) {
+            return self.clone();
+        }
         let live = |r: &Relation, p: &Peer| {
             crate::graph::relation_exists_on(r, as_of) && p.exists_on(as_of)
         };

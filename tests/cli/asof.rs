@@ -87,7 +87,9 @@ fn later_in_json(
                 // A deadline's due date may lie ahead; a source may be
                 // dated later than what it is cited for; the day itself.
                 if matches!(k.as_str(), "due" | "sources" | "source_ref" | "provenance")
-                    || (k == "as_of" && at.is_empty())
+                    // The day itself, and when an entity that did not
+                    // exist yet first appears (`show` says when).
+                    || (matches!(k.as_str(), "as_of" | "first_seen") && at.is_empty())
                 {
                     continue;
                 }

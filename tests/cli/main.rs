@@ -16,6 +16,7 @@ mod util;
 
 mod asof;
 mod check;
+mod dates;
 mod differential;
 mod docs;
 mod export;

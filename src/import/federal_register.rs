@@ -903,6 +903,7 @@ fn document_record(d: &Document, from: &str, today: Date) -> Result<(Record, Vec
                 kind: DeadlineKind::Public,
                 fulfilled_by: Vec::new(),
                 stage: Some(Stage::CommentClosed),
+                unmet_on: None,
                 source: Some(0),
                 confidence: Confidence::Verified,
             }),

@@ -271,16 +271,30 @@ impl<'c> Site<'c> {
                 as_of: opts.as_of,
                 kinds: opts.kinds.clone(),
                 jurisdiction: opts.jurisdiction.clone(),
+                // The site's timelines and home page list the major
+                // events; every event is on its entity's page.
+                major: true,
                 ..TimelineFilter::default()
             },
         )?;
+        // The footer's "knowledge as of" is the build day; the latest event
+        // recorded on or before it says how current the knowledge is.
+        let latest = corpus
+            .entities
+            .iter()
+            .zip(&included)
+            .filter(|(_, i)| **i)
+            .flat_map(|(e, _)| &e.events)
+            .map(|ev| ev.date)
+            .filter(|d| *d <= day)
+            .max();
         let envs = Lang::ALL
             .iter()
-            .map(|&l| environment(l))
+            .map(|&l| environment(l, latest))
             .collect::<Result<_>>()?;
         let key = hash_of(
             format!(
-                "{FORMAT} {} {:?} {day} {:?} {:?} {:?} {}",
+                "{FORMAT} {} {:?} {day} {latest:?} {:?} {:?} {:?} {}",
                 env!("CARGO_PKG_VERSION"),
                 opts.as_of,
                 opts.kinds,
@@ -489,7 +503,7 @@ impl NodeSource for Reader<'_> {
 
 /// The minijinja environment of one language: the templates, escaping
 /// every value by default (SVG included), and the interface words as `t`.
-fn environment(lang: Lang) -> Result<minijinja::Environment<'static>> {
+fn environment(lang: Lang, latest: Option<Date>) -> Result<minijinja::Environment<'static>> {
     let mut env = minijinja::Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     env.set_trim_blocks(true);
@@ -511,6 +525,7 @@ fn environment(lang: Lang) -> Result<minijinja::Environment<'static>> {
     env.add_filter("url", url_attr);
     env.add_global("t", minijinja::Value::from_serialize(lang.words()));
     env.add_global("lang", lang.tag());
+    env.add_global("latest_event", latest.map(|d| d.to_string()));
     Ok(env)
 }
 
@@ -1068,6 +1083,9 @@ impl Site<'_> {
                 format!("{}, {}", m.date, l.days_late(d.days_late.unwrap_or(0))),
             ),
             (None, DeadlineState::Overdue) => ("overdue", l.days_late(d.days_late.unwrap_or(0))),
+            (None, DeadlineState::Unrecorded) => {
+                ("unrecorded", l.days_past(d.days_late.unwrap_or(0)))
+            }
             _ => ("upcoming", l.days_left(d.days_left.unwrap_or(0))),
         };
         DeadlineView {
@@ -1303,7 +1321,13 @@ impl Site<'_> {
                 let v = self.deadline_view(&plain, d, l, &c.base);
                 sections.entry(v.state_key).or_default().push(v);
             }
-            let order = ["upcoming", "overdue", "met_late", "met_on_time"];
+            let order = [
+                "upcoming",
+                "overdue",
+                "unrecorded",
+                "met_late",
+                "met_on_time",
+            ];
             let sections: Vec<(&str, Vec<DeadlineView>)> = order
                 .iter()
                 .map(|k| (*k, sections.remove(k).unwrap_or_default()))
@@ -1415,7 +1439,7 @@ mod tests {
 
     #[test]
     fn addresses_escape_as_attributes_not_as_text() {
-        let env = environment(Lang::En).unwrap();
+        let env = environment(Lang::En, None).unwrap();
         let html = env
             .render_str(
                 r#"<a href="{{ u|url }}">{{ u }}</a>"#,

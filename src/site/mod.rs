@@ -1060,6 +1060,17 @@ impl Site<'_> {
             }
         }
         let more = more.iter().filter(|p| !peers.contains(p)).count();
+        // A `related` link written on both sides is drawn once.
+        let outgoing_related: BTreeSet<usize> = edges
+            .iter()
+            .filter(|(s, _, r)| *s == i && r.rel == crate::model::RelationKind::Related)
+            .map(|(_, t, _)| *t)
+            .collect();
+        edges.retain(|(s, t, r)| {
+            !(*t == i
+                && r.rel == crate::model::RelationKind::Related
+                && outgoing_related.contains(s))
+        });
         diagram::Hood {
             focus: i,
             peers,

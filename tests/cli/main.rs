@@ -20,6 +20,7 @@ mod dates;
 mod differential;
 mod docs;
 mod export;
+mod focus;
 mod fuzz;
 mod import;
 mod import_bills;

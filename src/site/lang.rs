@@ -435,6 +435,8 @@ const WORDS: &[(&str, &str, &str, &str)] = &[
     ("as_of", "as of", "截至", "截至"),
     ("built_for", "Knowledge as of", "資料截至", "数据截至"),
     ("latest_event", "latest event recorded", "最新記錄事件", "最新记录事件"),
+    ("pages", "Pages", "頁", "页"),
+    ("by_month", "By month", "按月份", "按月份"),
     ("language", "Language", "語言", "语言"),
     ("in_english", "English", "英文", "英文"),
     ("untranslated", "Not translated yet; shown in English.", "尚未翻譯,以英文顯示。", "尚未翻译,以英文显示。"),

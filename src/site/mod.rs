@@ -33,6 +33,7 @@
 mod diagram;
 mod lang;
 mod output;
+mod pages;
 mod search_data;
 
 use std::cell::{OnceCell, RefCell};
@@ -1192,17 +1193,22 @@ impl Site<'_> {
             by_kind.entry(e.kind).or_default().push(i);
             by_jur.entry(&e.jurisdiction).or_default().push(i);
         }
+        // A long list is cut into pages (see `pages`); all pages of a
+        // list are in one directory, so the base is the same on each.
         for (k, list) in &by_kind {
             let rel = format!("kind/{}.html", k.name());
-            let c = common(l, &rel, l.kind_label(*k).to_owned(), day, as_of, "kinds");
-            let items: Vec<ListItem> = list.iter().map(|&i| item(i, &c.base)).collect();
-            pages.push((
-                rel,
-                render(
-                    "list.html",
-                    minijinja::context! { c => c, items => items, groups => () },
-                )?,
-            ));
+            let base = common(l, &rel, String::new(), day, as_of, "").base;
+            let items: Vec<ListItem> = list.iter().map(|&i| item(i, &base)).collect();
+            for (rel, items, pager) in pages::paginate(&rel, items) {
+                let c = common(l, &rel, l.kind_label(*k).to_owned(), day, as_of, "kinds");
+                pages.push((
+                    rel,
+                    render(
+                        "list.html",
+                        minijinja::context! { c => c, items => items, groups => (), counts => (), pager => pager },
+                    )?,
+                ));
+            }
         }
         // By jurisdiction, and the states together.
         let mut states: Vec<(String, Vec<ListItem>)> = Vec::new();
@@ -1217,13 +1223,23 @@ impl Site<'_> {
                 "jurisdictions",
             );
             let items: Vec<ListItem> = list.iter().map(|&i| item(i, &c.base)).collect();
-            pages.push((
-                rel,
-                render(
-                    "list.html",
-                    minijinja::context! { c => c, items => items, groups => () },
-                )?,
-            ));
+            for (rel, items, pager) in pages::paginate(&rel, items) {
+                let c = common(
+                    l,
+                    &rel,
+                    format!("{}: {j}", word("jurisdiction")),
+                    day,
+                    as_of,
+                    "jurisdictions",
+                );
+                pages.push((
+                    rel,
+                    render(
+                        "list.html",
+                        minijinja::context! { c => c, items => items, groups => (), counts => (), pager => pager },
+                    )?,
+                ));
+            }
             if j.starts_with("US-") {
                 let base =
                     common(l, "jurisdiction/states.html", String::new(), day, as_of, "").base;
@@ -1237,11 +1253,21 @@ impl Site<'_> {
         if has_states {
             let rel = "jurisdiction/states.html";
             let c = common(l, rel, word("all_states"), day, as_of, "jurisdictions");
+            // Too many rows for one page: each state is a link with its
+            // count, and its own (paged) list holds the rows.
+            let rows: usize = states.iter().map(|(_, v)| v.len()).sum();
+            let counts: Vec<(String, usize)> =
+                states.iter().map(|(j, v)| (j.clone(), v.len())).collect();
+            let groups = if rows > pages::PAGE_ROWS {
+                Vec::new()
+            } else {
+                states
+            };
             pages.push((
                 rel.to_owned(),
                 render(
                     "list.html",
-                    minijinja::context! { c => c, items => (), groups => states },
+                    minijinja::context! { c => c, items => (), groups => groups, counts => counts, pager => () },
                 )?,
             ));
         }
@@ -1280,38 +1306,68 @@ impl Site<'_> {
                 .map(|ev| tl_item(ev, &c.base))
                 .collect();
             pages.push((rel.to_owned(), render("timeline.html", minijinja::context! {
-                c => c, items => recent, years => year_links, kinds => kind_links, heading => word("all_years"),
+                c => c, items => recent, years => year_links, kinds => kind_links, heading => word("all_years"), months => (), pager => (),
             })?));
         }
+        // A year that does not fit on a page is split by month, and a
+        // month that does not fit is paged (see `pages`).
+        let tl_base = common(l, "timeline/index.html", String::new(), day, as_of, "").base;
         for (y, evs) in &years {
             let rel = format!("timeline/{y}.html");
-            let c = common(
-                l,
-                &rel,
-                format!("{}: {y}", word("timeline")),
-                day,
-                as_of,
-                "timeline",
-            );
-            let items: Vec<TimelineItem> = evs.iter().map(|ev| tl_item(ev, &c.base)).collect();
+            let title = format!("{}: {y}", word("timeline"));
+            let c = common(l, &rel, title.clone(), day, as_of, "timeline");
+            if evs.len() <= pages::PAGE_ROWS {
+                let items: Vec<TimelineItem> = evs.iter().map(|ev| tl_item(ev, &c.base)).collect();
+                pages.push((rel, render("timeline.html", minijinja::context! {
+                    c => c, items => items, years => year_links, kinds => kind_links, heading => y.to_string(), months => (), pager => (),
+                })?));
+                continue;
+            }
+            let mut months: BTreeMap<String, Vec<&TimelineEntry>> = BTreeMap::new();
+            for ev in evs {
+                months
+                    .entry(format!("{y}-{:02}", ev.date.0.month()))
+                    .or_default()
+                    .push(ev);
+            }
+            let month_links: Vec<(String, usize)> =
+                months.iter().map(|(m, v)| (m.clone(), v.len())).collect();
             pages.push((rel, render("timeline.html", minijinja::context! {
-                c => c, items => items, years => year_links, kinds => kind_links, heading => y.to_string(),
+                c => c, items => (), years => year_links, kinds => kind_links, heading => y.to_string(), months => month_links, pager => (),
             })?));
+            for (m, evs) in &months {
+                let items: Vec<TimelineItem> = evs.iter().map(|ev| tl_item(ev, &tl_base)).collect();
+                for (rel, items, pager) in pages::paginate(&format!("timeline/{m}.html"), items) {
+                    let c = common(
+                        l,
+                        &rel,
+                        format!("{}: {m}", word("timeline")),
+                        day,
+                        as_of,
+                        "timeline",
+                    );
+                    pages.push((rel, render("timeline.html", minijinja::context! {
+                        c => c, items => items, years => year_links, kinds => kind_links, heading => m, months => month_links, pager => pager,
+                    })?));
+                }
+            }
         }
         for (k, evs) in &tl_kinds {
             let rel = format!("timeline/{}.html", k.name());
-            let c = common(
-                l,
-                &rel,
-                format!("{}: {}", word("timeline"), l.kind_label(*k)),
-                day,
-                as_of,
-                "timeline",
-            );
-            let items: Vec<TimelineItem> = evs.iter().map(|ev| tl_item(ev, &c.base)).collect();
-            pages.push((rel, render("timeline.html", minijinja::context! {
-                c => c, items => items, years => year_links, kinds => kind_links, heading => l.kind_label(*k),
-            })?));
+            let items: Vec<TimelineItem> = evs.iter().map(|ev| tl_item(ev, &tl_base)).collect();
+            for (rel, items, pager) in pages::paginate(&rel, items) {
+                let c = common(
+                    l,
+                    &rel,
+                    format!("{}: {}", word("timeline"), l.kind_label(*k)),
+                    day,
+                    as_of,
+                    "timeline",
+                );
+                pages.push((rel, render("timeline.html", minijinja::context! {
+                    c => c, items => items, years => year_links, kinds => kind_links, heading => l.kind_label(*k), months => (), pager => pager,
+                })?));
+            }
         }
 
         // Deadlines, by state.

@@ -32,4 +32,5 @@ mod reliability;
 mod search;
 mod shipped;
 mod site;
+mod site_size;
 mod track;

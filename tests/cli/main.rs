@@ -14,10 +14,13 @@
 
 mod util;
 
+mod api_server;
+
 mod asof;
 mod check;
 mod dates;
 mod differential;
+mod digest;
 mod docs;
 mod export;
 mod focus;
@@ -28,9 +31,11 @@ mod index;
 mod manners;
 mod oracle;
 mod query;
+mod ranking;
 mod reliability;
 mod search;
 mod shipped;
 mod site;
 mod site_size;
+mod sync;
 mod track;

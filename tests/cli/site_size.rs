@@ -62,6 +62,13 @@ fn no_page_grows_with_the_corpus() {
     }
     assert!(paged >= 2, "no list was paged");
     assert!(months >= 1, "no year was split by month");
+    // The footer dates the knowledge by its latest event, not only by the
+    // build day.
+    let home = std::fs::read_to_string(out.join("en/index.html")).unwrap();
+    assert!(
+        home.contains("latest event recorded <time datetime=\""),
+        "{home}"
+    );
     // The kind list is cut, and its first page is still at its address.
     let first = std::fs::read_to_string(out.join("en/kind/bill.html")).unwrap();
     assert!(first.contains("bill-p2.html"), "no pager on kind/bill.html");

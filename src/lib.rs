@@ -32,6 +32,7 @@
 // Diagnostics are the cold path, and carry their context by value.
 #![allow(clippy::result_large_err)]
 
+pub mod asof;
 pub mod check;
 pub mod diag;
 pub mod embedded;

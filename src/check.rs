@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+pub mod dates;
 pub(crate) mod locate;
 
 use crate::diag::{self, Diagnostic, Location, Severity};
@@ -712,6 +713,7 @@ impl Ctx<'_> {
             _ => {}
         }
         check_events(e, at, diags);
+        check_dates(e, at, diags);
     }
 
     /// The kind of entity `target`, or a `dangling-reference` error at `loc`
@@ -807,6 +809,23 @@ fn check_events(e: &Entity, at: &Located, diags: &mut Vec<Diagnostic>) {
             }
             _ => {}
         }
+    }
+}
+
+/// `impossible-date`: see [`dates`].
+fn check_dates(e: &Entity, at: &Located, diags: &mut Vec<Diagnostic>) {
+    for f in dates::impossible_dates(e) {
+        let loc = match f.slot {
+            dates::Slot::Event(i) => at.value(&[Key("events"), Index(i), Key("date")]),
+            dates::Slot::Deadline(i) => at.value(&[Key("deadlines"), Index(i), Key("due")]),
+        };
+        diags.push(
+            Diagnostic::warning("impossible-date", loc, f.message)
+                .with_label("impossible date")
+                .with_help(
+                    "check the date against the source; a year typed wrong is the usual cause",
+                ),
+        );
     }
 }
 

@@ -32,6 +32,7 @@
 // Diagnostics are the cold path, and carry their context by value.
 #![allow(clippy::result_large_err)]
 
+pub mod asof;
 pub mod check;
 pub mod diag;
 pub mod embedded;
@@ -50,6 +51,7 @@ pub mod search;
 pub mod select;
 pub mod site;
 pub mod store;
+pub mod sync;
 pub mod synth;
 pub mod text;
 pub mod track;

@@ -747,6 +747,12 @@ pub struct Deadline {
     /// any stage that delivers ([`Stage::delivers`]) meets it.
     #[serde(default)]
     pub stage: Option<Stage>,
+    /// A day on which a source confirmed that the work was still not
+    /// delivered. Only then is a past-due deadline `overdue`; without it,
+    /// the knowledge base records no fulfilment, which is not proof that
+    /// there was none (`unrecorded`).
+    #[serde(default)]
+    pub unmet_on: Option<Date>,
     /// Index into the entity's `sources`.
     #[serde(default)]
     pub source: Option<usize>,

@@ -10,10 +10,14 @@
 //! 2. With a focus, only entities within `depth` hops of it remain,
 //!    following the selected relations both ways (through entities of any
 //!    kind or jurisdiction, except that asset classes and plan types are
-//!    reached but not walked through unless `through_hubs`).
+//!    reached but not walked through unless `through_hubs`). Agencies,
+//!    offices and bodies are hubs for imported documents: the walk goes on
+//!    through them to hand-written entities, but not to the hundreds of
+//!    Federal Register notices an agency issued, unless `through_hubs`.
 //! 3. The kind and jurisdiction filters then apply to what remains; the
 //!    focus itself is always kept.
-//! 4. Edges are the selected relations between remaining entities.
+//! 4. Edges are the selected relations between remaining entities; a
+//!    `related` link written on both sides is drawn once.
 //! 5. With a relation filter, entities left without any edge are dropped
 //!    (except the focus), so `--relation part_of` draws the hierarchy rather
 //!    than every entity in the corpus.
@@ -120,9 +124,17 @@ pub fn select<'c>(g: &Graph<'c>, sel: &Selection) -> Subgraph<'c> {
                         .graph
                         .edges_directed(node, petgraph::Direction::Incoming)
                         .map(|e| (e.source(), *e.weight()));
+                    // An agency (other than the focus) is a hub for
+                    // imported documents.
+                    let agency_hub =
+                        at != f && !sel.through_hubs && corpus.entities[at].kind.is_agency_like();
                     for (other, r) in outs.chain(ins) {
                         let o = other.index();
-                        if !seen[o] && edge_ok(r) && alive(o) {
+                        let imported_doc = || {
+                            let e = &corpus.entities[o];
+                            e.provenance.is_some() && !e.kind.is_actor()
+                        };
+                        if !seen[o] && edge_ok(r) && alive(o) && !(agency_hub && imported_doc()) {
                             seen[o] = true;
                             next.push(o);
                         }
@@ -156,6 +168,16 @@ pub fn select<'c>(g: &Graph<'c>, sel: &Selection) -> Subgraph<'c> {
         })
         .collect();
     edges.sort_by_key(|&(s, t, id, r)| (s, t, r.rel, id));
+    // A `related` link written on both sides is one link: keep the one
+    // from the lower position.
+    let pairs: std::collections::HashSet<(usize, usize)> = edges
+        .iter()
+        .filter(|e| e.3.rel == RelationKind::Related)
+        .map(|e| (e.0, e.1))
+        .collect();
+    edges.retain(|&(s, t, _, r)| {
+        r.rel != RelationKind::Related || s < t || !pairs.contains(&(t, s))
+    });
 
     // Rule 5: a relation filter drops entities it leaves unconnected.
     if !sel.relations.is_empty() {

@@ -50,6 +50,12 @@ pub fn run(ctx: &Ctx, args: &ChangesArgs) -> anyhow::Result<Status> {
         };
         (old, new)
     };
+    // As of a day, both versions are seen as they stood then: what did not
+    // exist yet is left out, and what came later is hidden (`Entity::on`).
+    let (old, new) = match ctx.as_of {
+        Some(day) => (as_of(old, day), as_of(new, day)),
+        None => (old, new),
+    };
     let c = track::changes(&old, &new, ctx.as_of);
     if ctx.json {
         super::print_json(&c)?;
@@ -143,4 +149,17 @@ fn print_human(c: &track::Changes, name: &dyn Fn(&EntityChange) -> String) -> an
         c.relations_removed.iter().map(rel).collect(),
     )?;
     Ok(())
+}
+
+/// A version as it stood on `day`.
+fn as_of(mut side: Side, day: policygraph::model::Date) -> Side {
+    side.entities = std::mem::take(&mut side.entities)
+        .into_iter()
+        .filter(|(_, e)| e.exists_on(Some(day)))
+        .map(|(id, e)| {
+            let e = e.on(day);
+            (id, e)
+        })
+        .collect();
+    side
 }

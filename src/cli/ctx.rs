@@ -124,7 +124,7 @@ impl Ctx {
     /// what was done when it was not fresh. With `--no-refresh`, an
     /// existing index is used as is.
     pub fn store(&self) -> anyhow::Result<Store> {
-        Ok(self.refreshed(false)?.store)
+        Ok(self.refreshed(false)?.store.at(self.as_of))
     }
 
     /// Refreshes the index, or rebuilds it with `force`, and says so.

@@ -20,7 +20,8 @@ pub struct DeadlinesArgs {
     /// Only deadlines not yet met and not yet due.
     #[arg(long)]
     pub upcoming: bool,
-    /// Only deadlines past due and not met.
+    /// Only deadlines past due with no fulfilment recorded: overdue (a
+    /// source confirmed the work was not delivered) or unrecorded.
     #[arg(long)]
     pub overdue: bool,
     /// Only deadlines met (on time or late).
@@ -36,6 +37,18 @@ pub struct DeadlinesArgs {
     /// Only deadlines owed by this entity (id, alias or name): `--owner DOL`.
     #[arg(long, value_name = "REF")]
     pub owner: Option<String>,
+    /// Only deadlines set by entities of this kind (repeatable):
+    /// `--kind statute`, `--kind executive_order`.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<policygraph::model::Kind>,
+    /// Only deadlines due on or after this day (`2026`, `2026-07` or
+    /// `2026-07-18`: the first day of the period).
+    #[arg(long, value_name = "DATE", visible_alias = "from", value_parser = super::flags::parse_since)]
+    pub since: Option<Date>,
+    /// Only deadlines due on or before this day (`2026` is up to
+    /// 2026-12-31).
+    #[arg(long, value_name = "DATE", visible_alias = "to", value_parser = super::flags::parse_until)]
+    pub until: Option<Date>,
     #[command(flatten)]
     pub json: JsonOpt,
     #[command(flatten)]
@@ -62,6 +75,7 @@ pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
     let states = [
         (args.upcoming, DeadlineState::Upcoming),
         (args.overdue, DeadlineState::Overdue),
+        (args.overdue, DeadlineState::Unrecorded),
         (args.met, DeadlineState::Met),
         (args.closed, DeadlineState::Closed),
     ]
@@ -77,6 +91,9 @@ pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
         states,
         within: args.within,
         owner,
+        kinds: args.kind.clone(),
+        since: args.since,
+        until: args.until,
     };
     // Only the entities that set deadlines are read from the index, and
     // then the owners and fulfillers they name.
@@ -155,10 +172,14 @@ pub fn run(ctx: &Ctx, args: &DeadlinesArgs) -> anyhow::Result<Status> {
     let count = |s| items.iter().filter(|d| d.state == s).count();
     writeln!(
         out,
-        "\n{} deadline(s): {} upcoming, {} overdue, {} met{}",
+        "\n{} deadline(s): {} upcoming, {} overdue, {}{} met{}",
         items.len(),
         count(DeadlineState::Upcoming),
         count(DeadlineState::Overdue),
+        match count(DeadlineState::Unrecorded) {
+            0 => String::new(),
+            n => format!("{n} past due with no fulfilment recorded, "),
+        },
         count(DeadlineState::Met),
         match count(DeadlineState::Closed) {
             0 => String::new(),
@@ -198,6 +219,13 @@ pub(super) fn describe(d: &DeadlineStatus) -> (Style, String) {
         (None, DeadlineState::Overdue) => (
             render::ERR,
             format!("overdue by {}", days(d.days_late.unwrap_or(0))),
+        ),
+        (None, DeadlineState::Unrecorded) => (
+            render::WARN,
+            format!(
+                "past due by {}: no fulfilment recorded",
+                days(d.days_late.unwrap_or(0))
+            ),
         ),
         _ => match d.days_left.unwrap_or(0) {
             0 => (render::WARN, "upcoming: due today".to_owned()),

@@ -30,12 +30,17 @@ pub struct ShowArgs {
 #[derive(Serialize)]
 struct ShowJson<'a> {
     as_of: Option<Date>,
+    /// The entity's id (also inside `entity`, which is null when it did
+    /// not exist yet on `as_of`).
+    id: &'a str,
     exists: bool,
+    /// Its first event (see `Entity::first_seen`).
+    first_seen: Option<Date>,
     status: Option<policygraph::model::Stage>,
     path: &'a str,
     /// The imported files merged into the entity, in path order.
     merged: &'a [String],
-    entity: &'a policygraph::model::Entity,
+    entity: Option<&'a policygraph::model::Entity>,
     incoming: Vec<Incoming<'a>>,
     /// The entity's own deadlines, judged (as `deadlines --json` does).
     deadlines: Vec<DeadlineStatus>,
@@ -88,7 +93,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
         let incoming = node
             .incoming
             .iter()
-            .filter(|(p, r)| rel_ok(r) && p.exists_on(as_of))
+            .filter(|(p, r)| exists && rel_ok(r) && p.exists_on(as_of))
             .map(|(p, r)| Incoming {
                 from: &p.id,
                 from_kind: p.kind,
@@ -101,11 +106,15 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
             .collect();
         super::print_json(&ShowJson {
             as_of,
+            id: &e.id,
             exists,
+            first_seen: e.first_seen(),
             status,
             path: &node.path,
             merged: &node.merged,
-            entity: e,
+            // Nothing of an entity that did not exist yet: all of it is
+            // later than the day.
+            entity: exists.then_some(e),
             incoming,
             deadlines,
             owes,

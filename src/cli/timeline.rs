@@ -41,6 +41,11 @@ pub struct TimelineArgs {
     /// default they are reached but not walked through).
     #[arg(long, requires = "entity")]
     pub through_hubs: bool,
+    /// Only the major events: leave out procedural actions (events of
+    /// stage `action`, such as "Held at the desk", a reading or a cloture
+    /// motion, which mark no stage).
+    #[arg(long)]
+    pub major: bool,
     #[command(flatten)]
     pub json: JsonOpt,
     #[command(flatten)]
@@ -66,6 +71,7 @@ pub fn run(ctx: &Ctx, args: &TimelineArgs) -> anyhow::Result<Status> {
         depth: args.depth,
         stages: args.stages.clone(),
         through_hubs: args.through_hubs,
+        major: args.major,
     };
     // Around one entity, only its neighbourhood is read from the store;
     // the whole timeline needs every record.
@@ -113,7 +119,7 @@ pub fn run(ctx: &Ctx, args: &TimelineArgs) -> anyhow::Result<Status> {
     }
     // Events after today are scheduled, not yet history: say so.
     let today = ctx.as_of.unwrap_or_else(Date::today);
-    let mut t = render::table(&["date", "entity", "kind", "stage", "note"]);
+    let mut t = render::table(&["date", "entity", "kind", "stage", "title", "note"]);
     for ev in &events {
         let mut stage = ev.stage.name().to_owned();
         if ev.date > today {
@@ -124,9 +130,21 @@ pub fn run(ctx: &Ctx, args: &TimelineArgs) -> anyhow::Result<Status> {
             ev.entity.clone(),
             ev.kind.name().to_owned(),
             stage,
+            short(&ev.name, 60),
             ev.note.clone(),
         ]);
     }
     render::write_table(&mut anstream::stdout().lock(), &t)?;
     Ok(Status::Ok)
+}
+
+/// A title cut to `max` characters, with `…` where it was cut: a bill's
+/// title can run to hundreds of words.
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max - 1).collect();
+    out.push('…');
+    out
 }

@@ -139,6 +139,7 @@ pub fn read(inputs: Vec<Input>, today: Date) -> Result<Batch, ImportError> {
     };
     let mut agencies = Vec::new();
     let mut documents = Vec::new();
+    let mut pages: Vec<PageSeen> = Vec::new();
     for input in inputs {
         match input.value {
             serde_json::Value::Array(items) => {
@@ -160,6 +161,13 @@ pub fn read(inputs: Vec<Input>, today: Date) -> Result<Batch, ImportError> {
                                 message: format!("not a documents page: {m}"),
                             }
                         })?;
+                    pages.push(PageSeen {
+                        name: input.name.clone(),
+                        count: page.count,
+                        total_pages: page.total_pages,
+                        next: page.next_page_url.filter(|u| !u.trim().is_empty()),
+                        results: page.results.len(),
+                    });
                     documents.push((input.name, page.results));
                 } else if map.contains_key("document_number") {
                     documents.push((input.name, vec![serde_json::Value::Object(map)]));
@@ -187,6 +195,8 @@ pub fn read(inputs: Vec<Input>, today: Date) -> Result<Batch, ImportError> {
             }
         }
     }
+    batch.warnings.extend(partial_pages(&pages));
+    let mut impossible: Vec<String> = Vec::new();
     // Agencies first: documents link to them.
     for (name, items) in agencies {
         for (index, v) in items.iter().enumerate() {
@@ -204,7 +214,10 @@ pub fn read(inputs: Vec<Input>, today: Date) -> Result<Batch, ImportError> {
     for (name, items) in documents {
         for (index, v) in items.iter().enumerate() {
             match json::record::<Document>(v).and_then(|d| document_record(&d, &name, today)) {
-                Ok(r) => batch.records.push(r),
+                Ok((r, bad)) => {
+                    impossible.extend(bad.into_iter().map(|m| format!("{}: {m}", r.label)));
+                    batch.records.push(r)
+                }
                 Err(message) => batch.unreadable.push(Unreadable {
                     input: name.clone(),
                     index,
@@ -214,7 +227,92 @@ pub fn read(inputs: Vec<Input>, today: Date) -> Result<Batch, ImportError> {
             }
         }
     }
+    if !impossible.is_empty() {
+        const SHOWN: usize = 10;
+        let more = impossible.len().saturating_sub(SHOWN);
+        let mut w = format!(
+            "{} impossible date(s) in the input, left out of timelines and deadlines and kept in each entity's notes: {}",
+            impossible.len(),
+            impossible[..impossible.len().min(SHOWN)].join("; ")
+        );
+        if more > 0 {
+            w.push_str(&format!("; and {more} more"));
+        }
+        batch.warnings.push(w);
+    }
     Ok(batch)
+}
+
+/// What a documents page says of the whole answer it is part of.
+struct PageSeen {
+    name: String,
+    count: Option<u64>,
+    total_pages: Option<u64>,
+    next: Option<String>,
+    results: usize,
+}
+
+/// The `page=N` parameter of a URL.
+fn page_number(url: &str) -> Option<u64> {
+    url.split(['?', '&'])
+        .find_map(|kv| kv.strip_prefix("page="))
+        .and_then(|n| n.parse().ok())
+}
+
+/// A warning for each page whose next page was not given: the input is
+/// part of an answer, and the rest of it is not imported.
+fn partial_pages(pages: &[PageSeen]) -> Vec<String> {
+    let number = |p: &PageSeen| {
+        p.next
+            .as_deref()
+            .and_then(page_number)
+            .map(|n| n.saturating_sub(1))
+            .or_else(|| page_number(&p.name))
+            // The last page has no next one: it is the last of the total.
+            .or_else(|| p.next.is_none().then_some(p.total_pages).flatten())
+    };
+    let present: std::collections::BTreeSet<u64> = pages.iter().filter_map(number).collect();
+    let read: usize = pages.iter().map(|p| p.results).sum();
+    let mut out = Vec::new();
+    for p in pages {
+        let Some(next) = p.next.as_deref() else {
+            continue;
+        };
+        let Some(k) = page_number(next) else {
+            // A next page whose number cannot be read: only its absence
+            // among the inputs' names can be told.
+            if !pages.iter().any(|q| q.name == next) {
+                out.push(format!(
+                    "`{}` is one page of a longer answer (it has a `next_page_url`); the following pages were not given, so their documents are not imported",
+                    p.name
+                ));
+            }
+            continue;
+        };
+        if present.contains(&k) {
+            continue;
+        }
+        let of = p
+            .total_pages
+            .map(|t| format!(" of {t}"))
+            .unwrap_or_default();
+        let missing = match p.count {
+            Some(c) if c as usize > read => format!(
+                "; {} documents were read of the {c} the query matched, so {} are not imported",
+                read,
+                c as usize - read
+            ),
+            _ => String::new(),
+        };
+        out.push(format!(
+            "`{}` is page {}{of} of a longer answer (`count` {}, {} documents on it), and page {k} was not given{missing}: pass every page, or use `import federal-register --fetch`",
+            p.name,
+            k.saturating_sub(1),
+            p.count.map_or("unknown".to_owned(), |c| c.to_string()),
+            p.results,
+        ));
+    }
+    out
 }
 
 /// A record's identifier for the report, read straight from the JSON.
@@ -583,7 +681,9 @@ fn eo_aliases(number: &str) -> Vec<String> {
 }
 
 /// A document as a record.
-fn document_record(d: &Document, from: &str, today: Date) -> Result<Record, String> {
+/// A document as a record, with the impossible dates left out of it (see
+/// [`crate::check::dates`]).
+fn document_record(d: &Document, from: &str, today: Date) -> Result<(Record, Vec<String>), String> {
     let number = d
         .document_number
         .as_ref()
@@ -750,6 +850,11 @@ fn document_record(d: &Document, from: &str, today: Date) -> Result<Record, Stri
             .push(event(f, Stage::Effective, "Takes effect.".to_owned()));
     }
     e.events.sort_by_key(|ev| ev.date);
+    // A comment period that closes before publication is a typo in the
+    // source (notices of January 2024 close on 2023-02-01): the event is
+    // left out and kept in a note, and so is the deadline.
+    let impossible = crate::check::dates::strip_impossible(&mut e);
+    let comments_close = comments_close.filter(|c| published.is_none_or(|p| *c >= p));
     // Agencies: issued by each; the comment deadline is filed with the first.
     let agencies: Vec<&DocAgency> = d.agencies.iter().flatten().collect();
     let mut first_agency: Option<(Vec<Key>, Option<Record>)> = None;
@@ -798,6 +903,7 @@ fn document_record(d: &Document, from: &str, today: Date) -> Result<Record, Stri
                 kind: DeadlineKind::Public,
                 fulfilled_by: Vec::new(),
                 stage: Some(Stage::CommentClosed),
+                unmet_on: None,
                 source: Some(0),
                 confidence: Confidence::Verified,
             }),
@@ -901,15 +1007,18 @@ fn document_record(d: &Document, from: &str, today: Date) -> Result<Record, Stri
     if let Some(n) = non_empty(&d.disposition_notes) {
         e.notes.push(format!("Disposition notes: {n}"));
     }
-    Ok(Record {
-        keys,
-        label,
-        id,
-        dir,
-        entity: e,
-        links,
-        unparsed,
-    })
+    Ok((
+        Record {
+            keys,
+            label,
+            id,
+            dir,
+            entity: e,
+            links,
+            unparsed,
+        },
+        impossible,
+    ))
 }
 
 /// The president who signed a document, as a person.

@@ -306,6 +306,7 @@ mod tests {
                 kind: DeadlineKind::Public,
                 fulfilled_by: vec!["a".into()],
                 stage: Some(Stage::CommentClosed),
+                unmet_on: None,
                 source: None,
                 confidence: Confidence::Unverified,
             }],

@@ -567,7 +567,8 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
         }
         let node = store.node_of(&doc)?;
         let e = &node.entity;
-        if !e.exists_on(opts.as_of) {
+        // As of a day, a statute not yet law is a bill (see `Store::at`).
+        if !e.exists_on(opts.as_of) || (!opts.kinds.is_empty() && !opts.kinds.contains(&e.kind)) {
             continue;
         }
         let status = if e.kind.has_status() {

@@ -359,6 +359,16 @@ impl Lang {
         }
     }
 
+    /// Days past a deadline with no fulfilment recorded: `3 days past
+    /// due, no fulfilment recorded`.
+    pub fn days_past(self, n: i64) -> String {
+        match self {
+            Lang::En => format!("{n} days past due, no fulfilment recorded"),
+            Lang::ZhHant => format!("已過期限 {n} 天,未記錄完成"),
+            Lang::ZhHans => format!("已过期限 {n} 天,未记录完成"),
+        }
+    }
+
     /// A step of a "which agencies" chain through an event and its actor:
     /// `─vetoed 2025-05-12 by→`. `stage` is `None` for an event without one.
     pub fn event_step(self, stage: Option<Stage>, date: Option<&str>) -> String {
@@ -424,6 +434,9 @@ const WORDS: &[(&str, &str, &str, &str)] = &[
     ("upcoming_deadlines", "Upcoming deadlines", "即將到期", "即将到期"),
     ("as_of", "as of", "截至", "截至"),
     ("built_for", "Knowledge as of", "資料截至", "数据截至"),
+    ("latest_event", "latest event recorded", "最新記錄事件", "最新记录事件"),
+    ("pages", "Pages", "頁", "页"),
+    ("by_month", "By month", "按月份", "按月份"),
     ("language", "Language", "語言", "语言"),
     ("in_english", "English", "英文", "英文"),
     ("untranslated", "Not translated yet; shown in English.", "尚未翻譯,以英文顯示。", "尚未翻译,以英文显示。"),
@@ -455,6 +468,7 @@ const WORDS: &[(&str, &str, &str, &str)] = &[
     ("diagram_more", "more: see the relations", "更多:見關係列表", "更多:见关系列表"),
     ("upcoming", "Upcoming", "即將到期", "即将到期"),
     ("overdue", "Overdue", "逾期", "逾期"),
+    ("unrecorded", "Past due, no fulfilment recorded", "已過期限,未記錄完成", "已过期限,未记录完成"),
     ("met_on_time", "Met on time", "如期完成", "如期完成"),
     ("met_late", "Met late", "逾期完成", "逾期完成"),
     ("met_by", "met by", "完成者", "完成者"),

@@ -33,6 +33,7 @@
 mod diagram;
 mod lang;
 mod output;
+mod pages;
 mod search_data;
 
 use std::cell::{OnceCell, RefCell};
@@ -103,6 +104,21 @@ pub struct SiteOptions {
     pub default_lang: Lang,
     /// How diagrams are laid out.
     pub layout: Layout,
+    /// Feeds to publish (`policygraph digest`'s, see docs/sync.md), each
+    /// linked from every page's head.
+    pub feeds: Vec<SiteFeed>,
+}
+
+/// A feed the site publishes and links with `<link rel="alternate">`.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteFeed {
+    /// Its path in the site (`feeds/changes.xml`).
+    pub file: String,
+    /// Its title.
+    pub title: String,
+    /// Its contents (Atom).
+    #[serde(skip)]
+    pub body: String,
 }
 
 impl SiteOptions {
@@ -271,16 +287,38 @@ impl<'c> Site<'c> {
                 as_of: opts.as_of,
                 kinds: opts.kinds.clone(),
                 jurisdiction: opts.jurisdiction.clone(),
+                // The site's timelines and home page list the major
+                // events; every event is on its entity's page.
+                major: true,
                 ..TimelineFilter::default()
             },
         )?;
-        let envs = Lang::ALL
+        // The footer's "knowledge as of" is the build day; the latest event
+        // recorded on or before it says how current the knowledge is.
+        let latest = corpus
+            .entities
             .iter()
-            .map(|&l| environment(l))
+            .zip(&included)
+            .filter(|(_, i)| **i)
+            .flat_map(|(e, _)| &e.events)
+            .map(|ev| ev.date)
+            .filter(|d| *d <= day)
+            .max();
+        let mut envs: Vec<minijinja::Environment<'static>> = Lang::ALL
+            .iter()
+            .map(|&l| environment(l, latest))
             .collect::<Result<_>>()?;
+        for env in &mut envs {
+            env.add_global("feeds", minijinja::Value::from_serialize(&opts.feeds));
+        }
+        let feed_names: Vec<(&str, &str)> = opts
+            .feeds
+            .iter()
+            .map(|f| (f.file.as_str(), f.title.as_str()))
+            .collect();
         let key = hash_of(
             format!(
-                "{FORMAT} {} {:?} {day} {:?} {:?} {:?} {}",
+                "{FORMAT} {} {:?} {day} {latest:?} {:?} {:?} {:?} {feed_names:?} {}",
                 env!("CARGO_PKG_VERSION"),
                 opts.as_of,
                 opts.kinds,
@@ -352,6 +390,9 @@ impl<'c> Site<'c> {
             })
             .map_err(template_error)?;
         put("index.html", redirect.as_bytes())?;
+        for f in &self.opts.feeds {
+            put(&f.file, f.body.as_bytes())?;
+        }
         for l in Lang::ALL {
             for (rel, html) in self.list_pages(l)? {
                 put(&format!("{}/{rel}", l.tag()), html.as_bytes())?;
@@ -490,7 +531,7 @@ impl NodeSource for Reader<'_> {
 
 /// The minijinja environment of one language: the templates, escaping
 /// every value by default (SVG included), and the interface words as `t`.
-fn environment(lang: Lang) -> Result<minijinja::Environment<'static>> {
+fn environment(lang: Lang, latest: Option<Date>) -> Result<minijinja::Environment<'static>> {
     let mut env = minijinja::Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     env.set_trim_blocks(true);
@@ -512,6 +553,7 @@ fn environment(lang: Lang) -> Result<minijinja::Environment<'static>> {
     env.add_filter("url", url_attr);
     env.add_global("t", minijinja::Value::from_serialize(lang.words()));
     env.add_global("lang", lang.tag());
+    env.add_global("latest_event", latest.map(|d| d.to_string()));
     Ok(env)
 }
 
@@ -1046,6 +1088,17 @@ impl Site<'_> {
             }
         }
         let more = more.iter().filter(|p| !peers.contains(p)).count();
+        // A `related` link written on both sides is drawn once.
+        let outgoing_related: BTreeSet<usize> = edges
+            .iter()
+            .filter(|(s, _, r)| *s == i && r.rel == crate::model::RelationKind::Related)
+            .map(|(_, t, _)| *t)
+            .collect();
+        edges.retain(|(s, t, r)| {
+            !(*t == i
+                && r.rel == crate::model::RelationKind::Related
+                && outgoing_related.contains(s))
+        });
         diagram::Hood {
             focus: i,
             peers,
@@ -1069,6 +1122,9 @@ impl Site<'_> {
                 format!("{}, {}", m.date, l.days_late(d.days_late.unwrap_or(0))),
             ),
             (None, DeadlineState::Overdue) => ("overdue", l.days_late(d.days_late.unwrap_or(0))),
+            (None, DeadlineState::Unrecorded) => {
+                ("unrecorded", l.days_past(d.days_late.unwrap_or(0)))
+            }
             _ => ("upcoming", l.days_left(d.days_left.unwrap_or(0))),
         };
         DeadlineView {
@@ -1164,17 +1220,22 @@ impl Site<'_> {
             by_kind.entry(e.kind).or_default().push(i);
             by_jur.entry(&e.jurisdiction).or_default().push(i);
         }
+        // A long list is cut into pages (see `pages`); all pages of a
+        // list are in one directory, so the base is the same on each.
         for (k, list) in &by_kind {
             let rel = format!("kind/{}.html", k.name());
-            let c = common(l, &rel, l.kind_label(*k).to_owned(), day, as_of, "kinds");
-            let items: Vec<ListItem> = list.iter().map(|&i| item(i, &c.base)).collect();
-            pages.push((
-                rel,
-                render(
-                    "list.html",
-                    minijinja::context! { c => c, items => items, groups => () },
-                )?,
-            ));
+            let base = common(l, &rel, String::new(), day, as_of, "").base;
+            let items: Vec<ListItem> = list.iter().map(|&i| item(i, &base)).collect();
+            for (rel, items, pager) in pages::paginate(&rel, items) {
+                let c = common(l, &rel, l.kind_label(*k).to_owned(), day, as_of, "kinds");
+                pages.push((
+                    rel,
+                    render(
+                        "list.html",
+                        minijinja::context! { c => c, items => items, groups => (), counts => (), pager => pager },
+                    )?,
+                ));
+            }
         }
         // By jurisdiction, and the states together.
         let mut states: Vec<(String, Vec<ListItem>)> = Vec::new();
@@ -1189,13 +1250,23 @@ impl Site<'_> {
                 "jurisdictions",
             );
             let items: Vec<ListItem> = list.iter().map(|&i| item(i, &c.base)).collect();
-            pages.push((
-                rel,
-                render(
-                    "list.html",
-                    minijinja::context! { c => c, items => items, groups => () },
-                )?,
-            ));
+            for (rel, items, pager) in pages::paginate(&rel, items) {
+                let c = common(
+                    l,
+                    &rel,
+                    format!("{}: {j}", word("jurisdiction")),
+                    day,
+                    as_of,
+                    "jurisdictions",
+                );
+                pages.push((
+                    rel,
+                    render(
+                        "list.html",
+                        minijinja::context! { c => c, items => items, groups => (), counts => (), pager => pager },
+                    )?,
+                ));
+            }
             if j.starts_with("US-") {
                 let base =
                     common(l, "jurisdiction/states.html", String::new(), day, as_of, "").base;
@@ -1209,11 +1280,21 @@ impl Site<'_> {
         if has_states {
             let rel = "jurisdiction/states.html";
             let c = common(l, rel, word("all_states"), day, as_of, "jurisdictions");
+            // Too many rows for one page: each state is a link with its
+            // count, and its own (paged) list holds the rows.
+            let rows: usize = states.iter().map(|(_, v)| v.len()).sum();
+            let counts: Vec<(String, usize)> =
+                states.iter().map(|(j, v)| (j.clone(), v.len())).collect();
+            let groups = if rows > pages::PAGE_ROWS {
+                Vec::new()
+            } else {
+                states
+            };
             pages.push((
                 rel.to_owned(),
                 render(
                     "list.html",
-                    minijinja::context! { c => c, items => (), groups => states },
+                    minijinja::context! { c => c, items => (), groups => groups, counts => counts, pager => () },
                 )?,
             ));
         }
@@ -1252,38 +1333,68 @@ impl Site<'_> {
                 .map(|ev| tl_item(ev, &c.base))
                 .collect();
             pages.push((rel.to_owned(), render("timeline.html", minijinja::context! {
-                c => c, items => recent, years => year_links, kinds => kind_links, heading => word("all_years"),
+                c => c, items => recent, years => year_links, kinds => kind_links, heading => word("all_years"), months => (), pager => (),
             })?));
         }
+        // A year that does not fit on a page is split by month, and a
+        // month that does not fit is paged (see `pages`).
+        let tl_base = common(l, "timeline/index.html", String::new(), day, as_of, "").base;
         for (y, evs) in &years {
             let rel = format!("timeline/{y}.html");
-            let c = common(
-                l,
-                &rel,
-                format!("{}: {y}", word("timeline")),
-                day,
-                as_of,
-                "timeline",
-            );
-            let items: Vec<TimelineItem> = evs.iter().map(|ev| tl_item(ev, &c.base)).collect();
+            let title = format!("{}: {y}", word("timeline"));
+            let c = common(l, &rel, title.clone(), day, as_of, "timeline");
+            if evs.len() <= pages::PAGE_ROWS {
+                let items: Vec<TimelineItem> = evs.iter().map(|ev| tl_item(ev, &c.base)).collect();
+                pages.push((rel, render("timeline.html", minijinja::context! {
+                    c => c, items => items, years => year_links, kinds => kind_links, heading => y.to_string(), months => (), pager => (),
+                })?));
+                continue;
+            }
+            let mut months: BTreeMap<String, Vec<&TimelineEntry>> = BTreeMap::new();
+            for ev in evs {
+                months
+                    .entry(format!("{y}-{:02}", ev.date.0.month()))
+                    .or_default()
+                    .push(ev);
+            }
+            let month_links: Vec<(String, usize)> =
+                months.iter().map(|(m, v)| (m.clone(), v.len())).collect();
             pages.push((rel, render("timeline.html", minijinja::context! {
-                c => c, items => items, years => year_links, kinds => kind_links, heading => y.to_string(),
+                c => c, items => (), years => year_links, kinds => kind_links, heading => y.to_string(), months => month_links, pager => (),
             })?));
+            for (m, evs) in &months {
+                let items: Vec<TimelineItem> = evs.iter().map(|ev| tl_item(ev, &tl_base)).collect();
+                for (rel, items, pager) in pages::paginate(&format!("timeline/{m}.html"), items) {
+                    let c = common(
+                        l,
+                        &rel,
+                        format!("{}: {m}", word("timeline")),
+                        day,
+                        as_of,
+                        "timeline",
+                    );
+                    pages.push((rel, render("timeline.html", minijinja::context! {
+                        c => c, items => items, years => year_links, kinds => kind_links, heading => m, months => month_links, pager => pager,
+                    })?));
+                }
+            }
         }
         for (k, evs) in &tl_kinds {
             let rel = format!("timeline/{}.html", k.name());
-            let c = common(
-                l,
-                &rel,
-                format!("{}: {}", word("timeline"), l.kind_label(*k)),
-                day,
-                as_of,
-                "timeline",
-            );
-            let items: Vec<TimelineItem> = evs.iter().map(|ev| tl_item(ev, &c.base)).collect();
-            pages.push((rel, render("timeline.html", minijinja::context! {
-                c => c, items => items, years => year_links, kinds => kind_links, heading => l.kind_label(*k),
-            })?));
+            let items: Vec<TimelineItem> = evs.iter().map(|ev| tl_item(ev, &tl_base)).collect();
+            for (rel, items, pager) in pages::paginate(&rel, items) {
+                let c = common(
+                    l,
+                    &rel,
+                    format!("{}: {}", word("timeline"), l.kind_label(*k)),
+                    day,
+                    as_of,
+                    "timeline",
+                );
+                pages.push((rel, render("timeline.html", minijinja::context! {
+                    c => c, items => items, years => year_links, kinds => kind_links, heading => l.kind_label(*k), months => (), pager => pager,
+                })?));
+            }
         }
 
         // Deadlines, by state.
@@ -1304,7 +1415,13 @@ impl Site<'_> {
                 let v = self.deadline_view(&plain, d, l, &c.base);
                 sections.entry(v.state_key).or_default().push(v);
             }
-            let order = ["upcoming", "overdue", "met_late", "met_on_time"];
+            let order = [
+                "upcoming",
+                "overdue",
+                "unrecorded",
+                "met_late",
+                "met_on_time",
+            ];
             let sections: Vec<(&str, Vec<DeadlineView>)> = order
                 .iter()
                 .map(|k| (*k, sections.remove(k).unwrap_or_default()))
@@ -1423,7 +1540,7 @@ mod tests {
 
     #[test]
     fn addresses_escape_as_attributes_not_as_text() {
-        let env = environment(Lang::En).unwrap();
+        let env = environment(Lang::En, None).unwrap();
         let html = env
             .render_str(
                 r#"<a href="{{ u|url }}">{{ u }}</a>"#,

@@ -36,6 +36,8 @@ pub struct Store {
     /// Exact token totals, for a patched generation (see [`LiveStats`]).
     totals: Option<super::stats::Totals>,
     cache: RefCell<HashMap<String, Option<Rc<Node>>>>,
+    /// `--as-of`: every node is decoded as it stood on this day.
+    view: Option<Date>,
 }
 
 pub(super) fn current_path(index_dir: &Path) -> PathBuf {
@@ -130,6 +132,7 @@ impl Store {
             dir: dir.to_path_buf(),
             _readers: readers,
             cache: RefCell::new(HashMap::new()),
+            view: None,
         }))
     }
 
@@ -158,8 +161,32 @@ impl Store {
         self.node_of(&doc)
     }
 
-    /// Decodes the node stored in a document already read.
+    /// The store seen as of `day` (`--as-of`; `None` changes nothing):
+    /// every node it hands out is [`Node::on`] that day, so that no command
+    /// shows what came later.
+    pub fn at(mut self, day: Option<Date>) -> Store {
+        self.view = day;
+        self.cache.borrow_mut().clear();
+        self
+    }
+
+    /// The day the store is seen on ([`Store::at`]).
+    pub fn view(&self) -> Option<Date> {
+        self.view
+    }
+
+    /// Decodes the node stored in a document already read, as of the
+    /// store's day ([`Store::at`]).
     pub fn node_of(&self, doc: &TantivyDocument) -> Result<Node> {
+        let node = self.raw_node_of(doc)?;
+        Ok(match self.view {
+            Some(day) => node.on(day),
+            None => node,
+        })
+    }
+
+    /// Decodes the node stored in a document, as stored.
+    fn raw_node_of(&self, doc: &TantivyDocument) -> Result<Node> {
         let bytes = doc
             .get_first(self.fields.record)
             .and_then(|v| v.as_bytes())
@@ -491,7 +518,9 @@ impl Store {
         for addr in docs {
             let n = self.node_at(addr)?;
             let e = &n.entity;
-            if !e.exists_on(filter.as_of) {
+            if !e.exists_on(filter.as_of)
+                || (!filter.kinds.is_empty() && !filter.kinds.contains(&e.kind))
+            {
                 continue;
             }
             if let Some(who) = &filter.sponsor {
@@ -535,7 +564,11 @@ impl Store {
                 scope.into_iter().map(|q| (Occur::Must, q)).collect(),
             ))
         };
-        self.nodes_matching(&*query)
+        let mut nodes = self.nodes_matching(&*query)?;
+        if !kinds.is_empty() {
+            nodes.retain(|n| kinds.contains(&n.entity.kind));
+        }
+        Ok(nodes)
     }
 
     /// The queries that keep entities of `kinds` (any, when empty), in
@@ -554,7 +587,14 @@ impl Store {
         let f = self.fields;
         let mut out: Vec<Box<dyn Query>> = Vec::new();
         if !kinds.is_empty() {
-            out.push(Box::new(self.kinds_query(kinds)));
+            // As of a day, a statute may still have been a bill: find it,
+            // and let the caller keep what was a bill then.
+            let mut kinds = kinds.to_vec();
+            if self.view.is_some() && kinds.contains(&Kind::Bill) && !kinds.contains(&Kind::Statute)
+            {
+                kinds.push(Kind::Statute);
+            }
+            out.push(Box::new(self.kinds_query(&kinds)));
         }
         if let Some(j) = jurisdiction {
             out.push(Box::new(crate::search::jurisdiction_query(

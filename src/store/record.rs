@@ -19,6 +19,9 @@ pub struct Peer {
     pub name: String,
     /// Its first date (see [`Entity::first_seen`]).
     pub first_seen: Option<Date>,
+    /// For a statute, the day it became law (see [`Entity::law_since`]):
+    /// before it, the peer is a bill.
+    pub law_since: Option<Date>,
 }
 
 impl Peer {
@@ -27,6 +30,14 @@ impl Peer {
         match (as_of, self.first_seen) {
             (Some(d), Some(f)) => f <= d,
             _ => true,
+        }
+    }
+
+    /// Its kind on `day` (a statute is a bill before it became law).
+    pub fn kind_on(&self, day: Date) -> Kind {
+        match self.law_since {
+            Some(d) if d > day => Kind::Bill,
+            _ => self.kind,
         }
     }
 }
@@ -81,6 +92,49 @@ impl Node {
     }
 }
 
+impl Node {
+    /// The node as it stood on `day` (see [`Entity::on`]): its entity
+    /// then, its relations and incoming relations dated by then between
+    /// entities that existed then, and its peers' kinds then.
+    /// A node that did not exist yet on `day` is returned unchanged (see
+    /// [`Entity::on`]).
+    pub fn on(&self, day: Date) -> Node {
+        let as_of = Some(day);
+        if !self.entity.exists_on(as_of) {
+            return self.clone();
+        }
+        let live = |r: &Relation, p: &Peer| {
+            crate::graph::relation_exists_on(r, as_of) && p.exists_on(as_of)
+        };
+        let peer = |p: &Peer| Peer {
+            kind: p.kind_on(day),
+            ..p.clone()
+        };
+        let mut entity = self.entity.on(day);
+        let (relations, out): (Vec<Relation>, Vec<Peer>) = self
+            .entity
+            .relations
+            .iter()
+            .zip(&self.out)
+            .filter(|(r, p)| live(r, p))
+            .map(|(r, p)| (r.clone(), peer(p)))
+            .unzip();
+        entity.relations = relations;
+        Node {
+            entity,
+            path: self.path.clone(),
+            merged: self.merged.clone(),
+            out,
+            incoming: self
+                .incoming
+                .iter()
+                .filter(|(p, r)| live(r, p))
+                .map(|(p, r)| (peer(p), r.clone()))
+                .collect(),
+        }
+    }
+}
+
 /// Anything that can hand out nodes by id: the in-memory corpus or the
 /// on-disk store. Graph questions are written once against this.
 pub trait NodeSource {
@@ -95,6 +149,7 @@ pub struct PeerRef<'a> {
     kind: Kind,
     name: &'a str,
     first_seen: Option<Date>,
+    law_since: Option<Date>,
 }
 
 impl<'a> PeerRef<'a> {
@@ -104,6 +159,7 @@ impl<'a> PeerRef<'a> {
             kind: e.kind,
             name: &e.name,
             first_seen: e.first_seen(),
+            law_since: e.law_since(),
         }
     }
 
@@ -113,6 +169,7 @@ impl<'a> PeerRef<'a> {
             kind: p.kind,
             name: &p.name,
             first_seen: p.first_seen,
+            law_since: p.law_since,
         }
     }
 
@@ -122,6 +179,7 @@ impl<'a> PeerRef<'a> {
             kind: Kind::Event,
             name: id,
             first_seen: None,
+            law_since: None,
         }
     }
 
@@ -131,6 +189,7 @@ impl<'a> PeerRef<'a> {
             kind: self.kind,
             name: self.name.to_owned(),
             first_seen: self.first_seen,
+            law_since: self.law_since,
         }
     }
 }

@@ -62,6 +62,11 @@ pub struct TimelineFilter {
     /// With `entity` and `depth`, walk on through asset classes and plan
     /// types too.
     pub through_hubs: bool,
+    /// Only the major events: those that mark a stage. Procedural actions
+    /// ([`Stage::Action`]: "Held at the desk", a reading, a cloture
+    /// motion), which set no status, are left out, unless `stages` asks
+    /// for `action`.
+    pub major: bool,
 }
 
 /// One event on a timeline.
@@ -192,7 +197,8 @@ fn entries<'a>(
             let keep = filter.since.is_none_or(|d| ev.date >= d)
                 && filter.until.is_none_or(|d| ev.date <= d)
                 && filter.as_of.is_none_or(|d| ev.date <= d)
-                && (filter.stages.is_empty() || filter.stages.contains(&ev.stage));
+                && (filter.stages.is_empty() || filter.stages.contains(&ev.stage))
+                && (!filter.major || ev.stage.sets_status() || filter.stages.contains(&ev.stage));
             if keep {
                 out.push(TimelineEntry {
                     date: ev.date,
@@ -220,8 +226,13 @@ fn entries<'a>(
 pub enum DeadlineState {
     /// Not met, and due on or after the day.
     Upcoming,
-    /// Not met, and due before the day.
+    /// Not met, due before the day, and a source confirmed on a day after
+    /// the due date that it was still not delivered
+    /// ([`crate::model::Deadline::unmet_on`]).
     Overdue,
+    /// Due before the day, and no fulfilment is recorded: the knowledge
+    /// base does not know that it was met, nor that it was not.
+    Unrecorded,
     /// Met by an event on or before the day.
     Met,
     /// A public deadline ([`DeadlineKind::Public`], such as a comment
@@ -236,6 +247,7 @@ impl DeadlineState {
         match self {
             DeadlineState::Upcoming => "upcoming",
             DeadlineState::Overdue => "overdue",
+            DeadlineState::Unrecorded => "unrecorded",
             DeadlineState::Met => "met",
             DeadlineState::Closed => "closed",
         }
@@ -268,6 +280,8 @@ pub struct DeadlineStatus {
     pub owner: EntityRef,
     /// The entity that sets the deadline (for whom the work is done).
     pub set_by: EntityRef,
+    /// Its kind (a statute, an executive order, a rule, ...).
+    pub set_by_kind: crate::model::Kind,
     /// Where it stands.
     pub state: DeadlineState,
     /// Days from the day judged to the due date, when upcoming (0 on the
@@ -294,6 +308,12 @@ pub struct DeadlineFilter {
     pub within: Option<i64>,
     /// Only deadlines owed by this entity (an id).
     pub owner: Option<String>,
+    /// Only deadlines set by entities of these kinds (any, when empty).
+    pub kinds: Vec<crate::model::Kind>,
+    /// Only deadlines due on or after this day.
+    pub since: Option<Date>,
+    /// Only deadlines due on or before this day.
+    pub until: Option<Date>,
 }
 
 /// Every deadline of the corpus judged on `as_of`, by due date (ties: the
@@ -315,11 +335,16 @@ pub fn deadlines_of<'a, E: std::borrow::Borrow<Entity>>(
 ) -> Vec<DeadlineStatus> {
     let mut out = Vec::new();
     for e in setters {
-        if !e.exists_on(Some(as_of)) {
+        if !e.exists_on(Some(as_of))
+            || (!filter.kinds.is_empty() && !filter.kinds.contains(&e.kind))
+        {
             continue;
         }
         for d in &e.deadlines {
-            if filter.owner.as_ref().is_some_and(|o| *o != d.owner) {
+            if filter.owner.as_ref().is_some_and(|o| *o != d.owner)
+                || filter.since.is_some_and(|s| d.due < s)
+                || filter.until.is_some_and(|u| d.due > u)
+            {
                 continue;
             }
             let st = judge(d, e, &get, as_of);
@@ -359,7 +384,10 @@ pub fn judge<E: std::borrow::Borrow<Entity>>(
         (Some(_), _) => DeadlineState::Met,
         (None, true) => DeadlineState::Upcoming,
         (None, false) if public => DeadlineState::Closed,
-        (None, false) => DeadlineState::Overdue,
+        (None, false) if d.unmet_on.is_some_and(|u| u >= d.due && u <= as_of) => {
+            DeadlineState::Overdue
+        }
+        (None, false) => DeadlineState::Unrecorded,
     };
     let (days_left, days_late) = match (&met, state) {
         (Some(m), _) => (None, (!m.on_time).then(|| d.due.days_until(m.date))),
@@ -380,6 +408,7 @@ pub fn judge<E: std::borrow::Borrow<Entity>>(
         kind: d.kind,
         owner,
         set_by: EntityRef::of(set_by),
+        set_by_kind: set_by.kind,
         state,
         days_left,
         days_late,

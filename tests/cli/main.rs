@@ -14,10 +14,16 @@
 
 mod util;
 
+mod api_server;
+
+mod asof;
 mod check;
+mod dates;
 mod differential;
+mod digest;
 mod docs;
 mod export;
+mod focus;
 mod fuzz;
 mod import;
 mod import_bills;
@@ -30,4 +36,6 @@ mod reliability;
 mod search;
 mod shipped;
 mod site;
+mod site_size;
+mod sync;
 mod track;

@@ -300,6 +300,7 @@ fn deadlines_json_shape() {
             "kind": "owed",
             "owner": {"id": "treasury", "name": "Department of the Treasury"},
             "set_by": {"id": "eo-100", "name": "Test Order on Retirement Assets"},
+            "set_by_kind": "executive_order",
             "state": "met",
             "days_left": null,
             "days_late": 1,
@@ -564,4 +565,98 @@ fn changes_git_errors_exit_2() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is not inside a git repository"), "{err}");
     assert!(err.contains("--dirs"), "{err}");
+}
+
+/// Issue 25: a past-due deadline with no fulfilment recorded is not called
+/// overdue: the knowledge base does not know that the work was not done.
+/// Only a recorded `unmet_on` day makes it overdue.
+#[test]
+fn past_due_without_a_recorded_fulfilment_is_not_overdue() {
+    let kb = util::PrivateKb::copy_of(&util::shipped());
+    let (_, out, _) = kb.run_env(
+        &[("POLICYGRAPH_TODAY", "2026-12-08")],
+        &["deadlines", "--owner", "occ"],
+    );
+    assert!(out.contains("no fulfilment recorded"), "{out}");
+    assert!(!out.contains("overdue by"), "{out}");
+    let (_, json, _) = kb.run_env(
+        &[("POLICYGRAPH_TODAY", "2026-12-08")],
+        &["deadlines", "--owner", "occ", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["deadlines"][0]["state"], "unrecorded", "{json}");
+    assert_eq!(v["deadlines"][0]["set_by_kind"], "statute", "{json}");
+    // `--overdue` still finds it: past due, and not known to be met.
+    let (code, out, _) = kb.run_env(
+        &[("POLICYGRAPH_TODAY", "2026-12-08")],
+        &["deadlines", "--owner", "occ", "--overdue"],
+    );
+    assert_eq!(code, 0, "{out}");
+    // A verified absence is overdue (the fixture records one).
+    let (_, out, _) = util::run(&util::fixture("track"), &["deadlines", "--overdue"]);
+    assert!(out.contains("overdue by 150 days"), "{out}");
+}
+
+/// Issue 25: `deadlines --kind`, `--since` and `--until`.
+#[test]
+fn deadlines_by_kind_of_setter_and_due_period() {
+    let kb = util::PrivateKb::copy_of(&util::shipped());
+    let (_, json, _) = kb.run(&["deadlines", "--kind", "statute", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let ds = v["deadlines"].as_array().unwrap();
+    assert!(!ds.is_empty());
+    assert!(ds.iter().all(|d| d["set_by_kind"] == "statute"), "{json}");
+    let (_, json, _) = kb.run(&[
+        "deadlines",
+        "--since",
+        "2026-07",
+        "--until",
+        "2026-07",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let ds = v["deadlines"].as_array().unwrap();
+    assert!(
+        ds.iter().any(|d| d["set_by"]["id"] == "genius-act"),
+        "{json}"
+    );
+    assert!(
+        ds.iter()
+            .all(|d| d["due"].as_str().unwrap().starts_with("2026-07")),
+        "{json}"
+    );
+    let (_, json, _) = kb.run(&["deadlines", "--kind", "executive_order", "--json"]);
+    assert!(!json.contains("genius-act"), "{json}");
+}
+
+/// Issue 25: the timeline names each entity by its title, and `--major`
+/// leaves out procedural actions.
+#[test]
+fn timeline_titles_and_major_events() {
+    let (_, out, _) = util::run(&util::shipped(), &["timeline", "--entity", "genius-act"]);
+    assert!(
+        out.contains("Guiding and Establishing National Innovation"),
+        "{out}"
+    );
+    let dir = util::tmp();
+    let k = dir.path().join("knowledge");
+    std::fs::create_dir_all(&k).unwrap();
+    std::fs::write(
+        k.join("b.ron"),
+        r#"(id: "b", kind: bill, name: "A bill", jurisdiction: "US",
+    events: [
+        (date: "2025-01-03", stage: introduced, note: "Introduced in Senate"),
+        (date: "2025-01-04", stage: action, note: "Held at the desk."),
+        (date: "2025-01-05", stage: passed_one_chamber, note: "Passed Senate"),
+    ],
+    sources: [(title: "x", url: "https://www.congress.gov/")])"#,
+    )
+    .unwrap();
+    let (_, all, _) = util::run(&k, &["timeline"]);
+    assert!(all.contains("Held at the desk"), "{all}");
+    let (_, major, _) = util::run(&k, &["timeline", "--major"]);
+    assert!(!major.contains("Held at the desk"), "{major}");
+    assert!(major.contains("Passed Senate"), "{major}");
+    let (_, asked, _) = util::run(&k, &["timeline", "--major", "--stage", "action"]);
+    assert!(asked.contains("Held at the desk"), "{asked}");
 }

@@ -49,6 +49,7 @@ pub mod resolve;
 pub mod search;
 pub mod select;
 pub mod site;
+pub mod status;
 pub mod store;
 pub mod synth;
 pub mod text;

@@ -259,6 +259,14 @@ impl Lang {
                 "建议",
                 "建议者",
             ),
+            RelationKind::RuleFor => (
+                "rule for",
+                "considered under",
+                "審議規則",
+                "依規則審議",
+                "审议规则",
+                "依规则审议",
+            ),
             RelationKind::Related => ("related", "related", "相關", "相關", "相关", "相关"),
         };
         match self {

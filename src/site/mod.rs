@@ -880,14 +880,8 @@ impl Site<'_> {
             .unwrap_or_default();
 
         let status = e.kind.has_status().then(|| {
-            let since = e
-                .events
-                .iter()
-                .filter(|ev| ev.date <= day)
-                .map(|ev| ev.date)
-                .max();
-            e.status(Some(day))
-                .map(|s| (stage_view(s, l), since.map(|d| l.since(&d.to_string()))))
+            e.status_since(Some(day))
+                .map(|(s, since)| (stage_view(s, l), Some(l.since(&since.to_string()))))
         });
 
         let hood = self.hood(i);

@@ -14,6 +14,7 @@
 
 mod util;
 
+mod bill_status;
 mod check;
 mod differential;
 mod docs;

@@ -726,6 +726,8 @@ struct EntityView {
     /// `(scheme, value, confidence)`.
     identifiers: Vec<(&'static str, String, Option<Mark>)>,
     confidence: Option<Mark>,
+    /// A bill's sponsors: `(name, role, party)`, sponsors first.
+    sponsors: Vec<(String, &'static str, Option<String>)>,
     /// The status, and since when: `since 2025-08-12`.
     status: Option<(StageView, Option<String>)>,
     has_status: bool,
@@ -941,6 +943,11 @@ impl Site<'_> {
                 })
                 .collect(),
             confidence: confidence_mark(e.confidence, l),
+            sponsors: e
+                .sponsors
+                .iter()
+                .map(|s| (s.name.clone(), s.role.name(), s.party.clone()))
+                .collect(),
             status: status.flatten(),
             has_status: e.kind.has_status(),
             figure: e.figure.as_ref().map(|f| {

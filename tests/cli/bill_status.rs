@@ -165,4 +165,58 @@ fn a_status_is_a_stage_reached_and_the_cli_and_the_site_agree() {
         );
         assert!(text.contains(&line), "{id}: `show` lacks {line}");
     }
+    // Sponsors on the site's page, with their role.
+    let page = std::fs::read_to_string(site.join("en/e/clarity-act.html")).unwrap();
+    assert!(
+        page.contains("<li><span lang=\"en\">J. French Hill</span> · sponsor</li>"),
+        "the CLARITY Act's page lacks its sponsor"
+    );
+    assert!(page.contains("<span lang=\"en\">Ritchie Torres</span> · cosponsor</li>"));
+    let page = std::fs::read_to_string(site.join("zh-Hant/e/clarity-act.html")).unwrap();
+    assert!(page.contains("J. French Hill</span> · 提案人</li>"));
+}
+
+#[test]
+fn sponsors_have_roles_in_list_and_its_json() {
+    let kb = imported();
+    // J. French Hill sponsored H.R. 3633 and cosponsored H.R. 2392.
+    let ids = |args: &[&str]| -> Vec<(String, String)> {
+        let mut a = vec!["--json", "list"];
+        a.extend_from_slice(args);
+        let (code, out, err) = kb.run(&a);
+        assert!(code == 0 || code == 1, "{err}");
+        json(&out)["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["id"].as_str().unwrap().to_owned(),
+                    e["role"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let p = |id: &str, role: &str| (id.to_owned(), role.to_owned());
+    assert_eq!(
+        ids(&["--sponsor", "French Hill"]),
+        [
+            p("clarity-act", "sponsor"),
+            p("us-119-hr-2392", "cosponsor")
+        ]
+    );
+    assert_eq!(
+        ids(&["--sponsor", "French Hill", "--role", "sponsor"]),
+        [p("clarity-act", "sponsor")]
+    );
+    assert_eq!(
+        ids(&["--sponsor", "French Hill", "--role", "cosponsor"]),
+        [p("us-119-hr-2392", "cosponsor")]
+    );
+    let (_, text, _) = kb.run(&["list", "--sponsor", "Cotton", "--role", "sponsor"]);
+    assert!(text.contains("ROLE"), "{text}");
+    assert!(text.contains("us-119-s-4465"), "{text}");
+    // `--role` needs `--sponsor`.
+    let (code, _, err) = kb.run(&["list", "--role", "sponsor"]);
+    assert_eq!(code, 2, "{err}");
 }

@@ -22,6 +22,7 @@ mod export;
 mod fuzz;
 mod import;
 mod import_bills;
+mod import_names;
 mod index;
 mod manners;
 mod oracle;

@@ -15,6 +15,7 @@
 mod util;
 
 mod bill_status;
+mod changes_import;
 mod check;
 mod differential;
 mod docs;

@@ -551,6 +551,9 @@ vocabulary! {
         Expired => "expired",
         /// Held or took place (an event); met (a deadline's work delivered).
         Held => "held",
+        /// Agreed to by the one chamber it needs: a simple resolution
+        /// (H.Res., S.Res.) is final once its own chamber adopts it.
+        Adopted => "adopted",
         /// An official action with no stage of its own (a hearing, a
         /// reading, a motion). It is shown on the timeline with its text
         /// but never sets the status.

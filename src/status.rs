@@ -58,7 +58,7 @@ impl Stage {
             Stage::PassedBoth => 5,
             Stage::SentToExecutive => 6,
             Stage::VetoOverridden => 7,
-            Stage::Signed | Stage::Enacted => 8,
+            Stage::Signed | Stage::Enacted | Stage::Adopted => 8,
             _ => return None,
         })
     }

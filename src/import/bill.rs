@@ -126,6 +126,17 @@ impl BillKey {
 }
 
 impl BillKey {
+    /// Whether this is a simple resolution, which only its own chamber
+    /// votes on: `HRES` and `SRES` in Congress; `HR` and `SR` (a House or
+    /// Senate resolution) in a state, where `HR` is not a bill.
+    pub fn is_simple_resolution(&self) -> bool {
+        match self.number.prefix.as_str() {
+            "HRES" | "SRES" => true,
+            "HR" | "SR" => self.jurisdiction != "US",
+            _ => false,
+        }
+    }
+
     /// The import key that matches this bill across sources and against
     /// curated entities: scheme `bill`, value `US-NH 2025 HB 302`.
     pub fn import_key(&self) -> super::Key {
@@ -723,7 +734,15 @@ impl BillRecord {
             .iter()
             .map(|&i| (self.actions[i].meaning, self.actions[i].chamber))
             .collect();
-        let stages = resolve_stages(&meanings);
+        let mut stages = resolve_stages(&meanings);
+        if self.key.is_simple_resolution() {
+            // Its own chamber's passage is final: `adopted`.
+            for s in &mut stages {
+                if matches!(s, Stage::PassedOneChamber | Stage::PassedBoth) {
+                    *s = Stage::Adopted;
+                }
+            }
+        }
         let mut events = Vec::with_capacity(order.len());
         let mut notes = Vec::new();
         for (&i, stage) in order.iter().zip(stages) {
@@ -887,6 +906,7 @@ pub fn precedence(m: Meaning) -> Option<u8> {
             Stage::SentToExecutive => 6,
             Stage::Signed | Stage::Vetoed => 7,
             Stage::VetoOverridden => 8,
+            Stage::Adopted => 4,
             Stage::Enacted => 9,
             _ => 4,
         },

@@ -131,6 +131,7 @@ impl Lang {
             Stage::CommitteeFailed => ("committee failed", "委員會未通過", "委员会未通过"),
             Stage::SentToExecutive => ("sent to executive", "已送交行政首長", "已送交行政首长"),
             Stage::VetoOverridden => ("veto overridden", "推翻否決", "推翻否决"),
+            Stage::Adopted => ("adopted", "已通過決議", "已通过决议"),
             Stage::Withdrawn => ("withdrawn", "已撤回", "已撤回"),
             Stage::Stalled => ("stalled", "停滯", "停滞"),
             Stage::Published => ("published", "已發布", "已发布"),

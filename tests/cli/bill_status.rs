@@ -140,6 +140,9 @@ fn a_status_is_a_stage_reached_and_the_cli_and_the_site_agree() {
     let c = show(&kb, "clarity-act");
     assert_eq!(c["status"], "passed_one_chamber");
     assert_eq!(c["status_since"], "2025-07-17");
+    // A simple resolution is final once its own chamber agrees to it.
+    let r = show(&kb, "us-119-hres-707");
+    assert_eq!(r["status"], "adopted");
 
     let out = tmp();
     let site = out.path().join("site");

@@ -30,7 +30,11 @@ pub const QUERY_FIELDS: &[(&str, &str)] = &[
     ),
     (
         "body",
-        "summaries, notes, event and deadline notes, source titles, tags, sponsors",
+        "summaries, notes, deadline and relation notes, tags, sponsors",
+    ),
+    (
+        "procedural",
+        "event notes (bill actions, referrals to committees) and source titles",
     ),
     ("id", "the exact entity id"),
     ("kind", "the exact kind"),

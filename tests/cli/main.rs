@@ -14,10 +14,13 @@
 
 mod util;
 
+mod api_server;
+
 mod bill_status;
 mod changes_import;
 mod check;
 mod differential;
+mod digest;
 mod docs;
 mod export;
 mod fuzz;
@@ -28,8 +31,10 @@ mod index;
 mod manners;
 mod oracle;
 mod query;
+mod ranking;
 mod reliability;
 mod search;
 mod shipped;
 mod site;
+mod sync;
 mod track;

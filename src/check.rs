@@ -774,7 +774,8 @@ fn check_events(e: &Entity, at: &Located, diags: &mut Vec<Diagnostic>) {
             Stage::PassedOneChamber
             | Stage::PassedBoth
             | Stage::Introduced
-            | Stage::VetoOverridden => failed_since_passage = None,
+            | Stage::VetoOverridden
+            | Stage::Adopted => failed_since_passage = None,
             Stage::Signed | Stage::Enacted => {
                 if let Some(prev) = failed_since_passage {
                     diags.push(

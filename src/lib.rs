@@ -50,6 +50,7 @@ pub mod resolve;
 pub mod search;
 pub mod select;
 pub mod site;
+pub mod status;
 pub mod store;
 pub mod sync;
 pub mod synth;

@@ -329,6 +329,10 @@ vocabulary! {
         Holds => "holds",
         /// Recommends an action or instrument.
         Recommends => "recommends",
+        /// A rule (a House resolution "providing for consideration of")
+        /// sets the terms on which the House takes up a bill. A rule is not
+        /// a companion: companions are identical bills in the other chamber.
+        RuleFor => "rule_for",
         /// Any other link worth showing.
         Related => "related",
     }
@@ -358,6 +362,7 @@ impl RelationKind {
             RelationKind::Leads => "led_by",
             RelationKind::Holds => "held_by",
             RelationKind::Recommends => "recommended_by",
+            RelationKind::RuleFor => "considered_under",
             RelationKind::Related => "related",
         }
     }
@@ -483,6 +488,7 @@ impl RelationKind {
             RelationKind::Leads => (Some(ACTORS), Some(&[Agency, Office, Body, Program, Event])),
             RelationKind::Holds => (Some(&[Person]), Some(&[Office])),
             RelationKind::Recommends => (Some(&[Report, Body, Agency, Office, Person]), None),
+            RelationKind::RuleFor => (Some(&[Bill, Statute]), Some(&[Bill, Statute])),
             RelationKind::Related => (None, None),
         }
     }
@@ -545,6 +551,9 @@ vocabulary! {
         Expired => "expired",
         /// Held or took place (an event); met (a deadline's work delivered).
         Held => "held",
+        /// Agreed to by the one chamber it needs: a simple resolution
+        /// (H.Res., S.Res.) is final once its own chamber adopts it.
+        Adopted => "adopted",
         /// An official action with no stage of its own (a hearing, a
         /// reading, a motion). It is shown on the timeline with its text
         /// but never sets the status.
@@ -953,20 +962,10 @@ impl Entity {
         }
     }
 
-    /// The stage of the latest event on or before `as_of` (all events when
-    /// `None`), skipping [`Stage::Action`] events, which set no status.
-    /// Events on the same day keep file order: the later one wins.
+    /// The status on `as_of` (all events when `None`): see
+    /// [`Entity::status_since`] (in `status.rs`).
     pub fn status(&self, as_of: Option<Date>) -> Option<Stage> {
-        let mut best: Option<&Event> = None;
-        for e in &self.events {
-            if as_of.is_some_and(|d| e.date > d) || !e.stage.sets_status() {
-                continue;
-            }
-            if best.is_none_or(|b| e.date >= b.date) {
-                best = Some(e);
-            }
-        }
-        best.map(|e| e.stage)
+        self.status_since(as_of).map(|(s, _)| s)
     }
 
     /// Whether the entity existed on `as_of`.

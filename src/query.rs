@@ -206,8 +206,11 @@ pub fn agencies(
                     parents: Vec::new(),
                 });
             }
-            // `cites` and `related` are weak links: they end a chain.
-            let strong = !matches!(a.rel.rel, RelationKind::Cites | RelationKind::Related);
+            // `cites`, `related` and `rule_for` are weak links: they end a chain.
+            let strong = !matches!(
+                a.rel.rel,
+                RelationKind::Cites | RelationKind::Related | RelationKind::RuleFor
+            );
             if strong && passes_through(a.peer.kind) && seen.insert(a.peer.id.clone()) {
                 queue.push_back((fetch(src, &a.peer.id)?, next));
             }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use policygraph::model::{Kind, Stage};
+use policygraph::model::{Kind, SponsorRole, Stage};
 use policygraph::store::ListFilter;
 
 use super::flags::{parse_jurisdiction, AsOfOpt, JsonOpt, LangOpt};
@@ -37,6 +37,10 @@ pub struct ListArgs {
     /// the name (`Lummis`, `Cynthia Lummis`), in any case.
     #[arg(long, value_name = "NAME")]
     pub sponsor: Option<String>,
+    /// With `--sponsor`: only bills where that person is the `sponsor`
+    /// (primary sponsor) or a `cosponsor`.
+    #[arg(long, value_name = "ROLE", requires = "sponsor")]
+    pub role: Option<SponsorRole>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +51,10 @@ struct Item<'a> {
     local_name: Option<&'a str>,
     jurisdiction: &'a str,
     status: Option<policygraph::model::Stage>,
+    /// With `--sponsor`: that person's role in the bill (`sponsor` when
+    /// they are both, or several people match).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<SponsorRole>,
     tags: &'a [String],
 }
 
@@ -66,6 +74,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
         statuses: args.statuses.clone(),
         tags: args.tags.clone(),
         sponsor: args.sponsor.clone(),
+        sponsor_role: args.role,
         as_of: ctx.as_of,
     };
     let day = Some(super::show::status_day(ctx.as_of));
@@ -95,6 +104,13 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
                     .map(String::as_str),
                 jurisdiction: &e.jurisdiction,
                 status: status_of(e),
+                role: args.sponsor.as_deref().and_then(|who| {
+                    e.sponsors
+                        .iter()
+                        .filter(|s| s.matches(who) && args.role.is_none_or(|r| s.role == r))
+                        .map(|s| s.role)
+                        .min()
+                }),
                 tags: &e.tags,
             }
         })
@@ -108,15 +124,25 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<Status> {
     } else if items.is_empty() {
         super::ctx::note("no entity matches these filters");
     } else {
-        let mut t = render::table(&["id", "kind", "jurisdiction", "status", "name"]);
+        let with_role = args.sponsor.is_some();
+        let mut head = vec!["id", "kind", "jurisdiction", "status"];
+        if with_role {
+            head.push("role");
+        }
+        head.push("name");
+        let mut t = render::table(&head);
         for i in &items {
-            t.add_row(vec![
+            let mut row = vec![
                 i.id.to_owned(),
                 i.kind.name().to_owned(),
                 i.jurisdiction.to_owned(),
                 i.status.map_or("-", |s| s.name()).to_owned(),
-                i.local_name.unwrap_or(i.name).to_owned(),
-            ]);
+            ];
+            if with_role {
+                row.push(i.role.map_or("-", |r| r.name()).to_owned());
+            }
+            row.push(i.local_name.unwrap_or(i.name).to_owned());
+            t.add_row(row);
         }
         render::write_table(&mut anstream::stdout().lock(), &t)?;
     }

@@ -37,6 +37,8 @@ struct ShowJson<'a> {
     /// Its first event (see `Entity::first_seen`).
     first_seen: Option<Date>,
     status: Option<policygraph::model::Stage>,
+    /// The day the status was reached (see `Entity::status_since`).
+    status_since: Option<Date>,
     path: &'a str,
     /// The imported files merged into the entity, in path order.
     merged: &'a [String],
@@ -77,11 +79,13 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
     let as_of = ctx.as_of;
     let e = &node.entity;
     let exists = e.exists_on(as_of);
-    let status = if e.kind.has_status() {
-        e.status(Some(status_day(as_of)))
+    let status_since = if e.kind.has_status() {
+        e.status_since(Some(status_day(as_of)))
     } else {
         None
     };
+    let status = status_since.map(|(s, _)| s);
+    let status_since = status_since.map(|(_, d)| d);
     let rel_ok =
         |r: &policygraph::model::Relation| policygraph::graph::relation_exists_on(r, as_of);
     let (deadlines, owes) = if exists {
@@ -110,6 +114,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
             exists,
             first_seen: e.first_seen(),
             status,
+            status_since,
             path: &node.path,
             merged: &node.merged,
             // Nothing of an entity that did not exist yet: all of it is
@@ -251,18 +256,8 @@ fn render_node(
     if e.kind.has_status() {
         let when = as_of.map(|d| format!(" as of {d}")).unwrap_or_default();
         let day = status_day(as_of);
-        let latest = e
-            .events
-            .iter()
-            .filter(|ev| ev.date <= day && ev.stage.sets_status())
-            .map(|ev| ev.date)
-            .max();
-        match e.status(Some(day)) {
-            Some(s) => writeln!(
-                out,
-                "  status{when}: {b}{s}{r} (since {})",
-                latest.map(|d| d.to_string()).unwrap_or_default()
-            )?,
+        match e.status_since(Some(day)) {
+            Some((s, since)) => writeln!(out, "  status{when}: {b}{s}{r} (since {since})")?,
             None => writeln!(out, "  status{when}: no events")?,
         }
     }

@@ -89,7 +89,10 @@ pub fn write_dot(out: &mut impl Write, sub: &Subgraph<'_>, opts: &Options) -> io
             q(&edge_label(opts.words, r.rel)),
             q(&shorten(&tip))
         )?;
-        if matches!(r.rel, RelationKind::Cites | RelationKind::Related) {
+        if matches!(
+            r.rel,
+            RelationKind::Cites | RelationKind::Related | RelationKind::RuleFor
+        ) {
             write!(out, ", style=\"dashed\"")?;
         }
         writeln!(out, "];")?;

@@ -39,7 +39,9 @@ pub fn write_mermaid(out: &mut impl Write, sub: &Subgraph<'_>, opts: &Options) -
     }
     for &(s, t, r) in &sub.edges {
         let arrow = match r.rel {
-            crate::model::RelationKind::Cites | crate::model::RelationKind::Related => "-.->",
+            crate::model::RelationKind::Cites
+            | crate::model::RelationKind::Related
+            | crate::model::RelationKind::RuleFor => "-.->",
             _ => "-->",
         };
         writeln!(

@@ -11,7 +11,9 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::model::{Date, Entity, Event, IdScheme, Identifier, Kind, Source, Sponsor, Stage};
+use crate::model::{
+    Date, Entity, Event, IdScheme, Identifier, Kind, RelationKind, Source, Sponsor, Stage,
+};
 
 /// A bill number in canonical form: an upper-case type prefix and a
 /// number without leading zeros (`S 1582`, `HB 302`, `HJRES 1`).
@@ -124,6 +126,17 @@ impl BillKey {
 }
 
 impl BillKey {
+    /// Whether this is a simple resolution, which only its own chamber
+    /// votes on: `HRES` and `SRES` in Congress; `HR` and `SR` (a House or
+    /// Senate resolution) in a state, where `HR` is not a bill.
+    pub fn is_simple_resolution(&self) -> bool {
+        match self.number.prefix.as_str() {
+            "HRES" | "SRES" => true,
+            "HR" | "SR" => self.jurisdiction != "US",
+            _ => false,
+        }
+    }
+
     /// The import key that matches this bill across sources and against
     /// curated entities: scheme `bill`, value `US-NH 2025 HB 302`.
     pub fn import_key(&self) -> super::Key {
@@ -479,6 +492,24 @@ pub fn parse_date_in(raw: &str, zone: Option<&jiff::tz::TimeZone>) -> Result<Opt
     parse_date(t)
 }
 
+/// The instant of an action, when the source gives a time of day:
+/// `2026-04-30T20:43:45+00:00`. `None` for a bare day, which sources write
+/// as midnight UTC or midnight in the legislature's `zone`
+/// (`2026-04-30T04:00:00+00:00`), and for a date alone.
+pub fn entry_instant(raw: &str, zone: Option<&jiff::tz::TimeZone>) -> Option<jiff::Timestamp> {
+    let t = raw.trim();
+    if t.len() <= 10 {
+        return None;
+    }
+    let ts = t.parse::<jiff::Timestamp>().ok()?;
+    let midnight =
+        |z: &jiff::tz::TimeZone| ts.to_zoned(z.clone()).time() == jiff::civil::Time::midnight();
+    if midnight(&jiff::tz::TimeZone::UTC) || zone.is_some_and(midnight) {
+        return None;
+    }
+    Some(ts)
+}
+
 /// The date of the `i`th `what` (an action, a history line) of a bill, in
 /// the legislature's `zone` (see [`parse_date_in`]); `None`, with a problem
 /// noted, when it is empty or impossible, and the entry is then skipped.
@@ -563,6 +594,10 @@ pub struct Action {
     pub chamber: Chamber,
     /// What it means for the status.
     pub meaning: Meaning,
+    /// The instant, when the source gives a time of day (see
+    /// [`entry_instant`]): it tells which way a source lists the actions
+    /// of one day.
+    pub at: Option<jiff::Timestamp>,
 }
 
 /// A related bill named by the source.
@@ -572,6 +607,76 @@ pub struct RelatedBill {
     pub key: BillKey,
     /// Why it is related (`companion`, `related`, `rule`, `identical`).
     pub reason: String,
+}
+
+/// Whether a bill is a House rule: a House resolution whose title begins
+/// "Providing for consideration of" (H.Res. 580 of the 119th Congress).
+pub fn is_rule(number: &BillNumber, title: &str) -> bool {
+    number.prefix == "HRES"
+        && title
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("providing for consideration")
+}
+
+/// The chamber a bill number belongs to, from its prefix (`H`ouse,
+/// `A`ssembly, `S`enate); `None` when the prefix does not tell.
+fn chamber_of(n: &BillNumber) -> Option<Chamber> {
+    match n.prefix.chars().next() {
+        Some('H' | 'A') => Some(Chamber::Lower),
+        Some('S') => Some(Chamber::Upper),
+        _ => None,
+    }
+}
+
+/// How the record of a bill links a bill its source names as related.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tie {
+    /// A relation of this bill, with its note.
+    Out(RelationKind, String),
+    /// A relation of the other bill pointing at this one, with its note
+    /// (a rule the source names beside the bill it provides for).
+    In(RelationKind, String),
+}
+
+/// How the record of bill `b` links a bill its source names as related;
+/// `None` for no link.
+///
+/// Open States' federal files call every related bill a "companion": the
+/// rules that provided for a bill's debate, bills of the same chamber,
+/// identical bills of the other. So:
+/// - a rule links the bills it provides for with `rule_for`;
+/// - a bill names its rule with `rule_for` pointing at itself when the
+///   source says "rule" (unitedstates/congress); a federal bill does not
+///   link the House resolutions Open States calls its "companions": its
+///   rule links it from the rule's own record, which tells (by its title)
+///   that it is one;
+/// - a "companion" of the same chamber is `related` (companions are
+///   identical bills in the other chamber).
+pub fn tie(b: &BillRecord, r: &RelatedBill) -> Option<Tie> {
+    let this = &b.key.number;
+    let other = &r.key.number;
+    let reason = r.reason.to_ascii_lowercase();
+    if other.prefix != "HRES" {
+        if is_rule(this, &b.title) || (this.prefix == "HRES" && reason == "rule") {
+            return Some(Tie::Out(RelationKind::RuleFor, String::new()));
+        }
+    } else if this.prefix != "HRES" {
+        if reason == "rule" {
+            return Some(Tie::In(RelationKind::RuleFor, String::new()));
+        }
+        if b.key.jurisdiction == "US" && reason == "companion" {
+            return None;
+        }
+    }
+    let companion = matches!(reason.as_str(), "companion" | "identical");
+    let same_chamber = chamber_of(this).is_some() && chamber_of(this) == chamber_of(other);
+    let note = if companion && same_chamber {
+        "related".to_owned()
+    } else {
+        r.reason.clone()
+    };
+    Some(Tie::Out(RelationKind::Related, note))
 }
 
 /// One bill as parsed from any source, before it becomes an entity.
@@ -624,27 +729,20 @@ impl BillRecord {
     /// is a `statute`.
     pub fn to_entity(&self, id: &str) -> (Entity, Counts) {
         let mut counts = Counts::default();
-        // Some sources list actions newest first (Open States' federal
-        // data): read those backwards, so that actions of one day keep
-        // their real order through the stable sort by date.
-        let (mut up, mut down) = (0usize, 0usize);
-        for w in self.actions.windows(2) {
-            match w[0].date.cmp(&w[1].date) {
-                std::cmp::Ordering::Less => up += 1,
-                std::cmp::Ordering::Greater => down += 1,
-                std::cmp::Ordering::Equal => {}
-            }
-        }
-        let mut order: Vec<usize> = (0..self.actions.len()).collect();
-        if down > up {
-            order.reverse();
-        }
-        order.sort_by_key(|&i| self.actions[i].date);
+        let order = chronological(&self.actions);
         let meanings: Vec<(Meaning, Chamber)> = order
             .iter()
             .map(|&i| (self.actions[i].meaning, self.actions[i].chamber))
             .collect();
-        let stages = resolve_stages(&meanings);
+        let mut stages = resolve_stages(&meanings);
+        if self.key.is_simple_resolution() {
+            // Its own chamber's passage is final: `adopted`.
+            for s in &mut stages {
+                if matches!(s, Stage::PassedOneChamber | Stage::PassedBoth) {
+                    *s = Stage::Adopted;
+                }
+            }
+        }
         let mut events = Vec::with_capacity(order.len());
         let mut notes = Vec::new();
         for (&i, stage) in order.iter().zip(stages) {
@@ -739,6 +837,82 @@ impl BillRecord {
         };
         (entity, counts)
     }
+}
+
+/// The order of events of a bill's actions: by date, and within a day
+/// in the order of the source, read backwards when the source lists
+/// actions newest first (Open States' federal data does). Which way a
+/// source runs is told by its dates, then by its times of day (Open
+/// States gives a vote's instant, and a bare day for the rest). When
+/// neither tells, as when every action falls on one day with no time, the
+/// actions of a day are put in the order of the stages they mark
+/// ([`precedence`]), source order breaking ties.
+pub fn chronological(actions: &[Action]) -> Vec<usize> {
+    let (mut up, mut down) = (0usize, 0usize);
+    let mut vote = |o: std::cmp::Ordering| match o {
+        std::cmp::Ordering::Less => up += 1,
+        std::cmp::Ordering::Greater => down += 1,
+        std::cmp::Ordering::Equal => {}
+    };
+    for w in actions.windows(2) {
+        vote(w[0].date.cmp(&w[1].date));
+    }
+    let timed: Vec<jiff::Timestamp> = actions.iter().filter_map(|a| a.at).collect();
+    for w in timed.windows(2) {
+        vote(w[0].cmp(&w[1]));
+    }
+    let mut order: Vec<usize> = (0..actions.len()).collect();
+    if down > up {
+        order.reverse();
+    }
+    order.sort_by_key(|&i| actions[i].date);
+    if up == 0 && down == 0 {
+        // Within each day, the actions that mark a stage trade places so
+        // that they run in stage order; the others stay where they are.
+        let mut start = 0;
+        while start < order.len() {
+            let day = actions[order[start]].date;
+            let end = start
+                + order[start..]
+                    .iter()
+                    .take_while(|&&i| actions[i].date == day)
+                    .count();
+            let slots: Vec<usize> = (start..end)
+                .filter(|&k| precedence(actions[order[k]].meaning).is_some())
+                .collect();
+            let mut staged: Vec<usize> = slots.iter().map(|&k| order[k]).collect();
+            staged.sort_by_key(|&i| precedence(actions[i].meaning));
+            for (k, i) in slots.into_iter().zip(staged) {
+                order[k] = i;
+            }
+            start = end;
+        }
+    }
+    order
+}
+
+/// Where an action's meaning stands in a bill's progress, for ordering
+/// the actions of one day when the source does not tell their order:
+/// introduction, referral, committee, passage, presentation, signature or
+/// veto, then becoming law. `None` for an action with no stage.
+pub fn precedence(m: Meaning) -> Option<u8> {
+    Some(match m {
+        Meaning::Stage(s) => match s {
+            Stage::Announced => 0,
+            Stage::Introduced => 1,
+            Stage::Referred => 2,
+            Stage::CommitteeAction | Stage::CommitteeFailed => 3,
+            Stage::PassedBoth => 5,
+            Stage::SentToExecutive => 6,
+            Stage::Signed | Stage::Vetoed => 7,
+            Stage::VetoOverridden => 8,
+            Stage::Adopted => 4,
+            Stage::Enacted => 9,
+            _ => 4,
+        },
+        Meaning::Passage(_) => 4,
+        Meaning::Plain | Meaning::Unclassified | Meaning::Unknown => return None,
+    })
 }
 
 /// What a source module makes of one file.
@@ -964,6 +1138,52 @@ mod tests {
             resolve_stages(&[(Meaning::Passage(Unicameral), Unicameral)]),
             vec![Stage::PassedBoth]
         );
+    }
+
+    #[test]
+    fn one_days_actions_run_in_the_order_of_events() {
+        let a = |text: &str, meaning: Meaning, at: Option<&str>| Action {
+            date: "2026-04-30".parse().unwrap(),
+            text: text.into(),
+            chamber: Chamber::Unknown,
+            meaning,
+            at: at.map(|t| t.parse().unwrap()),
+        };
+        let texts = |acts: &[Action]| -> Vec<String> {
+            chronological(acts)
+                .into_iter()
+                .map(|i| acts[i].text.clone())
+                .collect()
+        };
+        // Newest first, told by the times of day (S. 4465).
+        let acts = [
+            a("law", Meaning::Stage(Stage::Enacted), None),
+            a(
+                "house",
+                Meaning::Passage(Chamber::Lower),
+                Some("2026-04-30T20:43:45Z"),
+            ),
+            a("received", Meaning::Plain, Some("2026-04-30T19:46:34Z")),
+            a("senate", Meaning::Passage(Chamber::Upper), None),
+            a("introduced", Meaning::Stage(Stage::Introduced), None),
+        ];
+        assert_eq!(
+            texts(&acts),
+            ["introduced", "senate", "received", "house", "law"]
+        );
+        // Nothing tells: the stages trade places, the rest stays.
+        let acts = [
+            a("law", Meaning::Stage(Stage::Enacted), None),
+            a("note", Meaning::Plain, None),
+            a("signed", Meaning::Stage(Stage::Signed), None),
+            a("introduced", Meaning::Stage(Stage::Introduced), None),
+        ];
+        assert_eq!(texts(&acts), ["introduced", "note", "signed", "law"]);
+        assert_eq!(
+            entry_instant("2026-04-30T04:00:00+00:00", record_zone("US").as_ref()),
+            None
+        );
+        assert!(entry_instant("2026-04-30T20:43:45+00:00", record_zone("US").as_ref()).is_some());
     }
 
     #[test]

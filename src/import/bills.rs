@@ -507,6 +507,13 @@ fn record(b: &BillRecord, input: &str, today: Date) -> (Record, super::bill::Cou
         if r.key == b.key || !seen.insert(r.key.clone()) {
             continue;
         }
+        let Some(tie) = super::bill::tie(b, r) else {
+            continue;
+        };
+        let (rel, note, incoming) = match tie {
+            super::bill::Tie::Out(rel, note) => (rel, note, false),
+            super::bill::Tie::In(rel, note) => (rel, note, true),
+        };
         let Some(stub_id) = r.key.id() else { continue };
         let stub = Entity {
             id: stub_id.clone(),
@@ -539,24 +546,41 @@ fn record(b: &BillRecord, input: &str, today: Date) -> (Record, super::bill::Cou
             tags: vec![format!("imported-{}", b.source.name())],
             figure: None,
             confidence: Default::default(),
-            notes: vec![format!(
-                "Named as {} by {}; its own record was not in the input.",
-                r.reason, b.key.number
-            )],
+            notes: vec![if incoming {
+                format!(
+                    "Named as the rule for {} by its record; its own record was not in the input.",
+                    b.key.number
+                )
+            } else if rel == RelationKind::RuleFor {
+                format!(
+                    "Named by the rule {}, which provides for its consideration; its own record was not in the input.",
+                    b.key.number
+                )
+            } else {
+                format!(
+                    "Named as {} by {}; its own record was not in the input.",
+                    note, b.key.number
+                )
+            }],
             provenance: Some(crate::model::Provenance {
                 incomplete: true,
                 ..super::provenance(b.source.name(), input, today)
             }),
         };
+        let relation = Relation {
+            rel,
+            to: String::new(),
+            date: None,
+            note,
+            source: Some(0),
+            confidence: Default::default(),
+        };
         links.push(Link {
-            slot: Slot::Relation(Relation {
-                rel: RelationKind::Related,
-                to: String::new(),
-                date: None,
-                note: r.reason.clone(),
-                source: Some(0),
-                confidence: Default::default(),
-            }),
+            slot: if incoming {
+                Slot::Incoming(relation)
+            } else {
+                Slot::Relation(relation)
+            },
             targets: vec![r.key.import_key()],
             stub: Some(Box::new(Record {
                 keys: vec![r.key.import_key()],

@@ -230,6 +230,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             date,
             text: a.text.or_empty().to_owned(),
             chamber,
+            at: super::bill::entry_instant(a.acted_at.or_empty(), zone.as_ref()),
             meaning: meaning(
                 kind,
                 a.status.or_empty(),

@@ -197,10 +197,35 @@ pub fn read(inputs: Vec<Input>, today: Date) -> Result<Batch, ImportError> {
     }
     batch.warnings.extend(partial_pages(&pages));
     let mut impossible: Vec<String> = Vec::new();
+    // A short name by agency id, to tell one a sub-agency borrows from
+    // its parent (the Employment Standards Administration's "DOL").
+    let mut shorts: std::collections::HashMap<String, String> = Default::default();
+    for (_, items) in &agencies {
+        for v in items {
+            if let Ok(a) = json::record::<Agency>(v) {
+                if let (Some(id), Some(short)) = (a.id.as_ref(), non_empty(&a.short_name)) {
+                    shorts.insert(id.0.trim().to_owned(), short.to_ascii_lowercase());
+                }
+            }
+        }
+    }
     // Agencies first: documents link to them.
     for (name, items) in agencies {
         for (index, v) in items.iter().enumerate() {
-            match json::record::<Agency>(v).and_then(|a| agency_record(&a, &name, today)) {
+            let parsed = json::record::<Agency>(v).map(|mut a| {
+                let parents = a.parent_id.as_ref().and_then(|p| shorts.get(p.0.trim()));
+                let short = non_empty(&a.short_name).map(str::to_ascii_lowercase);
+                if short.is_some() && short.as_ref() == parents {
+                    batch.warnings.push(format!(
+                        "{}: short name `{}` is its parent agency's; it is not made an alias",
+                        non_empty(&a.slug).unwrap_or("?"),
+                        non_empty(&a.short_name).unwrap_or_default()
+                    ));
+                    a.short_name = None;
+                }
+                a
+            });
+            match parsed.and_then(|a| agency_record(&a, &name, today)) {
                 Ok(r) => batch.records.push(r),
                 Err(message) => batch.unreadable.push(Unreadable {
                     input: name.clone(),

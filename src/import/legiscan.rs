@@ -268,6 +268,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             text: h.action.or_empty().to_owned(),
             chamber,
             meaning: Meaning::Plain,
+            at: None,
         });
         important.push(h.importance.int().unwrap_or(0) > 0);
     }
@@ -333,6 +334,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
                     text: format!("LegiScan progress event {code}"),
                     chamber: Chamber::Unknown,
                     meaning: m,
+                    at: None,
                 });
                 important.push(true);
             }

@@ -40,6 +40,7 @@ pub mod json;
 pub mod legiscan;
 pub mod lenient;
 pub mod merge;
+mod names;
 pub mod openstates;
 pub mod report;
 pub mod write;
@@ -364,6 +365,8 @@ enum Found {
 /// The records of an import as they are given ids and paths.
 struct Placing<'c> {
     catalog: &'c Catalog,
+    /// Hand-written entities by name (see [`names::index`]).
+    names: &'c HashMap<String, Vec<usize>>,
     /// The importer's name, which is also its directory under `imported/`.
     importer: String,
     base: PathBuf,
@@ -410,11 +413,15 @@ impl Placing<'_> {
         }
         let catalog = self.catalog;
         let found = match catalog.find(&rec.keys) {
-            // A hand-written entity is matched first; else the file this
-            // importer wrote before (which keeps its id, even when the
-            // rules for ids changed since), else another source's.
+            // A hand-written entity is matched first, by identifier, then
+            // an actor by name or short name; else the file this importer
+            // wrote before (which keeps its id, even when the rules for
+            // ids changed since), else another source's.
             Some(k) if k.curated => Some(k),
-            other => catalog.own_by_keys(&rec.keys, &self.importer).or(other),
+            other => names::curated_match(catalog, self.names, &rec.keys, &rec.entity)
+                .map(|i| &catalog.known[i])
+                .or_else(|| catalog.own_by_keys(&rec.keys, &self.importer))
+                .or(other),
         };
         let (id, path) = match found {
             // The entity is on disk: this importer's file of it, or a new
@@ -566,8 +573,10 @@ pub fn apply(
     };
 
     // 1. Ids and paths.
+    let curated_names = names::index(&catalog);
     let mut st = Placing {
         catalog: &catalog,
+        names: &curated_names,
         importer: importer.clone(),
         base: PathBuf::from(IMPORTED_DIR).join(&importer),
         prefix,
@@ -700,6 +709,7 @@ pub fn apply(
             e.relations.push(rel);
         }
     }
+    names::drop_clashing_aliases(&mut placed, &catalog, &curated_names, &mut report.warnings);
     for p in &mut placed {
         if let Some(kind) = p.enriches {
             p.record.entity.kind = kind;

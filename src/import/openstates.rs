@@ -388,6 +388,7 @@ pub fn parse(bytes: &[u8], fallback: Option<&str>) -> Result<Parsed, ParseError>
             date,
             text: a.description.or_empty().to_owned(),
             chamber,
+            at: super::bill::entry_instant(a.date.or_empty(), zone.as_ref()),
             meaning: meaning(&classes),
         });
     }

@@ -85,12 +85,13 @@ pub const DEGREE_WEIGHT: f64 = 0.3;
 /// recommends; an actor administers. Not counted: `issued_by` (an agency
 /// that issues ten thousand notices is not ten thousand times the answer),
 /// the structure of government (`part_of`, `member_of`, `leads`,
-/// `holds`), and `related` (companion bills, which import in bulk).
+/// `holds`), `related` (companion bills, which import in bulk) and
+/// `rule_for` (the House rules that scheduled a bill's debate).
 pub fn counts_for_prior(rel: RelationKind) -> bool {
     use RelationKind as R;
     !matches!(
         rel,
-        R::IssuedBy | R::PartOf | R::MemberOf | R::Leads | R::Holds | R::Related
+        R::IssuedBy | R::PartOf | R::MemberOf | R::Leads | R::Holds | R::Related | R::RuleFor
     )
 }
 

@@ -249,7 +249,12 @@ fn builtin(
         hood.edges
             .iter()
             .filter(|&&(s, t, _)| s == peer || t == peer)
-            .all(|&(_, _, r)| matches!(r.rel, RelationKind::Cites | RelationKind::Related))
+            .all(|&(_, _, r)| {
+                matches!(
+                    r.rel,
+                    RelationKind::Cites | RelationKind::Related | RelationKind::RuleFor
+                )
+            })
     };
     for (n, &i) in lcol.iter().zip(&left) {
         let (x1, y1) = (n.x + n.w, n.y + n.h / 2);

@@ -769,6 +769,8 @@ struct EntityView {
     /// `(scheme, value, confidence)`.
     identifiers: Vec<(&'static str, String, Option<Mark>)>,
     confidence: Option<Mark>,
+    /// A bill's sponsors: `(name, role, party)`, sponsors first.
+    sponsors: Vec<(String, &'static str, Option<String>)>,
     /// The status, and since when: `since 2025-08-12`.
     status: Option<(StageView, Option<String>)>,
     has_status: bool,
@@ -923,14 +925,8 @@ impl Site<'_> {
             .unwrap_or_default();
 
         let status = e.kind.has_status().then(|| {
-            let since = e
-                .events
-                .iter()
-                .filter(|ev| ev.date <= day)
-                .map(|ev| ev.date)
-                .max();
-            e.status(Some(day))
-                .map(|s| (stage_view(s, l), since.map(|d| l.since(&d.to_string()))))
+            e.status_since(Some(day))
+                .map(|(s, since)| (stage_view(s, l), Some(l.since(&since.to_string()))))
         });
 
         let hood = self.hood(i);
@@ -990,6 +986,11 @@ impl Site<'_> {
                 })
                 .collect(),
             confidence: confidence_mark(e.confidence, l),
+            sponsors: e
+                .sponsors
+                .iter()
+                .map(|s| (s.name.clone(), s.role.name(), s.party.clone()))
+                .collect(),
             status: status.flatten(),
             has_status: e.kind.has_status(),
             figure: e.figure.as_ref().map(|f| {

@@ -417,6 +417,8 @@ pub struct ListFilter {
     /// A sponsor whose name has every word of this (see
     /// [`crate::model::Sponsor::matches`]).
     pub sponsor: Option<String>,
+    /// With `sponsor`: only bills where that sponsor has this role.
+    pub sponsor_role: Option<crate::model::SponsorRole>,
     /// See the world as of this day.
     pub as_of: Option<Date>,
 }
@@ -524,7 +526,11 @@ impl Store {
                 continue;
             }
             if let Some(who) = &filter.sponsor {
-                if !e.sponsors.iter().any(|s| s.matches(who)) {
+                if !e
+                    .sponsors
+                    .iter()
+                    .any(|s| s.matches(who) && filter.sponsor_role.is_none_or(|r| s.role == r))
+                {
                     continue;
                 }
             }

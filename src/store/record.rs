@@ -81,7 +81,13 @@ impl Node {
         inc.sort_by(|a, b| (a.1.rel, &a.0.id).cmp(&(b.1.rel, &b.0.id)));
         let mut incoming: Groups = Groups::new();
         for (p, r) in inc {
-            if live(r, p) {
+            // A symmetric relation (`related`) stated from both sides is
+            // shown once, with the outgoing ones.
+            let both_ways = r.rel.inverse_name() == r.rel.name()
+                && outgoing
+                    .get(r.rel.name())
+                    .is_some_and(|v| v.iter().any(|(q, _)| q.id == p.id));
+            if live(r, p) && !both_ways {
                 incoming
                     .entry(r.rel.inverse_name())
                     .or_default()

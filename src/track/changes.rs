@@ -21,7 +21,8 @@ use crate::{Error, Result};
 pub struct Side {
     /// What the version is: a revision, `working tree`, or a directory.
     pub label: String,
-    /// Entities by id. When two files share an id, the first path wins.
+    /// Entities by id, each merged from its hand-written and imported
+    /// files as `check` merges them.
     pub entities: BTreeMap<String, Entity>,
     /// Files that could not be read or parsed, and duplicate ids.
     pub warnings: Vec<String>,
@@ -38,14 +39,16 @@ impl Side {
         for d in &loaded.diagnostics {
             side.warn_diag(d);
         }
+        let mut files = Vec::with_capacity(loaded.entities.len());
         for l in loaded.entities {
             let path = loaded
                 .files
                 .get(l.file)
                 .map(|f| f.path.clone())
                 .unwrap_or_default();
-            side.add(l.entity, &path);
+            files.push((l.entity, path));
         }
+        side.settle(files);
         Ok(side)
     }
 
@@ -60,6 +63,7 @@ impl Side {
         };
         let files = repo.files(&commit)?;
         let blobs = repo.blobs(files.iter().map(|(_, sha)| sha.as_str()))?;
+        let mut parsed = Vec::with_capacity(files.len());
         for ((rel, _), blob) in files.iter().zip(blobs) {
             let text = match blob {
                 None => {
@@ -79,19 +83,49 @@ impl Side {
                 },
             };
             match load::parse_entity(rel, &text) {
-                Ok(e) => side.add(e, rel),
+                Ok(e) => parsed.push((e, rel.clone())),
                 Err(d) => side.warn_diag(&d),
             }
         }
+        side.settle(parsed);
         Ok(side)
     }
 
-    fn add(&mut self, e: Entity, path: &Path) {
-        if self.entities.contains_key(&e.id) {
-            let msg = format!("duplicate id `{}`; this copy is ignored", e.id);
-            self.warn(path, &msg);
-        } else {
-            self.entities.insert(e.id.clone(), e);
+    /// Makes one entity of the files of each id, as `check` and the index
+    /// do: a hand-written file and the files importers wrote for the same
+    /// id (one per importer) are one entity, merged into the hand-written
+    /// file, else into the first complete import in path order (see
+    /// [`crate::import::merge::merge`]). A second file of the same writer
+    /// is a duplicate: the first path wins, and a warning names the other.
+    fn settle(&mut self, mut files: Vec<(Entity, PathBuf)>) {
+        use crate::import::merge::{base_rank, importer_of, merge};
+        files.sort_by(|a, b| a.1.cmp(&b.1));
+        let mut groups: BTreeMap<String, Vec<(Entity, PathBuf)>> = BTreeMap::new();
+        for (e, path) in files {
+            groups.entry(e.id.clone()).or_default().push((e, path));
+        }
+        for (id, group) in groups {
+            let mut writers: Vec<Option<String>> = Vec::new();
+            let mut kept: Vec<Entity> = Vec::new();
+            for (e, path) in group {
+                let writer = importer_of(&e).map(str::to_owned);
+                if writers.contains(&writer) {
+                    let msg = format!("duplicate id `{id}`; this copy is ignored");
+                    self.warn(&path, &msg);
+                } else {
+                    writers.push(writer);
+                    kept.push(e);
+                }
+            }
+            let Some(rank) = kept.iter().map(base_rank).min() else {
+                continue;
+            };
+            let at = kept.iter().position(|e| base_rank(e) == rank).unwrap_or(0);
+            let mut base = kept.remove(at);
+            for over in kept {
+                merge(&mut base, over);
+            }
+            self.entities.insert(id, base);
         }
     }
 

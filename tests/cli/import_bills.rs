@@ -199,7 +199,10 @@ fn reimport_of_unchanged_input_changes_no_file() {
     let r = json(&out);
     assert_eq!(r["added"], 0, "{out}");
     assert_eq!(r["changed"], 0, "{out}");
-    assert_eq!(r["unchanged"], 41, "{out}");
+    // 41 before issue 25: the five House rules Open States calls
+    // "companions" of HR 1, HR 4, S 1582 and S 5 are no longer linked
+    // from the bills (their own records link them).
+    assert_eq!(r["unchanged"], 36, "{out}");
     assert_eq!(kb.imported(), before);
     let after: Vec<_> = before.keys().map(|p| stamp(p)).collect();
     assert_eq!(times, after, "a file was rewritten");

@@ -17,6 +17,8 @@ mod util;
 mod api_server;
 
 mod asof;
+mod bill_status;
+mod changes_import;
 mod check;
 mod dates;
 mod differential;
@@ -27,6 +29,7 @@ mod focus;
 mod fuzz;
 mod import;
 mod import_bills;
+mod import_names;
 mod index;
 mod manners;
 mod oracle;

@@ -34,6 +34,7 @@
 
 pub mod check;
 pub mod diag;
+pub mod doctext;
 pub mod embedded;
 pub mod error;
 pub mod export;

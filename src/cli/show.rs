@@ -59,6 +59,7 @@ fn confidence_mark(c: Confidence) -> &'static str {
         Confidence::Verified => "",
         Confidence::Partly => " (partly verified)",
         Confidence::Unverified => " (unverified)",
+        Confidence::Extracted => " (read from the text)",
     }
 }
 

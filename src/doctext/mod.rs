@@ -11,9 +11,16 @@
 //! dropped, and a word hyphenated at a line end is joined again, so the
 //! three renditions of one order give the same paragraphs.
 
+
+pub mod extract;
 mod render;
+pub mod titles;
 
 pub use render::{normalise, Rendition};
+
+/// The extension of a text kept beside an entity file (`eo-14330.ron`,
+/// `eo-14330.txt`).
+pub const TEXT_EXTENSION: &str = "txt";
 
 /// What is wrong with a file offered as a document's text. The import
 /// names the file with this and keeps the record without text.

@@ -467,6 +467,7 @@ fn record(b: &BillRecord, input: &str, today: Date) -> (Record, super::bill::Cou
         }
         let Some(stub_id) = r.key.id() else { continue };
         let stub = Entity {
+            text: None,
             id: stub_id.clone(),
             kind: Kind::Bill,
             name: format!(
@@ -508,6 +509,7 @@ fn record(b: &BillRecord, input: &str, today: Date) -> (Record, super::bill::Cou
         };
         links.push(Link {
             slot: Slot::Relation(Relation {
+                evidence: None,
                 rel: RelationKind::Related,
                 to: String::new(),
                 date: None,

@@ -267,6 +267,7 @@ fn relation(
     source: Option<usize>,
 ) -> Relation {
     Relation {
+        evidence: None,
         rel,
         to: String::new(),
         date,
@@ -290,6 +291,7 @@ fn api_source(title: String, url: Option<&str>, today: Date) -> Source {
 
 fn bare_entity(id: &str, kind: Kind, name: String, provenance: Provenance) -> Entity {
     Entity {
+        text: None,
         id: id.to_owned(),
         kind,
         name,

@@ -480,6 +480,7 @@ impl Placing<'_> {
                 None => {
                     let c = &known.entity;
                     let e = Entity {
+                        text: None,
                         id: c.id.clone(),
                         kind: c.kind,
                         name: c.name.clone(),

@@ -784,7 +784,9 @@ pub struct Relation {
     pub confidence: Confidence,
     /// Where the document's own text says so (relations read from the
     /// text; see [`crate::doctext::extract`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// (Always serialized: the index's records are postcard, which has no
+    /// field names to leave one out by.)
+    #[serde(default)]
     pub evidence: Option<Evidence>,
 }
 

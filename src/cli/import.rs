@@ -149,6 +149,16 @@ pub struct FederalRegisterArgs {
     /// import from files.
     #[arg(long, value_name = "DIR", requires = "fetch")]
     pub save_raw: Option<PathBuf>,
+    /// Documents' texts: a directory of files named by document number,
+    /// `<document_number>.{xml,html,htm,txt}` (the FR XML, the
+    /// `body_html_url` HTML, the plain text in `<pre>`); the best rendition
+    /// of each is kept beside its record, and an order's text is read for
+    /// the agencies it directs.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_text")]
+    pub text: Option<PathBuf>,
+    /// Import the records without their texts.
+    #[arg(long)]
+    pub no_text: bool,
     /// Options every importer takes.
     #[command(flatten)]
     pub common: ImportCommon,
@@ -257,7 +267,10 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
         }
         inputs
     };
-    let batch = fr::read(inputs, today)?;
+    let mut batch = fr::read(inputs, today)?;
+    if let (Some(dir), false) = (&a.text, a.no_text) {
+        import::fr_text::attach_dir(&mut batch, dir, today)?;
+    }
     apply(ctx, batch, a.common.dry_run)
 }
 
@@ -351,6 +364,35 @@ fn show(ctx: &Ctx, r: &Report) -> anyhow::Result<()> {
         )?;
         for u in &r.unparsed_lines {
             writeln!(out, "  {} ({}): {}", u.id, u.record, u.line)?;
+        }
+    }
+    if r.texts_written + r.texts_unchanged > 0 {
+        let verb = if r.dry_run { "would write" } else { "wrote" };
+        writeln!(
+            out,
+            "texts: {verb} {}, {} unchanged",
+            r.texts_written, r.texts_unchanged
+        )?;
+    }
+    if !r.text_problems.is_empty() {
+        writeln!(
+            out,
+            "\n{b}texts not used{e} (the record is imported without text):"
+        )?;
+        for p in &r.text_problems {
+            writeln!(out, "  {p}")?;
+        }
+    }
+    if !r.unmatched_texts.is_empty() {
+        writeln!(out, "\n{b}texts matching no record{e}:")?;
+        for p in &r.unmatched_texts {
+            writeln!(out, "  {p}")?;
+        }
+    }
+    if !r.unresolved_titles.is_empty() {
+        writeln!(out, "\n{b}titles that resolve to no agency{e}:")?;
+        for p in &r.unresolved_titles {
+            writeln!(out, "  {p}")?;
         }
     }
     if !r.warnings.is_empty() {

@@ -71,7 +71,11 @@ pub struct Extraction {
 impl Extraction {
     /// The slugs with a role.
     pub fn slugs(&self, role: Role) -> Vec<&'static str> {
-        self.findings.iter().filter(|f| f.role == role).map(|f| f.slug).collect()
+        self.findings
+            .iter()
+            .filter(|f| f.role == role)
+            .map(|f| f.slug)
+            .collect()
     }
 }
 
@@ -105,6 +109,8 @@ const DIRECT_BEFORE: &[&str] = &[
     "delegated to the ",
     "vested in the ",
     "I hereby direct the ",
+    "I hereby designate the ",
+    "hereby designated the ",
     "I direct the ",
     "hereby directs the ",
     "directs the ",
@@ -182,7 +188,10 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
                 .into_iter()
                 .filter(|m| {
                     let b = s[..m.start].trim_end_matches(['"', '\u{201c}', '`']);
-                    !(b.ends_with('(') || b.ends_with("(the ") || b.ends_with("(hereinafter the ") || b.ends_with("(hereinafter "))
+                    !(b.ends_with('(')
+                        || b.ends_with("(the ")
+                        || b.ends_with("(hereinafter the ")
+                        || b.ends_with("(hereinafter "))
                 })
                 .collect();
             unknown.extend(titles::unknown_titles(s, &ms));
@@ -194,14 +203,16 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
                     role_of(s, &ms, k, members_here)
                 };
                 let Some(role) = role else { continue };
-                found.entry((role, m.title.slug)).or_insert_with(|| Finding {
-                    role,
-                    slug: m.title.slug,
-                    agency: m.title.agency,
-                    title: m.title.title,
-                    section: label.clone(),
-                    quote: s.to_string(),
-                });
+                found
+                    .entry((role, m.title.slug))
+                    .or_insert_with(|| Finding {
+                        role,
+                        slug: m.title.slug,
+                        agency: m.title.agency,
+                        title: m.title.title,
+                        section: label.clone(),
+                        quote: s.to_string(),
+                    });
             }
             if out.all_agencies.is_none() && directs_all(s) {
                 out.all_agencies = Some((label.clone(), s.to_string()));
@@ -215,13 +226,17 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
         }
     }
     // An agency directed is not also listed as consulted or a member.
-    let directed: Vec<&'static str> =
-        found.keys().filter(|(r, _)| *r == Role::Directs).map(|(_, s)| *s).collect();
+    let directed: Vec<&'static str> = found
+        .keys()
+        .filter(|(r, _)| *r == Role::Directs)
+        .map(|(_, s)| *s)
+        .collect();
     out.findings = found
         .into_values()
         .filter(|f| f.role == Role::Directs || !directed.contains(&f.slug))
         .collect();
-    out.findings.sort_by(|a, b| (a.slug, a.role).cmp(&(b.slug, b.role)));
+    out.findings
+        .sort_by(|a, b| (a.slug, a.role).cmp(&(b.slug, b.role)));
     out.cited_orders = cited.into_iter().map(|(n, (sec, q))| (n, sec, q)).collect();
     unknown.sort();
     unknown.dedup();
@@ -248,18 +263,27 @@ fn has_member_cue(s: &str) -> bool {
 fn define_aliases(s: &str, ms: &[Mention], aliases: &mut HashMap<String, Title>) {
     for m in ms {
         let rest = &s[m.end..];
-        let Some(inner) = rest.strip_prefix(" (").and_then(|r| r.split_once(')')).map(|(a, _)| a) else {
+        let Some(inner) = rest
+            .strip_prefix(" (")
+            .and_then(|r| r.split_once(')'))
+            .map(|(a, _)| a)
+        else {
             continue;
         };
-        let inner = inner.trim_start_matches("hereinafter ").trim_start_matches("the ");
-        let inner = inner.trim_matches(|c: char| matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\'' | '`'));
+        let inner = inner
+            .trim_start_matches("hereinafter ")
+            .trim_start_matches("the ");
+        let inner =
+            inner.trim_matches(|c: char| matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\'' | '`'));
         let inner = inner.trim_start_matches("the ");
         if !inner.is_empty()
             && inner.len() <= 40
             && inner.starts_with(|c: char| c.is_uppercase())
             && inner.split(' ').count() <= 5
         {
-            aliases.entry(inner.to_string()).or_insert_with(|| m.title.clone());
+            aliases
+                .entry(inner.to_string())
+                .or_insert_with(|| m.title.clone());
         }
     }
 }
@@ -279,7 +303,20 @@ fn is_subject(s: &str, ms: &[Mention], k: usize) -> bool {
             }
         }
         // "and the Secretary of X", ", the Secretary of Y," — one subject.
-        let joiner = ["and ", ", and ", ", ", " and ", " or ", ", or ", "and the ", " and the ", ", the ", ", and the ", " or the ", ", or the "];
+        let joiner = [
+            "and ",
+            ", and ",
+            ", ",
+            " and ",
+            " or ",
+            ", or ",
+            "and the ",
+            " and the ",
+            ", the ",
+            ", and the ",
+            " or the ",
+            ", or the ",
+        ];
         while ms.get(next).is_some_and(|m| m.start < pos) {
             next += 1;
         }
@@ -294,7 +331,39 @@ fn is_subject(s: &str, ms: &[Mention], k: usize) -> bool {
         // A consultation aside: ", in consultation with …, shall".
         if let Some(r) = rest.strip_prefix(", ") {
             let lower = r.to_lowercase();
-            let aside = ["in consultation with", "in coordination with", "acting through", "through ", "as appropriate", "in cooperation with", "after consultation", "with the assistance of", "consistent with", "to the extent", "in accordance with", "as the", "or his", "or her", "or the designee", "or their", "in conjunction with", "jointly with", "upon", "within", "together with", "after", "where", "when", "in "];
+            let aside = [
+                "in consultation with",
+                "in coordination with",
+                "acting through",
+                "through ",
+                "as appropriate",
+                "in cooperation with",
+                "after consultation",
+                "with the assistance of",
+                "consistent with",
+                "to the extent",
+                "in accordance with",
+                "as the",
+                "or his",
+                "or her",
+                "or the designee",
+                "or their",
+                "in conjunction with",
+                "jointly with",
+                "with the assistance",
+                "and heads of",
+                "and the heads of",
+                "and other",
+                "each within",
+                "as appropriate",
+                "upon",
+                "within",
+                "together with",
+                "after",
+                "where",
+                "when",
+                "in ",
+            ];
             if aside.iter().any(|a| lower.starts_with(a)) {
                 if let Some(close) = verb_after_aside(r) {
                     pos = pos + 2 + close;
@@ -305,9 +374,10 @@ fn is_subject(s: &str, ms: &[Mention], k: usize) -> bool {
             }
         }
         let rest = rest.trim_start_matches([',', ' ']);
-        return DIRECT_VERBS.iter().any(|v| {
-            rest.starts_with(v) && rest[v.len()..].starts_with([' ', ',', ':', ';'])
-        });
+        let rest = rest.strip_prefix("each ").unwrap_or(rest);
+        return DIRECT_VERBS
+            .iter()
+            .any(|v| rest.starts_with(v) && rest[v.len()..].starts_with([' ', ',', ':', ';']));
     }
 }
 
@@ -318,7 +388,11 @@ fn verb_after_aside(r: &str) -> Option<usize> {
     while let Some(i) = r[from..].find(", ") {
         let at = from + i + 2;
         let after = &r[at..];
-        if DIRECT_VERBS.iter().any(|v| after.starts_with(v) && after[v.len()..].starts_with([' ', ',', ':', ';'])) {
+        let after = after.strip_prefix("each ").unwrap_or(after);
+        if DIRECT_VERBS
+            .iter()
+            .any(|v| after.starts_with(v) && after[v.len()..].starts_with([' ', ',', ':', ';']))
+        {
             return Some(at);
         }
         from = at;
@@ -342,8 +416,13 @@ fn role_of(s: &str, ms: &[Mention], k: usize, members_here: bool) -> Option<Role
         }
         return Some(Role::Directs);
     }
+    if agent_of_duty(before) || acts_as_head(before) {
+        return Some(Role::Directs);
+    }
     let tail = before.strip_suffix("the ").unwrap_or(before);
-    if DIRECT_BEFORE.iter().any(|c| before.ends_with(c) || tail.ends_with(c.trim_end_matches("the ")))
+    if DIRECT_BEFORE
+        .iter()
+        .any(|c| before.ends_with(c) || tail.ends_with(c.trim_end_matches("the ")))
         && !s[m.end..].starts_with("'s")
     {
         return Some(Role::Directs);
@@ -360,16 +439,88 @@ fn role_of(s: &str, ms: &[Mention], k: usize, members_here: bool) -> Option<Role
     None
 }
 
+/// Verbs of a duty done by someone: "shall be performed by the Secretary".
+const AGENT_VERBS: &[&str] = &[
+    "performed",
+    "supported",
+    "prepared",
+    "exercised",
+    "administered",
+    "carried out",
+    "provided",
+    "assigned",
+    "conducted",
+    "chaired",
+    "headed",
+    "led",
+    "implemented",
+    "coordinated",
+    "funded",
+    "staffed",
+    "appointed",
+    "terminated sooner",
+    "terminated",
+    "made",
+    "submitted",
+    "developed",
+    "issued jointly",
+];
+
+/// "… shall be performed by the Secretary of Transportation", "supported
+/// administratively and financially by the Department of Defense": the
+/// agent of a duty the sentence states.
+fn agent_of_duty(before: &str) -> bool {
+    let Some(head) = before
+        .strip_suffix("by the ")
+        .or_else(|| before.strip_suffix("by "))
+    else {
+        return false;
+    };
+    if head.ends_with("appointed ") && before.ends_with("President ") {
+        return false;
+    }
+    let window = &head[head.len().saturating_sub(70)..];
+    let window = window.rsplit([';', ':']).next().unwrap_or(window);
+    (before.contains("shall")
+        || before.contains(" will ")
+        || before.contains(" are ")
+        || before.contains(" is "))
+        && AGENT_VERBS
+            .iter()
+            .any(|v| window.contains(&format!("{v} ")))
+        && !window.contains("established")
+        && !window.contains("promulgated")
+}
+
+/// An order of succession: "… shall act as, and perform the functions and
+/// duties of, the office of the Secretary of X": the officers of X act.
+fn acts_as_head(before: &str) -> bool {
+    let b = before.trim_end();
+    (b.ends_with("the office of")
+        || b.ends_with("the office of,")
+        || b.ends_with("the office of, the")
+        || b.ends_with("the office of the"))
+        && (before.contains("shall act as") || before.contains("perform the functions and duties"))
+        || b.ends_with("officials of the")
+        || b.ends_with("officers of the")
+}
+
 /// Whether the text just before a mention is inside "in consultation
 /// with …" (a list of titles continuing it).
 fn in_consult_zone(before: &str) -> bool {
     let lower = before.to_lowercase();
-    let Some(cue) = CONSULT_CUES.iter().filter_map(|c| lower.rfind(c).map(|p| p + c.len())).max() else {
+    let Some(cue) = CONSULT_CUES
+        .iter()
+        .filter_map(|c| lower.rfind(c).map(|p| p + c.len()))
+        .max()
+    else {
         return false;
     };
     let between = &before[cue..];
     // The aside ends at a verb or a clause that is not a list of names.
-    !(between.contains(" shall ") || between.contains(';') || between.contains(" to ") && between.len() > 120)
+    !(between.contains(" shall ")
+        || between.contains(';')
+        || between.contains(" to ") && between.len() > 120)
         && between.len() < 400
 }
 
@@ -391,14 +542,26 @@ fn directs_all(s: &str) -> bool {
     cues.iter().any(|c| {
         lower.find(c).is_some_and(|p| {
             let after = &lower[p + c.len()..];
-            after.contains("shall") || after.contains("are directed") || after.contains("should") || c.ends_with("shall")
+            after.contains("shall")
+                || after.contains("are directed")
+                || after.contains("should")
+                || c.ends_with("shall")
         })
     })
 }
 
 /// "Executive Order 12866 of September 30, 1993", "Executive Order No. 12866".
-fn cross_references(s: &str, own: Option<&str>, label: &str, cited: &mut BTreeMap<String, (String, String)>) {
-    for marker in ["Executive Order No. ", "Executive Order ", "Executive Orders "] {
+fn cross_references(
+    s: &str,
+    own: Option<&str>,
+    label: &str,
+    cited: &mut BTreeMap<String, (String, String)>,
+) {
+    for marker in [
+        "Executive Order No. ",
+        "Executive Order ",
+        "Executive Orders ",
+    ] {
         for (p, _) in s.match_indices(marker) {
             let mut rest = &s[p + marker.len()..];
             // "Executive Orders 12866 and 13563": every number of the run.
@@ -408,10 +571,15 @@ fn cross_references(s: &str, own: Option<&str>, label: &str, cited: &mut BTreeMa
                     break;
                 }
                 if own != Some(num.as_str()) {
-                    cited.entry(num.clone()).or_insert_with(|| (label.to_string(), s.to_string()));
+                    cited
+                        .entry(num.clone())
+                        .or_insert_with(|| (label.to_string(), s.to_string()));
                 }
                 rest = &rest[num.len()..];
-                let Some(r) = [", and ", " and ", ", "].iter().find_map(|j| rest.strip_prefix(j)) else {
+                let Some(r) = [", and ", " and ", ", "]
+                    .iter()
+                    .find_map(|j| rest.strip_prefix(j))
+                else {
                     break;
                 };
                 rest = r;
@@ -425,7 +593,11 @@ mod tests {
     use super::*;
 
     fn roles(text: &str) -> Vec<(Role, &'static str)> {
-        extract(text, None).findings.iter().map(|f| (f.role, f.slug)).collect()
+        extract(text, None)
+            .findings
+            .iter()
+            .map(|f| (f.role, f.slug))
+            .collect()
     }
 
     #[test]
@@ -468,6 +640,9 @@ mod tests {
     #[test]
     fn unknown_titles_are_listed() {
         let t = "Sec. 1. The Director of the Office of Unicorn Affairs shall report.\n";
-        assert_eq!(extract(t, None).unknown_titles, ["Director of the Office of Unicorn Affairs"]);
+        assert_eq!(
+            extract(t, None).unknown_titles,
+            ["Director of the Office of Unicorn Affairs"]
+        );
     }
 }

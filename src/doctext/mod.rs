@@ -11,7 +11,6 @@
 //! dropped, and a word hyphenated at a line end is joined again, so the
 //! three renditions of one order give the same paragraphs.
 
-
 pub mod extract;
 mod render;
 pub mod titles;
@@ -299,5 +298,7 @@ pub fn contains_ignoring_space(hay: &str, needle: &str) -> bool {
     squash(hay).contains(&squash(needle))
 }
 
+#[cfg(test)]
+mod quality;
 #[cfg(test)]
 mod tests;

@@ -67,7 +67,7 @@ pub fn normalise(
         (pre_blocks(text), Rendition::Plain)
     };
     if let (Some(want), Some(found)) = (document_number, stated_number(text)) {
-        if found != want {
+        if !found.eq_ignore_ascii_case(want) {
             return Err(TextProblem::OtherDocument { found });
         }
     }

@@ -31,11 +31,16 @@ fn table() -> &'static Table {
                 continue;
             }
             let mut cols = line.split('\t');
-            let (Some(title), Some(slug), Some(agency)) = (cols.next(), cols.next(), cols.next()) else {
+            let (Some(title), Some(slug), Some(agency)) = (cols.next(), cols.next(), cols.next())
+            else {
                 continue;
             };
             let first = title.split(' ').next().unwrap_or(title);
-            by_first.entry(first).or_default().push(Title { title, slug, agency });
+            by_first.entry(first).or_default().push(Title {
+                title,
+                slug,
+                agency,
+            });
         }
         for v in by_first.values_mut() {
             v.sort_by_key(|t| std::cmp::Reverse(t.title.len()));
@@ -65,8 +70,16 @@ pub struct Mention {
 
 /// Words that open an official's title: one of these followed by "of" or
 /// "for" and a capitalised name, matching no row, is an unknown title.
-pub const TITLE_WORDS: &[&str] =
-    &["Secretary", "Director", "Administrator", "Chairman", "Chair", "Chairperson", "Commissioner", "Assistant"];
+pub const TITLE_WORDS: &[&str] = &[
+    "Secretary",
+    "Director",
+    "Administrator",
+    "Chairman",
+    "Chair",
+    "Chairperson",
+    "Commissioner",
+    "Assistant",
+];
 
 /// The titles in `s`, left to right, longest match at each place, plus
 /// the aliases a document defines (`the Secretary of Labor (Secretary)`).
@@ -86,8 +99,18 @@ pub fn mentions(s: &str, aliases: &HashMap<String, Title>) -> Vec<Mention> {
             continue;
         }
         let rest = &s[i..];
-        let word_end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-')).unwrap_or(rest.len());
+        let word_end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            .unwrap_or(rest.len());
         let word = rest[..word_end].trim_end_matches('.');
+        if word == "Secretaries" {
+            let plural = secretaries(s, i);
+            if !plural.is_empty() {
+                i = plural.last().map_or(i + 1, |m| m.end);
+                out.extend(plural);
+                continue;
+            }
+        }
         let mut best: Option<Title> = None;
         if let Some(cands) = t.by_first.get(word) {
             for c in cands {
@@ -101,13 +124,19 @@ pub fn mentions(s: &str, aliases: &HashMap<String, Title>) -> Vec<Mention> {
             // The document's own short names: the longest that matches here.
             let mut found: Option<(&String, &Title)> = None;
             for (a, title) in aliases {
-                if rest.starts_with(a.as_str()) && boundary(rest, a.len()) && found.is_none_or(|(f, _)| a.len() > f.len())
+                if rest.starts_with(a.as_str())
+                    && boundary(rest, a.len())
+                    && found.is_none_or(|(f, _)| a.len() > f.len())
                 {
                     found = Some((a, title));
                 }
             }
             if let Some((a, title)) = found {
-                out.push(Mention { start: i, end: i + a.len(), title: title.clone() });
+                out.push(Mention {
+                    start: i,
+                    end: i + a.len(),
+                    title: title.clone(),
+                });
                 i += a.len();
                 continue;
             }
@@ -115,7 +144,11 @@ pub fn mentions(s: &str, aliases: &HashMap<String, Title>) -> Vec<Mention> {
         match best {
             Some(title) => {
                 let end = i + title.title.len();
-                out.push(Mention { start: i, end, title });
+                out.push(Mention {
+                    start: i,
+                    end,
+                    title,
+                });
                 i = end;
             }
             None => i += word_end.max(1),
@@ -124,8 +157,60 @@ pub fn mentions(s: &str, aliases: &HashMap<String, Title>) -> Vec<Mention> {
     out
 }
 
+/// "The Secretaries of State, Defense, Commerce, and Energy": one mention
+/// for each department named, the first spanning "Secretaries of State".
+fn secretaries(s: &str, at: usize) -> Vec<Mention> {
+    let t = table();
+    let mut out = Vec::new();
+    let Some(list) = s[at..].strip_prefix("Secretaries of ") else {
+        return out;
+    };
+    let mut pos = at + "Secretaries of ".len();
+    let mut rest = list;
+    loop {
+        let start = if out.is_empty() { at } else { pos };
+        let mut found = None;
+        for name in [rest, rest.strip_prefix("the ").unwrap_or(rest)] {
+            let title = format!("Secretary of {name}");
+            if let Some(c) = t.by_first.get("Secretary").and_then(|cands| {
+                cands.iter().find(|c| {
+                    let tail = &c.title["Secretary of ".len().min(c.title.len())..];
+                    c.title.starts_with("Secretary of ")
+                        && title.starts_with(c.title)
+                        && boundary(name, tail.len())
+                })
+            }) {
+                let skip = rest.len() - name.len();
+                let len = c.title.len() - "Secretary of ".len();
+                found = Some((c.clone(), skip + len));
+                break;
+            }
+        }
+        let Some((title, len)) = found else { break };
+        out.push(Mention {
+            start,
+            end: pos + len,
+            title,
+        });
+        pos += len;
+        rest = &s[pos..];
+        let Some(r) = [", and ", " and ", ", "]
+            .iter()
+            .find_map(|j| rest.strip_prefix(j))
+        else {
+            break;
+        };
+        pos += rest.len() - r.len();
+        rest = r;
+    }
+    out
+}
+
 fn boundary(rest: &str, len: usize) -> bool {
-    rest[len..].chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '-'))
+    rest[len..]
+        .chars()
+        .next()
+        .is_none_or(|c| !(c.is_alphanumeric() || c == '-'))
 }
 
 /// Titles that look like an official's but match no row: `Director of the
@@ -141,7 +226,10 @@ pub fn unknown_titles(s: &str, known: &[Mention]) -> Vec<String> {
                 continue;
             }
             let after = &s[pos + w.len()..];
-            let Some(tail) = after.strip_prefix(" of ").or_else(|| after.strip_prefix(" for ")) else {
+            let Some(tail) = after
+                .strip_prefix(" of ")
+                .or_else(|| after.strip_prefix(" for "))
+            else {
                 continue;
             };
             // The capitalised words of the name, "the" and "of" and "and" inside.
@@ -163,7 +251,11 @@ pub fn unknown_titles(s: &str, known: &[Mention]) -> Vec<String> {
                 }
             }
             if last_cap > 0 {
-                let name = format!("{w}{}{}", &after[..after.len() - tail.len()], &tail[..last_cap]);
+                let name = format!(
+                    "{w}{}{}",
+                    &after[..after.len() - tail.len()],
+                    &tail[..last_cap]
+                );
                 out.push(name);
             }
         }

@@ -202,7 +202,12 @@ pub fn render(e: &Entity, comment: &str) -> String {
             t.push_str(&opt_source(r.source));
             t.push_str(&conf(r.confidence));
             if let Some(ev) = &r.evidence {
-                let _ = write!(t, ", evidence: (section: {}, quote: {})", q(&ev.section), q(&ev.quote));
+                let _ = write!(
+                    t,
+                    ", evidence: (section: {}, quote: {})",
+                    q(&ev.section),
+                    q(&ev.quote)
+                );
             }
             t.push(')');
             t

@@ -204,7 +204,7 @@ pub fn load_listed(dir: &Path, listed: (Vec<PathBuf>, Vec<Diagnostic>)) -> LoadR
 /// The document text kept beside an entity file (`x.ron` → `x.txt`), if
 /// there is one that reads as UTF-8. Its own problems are `check`'s to
 /// report, not the loader's.
-fn read_text(dir: &Path, rel: &Path) -> Option<std::sync::Arc<str>> {
+pub fn read_text(dir: &Path, rel: &Path) -> Option<std::sync::Arc<str>> {
     let path = dir.join(rel).with_extension(crate::doctext::TEXT_EXTENSION);
     let bytes = std::fs::read(path).ok()?;
     String::from_utf8(bytes).ok().map(std::sync::Arc::from)

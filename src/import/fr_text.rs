@@ -134,16 +134,16 @@ fn links_of(
     let mut links = Vec::new();
     for f in &x.findings {
         let (rel, verb) = match f.role {
-            Role::Directs => (RelationKind::Directs, "gives a duty or function to"),
-            Role::Consults => (RelationKind::Consults, "names to be consulted"),
+            Role::Directs => (RelationKind::Directs, "a duty or function of"),
+            Role::Consults => (RelationKind::Consults, "to be consulted:"),
             Role::Member => (
                 RelationKind::NamesMember,
-                "names a member of a body it establishes",
+                "a member of a body it establishes:",
             ),
         };
         let mut r = relation(
             rel,
-            format!("Read from the text: the order {verb} the {}.", f.title),
+            format!("The text names {verb} the {}.", f.title),
             None,
             None,
         );
@@ -166,7 +166,8 @@ fn links_of(
     if let Some((section, quote)) = &x.all_agencies {
         let mut r = relation(
             RelationKind::Directs,
-            "Read from the text: the order directs the heads of all executive departments and agencies.".to_owned(),
+            "The text gives a duty to the heads of all executive departments and agencies."
+                .to_owned(),
             None,
             None,
         );

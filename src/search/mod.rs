@@ -47,6 +47,37 @@ pub struct SearchOptions {
     pub as_of: Option<Date>,
     /// Count hits by kind, jurisdiction and status.
     pub facets: bool,
+    /// Where to look: names and identifiers, documents' texts, or all.
+    pub within: Within,
+    /// The knowledge directory, to cut snippets from documents' texts
+    /// (kept beside the entity files, not in the index).
+    pub knowledge: Option<std::path::PathBuf>,
+}
+
+/// Where `search --in` looks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Within {
+    /// Names, aliases and identifiers.
+    Names,
+    /// Documents' own texts.
+    Text,
+    /// Everything: names, identifiers, summaries and notes, and texts.
+    #[default]
+    All,
+}
+
+/// The weight of each searched field: a match in a name, alias or
+/// identifier ranks above one in a summary, and that above one deep in a
+/// document's text. (The field table the ranking design keeps in one
+/// place; `text` is the full text of a document.)
+pub const FIELD_WEIGHTS: &[(&str, f32)] =
+    &[("name", 4.0), ("ident", 3.0), ("body", 1.0), ("text", 0.5)];
+
+fn weight(name: &str) -> f32 {
+    FIELD_WEIGHTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(1.0, |(_, w)| *w)
 }
 
 /// A part of a snippet, highlighted or not.
@@ -56,6 +87,9 @@ pub struct Snippet {
     pub text: String,
     /// Byte ranges of matched words in `text`.
     pub highlights: Vec<Range<usize>>,
+    /// For a snippet of a document's text: the section it is from (`Sec. 2`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
 }
 
 /// One search result.
@@ -328,10 +362,21 @@ fn count_all(store: &Store, opts: &SearchOptions) -> Result<usize> {
 fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result<SearchResult> {
     let f = store.fields;
     let prepared = syntax::parse(&opts.query)?;
-    let mut parser = QueryParser::for_index(&store.index, vec![f.name, f.ident, f.body]);
+    let fields = match opts.within {
+        Within::Names => vec![f.name, f.ident],
+        Within::Text => vec![f.text],
+        Within::All => vec![f.name, f.ident, f.body, f.text],
+    };
+    let mut parser = QueryParser::for_index(&store.index, fields);
     parser.set_conjunction_by_default();
-    parser.set_field_boost(f.name, 4.0);
-    parser.set_field_boost(f.ident, 3.0);
+    for (field, name) in [
+        (f.name, "name"),
+        (f.ident, "ident"),
+        (f.body, "body"),
+        (f.text, "text"),
+    ] {
+        parser.set_field_boost(field, weight(name));
+    }
     let user = parser
         .parse_query(&prepared.text)
         .map_err(|e| parser_error(&e))?;
@@ -392,7 +437,7 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
     // already a word of some name: matching the typo-tolerant clause costs
     // as much as the exact query.
     // Queries with syntax (fields, phrases, operators) are never fuzzy.
-    let name_fuzzy = if words_in_names || !plain {
+    let name_fuzzy = if words_in_names || !plain || opts.within == Within::Text {
         None
     } else {
         fuzzy_query(store, &text, &[f.name])
@@ -427,7 +472,7 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
         Some((_, addr)) => !matches_exactly(store, &*exact, *addr)?,
         None => false,
     };
-    if total == 0 && plain {
+    if total == 0 && plain && opts.within == Within::All {
         // Nothing at all: every word within one or two edits, anywhere,
         // names first.
         if let Some(all) = fuzzy_query(store, &text, &[f.name, f.body, f.ident]) {
@@ -445,6 +490,10 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
     }
     let snip_body = snippets(store, &*query, f.body)?;
     let snip_name = snippets(store, &*query, f.name)?;
+    let snip_text = match &opts.knowledge {
+        Some(_) => Some(snippets(store, &*query, f.text)?),
+        None => None,
+    };
     let mut hits = Vec::new();
     let mut ranked: Vec<(f32, tantivy::DocAddress)> = top;
     // Equal scores: id order, so output never flaps.
@@ -516,7 +565,19 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
         if hits.len() >= opts.limit {
             continue;
         }
-        let snippet = make_snippet(&snip_body, &snip_name, e);
+        let mut snippet = make_snippet(&snip_body, &snip_name, e);
+        // The text's snippet when it shows more of the query (a phrase
+        // found only in the text, where the summary has one of its words).
+        if opts.within != Within::Names {
+            if let (Some(gen), Some(dir)) = (&snip_text, &opts.knowledge) {
+                if let Some(s) = text_snippet(gen, dir, &node) {
+                    if s.highlights.len() > snippet.highlights.len() || opts.within == Within::Text
+                    {
+                        snippet = s;
+                    }
+                }
+            }
+        }
         hits.push(Hit {
             id: e.id.clone(),
             kind: e.kind,
@@ -721,6 +782,35 @@ fn merge_ranges(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
     out
 }
 
+/// A snippet cut from the document's text file, with its section.
+fn text_snippet(
+    gen: &SnippetGenerator,
+    knowledge: &std::path::Path,
+    node: &crate::store::Node,
+) -> Option<Snippet> {
+    let text = std::iter::once(&node.path)
+        .chain(&node.merged)
+        .find_map(|p| crate::load::read_text(knowledge, std::path::Path::new(p)))?;
+    let s = gen.snippet(&text);
+    if s.highlighted().is_empty() {
+        return None;
+    }
+    let fragment = s.fragment();
+    let section = text.find(fragment).and_then(|at| {
+        let outline = crate::doctext::Outline::read(&text[..at + 1]);
+        outline
+            .paragraphs
+            .last()
+            .map(|p| crate::doctext::normal_label(p.section))
+            .filter(|l| !l.is_empty())
+    });
+    Some(Snippet {
+        text: fragment.to_owned(),
+        highlights: merge_ranges(s.highlighted()),
+        section,
+    })
+}
+
 fn make_snippet(
     body: &SnippetGenerator,
     name: &SnippetGenerator,
@@ -734,12 +824,14 @@ fn make_snippet(
             return Snippet {
                 text: s.fragment().to_owned(),
                 highlights: merge_ranges(s.highlighted()),
+                section: None,
             };
         }
     }
     Snippet {
         text: body_text.chars().take(150).collect(),
         highlights: Vec::new(),
+        section: None,
     }
 }
 

@@ -28,6 +28,7 @@ pub const QUERY_FIELDS: &[(&str, &str)] = &[
         "ident",
         "official identifiers (EO number, bill number, public law, citations)",
     ),
+    ("text", "a document's own full text, where it was imported"),
     (
         "body",
         "summaries, notes, event and deadline notes, source titles, tags, sponsors",

@@ -41,8 +41,8 @@ pub use update::*;
 /// record layout of merged imports; 10: both; 11: the `stage` field; 12:
 /// the files merged into a node; 13: the `sponsor` field; 14: the seal of
 /// a generation's files; 15: the change time and inode in the fingerprint
-/// and the manifest.)
-pub const FORMAT_VERSION: u32 = 15;
+/// and the manifest; 16: the `text` field and relations' evidence.)
+pub const FORMAT_VERSION: u32 = 16;
 
 #[cfg(test)]
 mod tests;

@@ -42,6 +42,10 @@ pub struct Fields {
     pub ident: Field,
     /// Summaries, notes, event and deadline notes, source titles: tokenized, stored.
     pub body: Field,
+    /// A document's own text (see [`crate::doctext`]): tokenized with
+    /// positions for phrases, not stored (snippets are cut from the text
+    /// file beside the entity's file).
+    pub text: Field,
     /// `/kind/..`, `/jurisdiction/..`, `/status/..` facets.
     pub facet: Field,
     /// The postcard-encoded [`Node`].
@@ -78,6 +82,7 @@ impl Fields {
             name: b.add_text_field("name", text(false)),
             ident: b.add_text_field("ident", text(false)),
             body: b.add_text_field("body", text(false)),
+            text: b.add_text_field("text", text(false)),
             facet: b.add_facet_field("facet", FacetOptions::default()),
             record: b.add_bytes_field("record", STORED),
             tiebreak: b.add_u64_field(crate::rank::TIEBREAK_FIELD, FAST),
@@ -107,6 +112,7 @@ impl Fields {
             name: f("name")?,
             ident: f("ident")?,
             body: f("body")?,
+            text: f("text")?,
             facet: f("facet")?,
             record: f("record")?,
             tiebreak: f(crate::rank::TIEBREAK_FIELD)?,
@@ -209,6 +215,9 @@ pub(super) fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<Tantiv
     }
     for text in body_texts(e) {
         doc.add_text(f.body, text);
+    }
+    if let Some(t) = &e.text {
+        doc.add_text(f.text, &**t);
     }
     doc.add_facet(f.facet, Facet::from_path(["kind", e.kind.name()]));
     doc.add_facet(

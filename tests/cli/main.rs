@@ -29,4 +29,5 @@ mod reliability;
 mod search;
 mod shipped;
 mod site;
+mod text;
 mod track;

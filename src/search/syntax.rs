@@ -28,11 +28,11 @@ pub const QUERY_FIELDS: &[(&str, &str)] = &[
         "ident",
         "official identifiers (EO number, bill number, public law, citations)",
     ),
-    ("text", "a document's own full text, where it was imported"),
     (
         "body",
         "summaries, notes, event and deadline notes, source titles, tags, sponsors",
     ),
+    ("text", "a document's own full text, where it was imported"),
     ("id", "the exact entity id"),
     ("kind", "the exact kind"),
     ("jurisdiction", "the exact jurisdiction code"),

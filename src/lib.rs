@@ -51,6 +51,7 @@ pub mod search;
 pub mod select;
 pub mod site;
 pub mod store;
+pub mod sync;
 pub mod synth;
 pub mod text;
 pub mod track;

@@ -353,7 +353,7 @@ pub fn parse_entity(rel: &Path, text: &str) -> Result<Entity, Box<Diagnostic>> {
 
 /// Turns a RON error into a diagnostic with a stable code, a message in our
 /// words, a span over the offending token and, where we can, a suggestion.
-fn spanned_diagnostic(rel: &Path, text: &str, e: &ron::error::SpannedError) -> Diagnostic {
+pub fn spanned_diagnostic(rel: &Path, text: &str, e: &ron::error::SpannedError) -> Diagnostic {
     let start = Location::from_line_col(rel, text, e.span.start.line, e.span.start.col);
     let end = Location::from_line_col(rel, text, e.span.end.line, e.span.end.col);
     let mut loc = start;

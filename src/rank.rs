@@ -1,6 +1,12 @@
 //! Ranking in one pass: the best `N` matches of a query, their count, and
 //! optional lifts, with a fixed order for equal scores.
 //!
+//! Each match's score is multiplied by its entity's prior, a number stored
+//! at index time in the `prior` fast field (see
+//! [`crate::search::weights::prior`]), and a match of an exact name or
+//! alias gets [`EXACT_NAME_BONUS`] on top: the score is
+//! `(BM25 + lifts) × prior + exact`.
+//!
 //! Documents reach tantivy's indexing threads in no fixed order, so the
 //! document order that tantivy uses to break ties differs from one build
 //! to the next. [`Best`] breaks them by a key stored for each entity (the
@@ -27,6 +33,13 @@ use crate::{Error, Result};
 
 /// The fast field that orders equal scores.
 pub const TIEBREAK_FIELD: &str = "tiebreak";
+
+/// The fast field that holds each entity's prior.
+pub const PRIOR_FIELD: &str = "prior";
+
+/// What a match of the whole query as an exact name or alias adds, after
+/// the prior: enough that such a match ranks first whatever its kind.
+pub const EXACT_NAME_BONUS: Score = 1000.0;
 
 fn ix(e: tantivy::TantivyError) -> Error {
     Error::Index(e.to_string())
@@ -115,6 +128,8 @@ impl SegmentCollector for SegmentMatches {
 pub struct Best<'a> {
     limit: usize,
     lifts: Option<&'a Lifts>,
+    exact: Option<&'a Lifts>,
+    priors: bool,
 }
 
 impl<'a> Best<'a> {
@@ -123,7 +138,25 @@ impl<'a> Best<'a> {
         Best {
             limit: limit.max(1),
             lifts: None,
+            exact: None,
+            priors: true,
         }
+    }
+
+    /// Adds [`EXACT_NAME_BONUS`] to the documents that `exact` matched
+    /// (whatever their score for it), after the prior.
+    pub fn exact(mut self, exact: &'a Lifts) -> Best<'a> {
+        if !exact.is_empty() {
+            self.exact = Some(exact);
+        }
+        self
+    }
+
+    /// Leaves the priors out: close spellings all score alike, and are
+    /// ranked by the length of their names instead.
+    pub fn without_priors(mut self) -> Best<'a> {
+        self.priors = false;
+        self
     }
 
     /// Adds the scores of a lift to the documents it matched.
@@ -183,27 +216,51 @@ pub struct SegmentBest {
     count: usize,
     heap: BinaryHeap<Entry>,
     keys: Option<Arc<dyn ColumnValues<u64>>>,
-    lifts: Vec<(DocId, Score)>,
-    next_lift: usize,
+    priors: Option<Arc<dyn ColumnValues<f64>>>,
+    /// The largest prior in the segment: a match whose score times this
+    /// cannot make the cut is dropped before its prior is read.
+    max_prior: Score,
+    lifts: Cursor,
+    exact: Cursor,
 }
 
-impl SegmentBest {
-    fn lift(&mut self, doc: DocId) -> Score {
-        // Matches come in document order; start over if they ever do not.
-        if self.next_lift > 0 && self.lifts[self.next_lift - 1].0 >= doc {
-            self.next_lift = self.lifts.partition_point(|(d, _)| *d < doc);
+/// The scores of a lift in one segment, read in document order.
+struct Cursor {
+    docs: Vec<(DocId, Score)>,
+    next: usize,
+}
+
+impl Cursor {
+    fn new(lifts: Option<&Lifts>, ord: SegmentOrdinal) -> Cursor {
+        Cursor {
+            docs: lifts
+                .and_then(|l| l.0.get(ord as usize))
+                .cloned()
+                .unwrap_or_default(),
+            next: 0,
         }
-        while let Some(&(d, s)) = self.lifts.get(self.next_lift) {
+    }
+
+    /// The lift's score of `doc`, if it matched.
+    fn at(&mut self, doc: DocId) -> Option<Score> {
+        if self.docs.is_empty() {
+            return None;
+        }
+        // Matches come in document order; start over if they ever do not.
+        if self.next > 0 && self.docs[self.next - 1].0 >= doc {
+            self.next = self.docs.partition_point(|(d, _)| *d < doc);
+        }
+        while let Some(&(d, s)) = self.docs.get(self.next) {
             match d.cmp(&doc) {
-                Ordering::Less => self.next_lift += 1,
+                Ordering::Less => self.next += 1,
                 Ordering::Equal => {
-                    self.next_lift += 1;
-                    return s;
+                    self.next += 1;
+                    return Some(s);
                 }
                 Ordering::Greater => break,
             }
         }
-        0.0
+        None
     }
 }
 
@@ -221,19 +278,26 @@ impl Collector for Best<'_> {
             .u64(TIEBREAK_FIELD)
             .ok()
             .map(|c| c.first_or_default_col(0));
-        let lifts = self
-            .lifts
-            .and_then(|l| l.0.get(ord as usize))
-            .cloned()
-            .unwrap_or_default();
+        let priors = if self.priors {
+            segment
+                .fast_fields()
+                .f64(PRIOR_FIELD)
+                .ok()
+                .map(|c| c.first_or_default_col(1.0))
+        } else {
+            None
+        };
+        let max_prior = priors.as_ref().map_or(1.0, |c| c.max_value() as Score);
         Ok(SegmentBest {
             ord,
             limit: self.limit,
             count: 0,
             heap: BinaryHeap::with_capacity(self.limit.min(4096) + 1),
             keys,
-            lifts,
-            next_lift: 0,
+            priors,
+            max_prior: max_prior.max(1.0),
+            lifts: Cursor::new(self.lifts, ord),
+            exact: Cursor::new(self.exact, ord),
         })
     }
 
@@ -255,14 +319,23 @@ impl SegmentCollector for SegmentBest {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.count += 1;
-        let score = if self.lifts.is_empty() {
-            score
-        } else {
-            score + self.lift(doc)
-        };
+        let score = score + self.lifts.at(doc).unwrap_or(0.0);
+        let bonus = self.exact.at(doc).map_or(0.0, |_| EXACT_NAME_BONUS);
         let full = self.heap.len() >= self.limit;
         // Most matches score below the current cut: they are dropped
-        // before their key is read.
+        // before their prior and key are read.
+        if full
+            && self
+                .heap
+                .peek()
+                .is_some_and(|worst| score * self.max_prior + bonus < worst.score)
+        {
+            return;
+        }
+        let score = match &self.priors {
+            Some(p) => score * p.get_val(doc) as Score,
+            None => score,
+        } + bonus;
         if full && self.heap.peek().is_some_and(|worst| score < worst.score) {
             return;
         }

@@ -13,6 +13,7 @@ use super::agencies::AgenciesArgs;
 use super::changes::ChangesArgs;
 use super::check::CheckArgs;
 use super::deadlines::DeadlinesArgs;
+use super::digest::DigestArgs;
 use super::export::ExportArgs;
 use super::flags::{parse_lang, AsOfOpt, JsonOpt, LangOpt, OUTPUT};
 use super::import::ImportArgs;
@@ -25,7 +26,9 @@ use super::search::SearchArgs;
 use super::show::ShowArgs;
 use super::site::SiteArgs;
 use super::stats::StatsArgs;
+use super::sync::SyncArgs;
 use super::timeline::TimelineArgs;
+use super::watch::WatchArgs;
 
 /// What `policygraph -h` says the tool is for.
 const ABOUT: &str =
@@ -296,6 +299,14 @@ stablecoin and a few more also find their synonyms (docs/search.md, \"Synonyms\"
   policygraph import openstates nh-legislation/_data/nh/2025/
   policygraph import congress --dry-run congress/data/119/bills/")]
     Import(ImportArgs),
+    /// Bring the knowledge base up to date from the sources in
+    /// `sources.ron` (see docs/sync.md).
+    Sync(SyncArgs),
+    /// Add, list or remove the watches `digest` reports on (`watches.ron`).
+    Watch(WatchArgs),
+    /// What is new on each watch since the last digest: text, JSON, Atom,
+    /// JSON Feed or email.
+    Digest(DigestArgs),
     /// Write a synthetic knowledge base of N entities (for benchmarks).
     #[command(after_help = "Examples:
   policygraph synth 10000 /tmp/synth
@@ -334,6 +345,9 @@ impl Command {
             Command::Changes(_) => "changes",
             Command::Export(_) => "export",
             Command::Import(_) => "import",
+            Command::Sync(_) => "sync",
+            Command::Watch(_) => "watch",
+            Command::Digest(_) => "digest",
             Command::Site(_) => "site",
             Command::Synth(_) => "synth",
             Command::Completions(_) => "completions",
@@ -372,6 +386,15 @@ impl Command {
             },
             Command::Site(a) => o(Some(&a.json), Some(&a.as_of), Some(&a.lang)),
             Command::Import(a) => o(Some(&a.common().json), None, None),
+            Command::Watch(a) => Offered {
+                json: Some(a.json()),
+                ..o(None, None, None)
+            },
+            Command::Digest(a) => o(None, None, Some(&a.lang)),
+            Command::Sync(a) => Offered {
+                json: Some(a.json()),
+                ..o(None, None, None)
+            },
             Command::Synth(_) | Command::Completions(_) | Command::Man(_) => o(None, None, None),
         }
     }

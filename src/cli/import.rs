@@ -139,6 +139,9 @@ pub struct FederalRegisterArgs {
     /// With --fetch: executive orders only.
     #[arg(long, requires = "fetch")]
     pub executive_orders: bool,
+    /// With --fetch: only documents matching these full-text search words.
+    #[arg(long, value_name = "WORDS", requires = "fetch")]
+    pub term: Option<String>,
     /// With --fetch: also read the agency list (`agencies.json`).
     #[arg(long, requires = "fetch")]
     pub agency_list: bool,
@@ -195,7 +198,7 @@ fn bills(
 /// Refuses to import into the copy of the built-in knowledge base that is
 /// used when no `knowledge/` directory is found: it would be lost with the
 /// cache.
-fn writable_knowledge(ctx: &Ctx) -> anyhow::Result<()> {
+pub(super) fn writable_knowledge(ctx: &Ctx) -> anyhow::Result<()> {
     let fp = policygraph::embedded::fingerprint();
     let in_cache = ctx
         .knowledge
@@ -223,6 +226,7 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
             types: a.types.clone(),
             agencies: a.agencies.clone(),
             executive_orders: a.executive_orders,
+            term: a.term.clone(),
         };
         let bar = progress_bar();
         let mut on_progress = |p: http::Progress| match p {
@@ -301,7 +305,7 @@ fn apply(ctx: &Ctx, batch: import::Batch, dry_run: bool) -> anyhow::Result<Statu
 }
 
 /// A progress bar on stderr when it is a terminal; none in a pipe.
-fn progress_bar() -> Option<indicatif::ProgressBar> {
+pub(super) fn progress_bar() -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }

@@ -12,6 +12,7 @@ mod changes;
 mod check;
 mod ctx;
 mod deadlines;
+mod digest;
 mod export;
 mod flags;
 mod import;
@@ -25,7 +26,9 @@ mod search;
 mod show;
 mod site;
 mod stats;
+mod sync;
 mod timeline;
+mod watch;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -127,7 +130,11 @@ pub fn main() -> ExitCode {
 fn run_healing(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
     let answers_from_index = !matches!(
         command,
-        Command::Import(_) | Command::Index(_) | Command::Check(_)
+        Command::Import(_)
+            | Command::Index(_)
+            | Command::Check(_)
+            | Command::Sync(_)
+            | Command::Watch(_)
     );
     match run(ctx, command) {
         Err(e) if ctx.refresh && answers_from_index && index_damage(&e) => {
@@ -174,6 +181,9 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
         Command::Synth(_) | Command::Completions(_) | Command::Man(_) => Ok(Status::Ok),
         Command::Export(a) => export::run(ctx, a),
         Command::Import(a) => import::run(ctx, a),
+        Command::Sync(a) => sync::run(ctx, a),
+        Command::Watch(a) => watch::run(ctx, a),
+        Command::Digest(a) => digest::run(ctx, a),
         Command::Timeline(a) => timeline::run(ctx, a),
         Command::Deadlines(a) => deadlines::run(ctx, a),
         Command::Changes(a) => changes::run(ctx, a),

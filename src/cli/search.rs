@@ -45,6 +45,10 @@ pub struct SearchArgs {
     /// (documents' own texts), or `all`.
     #[arg(long = "in", value_enum, default_value_t = policygraph::search::Within::All, value_name = "WHERE")]
     pub within: policygraph::search::Within,
+    /// Show how each hit's score was made: each field's part, the lifts,
+    /// and the entity's prior (see docs/search.md, "Ranking").
+    #[arg(long)]
+    pub explain: bool,
     #[command(flatten)]
     pub json: JsonOpt,
     #[command(flatten)]
@@ -76,6 +80,7 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<Status> {
         facets: args.facets,
         within: args.within,
         knowledge: Some(ctx.knowledge.clone()),
+        explain: args.explain,
     };
     let res = search(&store, &opts, ctx.lang.as_deref())?;
     if ctx.json {
@@ -121,6 +126,15 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<Status> {
                 .unwrap_or_default();
             writeln!(out, "    {section}{}", highlight(&h.snippet, color))?;
         }
+        if let Some(x) = &h.explain {
+            writeln!(
+                out,
+                "{}    {}{}",
+                DIM.render(),
+                explain_line(h.score, x),
+                DIM.render_reset()
+            )?;
+        }
     }
     let shown = res.hits.len();
     let summary = match (res.total, shown < res.total) {
@@ -136,6 +150,48 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<Status> {
         }
     }
     Ok(Status::Ok)
+}
+
+/// A hit's score taken apart, on one line:
+/// `score 84.62 = (name 32.66 + body 8.27 + procedural 0.47) × prior 2.044 (kind 1.6, linked to 3)`.
+fn explain_line(score: f32, x: &policygraph::search::Explain) -> String {
+    let mut parts: Vec<String> = x
+        .fields
+        .iter()
+        .map(|f| format!("{} {:.2}", f.field, f.score))
+        .collect();
+    for (what, v) in [("phrase", x.phrase), ("other", x.other)] {
+        if v != 0.0 {
+            parts.push(format!("{what} {v:.2}"));
+        }
+    }
+    if parts.is_empty() {
+        parts.push("0".into());
+    }
+    let moved = if x.follows_founded {
+        "; moved up under the hit it established"
+    } else {
+        ""
+    };
+    let exact = if x.exact_name > 0.0 {
+        format!(" + exact name {:.0}", x.exact_name)
+    } else {
+        String::new()
+    };
+    let prior = format!(
+        "prior {:.3} (kind {}, linked to {})",
+        x.prior.value, x.prior.kind, x.prior.linked
+    );
+    if !x.prior_applied {
+        return format!(
+            "score {score:.2} = {}; a close spelling: no {prior}{moved}",
+            parts.join(" + ")
+        );
+    }
+    format!(
+        "score {score:.2} = ({}) × {prior}{exact}{moved}",
+        parts.join(" + ")
+    )
 }
 
 /// One reason for an empty result, for people.

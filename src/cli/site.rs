@@ -93,6 +93,11 @@ pub fn run(ctx: &Ctx, args: &SiteArgs) -> anyhow::Result<Status> {
         jurisdiction: args.jurisdiction.clone(),
         default_lang,
         layout,
+        feeds: policygraph::sync::feed::site_feeds(
+            &policygraph::sync::feed::Log::load(&ctx.index)?,
+            &super::watch::watches(ctx)?,
+            Date::today(),
+        ),
     };
     let report = site::build(&corpus, &args.out, &opts, &lock)?;
     drop(lock);

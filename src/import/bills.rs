@@ -198,10 +198,20 @@ fn parse_file(
         });
     }
     let bytes = std::fs::read(path).map_err(|e| ImportError::io(path, e))?;
+    parse_bytes(source, &path.display().to_string(), &bytes, fallback)
+}
+
+/// What one input's bytes give; `input` names it in a fatal error.
+fn parse_bytes(
+    source: BillSource,
+    input: &str,
+    bytes: &[u8],
+    fallback: Option<&str>,
+) -> Result<Outcome, ImportError> {
     let parsed = match source {
-        BillSource::OpenStates => super::openstates::parse(&bytes, fallback),
-        BillSource::Legiscan => super::legiscan::parse(&bytes),
-        BillSource::Congress => super::congress::parse(&bytes),
+        BillSource::OpenStates => super::openstates::parse(bytes, fallback),
+        BillSource::Legiscan => super::legiscan::parse(bytes),
+        BillSource::Congress => super::congress::parse(bytes),
     };
     match parsed {
         Ok(p) => Ok(outcome_of(p)),
@@ -213,7 +223,7 @@ fn parse_file(
             super::json::json_message(&e)
         ))),
         Err(ParseError::Json(e)) => Err(ImportError::Json {
-            input: path.display().to_string(),
+            input: input.to_owned(),
             line: e.line(),
             column: e.column(),
             message: super::json::json_message(&e),
@@ -302,7 +312,39 @@ pub fn batch(
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let outcomes = parse_all(source, &files, threads, jurisdiction)?;
+    assemble(source, &files, outcomes, &passed_over, today)
+}
 
+/// Reads bills from answers already in memory (`sync`'s API pages and
+/// `getBill` answers), each `(name, bytes)`: the name stands for a file's
+/// path in the report and in provenance, and must not carry a key. A
+/// answer that is not JSON, or is cut short, fails the batch with its
+/// name, line and column, as a file named on the command line does.
+pub fn batch_from_bytes(
+    source: BillSource,
+    inputs: &[(String, Vec<u8>)],
+    today: Date,
+    jurisdiction: Option<&str>,
+) -> Result<Batch, ImportError> {
+    let files: Vec<FileArg> = inputs
+        .iter()
+        .map(|(name, _)| (PathBuf::from(name), true))
+        .collect();
+    let mut outcomes = Vec::with_capacity(inputs.len());
+    for (name, bytes) in inputs {
+        outcomes.push(parse_bytes(source, name, bytes, jurisdiction)?);
+    }
+    assemble(source, &files, outcomes, &[], today)
+}
+
+/// The batch of parsed inputs: records, unreadable records and warnings.
+fn assemble(
+    source: BillSource,
+    files: &[FileArg],
+    outcomes: Vec<Outcome>,
+    passed_over: &[String],
+    today: Date,
+) -> Result<Batch, ImportError> {
     let mut batch = Batch {
         importer: source.name().to_owned(),
         prefix: source.name().to_owned(),

@@ -26,6 +26,8 @@ pub struct Query {
     pub agencies: Vec<String>,
     /// Executive orders only.
     pub executive_orders: bool,
+    /// Full-text search words (`conditions[term]`).
+    pub term: Option<String>,
 }
 
 /// The fields asked of `documents.json`: everything the mapping reads.
@@ -108,6 +110,9 @@ pub fn documents_url(base: &str, q: &Query) -> Result<String, ImportError> {
     }
     for a in &q.agencies {
         params.push(("conditions[agencies][]".into(), a.clone()));
+    }
+    if let Some(t) = q.term.as_deref().filter(|t| !t.trim().is_empty()) {
+        params.push(("conditions[term]".into(), t.to_owned()));
     }
     let query: Vec<String> = params
         .iter()

@@ -4,6 +4,7 @@
 
 pub mod synonyms;
 pub mod syntax;
+pub mod weights;
 
 pub use syntax::{prepare_query, QUERY_FIELDS};
 
@@ -52,6 +53,8 @@ pub struct SearchOptions {
     /// The knowledge directory, to cut snippets from documents' texts
     /// (kept beside the entity files, not in the index).
     pub knowledge: Option<std::path::PathBuf>,
+    /// Say for each hit how its score was made (see [`Explain`]).
+    pub explain: bool,
 }
 
 /// Where `search --in` looks.
@@ -66,18 +69,52 @@ pub enum Within {
     All,
 }
 
-/// The weight of each searched field: a match in a name, alias or
-/// identifier ranks above one in a summary, and that above one deep in a
-/// document's text. (The field table the ranking design keeps in one
-/// place; `text` is the full text of a document.)
-pub const FIELD_WEIGHTS: &[(&str, f32)] =
-    &[("name", 4.0), ("ident", 3.0), ("body", 1.0), ("text", 0.5)];
+/// How a hit's score was made: `score = (Σ fields + phrase + other) ×
+/// prior + exact_name` (close spellings: no prior).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Explain {
+    /// The BM25 score of the query in each text field, times the field's
+    /// weight (see [`weights::FIELD_WEIGHTS`]), for the fields that matched.
+    pub fields: Vec<FieldScore>,
+    /// What the query being an exact name or alias adds, after the prior
+    /// ([`crate::rank::EXACT_NAME_BONUS`], or 0).
+    pub exact_name: f32,
+    /// What the phrase lifts (the words as a phrase in a name, a Chinese
+    /// run as written) add.
+    pub phrase: f32,
+    /// The rest of the score before the prior: close spellings, filters.
+    pub other: f32,
+    /// The entity's prior, and what it is made of.
+    pub prior: PriorParts,
+    /// Whether the prior was applied (close spellings are ranked without).
+    pub prior_applied: bool,
+    /// Set when the hit was moved up because it established the best hit
+    /// (see the ranking rules in `docs/search.md`): it took the score of
+    /// the hit it passed.
+    pub follows_founded: bool,
+}
 
-fn weight(name: &str) -> f32 {
-    FIELD_WEIGHTS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or(1.0, |(_, w)| *w)
+/// One field's part of a score.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FieldScore {
+    /// The field (`name`, `ident`, `body`, `procedural`, ...).
+    pub field: String,
+    /// Its weight in the table.
+    pub weight: f32,
+    /// BM25 in the field, times the weight.
+    pub score: f32,
+}
+
+/// The prior of a hit: `kind × (1 + 0.3 × ln(1 + linked))`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PriorParts {
+    /// The prior itself, as stored in the index.
+    pub value: f64,
+    /// The prior of the entity's kind.
+    pub kind: f64,
+    /// Distinct entities linked to it, either way, by relations that count
+    /// (see [`weights::counts_for_prior`]).
+    pub linked: usize,
 }
 
 /// A part of a snippet, highlighted or not.
@@ -111,6 +148,9 @@ pub struct Hit {
     pub score: f32,
     /// Why it matched.
     pub snippet: Snippet,
+    /// How the score was made, with `--explain`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explain>,
 }
 
 /// Result of a search.
@@ -362,21 +402,7 @@ fn count_all(store: &Store, opts: &SearchOptions) -> Result<usize> {
 fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result<SearchResult> {
     let f = store.fields;
     let prepared = syntax::parse(&opts.query)?;
-    let fields = match opts.within {
-        Within::Names => vec![f.name, f.ident],
-        Within::Text => vec![f.text],
-        Within::All => vec![f.name, f.ident, f.body, f.text],
-    };
-    let mut parser = QueryParser::for_index(&store.index, fields);
-    parser.set_conjunction_by_default();
-    for (field, name) in [
-        (f.name, "name"),
-        (f.ident, "ident"),
-        (f.body, "body"),
-        (f.text, "text"),
-    ] {
-        parser.set_field_boost(field, weight(name));
-    }
+    let parser = query_parser(store, None, opts.within);
     let user = parser
         .parse_query(&prepared.text)
         .map_err(|e| parser_error(&e))?;
@@ -384,9 +410,6 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
     // The words to look for, without the query's syntax.
     let text = prepared.words.join(" ");
     let words_in_names = all_words_in(store, &text, f.name)?;
-    // Optional clauses that lift the best matches; each is added only when
-    // it can match, as every clause costs time on every matching document.
-    let mut lifts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // Several plain words: a match of the whole phrase in a name ranks
     // first; so does Chinese typed without spaces, where it is found as
     // written. Few documents match these, so they are scored in a pass of
@@ -408,28 +431,30 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
         _ => Some(Box::new(BooleanQuery::new(phrases))),
     };
     // An exact name or alias (`DOL`, `勞工部`, `EO 14330`) ranks its entity
-    // first.
+    // first: a bonus added after the prior (see [`crate::rank`]).
     let key = crate::resolve::normalize(&opts.query);
-    if term_exists(store, f.key, &key)? {
-        lifts.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.key, &key),
-                    IndexRecordOption::Basic,
-                )),
-                20.0,
-            )),
-        ));
-    }
-    let exact = with_clauses(user, lifts);
+    let exact_lift: Option<Box<dyn Query>> = if term_exists(store, f.key, &key)? {
+        Some(Box::new(TermQuery::new(
+            Term::from_field_text(f.key, &key),
+            IndexRecordOption::Basic,
+        )))
+    } else {
+        None
+    };
+    let exact = user.box_clone();
     let filters = filter_queries(store, opts)?;
+    // Filters select and do not score: a `--kind statute` filter would
+    // otherwise add the rarity of the word `statute` to every statute.
     let combined = |q: Box<dyn Query>| -> Box<dyn Query> {
         with_clauses(
             q,
             filters
                 .iter()
-                .map(|q| (Occur::Must, q.box_clone()))
+                .map(|q| {
+                    let unscored: Box<dyn Query> =
+                        Box::new(tantivy::query::ConstScoreQuery::new(q.box_clone(), 0.0));
+                    (Occur::Must, unscored)
+                })
                 .collect(),
         )
     };
@@ -466,7 +491,8 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
         ]))),
         None => combined(exact.box_clone()),
     };
-    let (mut top, mut total) = best(store, &*query, phrase_lift.as_deref(), fetch)?;
+    let exact_only = exact_lift.as_deref();
+    let (mut top, mut total) = best(store, &*query, phrase_lift.as_deref(), exact_only, fetch)?;
     let mut fuzzy = match top.first() {
         // Is the best hit an exact match? One seek in one segment tells.
         Some((_, addr)) => !matches_exactly(store, &*exact, *addr)?,
@@ -475,7 +501,7 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
     if total == 0 && plain && opts.within == Within::All {
         // Nothing at all: every word within one or two edits, anywhere,
         // names first.
-        if let Some(all) = fuzzy_query(store, &text, &[f.name, f.body, f.ident]) {
+        if let Some(all) = fuzzy_query(store, &text, &[f.name, f.body, f.ident, f.procedural]) {
             let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, all)];
             if let Some(fq) = &name_fuzzy {
                 parts.push((
@@ -484,14 +510,24 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
                 ));
             }
             query = combined(Box::new(BooleanQuery::new(parts)));
-            (top, total) = best(store, &*query, None, fetch)?;
+            (top, total) = best(store, &*query, None, None, fetch)?;
             fuzzy = total > 0;
         }
     }
-    let snip_body = snippets(store, &*query, f.body)?;
-    let snip_name = snippets(store, &*query, f.name)?;
+    let typed: std::collections::BTreeSet<String> = {
+        let mut a = analyzer();
+        let mut stream = a.token_stream(&text);
+        let mut out = std::collections::BTreeSet::new();
+        while stream.advance() {
+            out.insert(stream.token().text.clone());
+        }
+        out
+    };
+    let snip_body = snippets(store, &*query, f.body, &typed)?;
+    let snip_name = snippets(store, &*query, f.name, &typed)?;
+    let snip_proc = snippets(store, &*query, f.procedural, &typed)?;
     let snip_text = match &opts.knowledge {
-        Some(_) => Some(snippets(store, &*query, f.text)?),
+        Some(_) => Some(snippets(store, &*query, f.text, &typed)?),
         None => None,
     };
     let mut hits = Vec::new();
@@ -500,19 +536,28 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
     // Close-spelling matches all score alike, so the cut at `--limit` would
     // fall in id order: rank every one of them (up to a bound), shortest
     // name first, as BM25's length norm would.
-    if fuzzy && !post_filter && total > ranked.len() {
-        ranked = best(store, &*query, None, total.min(1000))?.0;
+    // Priors are left out: they would rank a statute's close spelling
+    // above a program's closer one.
+    if fuzzy && !post_filter {
+        ranked = best_of(store, &*query, Best::new(total.min(1000)).without_priors())?.0;
     }
     let mut with_ids = Vec::with_capacity(ranked.len());
     for (score, addr) in ranked.drain(..) {
         let doc: TantivyDocument = store.searcher.doc(addr).map_err(ix)?;
+        let doc = (doc, addr);
         let id = doc
+            .0
             .get_first(f.id)
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_owned();
         let name_words = if fuzzy {
-            store.node_of(&doc)?.entity.name.split_whitespace().count()
+            store
+                .node_of(&doc.0)?
+                .entity
+                .name
+                .split_whitespace()
+                .count()
         } else {
             0
         };
@@ -523,15 +568,24 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
             .then_with(|| a.1.cmp(&b.1))
             .then_with(|| a.2.cmp(&b.2))
     });
-    if !fuzzy {
-        follow_founders(store, &*query, &mut with_ids)?;
-    }
+    let moved = if fuzzy {
+        Vec::new()
+    } else {
+        follow_founders(store, &*query, &mut with_ids)?
+    };
+    let explainer = Explainer {
+        store,
+        text: &prepared.text,
+        exact_lift,
+        phrase_lift: phrase_lift.as_deref(),
+        fuzzy,
+    };
     // With filters applied to the decoded entities (status, as-of), every
     // match is decoded anyway: count them all, and their facets, so that
     // `total` and the facets describe the hits' own filters.
     let mut matched = 0usize;
     let mut tallied = empty_facets();
-    for (score, _, _, doc) in with_ids {
+    for (score, _, id, (doc, addr)) in with_ids {
         if !post_filter && hits.len() >= opts.limit {
             break;
         }
@@ -565,7 +619,7 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
         if hits.len() >= opts.limit {
             continue;
         }
-        let mut snippet = make_snippet(&snip_body, &snip_name, e);
+        let mut snippet = make_snippet(&snip_body, &snip_name, &snip_proc, e);
         // The text's snippet when it shows more of the query (a phrase
         // found only in the text, where the summary has one of its words).
         if opts.within != Within::Names {
@@ -578,6 +632,11 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
                 }
             }
         }
+        let explain = if opts.explain {
+            Some(explainer.explain(&node, addr, score, moved.contains(&id))?)
+        } else {
+            None
+        };
         hits.push(Hit {
             id: e.id.clone(),
             kind: e.kind,
@@ -587,6 +646,7 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
             status,
             score,
             snippet,
+            explain,
         });
     }
     let facets = match (opts.facets, post_filter) {
@@ -613,13 +673,14 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
 fn follow_founders(
     store: &Store,
     query: &dyn Query,
-    ranked: &mut Vec<(f32, usize, String, TantivyDocument)>,
-) -> Result<()> {
+    ranked: &mut Vec<Ranked>,
+) -> Result<Vec<String>> {
+    let mut moved = Vec::new();
     let Some(top) = ranked.first() else {
-        return Ok(());
+        return Ok(moved);
     };
     let top_score = top.0;
-    let node = store.node_of(&top.3)?;
+    let node = store.node_of(&top.3 .0)?;
     let founders: Vec<&str> = node
         .incoming
         .iter()
@@ -628,7 +689,7 @@ fn follow_founders(
         .take(3)
         .collect();
     if founders.is_empty() {
-        return Ok(());
+        return Ok(moved);
     }
     // Those of them that match the query, in one pass.
     let any: Vec<(Occur, Box<dyn Query>)> = founders
@@ -649,7 +710,7 @@ fn follow_founders(
         .searcher
         .search(&both, &tantivy::collector::DocSetCollector)
         .map_err(ix)?;
-    let mut docs: Vec<(String, TantivyDocument)> = Vec::new();
+    let mut docs: Vec<(String, (TantivyDocument, tantivy::DocAddress))> = Vec::new();
     for addr in matching {
         let doc: TantivyDocument = store.searcher.doc(addr).map_err(ix)?;
         let id = doc
@@ -657,7 +718,7 @@ fn follow_founders(
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_owned();
-        docs.push((id, doc));
+        docs.push((id, (doc, addr)));
     }
     let mut at = 1;
     for id in founders {
@@ -673,19 +734,154 @@ fn follow_founders(
             None => (score, 0, id, doc),
         };
         entry.0 = entry.0.max(score);
+        moved.push(entry.2.clone());
         ranked.insert(at.min(ranked.len()), entry);
         at += 1;
     }
-    Ok(())
+    Ok(moved)
+}
+
+/// A match on its way to be a hit: score, words in its name (to order
+/// close spellings), id, and its document with its address.
+type Ranked = (f32, usize, String, (TantivyDocument, tantivy::DocAddress));
+
+/// The query parser over the text fields of [`weights::FIELD_WEIGHTS`],
+/// with their weights; with `only`, every other field weighs 0, so that a
+/// query's score is that field's part of it (for `--explain`).
+fn query_parser(store: &Store, only: Option<&str>, within: Within) -> QueryParser {
+    let schema = store.index.schema();
+    let fields: Vec<(tantivy::schema::Field, &weights::FieldWeight)> = weights::FIELD_WEIGHTS
+        .iter()
+        .filter(|w| match within {
+            Within::All => true,
+            Within::Names => matches!(w.field, "name" | "ident"),
+            Within::Text => w.field == "text",
+        })
+        .filter_map(|w| schema.get_field(w.field).ok().map(|f| (f, w)))
+        .collect();
+    let mut parser = QueryParser::for_index(&store.index, fields.iter().map(|f| f.0).collect());
+    parser.set_conjunction_by_default();
+    for (field, w) in &fields {
+        let boost = match only {
+            Some(o) if o != w.field => 0.0,
+            _ => w.weight,
+        };
+        parser.set_field_boost(*field, boost);
+    }
+    parser
+}
+
+/// Takes a hit's score apart, for `--explain`.
+struct Explainer<'a> {
+    store: &'a Store,
+    /// The query as the parser reads it.
+    text: &'a str,
+    exact_lift: Option<Box<dyn Query>>,
+    phrase_lift: Option<&'a dyn Query>,
+    /// Close spellings are ranked without priors.
+    fuzzy: bool,
+}
+
+impl Explainer<'_> {
+    /// The score of `query` for the document at `addr` (0 if it does not
+    /// match), with the statistics the ranking used.
+    fn score(&self, query: &dyn Query, addr: tantivy::DocAddress) -> Result<f32> {
+        let stats = self.store.stats();
+        let weight = query
+            .weight(
+                tantivy::query::EnableScoring::enabled_from_statistics_provider(
+                    &stats,
+                    &self.store.searcher,
+                ),
+            )
+            .map_err(ix)?;
+        let seg = self.store.searcher.segment_reader(addr.segment_ord);
+        // Not `Weight::explain`, whose phrase scorer seeks backwards (a
+        // panic in tantivy 0.25): a new scorer stands on its first match
+        // and may only move forward from there.
+        use tantivy::DocSet;
+        let mut scorer = weight.scorer(seg, 1.0).map_err(ix)?;
+        let at = scorer.doc();
+        let on = at == addr.doc_id || (at < addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id);
+        Ok(if on { scorer.score() } else { 0.0 })
+    }
+
+    fn explain(
+        &self,
+        node: &crate::store::Node,
+        addr: tantivy::DocAddress,
+        score: f32,
+        follows_founded: bool,
+    ) -> Result<Explain> {
+        let mut fields = Vec::new();
+        let mut sum = 0.0;
+        for w in weights::FIELD_WEIGHTS {
+            let parser = query_parser(self.store, Some(w.field), Within::All);
+            let Ok(q) = parser.parse_query(self.text) else {
+                continue;
+            };
+            let s = self.score(&*q, addr)?;
+            if s > 0.0 {
+                sum += s;
+                fields.push(FieldScore {
+                    field: w.field.to_owned(),
+                    weight: w.weight,
+                    score: s,
+                });
+            }
+        }
+        let exact_name = match &self.exact_lift {
+            Some(q) if self.score(&**q, addr)? > 0.0 => crate::rank::EXACT_NAME_BONUS,
+            _ => 0.0,
+        };
+        let phrase = match self.phrase_lift {
+            Some(q) => self.score(q, addr)?,
+            None => 0.0,
+        };
+        let linked = crate::store::linked(
+            &node.entity,
+            node.incoming.iter().map(|(p, r)| (p.id.as_str(), r.rel)),
+        );
+        let kind = weights::kind_prior(node.entity.kind);
+        let value = weights::prior(node.entity.kind, linked);
+        let before = if value > 0.0 && !self.fuzzy {
+            (score - exact_name) / value as f32
+        } else {
+            score - exact_name
+        };
+        // A hit moved up under the one it established took that hit's
+        // score: the rest is not its own.
+        let other = if follows_founded {
+            0.0
+        } else {
+            before - sum - phrase
+        };
+        Ok(Explain {
+            fields,
+            exact_name,
+            phrase,
+            other: if other.abs() < 1e-3 { 0.0 } else { other },
+            prior_applied: !self.fuzzy,
+            prior: PriorParts {
+                value,
+                kind,
+                linked,
+            },
+            follows_founded,
+        })
+    }
 }
 
 /// tantivy's `SnippetGenerator::create`, with the document frequencies of
 /// live documents (see [`crate::store::LiveStats`]), so that a patched index
-/// cuts the same snippets as a rebuilt one.
+/// cuts the same snippets as a rebuilt one. The terms of the words as typed
+/// weigh four times their synonyms', so that a snippet shows the word the
+/// user chose (`穩定幣`, not `payment stablecoin`) where the text has it.
 fn snippets(
     store: &Store,
     query: &dyn Query,
     field: tantivy::schema::Field,
+    typed: &std::collections::BTreeSet<String>,
 ) -> Result<SnippetGenerator> {
     let stats = store.stats();
     let mut terms: std::collections::BTreeSet<&Term> = std::collections::BTreeSet::new();
@@ -702,7 +898,8 @@ fn snippets(
         };
         let doc_freq = stats.live_doc_freq(term).map_err(ix)?;
         if doc_freq > 0 {
-            weights.insert(text.to_owned(), 1.0 / (1.0 + doc_freq as f32));
+            let lift = if typed.contains(text) { 4.0 } else { 1.0 };
+            weights.insert(text.to_owned(), lift / (1.0 + doc_freq as f32));
         }
     }
     let tokenizer = store.index.tokenizer_for_field(field).map_err(ix)?;
@@ -718,6 +915,7 @@ fn best(
     store: &Store,
     query: &dyn Query,
     lift: Option<&dyn Query>,
+    exact: Option<&dyn Query>,
     limit: usize,
 ) -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
     let stats = store.stats();
@@ -725,9 +923,23 @@ fn best(
         Some(lift) => Lifts::score(&store.searcher, &stats, lift)?,
         None => Lifts::default(),
     };
+    let exact = match exact {
+        Some(q) => Lifts::score(&store.searcher, &stats, q)?,
+        None => Lifts::default(),
+    };
+    best_of(store, query, Best::new(limit).lifted(&lifts).exact(&exact))
+}
+
+/// [`best`] with a collector already set up.
+fn best_of(
+    store: &Store,
+    query: &dyn Query,
+    collector: Best,
+) -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
+    let stats = store.stats();
     store
         .searcher
-        .search_with_statistics_provider(query, &Best::new(limit).lifted(&lifts), &stats)
+        .search_with_statistics_provider(query, &collector, &stats)
         .map_err(ix)
 }
 
@@ -814,11 +1026,19 @@ fn text_snippet(
 fn make_snippet(
     body: &SnippetGenerator,
     name: &SnippetGenerator,
+    procedural: &SnippetGenerator,
     e: &crate::model::Entity,
 ) -> Snippet {
     let body_text = crate::store::body_texts(e).collect::<Vec<_>>().join(" · ");
     let name_text = crate::store::name_texts(e).collect::<Vec<_>>().join(" · ");
-    for (generator, text) in [(body, &body_text), (name, &name_text)] {
+    let proc_text = crate::store::procedural_texts(e)
+        .collect::<Vec<_>>()
+        .join(" · ");
+    for (generator, text) in [
+        (body, &body_text),
+        (name, &name_text),
+        (procedural, &proc_text),
+    ] {
         let s = generator.snippet(text);
         if !s.highlighted().is_empty() {
             return Snippet {

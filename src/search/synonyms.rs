@@ -21,16 +21,32 @@ pub const SYNONYMS: &[&[&str]] = &[
         "crypto",
         "cryptocurrency",
         "crypto asset",
+        "cryptoasset",
         "digital asset",
+        "digital currency",
+        "virtual currency",
+        "blockchain",
         "加密貨幣",
         "加密資產",
         "數字資產",
         "數位資產",
+        "數字貨幣",
+        "虛擬貨幣",
+        "區塊鏈",
     ],
     &["401k", "defined contribution", "確定提撥"],
-    &["stablecoin", "payment stablecoin", "穩定幣"],
+    &[
+        "stablecoin",
+        "payment stablecoin",
+        "stable coin",
+        "stable token",
+        "穩定幣",
+    ],
     &["CBDC", "central bank digital currency", "央行數字貨幣"],
 ];
+
+/// The weight of a synonym against the word as typed (1).
+pub const SYNONYM_WEIGHT: f32 = 0.2;
 
 /// The tokens of every entry, by group.
 fn table() -> &'static [Vec<Vec<String>>] {
@@ -58,7 +74,12 @@ fn tokens(a: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
 /// pieces it covers, and the group as query text: the words as typed, or
 /// any other entry of the group, which weighs less so that the word the
 /// user chose ranks first:
-/// `(crypto OR cryptocurrency^0.5 OR "digital asset"^0.5 …)`.
+/// `(crypto OR cryptocurrency^0.2 OR "digital asset"^0.2 …)`.
+///
+/// The other entries weigh [`SYNONYM_WEIGHT`] each, and their scores add
+/// up (tantivy's `OR`): an entity that lists every synonym among its
+/// aliases (the digital-assets class) would otherwise outrank the one whose
+/// name has the word as typed.
 pub fn expand(pieces: &[Option<&str>]) -> BTreeMap<usize, (usize, String)> {
     let mut out = BTreeMap::new();
     if pieces.iter().all(Option::is_none) {
@@ -119,7 +140,7 @@ fn group_text(g: usize, typed: &[&str], seq: &[String]) -> String {
             .iter()
             .zip(&table()[g])
             .filter(|(_, toks)| toks.as_slice() != seq)
-            .map(|(e, toks)| format!("{}^0.5", as_query(e, toks.len()))),
+            .map(|(e, toks)| format!("{}^{SYNONYM_WEIGHT}", as_query(e, toks.len()))),
     );
     format!("({})", entries.join(" OR "))
 }
@@ -136,10 +157,10 @@ mod tests {
         assert_eq!(e[&0].0, 2);
         assert!(e[&0]
             .1
-            .starts_with("(\"Digital Assets\" OR crypto^0.5 OR cryptocurrency^0.5"));
+            .starts_with("(\"Digital Assets\" OR crypto^0.2 OR cryptocurrency^0.2"));
         assert_eq!(
             e[&3].1,
-            "(401k OR \"defined contribution\"^0.5 OR \"確定提撥\"^0.5)"
+            "(401k OR \"defined contribution\"^0.2 OR \"確定提撥\"^0.2)"
         );
         // Simplified Chinese matches the Traditional entry.
         assert_eq!(expand(&[Some("加密货币")]).len(), 1);

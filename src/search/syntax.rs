@@ -30,7 +30,11 @@ pub const QUERY_FIELDS: &[(&str, &str)] = &[
     ),
     (
         "body",
-        "summaries, notes, event and deadline notes, source titles, tags, sponsors",
+        "summaries, notes, deadline and relation notes, tags, sponsors",
+    ),
+    (
+        "procedural",
+        "event notes (bill actions, referrals to committees) and source titles",
     ),
     ("text", "a document's own full text, where it was imported"),
     ("id", "the exact entity id"),

@@ -103,6 +103,21 @@ pub struct SiteOptions {
     pub default_lang: Lang,
     /// How diagrams are laid out.
     pub layout: Layout,
+    /// Feeds to publish (`policygraph digest`'s, see docs/sync.md), each
+    /// linked from every page's head.
+    pub feeds: Vec<SiteFeed>,
+}
+
+/// A feed the site publishes and links with `<link rel="alternate">`.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteFeed {
+    /// Its path in the site (`feeds/changes.xml`).
+    pub file: String,
+    /// Its title.
+    pub title: String,
+    /// Its contents (Atom).
+    #[serde(skip)]
+    pub body: String,
 }
 
 impl SiteOptions {
@@ -274,13 +289,21 @@ impl<'c> Site<'c> {
                 ..TimelineFilter::default()
             },
         )?;
-        let envs = Lang::ALL
+        let mut envs: Vec<minijinja::Environment<'static>> = Lang::ALL
             .iter()
             .map(|&l| environment(l))
             .collect::<Result<_>>()?;
+        for env in &mut envs {
+            env.add_global("feeds", minijinja::Value::from_serialize(&opts.feeds));
+        }
+        let feed_names: Vec<(&str, &str)> = opts
+            .feeds
+            .iter()
+            .map(|f| (f.file.as_str(), f.title.as_str()))
+            .collect();
         let key = hash_of(
             format!(
-                "{FORMAT} {} {:?} {day} {:?} {:?} {:?} {}",
+                "{FORMAT} {} {:?} {day} {:?} {:?} {:?} {feed_names:?} {}",
                 env!("CARGO_PKG_VERSION"),
                 opts.as_of,
                 opts.kinds,
@@ -336,10 +359,11 @@ impl<'c> Site<'c> {
         };
         put("assets/style.css", STYLE_CSS.as_bytes())?;
         put("assets/search.js", SEARCH_JS.as_bytes())?;
-        put(
-            "assets/search-data.js",
-            &search_data::search_data(self.corpus, &self.positions)?,
-        )?;
+        for (rel, bytes) in
+            search_data::search_data(self.corpus, &self.nodes, &self.positions, self.opts.day())?
+        {
+            put(&rel, &bytes)?;
+        }
         let redirect = self
             .env(self.opts.default_lang)
             .get_template("redirect.html")
@@ -351,6 +375,9 @@ impl<'c> Site<'c> {
             })
             .map_err(template_error)?;
         put("index.html", redirect.as_bytes())?;
+        for f in &self.opts.feeds {
+            put(&f.file, f.body.as_bytes())?;
+        }
         for l in Lang::ALL {
             for (rel, html) in self.list_pages(l)? {
                 put(&format!("{}/{rel}", l.tag()), html.as_bytes())?;
@@ -1328,11 +1355,18 @@ impl Site<'_> {
                 .collect();
             let kinds = serde_json::to_string(&kinds)
                 .map_err(|e| Error::Tool(format!("search page: {e}")))?;
+            // And each result's status.
+            let statuses: BTreeMap<&str, &str> = crate::model::Stage::ALL
+                .iter()
+                .map(|&s| (s.name(), l.stage(s)))
+                .collect();
+            let statuses = serde_json::to_string(&statuses)
+                .map_err(|e| Error::Tool(format!("search page: {e}")))?;
             pages.push((
                 rel.to_owned(),
                 render(
                     "search.html",
-                    minijinja::context! { c => c, kinds => kinds },
+                    minijinja::context! { c => c, kinds => kinds, statuses => statuses },
                 )?,
             ));
         }

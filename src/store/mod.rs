@@ -41,8 +41,9 @@ pub use update::*;
 /// record layout of merged imports; 10: both; 11: the `stage` field; 12:
 /// the files merged into a node; 13: the `sponsor` field; 14: the seal of
 /// a generation's files; 15: the change time and inode in the fingerprint
-/// and the manifest; 16: the `text` field and relations' evidence.)
-pub const FORMAT_VERSION: u32 = 16;
+/// and the manifest; 16: the `procedural` field and the `prior` fast field;
+/// 17: the `text` field and relations' evidence.)
+pub const FORMAT_VERSION: u32 = 17;
 
 #[cfg(test)]
 mod tests;

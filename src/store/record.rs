@@ -91,7 +91,7 @@ pub trait NodeSource {
 /// A [`Peer`] borrowed from the corpus; encoded exactly as a `Peer` is.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct PeerRef<'a> {
-    id: &'a str,
+    pub(super) id: &'a str,
     kind: Kind,
     name: &'a str,
     first_seen: Option<Date>,

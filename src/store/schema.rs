@@ -40,18 +40,25 @@ pub struct Fields {
     pub name: Field,
     /// Identifiers: tokenized.
     pub ident: Field,
-    /// Summaries, notes, event and deadline notes, source titles: tokenized, stored.
+    /// Summaries, notes, deadline and relation notes, tags, sponsors: tokenized.
     pub body: Field,
     /// A document's own text (see [`crate::doctext`]): tokenized with
     /// positions for phrases, not stored (snippets are cut from the text
     /// file beside the entity's file).
     pub text: Field,
+    /// Procedural text: event notes (bill actions, referrals) and source
+    /// titles: tokenized, weighed far below `body` (see
+    /// [`crate::search::weights`]).
+    pub procedural: Field,
     /// `/kind/..`, `/jurisdiction/..`, `/status/..` facets.
     pub facet: Field,
     /// The postcard-encoded [`Node`].
     pub record: Field,
     /// A hash of the id ([`tiebreak`]), fast: cuts ties among equal scores.
     pub tiebreak: Field,
+    /// The entity's query-independent prior ([`crate::search::weights::prior`]),
+    /// fast: multiplies its score.
+    pub prior: Field,
 }
 
 impl Fields {
@@ -83,9 +90,11 @@ impl Fields {
             ident: b.add_text_field("ident", text(false)),
             body: b.add_text_field("body", text(false)),
             text: b.add_text_field("text", text(false)),
+            procedural: b.add_text_field("procedural", text(false)),
             facet: b.add_facet_field("facet", FacetOptions::default()),
             record: b.add_bytes_field("record", STORED),
             tiebreak: b.add_u64_field(crate::rank::TIEBREAK_FIELD, FAST),
+            prior: b.add_f64_field(crate::rank::PRIOR_FIELD, FAST),
         };
         (b.build(), fields)
     }
@@ -113,9 +122,11 @@ impl Fields {
             ident: f("ident")?,
             body: f("body")?,
             text: f("text")?,
+            procedural: f("procedural")?,
             facet: f("facet")?,
             record: f("record")?,
             tiebreak: f(crate::rank::TIEBREAK_FIELD)?,
+            prior: f(crate::rank::PRIOR_FIELD)?,
         })
     }
 }
@@ -194,30 +205,17 @@ pub(super) fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<Tantiv
     for n in name_texts(e) {
         doc.add_text(f.name, n);
     }
-    for i in &e.identifiers {
-        doc.add_text(f.ident, &i.value);
-    }
-    // `EO14330`, `HR3633`, `PubL119-27` written without spaces: index the
-    // run-together form of identifiers and of aliases that carry a number.
-    for v in e
-        .identifiers
-        .iter()
-        .map(|i| i.value.as_str())
-        .chain(e.aliases.iter().map(String::as_str))
-    {
-        if v.chars().any(|c| c.is_ascii_digit()) && v.contains([' ', '.']) {
-            let compact: String = v
-                .chars()
-                .filter(|c| !c.is_whitespace() && *c != '.')
-                .collect();
-            doc.add_text(f.ident, &compact);
-        }
+    for i in ident_texts(e) {
+        doc.add_text(f.ident, &i);
     }
     for text in body_texts(e) {
         doc.add_text(f.body, text);
     }
     if let Some(t) = &e.text {
         doc.add_text(f.text, &**t);
+    }
+    for text in procedural_texts(e) {
+        doc.add_text(f.procedural, text);
     }
     doc.add_facet(f.facet, Facet::from_path(["kind", e.kind.name()]));
     doc.add_facet(
@@ -229,7 +227,34 @@ pub(super) fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<Tantiv
         .map_err(|e| Error::Index(format!("cannot encode `{}`: {e}", node.entity.id)))?;
     doc.add_bytes(f.record, &bytes);
     doc.add_u64(f.tiebreak, tiebreak(&e.id));
+    doc.add_f64(f.prior, prior_of(node));
     Ok(doc)
+}
+
+/// The texts of an entity's `ident` field: its identifiers, and the
+/// run-together form of identifiers and of aliases that carry a number
+/// (`EO14330`, `HR3633`, `PubL119-27` written without spaces).
+pub fn ident_texts(e: &Entity) -> Vec<std::borrow::Cow<'_, str>> {
+    let mut out: Vec<std::borrow::Cow<'_, str>> = e
+        .identifiers
+        .iter()
+        .map(|i| std::borrow::Cow::Borrowed(i.value.as_str()))
+        .collect();
+    for v in e
+        .identifiers
+        .iter()
+        .map(|i| i.value.as_str())
+        .chain(e.aliases.iter().map(String::as_str))
+    {
+        if v.chars().any(|c| c.is_ascii_digit()) && v.contains([' ', '.']) {
+            let compact: String = v
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '.')
+                .collect();
+            out.push(std::borrow::Cow::Owned(compact));
+        }
+    }
+    out
 }
 
 /// The names of an entity in every language, and its aliases: what the
@@ -242,16 +267,61 @@ pub fn name_texts(e: &Entity) -> impl Iterator<Item = &str> {
 }
 
 /// The texts of an entity that full-text search reads besides its names
-/// (sponsors' names included, so `search Lummis` finds her bills).
+/// and its procedural text (sponsors' names included, so `search Lummis`
+/// finds her bills).
 pub fn body_texts(e: &Entity) -> impl Iterator<Item = &str> {
     std::iter::once(e.summary.as_str())
         .chain(e.summaries.values().map(String::as_str))
         .chain(e.notes.iter().map(String::as_str))
-        .chain(e.events.iter().map(|ev| ev.note.as_str()))
         .chain(e.deadlines.iter().map(|d| d.what.as_str()))
         .chain(e.relations.iter().map(|r| r.note.as_str()))
-        .chain(e.sources.iter().map(|s| s.title.as_str()))
         .chain(e.tags.iter().map(String::as_str))
         .chain(e.sponsors.iter().map(|s| s.name.as_str()))
         .filter(|s| !s.is_empty())
+}
+
+/// The procedural texts of an entity: its events' notes (a bill's actions,
+/// "Referred to the Subcommittee on ...") and its sources' titles. They
+/// are searched, at a weight far below the body's.
+pub fn procedural_texts(e: &Entity) -> impl Iterator<Item = &str> {
+    e.events
+        .iter()
+        .map(|ev| ev.note.as_str())
+        .chain(e.sources.iter().map(|s| s.title.as_str()))
+        .filter(|s| !s.is_empty())
+}
+
+/// The number of distinct other entities linked to `e`, either way, by
+/// relations that count for its prior (see
+/// [`crate::search::weights::counts_for_prior`]); `incoming` is the
+/// relations pointing at it, as its source's id and the relation.
+pub fn linked<'a>(
+    e: &'a Entity,
+    incoming: impl Iterator<Item = (&'a str, crate::model::RelationKind)>,
+) -> usize {
+    use crate::search::weights::counts_for_prior;
+    let mut ids: Vec<&str> = e
+        .relations
+        .iter()
+        .filter(|r| counts_for_prior(r.rel))
+        .map(|r| r.to.as_str())
+        .chain(
+            incoming
+                .filter(|(_, r)| counts_for_prior(*r))
+                .map(|(id, _)| id),
+        )
+        .filter(|id| *id != e.id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
+}
+
+/// The prior of a node: its kind and the entities linked to it.
+fn prior_of(node: &NodeRef) -> f64 {
+    let n = linked(
+        node.entity,
+        node.incoming.iter().map(|(p, r)| (p.id, r.rel)),
+    );
+    crate::search::weights::prior(node.entity.kind, n)
 }

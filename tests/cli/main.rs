@@ -14,8 +14,11 @@
 
 mod util;
 
+mod api_server;
+
 mod check;
 mod differential;
+mod digest;
 mod docs;
 mod export;
 mod fuzz;
@@ -25,9 +28,11 @@ mod index;
 mod manners;
 mod oracle;
 mod query;
+mod ranking;
 mod reliability;
 mod search;
 mod shipped;
 mod site;
+mod sync;
 mod text;
 mod track;

@@ -271,9 +271,35 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
         }
         inputs
     };
+    let texts_of = if a.fetch && a.text.is_none() && !a.no_text {
+        Some(inputs.clone())
+    } else {
+        None
+    };
     let mut batch = fr::read(inputs, today)?;
     if let (Some(dir), false) = (&a.text, a.no_text) {
         import::fr_text::attach_dir(&mut batch, dir, today)?;
+    }
+    if let Some(inputs) = texts_of {
+        // Each document's text, through the same client (retries, rate
+        // limits); `--no-text` skips it.
+        let client = http::Client::new(http::Retry::default());
+        let mut on_progress = |p: http::Progress| {
+            if let http::Progress::Retry { url, reason, wait } = p {
+                super::ctx::note(&format!(
+                    "{reason}; trying again in {:.1} s: {url}",
+                    wait.as_secs_f64()
+                ));
+            }
+        };
+        import::fr_text::fetch_and_attach(
+            &mut batch,
+            &inputs,
+            &client,
+            a.save_raw.as_deref(),
+            &mut on_progress,
+            today,
+        )?;
     }
     apply(ctx, batch, a.common.dry_run)
 }

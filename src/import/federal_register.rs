@@ -121,6 +121,7 @@ pub struct Agency {
 }
 
 /// One input read: its name (file or URL) and its JSON.
+#[derive(Clone, Debug)]
 pub struct Input {
     /// The file as given, or the URL.
     pub name: String,

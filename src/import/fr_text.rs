@@ -61,6 +61,73 @@ pub fn attach_dir(batch: &mut Batch, dir: &Path, today: Date) -> Result<(), Impo
     Ok(())
 }
 
+/// Downloads the text of every document of `inputs` (its `raw_text_url`,
+/// or `full_text_xml_url`, or `body_html_url`) through the import's HTTP
+/// client, keeping each in `save_raw/texts/` when asked, and attaches them.
+/// A text that cannot be downloaded is reported; its record is imported
+/// without text.
+pub fn fetch_and_attach(
+    batch: &mut Batch,
+    inputs: &[super::federal_register::Input],
+    client: &super::http::Client,
+    save_raw: Option<&Path>,
+    progress: &mut dyn FnMut(super::http::Progress),
+    today: Date,
+) -> Result<(), ImportError> {
+    let mut files: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for input in inputs {
+        let docs: Vec<&serde_json::Value> =
+            match input.value.get("results").and_then(|r| r.as_array()) {
+                Some(results) => results.iter().collect(),
+                None if input.value.get("document_number").is_some() => vec![&input.value],
+                None => Vec::new(),
+            };
+        for d in docs {
+            let Some(number) = d
+                .get("document_number")
+                .and_then(|n| n.as_str())
+                .map(str::trim)
+            else {
+                continue;
+            };
+            let url = ["raw_text_url", "full_text_xml_url", "body_html_url"]
+                .iter()
+                .find_map(|f| {
+                    d.get(*f)
+                        .and_then(|u| u.as_str())
+                        .filter(|u| !u.trim().is_empty())
+                });
+            let Some(url) = url else { continue };
+            let ext = match url.rsplit('.').next() {
+                Some("xml") => "xml",
+                Some("html") => "html",
+                Some("htm") => "htm",
+                _ => "txt",
+            };
+            match client.get(url, progress) {
+                Ok(body) => {
+                    if let Some(dir) = save_raw {
+                        let path = dir.join("texts").join(format!("{number}.{ext}"));
+                        crate::fsio::write_atomic(&path, &body)
+                            .map_err(|e| ImportError::Write(Box::new(e)))?;
+                    }
+                    files
+                        .entry(number.to_lowercase())
+                        .or_default()
+                        .push((url.to_owned(), body));
+                }
+                Err(e) => {
+                    problems.push(format!("{number}: the text could not be downloaded ({e})"))
+                }
+            }
+        }
+    }
+    attach(batch, files, today);
+    batch.text_report.problems.extend(problems);
+    Ok(())
+}
+
 /// Attaches texts (by lowercase document number: the files' names and
 /// bytes) to the records of `batch`.
 pub fn attach(batch: &mut Batch, mut files: BTreeMap<String, Vec<(String, Vec<u8>)>>, today: Date) {

@@ -223,3 +223,90 @@ fn an_order_without_text_says_what_is_not_known() {
     );
     assert!(out.contains("the text is not imported"), "{out}");
 }
+
+/// A one-page API whose documents' `raw_text_url` points back at it.
+fn serve_with_text(texts: BTreeMap<String, Vec<u8>>, record: Value) -> u16 {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut record = record;
+    let number = record["document_number"].as_str().unwrap().to_owned();
+    record["raw_text_url"] = Value::String(format!("http://127.0.0.1:{port}/text/{number}.htm"));
+    let page = serde_json::json!({"count": 1, "total_pages": 1, "results": [record], "next_page_url": null});
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let req = String::from_utf8_lossy(&buf).into_owned();
+            let path = req.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            let (status, body): (&str, Vec<u8>) = if path.starts_with("/api/v1/documents.json") {
+                ("200 OK", page.to_string().into_bytes())
+            } else if let Some(t) = path.strip_prefix("/text/").and_then(|n| texts.get(n)) {
+                ("200 OK", t.clone())
+            } else {
+                ("404 Not Found", b"no".to_vec())
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    port
+}
+
+#[test]
+fn fetch_downloads_each_documents_text_and_no_text_skips_it() {
+    let src = util::fixture("fr-text");
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(src.join("2017-02762.json")).unwrap())
+            .unwrap();
+    let texts = BTreeMap::from([(
+        "2017-02762.htm".to_owned(),
+        std::fs::read(src.join("2017-02762.htm")).unwrap(),
+    )]);
+    let port = serve_with_text(texts, record);
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let kb = Kb::shipped();
+    let raw = kb.dir.path().join("raw");
+    let out = kb.ok(&[
+        "import",
+        "federal-register",
+        "--fetch",
+        "--base-url",
+        &base,
+        "--save-raw",
+        raw.to_str().unwrap(),
+    ]);
+    assert!(out.contains("texts: wrote 1, 0 unchanged"), "{out}");
+    assert!(raw.join("texts/2017-02762.htm").is_file());
+    let agencies = kb.ok(&["agencies", "eo-13772"]);
+    assert!(
+        agencies.contains("Sec. 2: “The Secretary of the Treasury shall consult"),
+        "{agencies}"
+    );
+
+    let other = Kb::shipped();
+    let out = other.ok(&[
+        "import",
+        "federal-register",
+        "--fetch",
+        "--no-text",
+        "--base-url",
+        &base,
+    ]);
+    assert!(!out.contains("texts:"), "{out}");
+    assert!(!other
+        .knowledge()
+        .join("imported/federal-register/executive-orders/eo-13772.txt")
+        .exists());
+}

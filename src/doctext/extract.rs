@@ -118,6 +118,8 @@ const DIRECT_BEFORE: &[&str] = &[
     "delegated to ",
 ];
 const CONSULT_CUES: &[&str] = &[
+    "in collaboration with",
+    "collaboration with",
     "in consultation with",
     "consultation with",
     "in coordination with",
@@ -254,8 +256,26 @@ fn limits(s: &str) -> bool {
         || s.contains("is hereby revoked")
 }
 
+/// A sentence about the members of a body: a cue ("composed of",
+/// "shall include") and a body or its members named ("shall include:"
+/// alone begins many a list of requirements).
 fn has_member_cue(s: &str) -> bool {
-    MEMBER_CUES.iter().any(|c| s.contains(c))
+    const BODIES: &[&str] = &[
+        "member",
+        "Council",
+        "Task Force",
+        "Committee",
+        "Board",
+        "Working Group",
+        "Commission",
+        "Group",
+        "Panel",
+        "Interagency",
+        "Team",
+        "Subcommittee",
+        "Initiative",
+    ];
+    MEMBER_CUES.iter().any(|c| s.contains(c)) && BODIES.iter().any(|b| s.contains(b))
 }
 
 /// `the Secretary of Labor (Secretary)`, `(the "Director")`: a short name

@@ -35,6 +35,7 @@
 pub mod asof;
 pub mod check;
 pub mod diag;
+pub mod doctext;
 pub mod embedded;
 pub mod error;
 pub mod export;

@@ -201,6 +201,15 @@ pub fn load_listed(dir: &Path, listed: (Vec<PathBuf>, Vec<Diagnostic>)) -> LoadR
     out
 }
 
+/// The document text kept beside an entity file (`x.ron` → `x.txt`), if
+/// there is one that reads as UTF-8. Its own problems are `check`'s to
+/// report, not the loader's.
+pub fn read_text(dir: &Path, rel: &Path) -> Option<std::sync::Arc<str>> {
+    let path = dir.join(rel).with_extension(crate::doctext::TEXT_EXTENSION);
+    let bytes = std::fs::read(path).ok()?;
+    String::from_utf8(bytes).ok().map(std::sync::Arc::from)
+}
+
 /// What a parser thread that failed leaves instead of its files.
 fn internal() -> Diagnostic {
     Diagnostic::error(
@@ -219,7 +228,10 @@ type Parsed = (
 
 fn parse_one(dir: &Path, rel: &Path) -> Parsed {
     let read = read_file(&dir.join(rel), rel).map(|text| {
-        let entity = parse_entity(rel, &text);
+        let entity = parse_entity(rel, &text).map(|mut e| {
+            e.text = read_text(dir, rel);
+            e
+        });
         (text, entity)
     });
     (rel.to_path_buf(), read)

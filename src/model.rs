@@ -315,6 +315,9 @@ vocabulary! {
         PartOf => "part_of",
         /// Membership of a body: Treasury is a member of the working group.
         MemberOf => "member_of",
+        /// An order names an agency a member of a council, task force or
+        /// working group it establishes (not a duty of the agency itself).
+        NamesMember => "names_member",
         /// A law or rule governs a plan type, program or asset class.
         Governs => "governs",
         /// A directive, bill or event concerns asset classes, plan types or bills.
@@ -355,6 +358,7 @@ impl RelationKind {
             RelationKind::Establishes => "established_by",
             RelationKind::PartOf => "has_part",
             RelationKind::MemberOf => "has_member",
+            RelationKind::NamesMember => "named_member_by",
             RelationKind::Governs => "governed_by",
             RelationKind::Covers => "covered_by",
             RelationKind::Enacts => "enacted_by",
@@ -468,6 +472,7 @@ impl RelationKind {
             ),
             RelationKind::PartOf => (Some(AGENCY_LIKE), Some(AGENCY_LIKE)),
             RelationKind::MemberOf => (Some(ACTORS), Some(&[Body])),
+            RelationKind::NamesMember => (Some(INSTRUMENTS), Some(ACTORS)),
             RelationKind::Governs => (Some(LAWLIKE), Some(SUBJECTS)),
             RelationKind::Covers => (
                 Some(&[
@@ -602,6 +607,8 @@ vocabulary! {
         Partly => "partly",
         /// Not found in the material checked; kept only as a claim.
         Unverified => "unverified",
+        /// Read by rule out of the document's own text (with evidence).
+        Extracted => "extracted",
     }
 }
 
@@ -790,6 +797,23 @@ pub struct Relation {
     /// How well it is supported.
     #[serde(default)]
     pub confidence: Confidence,
+    /// Where the document's own text says so (relations read from the
+    /// text; see [`crate::doctext::extract`]).
+    /// (Always serialized: the index's records are postcard, which has no
+    /// field names to leave one out by.)
+    #[serde(default)]
+    pub evidence: Option<Evidence>,
+}
+
+/// The place in a document's text that states a relation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// The section (`Sec. 2`), empty before the first one.
+    #[serde(default)]
+    pub section: String,
+    /// The sentence, as the normalised text has it.
+    pub quote: String,
 }
 
 vocabulary! {
@@ -883,6 +907,11 @@ pub struct Provenance {
 pub struct Entity {
     /// Lowercase `a-z0-9-`, at most 64 characters, equal to the file stem.
     pub id: String,
+    /// The document's own text, normalised (see [`crate::doctext`]): read
+    /// at load time from the `.txt` file beside the entity's file, never
+    /// written into the RON file nor stored in the index's record.
+    #[serde(skip)]
+    pub text: Option<std::sync::Arc<str>>,
     /// What it is.
     pub kind: Kind,
     /// The English name.

@@ -35,6 +35,9 @@ pub struct Step {
     pub date: Option<Date>,
     /// The relation's note.
     pub note: String,
+    /// Where the document's text says so (relations read from a text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<crate::model::Evidence>,
 }
 
 impl Step {
@@ -72,6 +75,7 @@ impl Step {
             },
             date: r.date,
             note: r.note.clone(),
+            evidence: r.evidence.clone(),
         }
     }
 
@@ -86,6 +90,7 @@ impl Step {
             reads: "by",
             date: Some(ev.date),
             note: ev.note.clone(),
+            evidence: None,
         }
     }
 }
@@ -165,6 +170,10 @@ pub struct AgencyHit {
     pub rollup: bool,
     /// Its parents through `part_of`, nearest first.
     pub parents: Vec<String>,
+    /// Every other chain that reaches it within the depth, in the order
+    /// the walk found them: an order that both directs and consults an
+    /// agency shows both.
+    pub also: Vec<Vec<Step>>,
 }
 
 /// Kinds a walk for agencies passes through. Actors end a chain; asset
@@ -187,24 +196,43 @@ pub fn agencies(
     let start = start_node(src, id, as_of)?;
     let mut best: BTreeMap<String, AgencyHit> = BTreeMap::new();
     let mut seen: BTreeSet<String> = BTreeSet::from([id.to_owned()]);
-    let mut queue: VecDeque<(Rc<Node>, Vec<Step>)> = VecDeque::from([(start, Vec::new())]);
-    while let Some((node, chain)) = queue.pop_front() {
+    // An agency the entity directs is followed one step further, along
+    // its own `consults` only: "directs dol, which consults treasury".
+    let mut queue: VecDeque<(Rc<Node>, Vec<Step>, bool)> =
+        VecDeque::from([(start, Vec::new(), false)]);
+    while let Some((node, chain, consults_only)) = queue.pop_front() {
         if chain.len() >= depth {
             continue;
         }
         for a in adjacent(&node, Direction::Both, as_of) {
+            if consults_only && !(a.outgoing && a.rel.rel == RelationKind::Consults) {
+                continue;
+            }
             let mut next = chain.clone();
             next.push(Step::new(&node.entity.id, a.peer, a.rel, a.outgoing));
             if a.peer.kind.is_agency_like() && a.peer.id != id {
-                best.entry(a.peer.id.clone()).or_insert_with(|| AgencyHit {
-                    id: a.peer.id.clone(),
-                    kind: a.peer.kind,
-                    name: a.peer.name.clone(),
-                    distance: next.len(),
-                    chain: next.clone(),
-                    rollup: false,
-                    parents: Vec::new(),
-                });
+                match best.get_mut(&a.peer.id) {
+                    Some(hit) => {
+                        if hit.chain != next && !hit.also.contains(&next) {
+                            hit.also.push(next.clone());
+                        }
+                    }
+                    None => {
+                        best.insert(
+                            a.peer.id.clone(),
+                            AgencyHit {
+                                id: a.peer.id.clone(),
+                                kind: a.peer.kind,
+                                name: a.peer.name.clone(),
+                                distance: next.len(),
+                                chain: next.clone(),
+                                rollup: false,
+                                parents: Vec::new(),
+                                also: Vec::new(),
+                            },
+                        );
+                    }
+                }
             }
             // `cites`, `related` and `rule_for` are weak links: they end a chain.
             let strong = !matches!(
@@ -212,7 +240,14 @@ pub fn agencies(
                 RelationKind::Cites | RelationKind::Related | RelationKind::RuleFor
             );
             if strong && passes_through(a.peer.kind) && seen.insert(a.peer.id.clone()) {
-                queue.push_back((fetch(src, &a.peer.id)?, next));
+                queue.push_back((fetch(src, &a.peer.id)?, next, false));
+            } else if !consults_only
+                && a.outgoing
+                && a.rel.rel == RelationKind::Directs
+                && a.peer.kind.is_agency_like()
+                && node.entity.id == id
+            {
+                queue.push_back((fetch(src, &a.peer.id)?, next, true));
             }
         }
         // The actor of an event (`by:`, a governor that vetoed, a chamber
@@ -242,6 +277,7 @@ pub fn agencies(
                     chain: next,
                     rollup: false,
                     parents: Vec::new(),
+                    also: Vec::new(),
                 },
             );
         }
@@ -282,6 +318,7 @@ pub fn agencies(
                         chain: chain.clone(),
                         rollup: true,
                         parents: ids[k + 1..].to_vec(),
+                        also: Vec::new(),
                     },
                 );
             }

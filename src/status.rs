@@ -70,6 +70,7 @@ mod tests {
 
     fn bill(events: &[(&str, Stage)]) -> Entity {
         let mut e = Entity {
+            text: None,
             id: "b".into(),
             kind: Kind::Bill,
             name: "B".into(),

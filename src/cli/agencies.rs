@@ -8,6 +8,10 @@ use super::flags::{AsOfOpt, JsonOpt, LangOpt};
 use super::render::{self, DIM, ID};
 use super::{Ctx, Status};
 
+/// Chains printed under an agency besides the shortest, without
+/// `--all-chains`.
+const MORE_CHAINS: usize = 3;
+
 /// Options of `agencies`.
 #[derive(Debug, clap::Args)]
 pub struct AgenciesArgs {
@@ -21,6 +25,10 @@ pub struct AgenciesArgs {
     /// Only agencies related directly (depth 1, no roll-up).
     #[arg(long)]
     pub direct: bool,
+    /// Print every chain that reaches each agency (by default: the
+    /// shortest and three more, with a count of the rest).
+    #[arg(long)]
+    pub all_chains: bool,
     #[command(flatten)]
     pub json: JsonOpt,
     #[command(flatten)]
@@ -61,9 +69,22 @@ pub fn run(ctx: &Ctx, args: &AgenciesArgs) -> anyhow::Result<Status> {
     } else {
         let mut out = anstream::stdout().lock();
         if hits.is_empty() {
+            // Say what is known: no relation is recorded; whether the
+            // document's text was imported and read is the other half.
+            let node = policygraph::store::NodeSource::node(&store, &id)?;
+            let has_text = node.as_ref().is_some_and(|n| {
+                std::iter::once(&n.path)
+                    .chain(&n.merged)
+                    .any(|p| ctx.knowledge.join(p).with_extension("txt").is_file())
+            });
+            let why = if has_text {
+                "its text is imported and names no agency the title table knows"
+            } else {
+                "the text is not imported"
+            };
             writeln!(
                 out,
-                "{id} touches no agency within {} relation(s)",
+                "{id}: no relation to an agency is recorded within {} relation(s); {why}",
                 if args.direct { 1 } else { args.depth }
             )?;
         }
@@ -83,13 +104,40 @@ pub fn run(ctx: &Ctx, args: &AgenciesArgs) -> anyhow::Result<Status> {
                 h.kind.name(),
                 ctx.local_name(&store, &h.id, &h.name)
             )?;
-            writeln!(
-                out,
-                "    {}{}{}",
-                DIM.render(),
-                render::chain(&id, &h.chain),
-                DIM.render_reset()
-            )?;
+            let limit = if args.all_chains {
+                usize::MAX
+            } else {
+                MORE_CHAINS
+            };
+            let shown = h.also.iter().take(limit);
+            for chain in std::iter::once(&h.chain).chain(shown) {
+                writeln!(
+                    out,
+                    "    {}{}{}",
+                    DIM.render(),
+                    render::chain(&id, chain),
+                    DIM.render_reset()
+                )?;
+                for step in chain {
+                    if let Some(ev) = &step.evidence {
+                        let section = if ev.section.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{}: ", ev.section)
+                        };
+                        writeln!(out, "        {section}“{}”", ev.quote)?;
+                    }
+                }
+            }
+            if h.also.len() > limit {
+                writeln!(
+                    out,
+                    "    {}(+{} more chain(s); --all-chains lists them){}",
+                    DIM.render(),
+                    h.also.len() - limit,
+                    DIM.render_reset()
+                )?;
+            }
         }
     }
     Ok(if hits.is_empty() {

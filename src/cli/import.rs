@@ -152,6 +152,16 @@ pub struct FederalRegisterArgs {
     /// import from files.
     #[arg(long, value_name = "DIR", requires = "fetch")]
     pub save_raw: Option<PathBuf>,
+    /// Documents' texts: a directory of files named by document number,
+    /// `<document_number>.{xml,html,htm,txt}` (the FR XML, the
+    /// `body_html_url` HTML, the plain text in `<pre>`); the best rendition
+    /// of each is kept beside its record, and an order's text is read for
+    /// the agencies it directs.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_text")]
+    pub text: Option<PathBuf>,
+    /// Import the records without their texts.
+    #[arg(long)]
+    pub no_text: bool,
     /// Options every importer takes.
     #[command(flatten)]
     pub common: ImportCommon,
@@ -261,7 +271,36 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
         }
         inputs
     };
-    let batch = fr::read(inputs, today)?;
+    let texts_of = if a.fetch && a.text.is_none() && !a.no_text {
+        Some(inputs.clone())
+    } else {
+        None
+    };
+    let mut batch = fr::read(inputs, today)?;
+    if let (Some(dir), false) = (&a.text, a.no_text) {
+        import::fr_text::attach_dir(&mut batch, dir, today)?;
+    }
+    if let Some(inputs) = texts_of {
+        // Each document's text, through the same client (retries, rate
+        // limits); `--no-text` skips it.
+        let client = http::Client::new(http::Retry::default());
+        let mut on_progress = |p: http::Progress| {
+            if let http::Progress::Retry { url, reason, wait } = p {
+                super::ctx::note(&format!(
+                    "{reason}; trying again in {:.1} s: {url}",
+                    wait.as_secs_f64()
+                ));
+            }
+        };
+        import::fr_text::fetch_and_attach(
+            &mut batch,
+            &inputs,
+            &client,
+            a.save_raw.as_deref(),
+            &mut on_progress,
+            today,
+        )?;
+    }
     apply(ctx, batch, a.common.dry_run)
 }
 
@@ -355,6 +394,35 @@ fn show(ctx: &Ctx, r: &Report) -> anyhow::Result<()> {
         )?;
         for u in &r.unparsed_lines {
             writeln!(out, "  {} ({}): {}", u.id, u.record, u.line)?;
+        }
+    }
+    if r.texts_written + r.texts_unchanged > 0 {
+        let verb = if r.dry_run { "would write" } else { "wrote" };
+        writeln!(
+            out,
+            "texts: {verb} {}, {} unchanged",
+            r.texts_written, r.texts_unchanged
+        )?;
+    }
+    if !r.text_problems.is_empty() {
+        writeln!(
+            out,
+            "\n{b}texts not used{e} (the record is imported without text):"
+        )?;
+        for p in &r.text_problems {
+            writeln!(out, "  {p}")?;
+        }
+    }
+    if !r.unmatched_texts.is_empty() {
+        writeln!(out, "\n{b}texts matching no record{e}:")?;
+        for p in &r.unmatched_texts {
+            writeln!(out, "  {p}")?;
+        }
+    }
+    if !r.unresolved_titles.is_empty() {
+        writeln!(out, "\n{b}titles that resolve to no agency{e}:")?;
+        for p in &r.unresolved_titles {
+            writeln!(out, "  {p}")?;
         }
     }
     if !r.warnings.is_empty() {

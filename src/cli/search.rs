@@ -41,6 +41,10 @@ pub struct SearchArgs {
     /// Also count all matches by kind, jurisdiction and status.
     #[arg(long)]
     pub facets: bool,
+    /// Where to look: `names` (names, aliases, identifiers), `text`
+    /// (documents' own texts), or `all`.
+    #[arg(long = "in", value_enum, default_value_t = policygraph::search::Within::All, value_name = "WHERE")]
+    pub within: policygraph::search::Within,
     /// Show how each hit's score was made: each field's part, the lifts,
     /// and the entity's prior (see docs/search.md, "Ranking").
     #[arg(long)]
@@ -74,6 +78,8 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<Status> {
         until: args.until,
         as_of: ctx.as_of,
         facets: args.facets,
+        within: args.within,
+        knowledge: Some(ctx.knowledge.clone()),
         explain: args.explain,
     };
     let res = search(&store, &opts, ctx.lang.as_deref())?;
@@ -112,7 +118,13 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<Status> {
         )?;
         writeln!(out, "    {}", h.local_name.as_deref().unwrap_or(&h.name))?;
         if !h.snippet.text.is_empty() {
-            writeln!(out, "    {}", highlight(&h.snippet, color))?;
+            let section = h
+                .snippet
+                .section
+                .as_deref()
+                .map(|s| format!("{s}: "))
+                .unwrap_or_default();
+            writeln!(out, "    {section}{}", highlight(&h.snippet, color))?;
         }
         if let Some(x) = &h.explain {
             writeln!(

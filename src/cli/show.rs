@@ -25,6 +25,32 @@ pub struct ShowArgs {
     pub as_of: AsOfOpt,
     #[command(flatten)]
     pub lang: LangOpt,
+    /// Print the document's own text (imported, or kept beside a
+    /// hand-written entity), instead of the entity.
+    #[arg(long)]
+    pub text: bool,
+}
+
+/// The document text kept beside a node's files (`x.ron` → `x.txt`): its
+/// path relative to `knowledge/`, and the text.
+pub fn text_of(ctx: &Ctx, node: &policygraph::store::Node) -> Option<(String, String)> {
+    std::iter::once(&node.path)
+        .chain(&node.merged)
+        .find_map(|p| {
+            let rel = std::path::Path::new(p);
+            policygraph::load::read_text(&ctx.knowledge, rel).map(|t| {
+                let shown = rel.with_extension(policygraph::doctext::TEXT_EXTENSION);
+                (shown.display().to_string(), t.to_string())
+            })
+        })
+}
+
+#[derive(Serialize)]
+struct TextJson<'a> {
+    id: &'a str,
+    path: Option<&'a str>,
+    sections: Vec<policygraph::doctext::Section>,
+    text: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -66,6 +92,7 @@ fn confidence_mark(c: Confidence) -> &'static str {
         Confidence::Verified => "",
         Confidence::Partly => " (partly verified)",
         Confidence::Unverified => " (unverified)",
+        Confidence::Extracted => " (read from the text)",
     }
 }
 
@@ -76,6 +103,32 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<Status> {
     let node = store.node(&id)?.ok_or_else(|| {
         policygraph::Error::Index(format!("`{id}` is in the key index but not stored"))
     })?;
+    if args.text {
+        let found = text_of(ctx, &node);
+        if ctx.json {
+            let sections = found
+                .as_ref()
+                .map(|(_, t)| policygraph::doctext::Outline::read(t).sections)
+                .unwrap_or_default();
+            super::print_json(&TextJson {
+                id: &id,
+                path: found.as_ref().map(|f| f.0.as_str()),
+                sections,
+                text: found.as_ref().map(|f| f.1.as_str()),
+            })?;
+        } else {
+            let mut out = anstream::stdout().lock();
+            match &found {
+                Some((_, t)) => write!(out, "{t}")?,
+                None => writeln!(out, "{id}: no text is kept for it (import it with `import federal-register --text DIR`)")?,
+            }
+        }
+        return Ok(if found.is_some() {
+            Status::Ok
+        } else {
+            Status::Found
+        });
+    }
     let as_of = ctx.as_of;
     let e = &node.entity;
     let exists = e.exists_on(as_of);
@@ -325,6 +378,24 @@ fn render_node(
             }
         }
     }
+    if let Some((path, text)) = text_of(ctx, node) {
+        let outline = policygraph::doctext::Outline::read(&text);
+        writeln!(
+            out,
+            "\n{b}text{r}  {path} ({} paragraphs; `show --text` prints it)",
+            outline.paragraphs.len()
+        )?;
+        for h in &outline.headings {
+            writeln!(out, "  {h}")?;
+        }
+        for s in &outline.sections {
+            if s.heading.is_empty() {
+                writeln!(out, "  {}", s.label)?;
+            } else {
+                writeln!(out, "  {}. {}", s.label, s.heading)?;
+            }
+        }
+    }
     let (outgoing, incoming) = node.grouped(as_of);
     let lines = |g: policygraph::store::Groups| -> BTreeMap<&str, Vec<String>> {
         g.into_iter()
@@ -477,5 +548,13 @@ fn edge_line(id: &str, name: &str, r: &policygraph::model::Relation) -> String {
         l.push_str(&format!(" — {}", r.note));
     }
     l.push_str(confidence_mark(r.confidence));
+    if let Some(ev) = &r.evidence {
+        let section = if ev.section.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", ev.section)
+        };
+        l.push_str(&format!("\n        {section}“{}”", ev.quote));
+    }
     l
 }

@@ -811,6 +811,7 @@ impl BillRecord {
             .collect();
         tags.insert(0, format!("imported-{}", self.source.name()));
         let entity = Entity {
+            text: None,
             id: id.to_owned(),
             kind: if enacted { Kind::Statute } else { Kind::Bill },
             name,

@@ -516,6 +516,7 @@ fn record(b: &BillRecord, input: &str, today: Date) -> (Record, super::bill::Cou
         };
         let Some(stub_id) = r.key.id() else { continue };
         let stub = Entity {
+            text: None,
             id: stub_id.clone(),
             kind: Kind::Bill,
             name: format!(
@@ -568,6 +569,7 @@ fn record(b: &BillRecord, input: &str, today: Date) -> (Record, super::bill::Cou
             }),
         };
         let relation = Relation {
+            evidence: None,
             rel,
             to: String::new(),
             date: None,

@@ -121,6 +121,7 @@ pub struct Agency {
 }
 
 /// One input read: its name (file or URL) and its JSON.
+#[derive(Clone, Debug)]
 pub struct Input {
     /// The file as given, or the URL.
     pub name: String,
@@ -383,13 +384,14 @@ fn event(date: Date, stage: Stage, note: String) -> Event {
     }
 }
 
-fn relation(
+pub(super) fn relation(
     rel: RelationKind,
     note: String,
     date: Option<Date>,
     source: Option<usize>,
 ) -> Relation {
     Relation {
+        evidence: None,
         rel,
         to: String::new(),
         date,
@@ -413,6 +415,7 @@ fn api_source(title: String, url: Option<&str>, today: Date) -> Source {
 
 fn bare_entity(id: &str, kind: Kind, name: String, provenance: Provenance) -> Entity {
     Entity {
+        text: None,
         id: id.to_owned(),
         kind,
         name,
@@ -536,7 +539,7 @@ fn agency_record(a: &Agency, from: &str, today: Date) -> Result<Record, String> 
 }
 
 /// A placeholder for an agency a document names.
-fn agency_stub(a: &DocAgency, doc: &str, from: &str, today: Date) -> Option<Record> {
+pub(super) fn agency_stub(a: &DocAgency, doc: &str, from: &str, today: Date) -> Option<Record> {
     let slug = non_empty(&a.slug);
     let keys = agency_keys(a.id.as_ref(), slug);
     let name = non_empty(&a.name).or(non_empty(&a.raw_name))?.to_owned();
@@ -661,7 +664,13 @@ fn document_stub(number: &str, by: &str, from: &str, today: Date) -> Record {
 }
 
 /// A placeholder for an executive order named in another's notes.
-fn eo_stub(number: &str, signed: Option<Date>, by: &str, from: &str, today: Date) -> Record {
+pub(super) fn eo_stub(
+    number: &str,
+    signed: Option<Date>,
+    by: &str,
+    from: &str,
+    today: Date,
+) -> Record {
     let id = format!("eo-{number}");
     let mut p = super::provenance(IMPORTER, from, today);
     p.incomplete = true;

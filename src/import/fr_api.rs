@@ -34,6 +34,9 @@ pub struct Query {
 pub const FIELDS: &[&str] = &[
     "abstract",
     "action",
+    "raw_text_url",
+    "full_text_xml_url",
+    "body_html_url",
     "agencies",
     "citation",
     "comment_url",

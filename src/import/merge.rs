@@ -248,6 +248,10 @@ pub fn merge(base: &mut Entity, over: Entity) {
     if base.summary.trim().is_empty() {
         base.summary = over.summary;
     }
+    // The hand-written text, if any, wins; otherwise the imported one.
+    if base.text.is_none() {
+        base.text = over.text;
+    }
     for id in over.identifiers {
         if !base
             .identifiers

@@ -35,6 +35,7 @@ pub mod congress;
 pub mod federal_register;
 pub mod fr_api;
 pub mod fr_notes;
+pub mod fr_text;
 pub mod http;
 pub mod json;
 pub mod legiscan;
@@ -221,6 +222,11 @@ pub struct Batch {
     pub unreadable: Vec<Unreadable>,
     /// Other things worth knowing.
     pub warnings: Vec<String>,
+    /// Each record's normalised document text, by record label, written
+    /// beside the record's file (`.txt`).
+    pub texts: BTreeMap<String, String>,
+    /// What reading the texts found wrong (kept in the report).
+    pub text_report: fr_text::TextReport,
 }
 
 /// How to import.
@@ -487,6 +493,7 @@ impl Placing<'_> {
                 None => {
                     let c = &known.entity;
                     let e = Entity {
+                        text: None,
                         id: c.id.clone(),
                         kind: c.kind,
                         name: c.name.clone(),
@@ -562,6 +569,8 @@ pub fn apply(
         records,
         unreadable,
         warnings,
+        texts,
+        text_report,
     } = batch;
     let mut report = Report {
         importer: importer.clone(),
@@ -569,6 +578,9 @@ pub fn apply(
         records: records.len(),
         unreadable_records: unreadable,
         warnings,
+        text_problems: text_report.problems,
+        unmatched_texts: text_report.unmatched,
+        unresolved_titles: text_report.unresolved_titles,
         ..Report::default()
     };
 
@@ -812,6 +824,28 @@ pub fn apply(
             knowledge,
         };
         publish(&mut sink, knowledge, &order, &writes, &by_id, &comment)?;
+    }
+    // Texts, after the records they belong to: a text beside a file that
+    // is not there yet would be read by nobody.
+    let written: BTreeSet<&Path> = report.files.iter().map(|f| f.path.as_path()).collect();
+    for p in &placed {
+        let Some(text) = texts.get(&p.record.label) else {
+            continue;
+        };
+        if !written.contains(p.path.as_path()) {
+            continue;
+        }
+        let rel = p.path.with_extension(crate::doctext::TEXT_EXTENSION);
+        let abs = knowledge.join(&rel);
+        if std::fs::read(&abs).is_ok_and(|old| old == text.as_bytes()) {
+            report.texts_unchanged += 1;
+            continue;
+        }
+        report.texts_written += 1;
+        if !opts.dry_run {
+            crate::fsio::write_atomic(&abs, text.as_bytes())
+                .map_err(|e| ImportError::Write(Box::new(e)))?;
+        }
     }
     report.unparsed_lines.sort_by(|a, b| a.id.cmp(&b.id));
     report.tally();

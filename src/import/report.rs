@@ -87,6 +87,18 @@ pub struct Report {
     pub unparsed_lines: Vec<Unparsed>,
     /// Other things worth knowing (a link to a record that is nowhere).
     pub warnings: Vec<String>,
+    /// Document texts: how many were written, and how many were already
+    /// the same (see [`crate::import::fr_text`]).
+    pub texts_written: usize,
+    /// Texts already on disk as they are.
+    pub texts_unchanged: usize,
+    /// Text files that could not be used: the file and what is wrong.
+    pub text_problems: Vec<String>,
+    /// Text files that match no record of the input, by name.
+    pub unmatched_texts: Vec<String>,
+    /// Officials' titles read in a text that resolve to no agency:
+    /// the record and the title.
+    pub unresolved_titles: Vec<String>,
 }
 
 impl Report {

@@ -201,6 +201,14 @@ pub fn render(e: &Entity, comment: &str) -> String {
             }
             t.push_str(&opt_source(r.source));
             t.push_str(&conf(r.confidence));
+            if let Some(ev) = &r.evidence {
+                let _ = write!(
+                    t,
+                    ", evidence: (section: {}, quote: {})",
+                    q(&ev.section),
+                    q(&ev.quote)
+                );
+            }
             t.push(')');
             t
         })
@@ -268,6 +276,7 @@ mod tests {
     fn hostile() -> Entity {
         let nasty = "a \"quoted\" title\nwith lines\r\n\ttabs, ), ] /* not a comment */ // nor this\n r#\"raw\"# \\ \u{1F600} 中文 \u{0}\u{7f}";
         Entity {
+            text: None,
             id: "fr-2025-00001".into(),
             kind: Kind::Rule,
             name: nasty.into(),
@@ -311,6 +320,7 @@ mod tests {
                 confidence: Confidence::Unverified,
             }],
             relations: vec![Relation {
+                evidence: None,
                 rel: RelationKind::IssuedBy,
                 to: "dol".into(),
                 date: Some("2025-01-02".parse().unwrap()),

@@ -48,8 +48,25 @@ pub struct SearchOptions {
     pub as_of: Option<Date>,
     /// Count hits by kind, jurisdiction and status.
     pub facets: bool,
+    /// Where to look: names and identifiers, documents' texts, or all.
+    pub within: Within,
+    /// The knowledge directory, to cut snippets from documents' texts
+    /// (kept beside the entity files, not in the index).
+    pub knowledge: Option<std::path::PathBuf>,
     /// Say for each hit how its score was made (see [`Explain`]).
     pub explain: bool,
+}
+
+/// Where `search --in` looks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Within {
+    /// Names, aliases and identifiers.
+    Names,
+    /// Documents' own texts.
+    Text,
+    /// Everything: names, identifiers, summaries and notes, and texts.
+    #[default]
+    All,
 }
 
 /// How a hit's score was made: `score = (Σ fields + phrase + other) ×
@@ -107,6 +124,9 @@ pub struct Snippet {
     pub text: String,
     /// Byte ranges of matched words in `text`.
     pub highlights: Vec<Range<usize>>,
+    /// For a snippet of a document's text: the section it is from (`Sec. 2`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
 }
 
 /// One search result.
@@ -382,7 +402,7 @@ fn count_all(store: &Store, opts: &SearchOptions) -> Result<usize> {
 fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Result<SearchResult> {
     let f = store.fields;
     let prepared = syntax::parse(&opts.query)?;
-    let parser = query_parser(store, None);
+    let parser = query_parser(store, None, opts.within);
     let user = parser
         .parse_query(&prepared.text)
         .map_err(|e| parser_error(&e))?;
@@ -442,7 +462,7 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
     // already a word of some name: matching the typo-tolerant clause costs
     // as much as the exact query.
     // Queries with syntax (fields, phrases, operators) are never fuzzy.
-    let name_fuzzy = if words_in_names || !plain {
+    let name_fuzzy = if words_in_names || !plain || opts.within == Within::Text {
         None
     } else {
         fuzzy_query(store, &text, &[f.name])
@@ -478,7 +498,7 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
         Some((_, addr)) => !matches_exactly(store, &*exact, *addr)?,
         None => false,
     };
-    if total == 0 && plain {
+    if total == 0 && plain && opts.within == Within::All {
         // Nothing at all: every word within one or two edits, anywhere,
         // names first.
         if let Some(all) = fuzzy_query(store, &text, &[f.name, f.body, f.ident, f.procedural]) {
@@ -506,6 +526,10 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
     let snip_body = snippets(store, &*query, f.body, &typed)?;
     let snip_name = snippets(store, &*query, f.name, &typed)?;
     let snip_proc = snippets(store, &*query, f.procedural, &typed)?;
+    let snip_text = match &opts.knowledge {
+        Some(_) => Some(snippets(store, &*query, f.text, &typed)?),
+        None => None,
+    };
     let mut hits = Vec::new();
     let mut ranked: Vec<(f32, tantivy::DocAddress)> = top;
     // Equal scores: id order, so output never flaps.
@@ -596,7 +620,19 @@ fn search_only(store: &Store, opts: &SearchOptions, lang: Option<&str>) -> Resul
         if hits.len() >= opts.limit {
             continue;
         }
-        let snippet = make_snippet(&snip_body, &snip_name, &snip_proc, e);
+        let mut snippet = make_snippet(&snip_body, &snip_name, &snip_proc, e);
+        // The text's snippet when it shows more of the query (a phrase
+        // found only in the text, where the summary has one of its words).
+        if opts.within != Within::Names {
+            if let (Some(gen), Some(dir)) = (&snip_text, &opts.knowledge) {
+                if let Some(s) = text_snippet(gen, dir, &node) {
+                    if s.highlights.len() > snippet.highlights.len() || opts.within == Within::Text
+                    {
+                        snippet = s;
+                    }
+                }
+            }
+        }
         let explain = if opts.explain {
             Some(explainer.explain(&node, addr, score, moved.contains(&id))?)
         } else {
@@ -713,10 +749,15 @@ type Ranked = (f32, usize, String, (TantivyDocument, tantivy::DocAddress));
 /// The query parser over the text fields of [`weights::FIELD_WEIGHTS`],
 /// with their weights; with `only`, every other field weighs 0, so that a
 /// query's score is that field's part of it (for `--explain`).
-fn query_parser(store: &Store, only: Option<&str>) -> QueryParser {
+fn query_parser(store: &Store, only: Option<&str>, within: Within) -> QueryParser {
     let schema = store.index.schema();
     let fields: Vec<(tantivy::schema::Field, &weights::FieldWeight)> = weights::FIELD_WEIGHTS
         .iter()
+        .filter(|w| match within {
+            Within::All => true,
+            Within::Names => matches!(w.field, "name" | "ident"),
+            Within::Text => w.field == "text",
+        })
         .filter_map(|w| schema.get_field(w.field).ok().map(|f| (f, w)))
         .collect();
     let mut parser = QueryParser::for_index(&store.index, fields.iter().map(|f| f.0).collect());
@@ -776,7 +817,7 @@ impl Explainer<'_> {
         let mut fields = Vec::new();
         let mut sum = 0.0;
         for w in weights::FIELD_WEIGHTS {
-            let parser = query_parser(self.store, Some(w.field));
+            let parser = query_parser(self.store, Some(w.field), Within::All);
             let Ok(q) = parser.parse_query(self.text) else {
                 continue;
             };
@@ -954,6 +995,35 @@ fn merge_ranges(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
     out
 }
 
+/// A snippet cut from the document's text file, with its section.
+fn text_snippet(
+    gen: &SnippetGenerator,
+    knowledge: &std::path::Path,
+    node: &crate::store::Node,
+) -> Option<Snippet> {
+    let text = std::iter::once(&node.path)
+        .chain(&node.merged)
+        .find_map(|p| crate::load::read_text(knowledge, std::path::Path::new(p)))?;
+    let s = gen.snippet(&text);
+    if s.highlighted().is_empty() {
+        return None;
+    }
+    let fragment = s.fragment();
+    let section = text.find(fragment).and_then(|at| {
+        let outline = crate::doctext::Outline::read(&text[..at + 1]);
+        outline
+            .paragraphs
+            .last()
+            .map(|p| crate::doctext::normal_label(p.section))
+            .filter(|l| !l.is_empty())
+    });
+    Some(Snippet {
+        text: fragment.to_owned(),
+        highlights: merge_ranges(s.highlighted()),
+        section,
+    })
+}
+
 fn make_snippet(
     body: &SnippetGenerator,
     name: &SnippetGenerator,
@@ -975,12 +1045,14 @@ fn make_snippet(
             return Snippet {
                 text: s.fragment().to_owned(),
                 highlights: merge_ranges(s.highlighted()),
+                section: None,
             };
         }
     }
     Snippet {
         text: body_text.chars().take(150).collect(),
         highlights: Vec::new(),
+        section: None,
     }
 }
 

@@ -36,6 +36,7 @@ pub const QUERY_FIELDS: &[(&str, &str)] = &[
         "procedural",
         "event notes (bill actions, referrals to committees) and source titles",
     ),
+    ("text", "a document's own full text, where it was imported"),
     ("id", "the exact entity id"),
     ("kind", "the exact kind"),
     ("jurisdiction", "the exact jurisdiction code"),

@@ -41,6 +41,11 @@ pub const FIELD_WEIGHTS: &[FieldWeight] = &[
         holds: "summaries, notes, deadline and relation notes, tags, sponsors",
     },
     FieldWeight {
+        field: "text",
+        weight: 0.5,
+        holds: "a document's own full text, where it was imported (docs/search.md)",
+    },
+    FieldWeight {
         field: "procedural",
         weight: 0.1,
         holds: "event notes (bill actions, referrals to committees) and source titles",

@@ -231,6 +231,14 @@ impl Lang {
                 "隶属于",
                 "下属单位",
             ),
+            RelationKind::NamesMember => (
+                "names member",
+                "named member by",
+                "指定成員",
+                "被指定為成員",
+                "指定成员",
+                "被指定为成员",
+            ),
             RelationKind::MemberOf => (
                 "member of",
                 "has member",
@@ -322,6 +330,7 @@ impl Lang {
             Confidence::Verified => None,
             Confidence::Partly => Some(self.pick("partly verified", "部分核實", "部分核实")),
             Confidence::Unverified => Some(self.pick("unverified", "未核實", "未核实")),
+            Confidence::Extracted => Some(self.pick("read from the text", "取自原文", "取自原文")),
         }
     }
 

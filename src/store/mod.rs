@@ -42,8 +42,9 @@ pub use update::*;
 /// the files merged into a node; 13: the `sponsor` field; 14: the seal of
 /// a generation's files; 15: the change time and inode in the fingerprint
 /// and the manifest; 16: the `procedural` field and the `prior` fast
-/// field; 17: a peer's day of enactment, and a deadline's `unmet_on`.)
-pub const FORMAT_VERSION: u32 = 17;
+/// field; 17: a peer's day of enactment, and a deadline's `unmet_on`;
+/// 18: the `text` field and relations' evidence.)
+pub const FORMAT_VERSION: u32 = 18;
 
 #[cfg(test)]
 mod tests;

@@ -42,6 +42,10 @@ pub struct Fields {
     pub ident: Field,
     /// Summaries, notes, deadline and relation notes, tags, sponsors: tokenized.
     pub body: Field,
+    /// A document's own text (see [`crate::doctext`]): tokenized with
+    /// positions for phrases, not stored (snippets are cut from the text
+    /// file beside the entity's file).
+    pub text: Field,
     /// Procedural text: event notes (bill actions, referrals) and source
     /// titles: tokenized, weighed far below `body` (see
     /// [`crate::search::weights`]).
@@ -85,6 +89,7 @@ impl Fields {
             name: b.add_text_field("name", text(false)),
             ident: b.add_text_field("ident", text(false)),
             body: b.add_text_field("body", text(false)),
+            text: b.add_text_field("text", text(false)),
             procedural: b.add_text_field("procedural", text(false)),
             facet: b.add_facet_field("facet", FacetOptions::default()),
             record: b.add_bytes_field("record", STORED),
@@ -116,6 +121,7 @@ impl Fields {
             name: f("name")?,
             ident: f("ident")?,
             body: f("body")?,
+            text: f("text")?,
             procedural: f("procedural")?,
             facet: f("facet")?,
             record: f("record")?,
@@ -204,6 +210,9 @@ pub(super) fn document(f: &Fields, node: &NodeRef, today: Date) -> Result<Tantiv
     }
     for text in body_texts(e) {
         doc.add_text(f.body, text);
+    }
+    if let Some(t) = &e.text {
+        doc.add_text(f.text, &**t);
     }
     for text in procedural_texts(e) {
         doc.add_text(f.procedural, text);

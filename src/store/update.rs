@@ -112,9 +112,10 @@ pub fn update(
         let Ok(text) = crate::load::read_file(&knowledge.join(rel), &rel_path) else {
             return Ok(Patch::Rebuild("a changed file cannot be read"));
         };
-        let Ok(entity) = crate::load::parse_entity(&rel_path, &text) else {
+        let Ok(mut entity) = crate::load::parse_entity(&rel_path, &text) else {
             return Ok(Patch::Rebuild("a changed file does not parse"));
         };
+        entity.text = crate::load::read_text(knowledge, &rel_path);
         if entity.provenance.is_some() {
             return Ok(Patch::Rebuild("an imported file changed"));
         }

@@ -498,6 +498,7 @@ impl World {
             if let Some(rel_kind) = self.valid_relation(&id, &to) {
                 let date = self.rng.chance(30).then(|| self.date());
                 self.files.get_mut(&rel).unwrap().relations.push(Relation {
+                    evidence: None,
                     rel: rel_kind,
                     to,
                     date,
@@ -514,6 +515,7 @@ impl World {
             if let Some(k) = self.valid_relation(&other, &id) {
                 let op = self.path_of(&other).unwrap();
                 self.files.get_mut(&op).unwrap().relations.push(Relation {
+                    evidence: None,
                     rel: k,
                     to: id.clone(),
                     date: None,
@@ -609,6 +611,7 @@ impl World {
                 e.relations.insert(
                     at,
                     Relation {
+                        evidence: None,
                         rel: k,
                         to: to.clone(),
                         date,
@@ -729,6 +732,7 @@ impl World {
             }
             1 => {
                 bad.relations.push(Relation {
+                    evidence: None,
                     rel: RelationKind::Cites,
                     to: "no-such-entity".into(),
                     date: None,
@@ -741,6 +745,7 @@ impl World {
             2 => {
                 // A relation between kinds it does not allow, or to itself.
                 bad.relations.push(Relation {
+                    evidence: None,
                     rel: RelationKind::PartOf,
                     to: bad.id.clone(),
                     date: None,

@@ -611,6 +611,8 @@ fn fetch_follows_pages_and_retries_429_and_500() {
         "import",
         "federal-register",
         "--fetch",
+        // Texts are fetched in tests/cli/text.rs.
+        "--no-text",
         "--agency-list",
         "--since",
         "2024-01-01",

@@ -41,4 +41,5 @@ mod shipped;
 mod site;
 mod site_size;
 mod sync;
+mod text;
 mod track;

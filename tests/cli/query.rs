@@ -357,7 +357,12 @@ fn graph_commands_before_the_entity_existed_exit_1() {
 fn agencies_none_exits_1() {
     let (code, out, _) = util::run(&fx(), &["agencies", "lonely-report"]);
     assert_eq!(code, 1);
-    assert!(out.contains("lonely-report touches no agency"), "{out}");
+    // Issue 25: what is known, not "touches no agency".
+    assert!(
+        out.contains("lonely-report: no relation to an agency is recorded"),
+        "{out}"
+    );
+    assert!(out.contains("the text is not imported"), "{out}");
 }
 
 #[test]
@@ -368,9 +373,21 @@ fn agencies_on_shipped_kb_eo_14330() {
     assert_eq!(v["entity"], "eo-14330");
     let hits = v["agencies"].as_array().unwrap();
     // Issue 26: the order consults no one itself; the Secretary of Labor is
-    // to consult Treasury (dol ─consults→ treasury), and the walk stops at
-    // dol, so Treasury is not among the order's agencies.
-    assert!(!ids(&v["agencies"]).contains(&"treasury".to_owned()));
+    // to consult Treasury (dol ─consults→ treasury). Issue 25: that
+    // consultation is shown, through dol, never as the order's own.
+    let treasury = hits.iter().find(|h| h["id"] == "treasury").unwrap();
+    let steps: Vec<(&str, &str)> = treasury["chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["reads"].as_str().unwrap(), s["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(steps, [("directs", "dol"), ("consults", "treasury")]);
+    // Every relation to an agency is listed: sec is directed, and dol
+    // consults it.
+    let sec = hits.iter().find(|h| h["id"] == "sec").unwrap();
+    assert_eq!(sec["chain"][0]["reads"], "directs");
+    assert_eq!(sec["also"][0][1]["reads"], "consults");
     for want in ["dol", "ebsa", "sec"] {
         let h = hits
             .iter()

@@ -1,0 +1,668 @@
+//! What an order says about agencies, read by rule from its normalised
+//! text: who it directs (a duty or a function given to an official or an
+//! agency), who is only consulted, who is named a member of a body the
+//! order establishes, whether it directs the heads of all executive
+//! departments and agencies, and which other orders it cites. Every finding
+//! carries its evidence: the section and the sentence.
+//!
+//! The rules, in order of the sentence:
+//! - a title followed (past a short name in brackets, a list of other
+//!   titles, or a ", in consultation with …," aside) by `shall`, `is
+//!   directed`, `is authorized`, `is designated`, `is requested` directs;
+//!   so does a title right after `assigned to`, `delegated to`, `vested
+//!   in`, `direct`/`directs`;
+//! - a title inside "in consultation with …", "in coordination with …",
+//!   "consult with …" is consulted;
+//! - a title after "composed of", "consist of", "include" in a sentence
+//!   about a body's members, or in the list items after such a sentence,
+//!   is named a member;
+//! - sentences that limit the order ("Nothing in this order …", "This
+//!   order is not intended …") and the "General Provisions" section are
+//!   not read.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::titles::{self, Mention, Title};
+use super::{sentences, Outline};
+
+/// What an order does with an agency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Gives it a duty or a function.
+    Directs,
+    /// Names it to be consulted.
+    Consults,
+    /// Names it a member of a body the order establishes.
+    Member,
+}
+
+/// One agency's role, with the first sentence that states it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    /// The role.
+    pub role: Role,
+    /// The agency's Federal Register slug.
+    pub slug: &'static str,
+    /// The agency's name.
+    pub agency: &'static str,
+    /// The title as the text wrote it.
+    pub title: &'static str,
+    /// The section label (`Sec. 2`), or empty.
+    pub section: String,
+    /// The sentence.
+    pub quote: String,
+}
+
+/// Everything read from one text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Extraction {
+    /// One finding per (role, agency), first evidence kept, in slug order.
+    pub findings: Vec<Finding>,
+    /// The first sentence that directs the heads of all executive
+    /// departments and agencies, with its section.
+    pub all_agencies: Option<(String, String)>,
+    /// Executive orders cited (numbers), with the first sentence.
+    pub cited_orders: Vec<(String, String, String)>,
+    /// Titles that resolve to nothing in the table.
+    pub unknown_titles: Vec<String>,
+}
+
+impl Extraction {
+    /// The slugs with a role.
+    pub fn slugs(&self, role: Role) -> Vec<&'static str> {
+        self.findings
+            .iter()
+            .filter(|f| f.role == role)
+            .map(|f| f.slug)
+            .collect()
+    }
+}
+
+const DIRECT_VERBS: &[&str] = &[
+    "shall",
+    "is directed",
+    "are directed",
+    "is hereby directed",
+    "are hereby directed",
+    "is authorized",
+    "are authorized",
+    "is hereby authorized",
+    "are hereby authorized",
+    "is designated",
+    "is hereby designated",
+    "is requested",
+    "are requested",
+    "is hereby requested",
+    "is hereby assigned",
+    "is assigned",
+    "is hereby delegated",
+    "will",
+    "should",
+    "is responsible",
+    "shall be responsible",
+    "is encouraged",
+    "is hereby encouraged",
+];
+const DIRECT_BEFORE: &[&str] = &[
+    "assigned to the ",
+    "delegated to the ",
+    "vested in the ",
+    "I hereby direct the ",
+    "I hereby designate the ",
+    "hereby designated the ",
+    "I direct the ",
+    "hereby directs the ",
+    "directs the ",
+    "assigned to ",
+    "delegated to ",
+];
+const CONSULT_CUES: &[&str] = &[
+    "in collaboration with",
+    "collaboration with",
+    "in consultation with",
+    "consultation with",
+    "in coordination with",
+    "coordination with",
+    "consult with",
+    "consults with",
+    "consulting with",
+    "in cooperation with",
+    "with the concurrence of",
+    "concurrence of",
+    "after consulting",
+    "consult",
+];
+const MEMBER_CUES: &[&str] = &[
+    "composed of",
+    "consist of",
+    "consists of",
+    "comprised of",
+    "shall include",
+    "shall be members",
+    "shall also include",
+    "membership",
+    "members shall",
+    "following members",
+    "following officials",
+    "shall serve as members",
+    "shall be a member",
+];
+
+/// Reads an order's text.
+pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
+    let outline = Outline::read(text);
+    let mut aliases: HashMap<String, Title> = HashMap::new();
+    let mut found: BTreeMap<(Role, &'static str), Finding> = BTreeMap::new();
+    let mut out = Extraction::default();
+    let mut cited: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut unknown: Vec<String> = Vec::new();
+    let general: Vec<&str> = outline
+        .sections
+        .iter()
+        .filter(|s| {
+            let h = s.heading.to_lowercase();
+            h.contains("general provision") || h == "judicial review"
+        })
+        .map(|s| s.label.as_str())
+        .collect();
+    // A list of members follows a sentence that announces it.
+    let mut member_list = false;
+    for p in &outline.paragraphs {
+        if p.heading {
+            continue;
+        }
+        let label = super::normal_label(p.section);
+        let in_general = general.contains(&label.as_str());
+        let item = p.text.starts_with('(');
+        if !item {
+            member_list = false;
+        }
+        for s in sentences(p.text) {
+            cross_references(s, own_number, &label, &mut cited);
+            if in_general || limits(s) {
+                continue;
+            }
+            let ms = titles::mentions(s, &aliases);
+            define_aliases(s, &ms, &mut aliases);
+            // A short name being defined, "(Secretary)", is not a mention.
+            let ms: Vec<Mention> = titles::mentions(s, &aliases)
+                .into_iter()
+                .filter(|m| {
+                    let b = s[..m.start].trim_end_matches(['"', '\u{201c}', '`']);
+                    !(b.ends_with('(')
+                        || b.ends_with("(the ")
+                        || b.ends_with("(hereinafter the ")
+                        || b.ends_with("(hereinafter "))
+                })
+                .collect();
+            unknown.extend(titles::unknown_titles(s, &ms));
+            let members_here = has_member_cue(s);
+            for (k, m) in ms.iter().enumerate() {
+                let role = if member_list && item && !is_subject(s, &ms, k) {
+                    Some(Role::Member)
+                } else {
+                    role_of(s, &ms, k, members_here)
+                };
+                let Some(role) = role else { continue };
+                found
+                    .entry((role, m.title.slug))
+                    .or_insert_with(|| Finding {
+                        role,
+                        slug: m.title.slug,
+                        agency: m.title.agency,
+                        title: m.title.title,
+                        section: label.clone(),
+                        quote: s.to_string(),
+                    });
+            }
+            if out.all_agencies.is_none() && directs_all(s) {
+                out.all_agencies = Some((label.clone(), s.to_string()));
+            }
+            if members_here && s.trim_end().ends_with(':') {
+                member_list = true;
+            }
+        }
+        if p.text.trim_end().ends_with(':') && has_member_cue(p.text) {
+            member_list = true;
+        }
+    }
+    // An agency directed is not also listed as consulted or a member.
+    let directed: Vec<&'static str> = found
+        .keys()
+        .filter(|(r, _)| *r == Role::Directs)
+        .map(|(_, s)| *s)
+        .collect();
+    out.findings = found
+        .into_values()
+        .filter(|f| f.role == Role::Directs || !directed.contains(&f.slug))
+        .collect();
+    out.findings
+        .sort_by(|a, b| (a.slug, a.role).cmp(&(b.slug, b.role)));
+    out.cited_orders = cited.into_iter().map(|(n, (sec, q))| (n, sec, q)).collect();
+    unknown.sort();
+    unknown.dedup();
+    out.unknown_titles = unknown;
+    out
+}
+
+/// Sentences that limit the order rather than give duties.
+fn limits(s: &str) -> bool {
+    s.starts_with("Nothing in this order")
+        || s.contains("shall be construed to impair")
+        || s.contains("not intended to, and does not, create")
+        || s.starts_with("This order is not intended")
+        || s.starts_with("This order shall be implemented consistent with")
+        || s.contains("is hereby revoked")
+}
+
+/// A sentence about the members of a body: a cue ("composed of",
+/// "shall include") and a body or its members named ("shall include:"
+/// alone begins many a list of requirements).
+fn has_member_cue(s: &str) -> bool {
+    const BODIES: &[&str] = &[
+        "member",
+        "Council",
+        "Task Force",
+        "Committee",
+        "Board",
+        "Working Group",
+        "Commission",
+        "Group",
+        "Panel",
+        "Interagency",
+        "Team",
+        "Subcommittee",
+        "Initiative",
+    ];
+    MEMBER_CUES.iter().any(|c| s.contains(c)) && BODIES.iter().any(|b| s.contains(b))
+}
+
+/// `the Secretary of Labor (Secretary)`, `(the "Director")`: a short name
+/// the document uses for a title.
+fn define_aliases(s: &str, ms: &[Mention], aliases: &mut HashMap<String, Title>) {
+    for m in ms {
+        let rest = &s[m.end..];
+        let Some(inner) = rest
+            .strip_prefix(" (")
+            .and_then(|r| r.split_once(')'))
+            .map(|(a, _)| a)
+        else {
+            continue;
+        };
+        let inner = inner
+            .trim_start_matches("hereinafter ")
+            .trim_start_matches("the ");
+        let inner =
+            inner.trim_matches(|c: char| matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\'' | '`'));
+        let inner = inner.trim_start_matches("the ");
+        if !inner.is_empty()
+            && inner.len() <= 40
+            && inner.starts_with(|c: char| c.is_uppercase())
+            && inner.split(' ').count() <= 5
+        {
+            aliases
+                .entry(inner.to_string())
+                .or_insert_with(|| m.title.clone());
+        }
+    }
+}
+
+/// Whether mention `k` is the subject of a duty verb (past other titles of
+/// the same subject and a consultation aside).
+fn is_subject(s: &str, ms: &[Mention], k: usize) -> bool {
+    let mut pos = ms[k].end;
+    let mut next = k + 1;
+    loop {
+        let mut rest = &s[pos..];
+        // A short name in brackets.
+        if let Some(r) = rest.strip_prefix(" (") {
+            if let Some(close) = r.find(')') {
+                pos += 2 + close + 1;
+                rest = &s[pos..];
+            }
+        }
+        // "and the Secretary of X", ", the Secretary of Y," — one subject.
+        let joiner = [
+            "and ",
+            ", and ",
+            ", ",
+            " and ",
+            " or ",
+            ", or ",
+            "and the ",
+            " and the ",
+            ", the ",
+            ", and the ",
+            " or the ",
+            ", or the ",
+        ];
+        while ms.get(next).is_some_and(|m| m.start < pos) {
+            next += 1;
+        }
+        if let Some(m) = ms.get(next) {
+            let gap = &s[pos..m.start];
+            if joiner.contains(&gap) || gap == " and the " || gap == " and " {
+                pos = m.end;
+                next += 1;
+                continue;
+            }
+        }
+        // A consultation aside: ", in consultation with …, shall".
+        if let Some(r) = rest.strip_prefix(", ") {
+            let lower = r.to_lowercase();
+            let aside = [
+                "in consultation with",
+                "in coordination with",
+                "acting through",
+                "through ",
+                "as appropriate",
+                "in cooperation with",
+                "after consultation",
+                "with the assistance of",
+                "consistent with",
+                "to the extent",
+                "in accordance with",
+                "as the",
+                "or his",
+                "or her",
+                "or the designee",
+                "or their",
+                "in conjunction with",
+                "jointly with",
+                "with the assistance",
+                "and heads of",
+                "and the heads of",
+                "and other",
+                "each within",
+                "as appropriate",
+                "upon",
+                "within",
+                "together with",
+                "after",
+                "where",
+                "when",
+                "in ",
+            ];
+            if aside.iter().any(|a| lower.starts_with(a)) {
+                if let Some(close) = verb_after_aside(r) {
+                    pos = pos + 2 + close;
+                    rest = &s[pos..];
+                } else {
+                    return false;
+                }
+            }
+        }
+        let rest = rest.trim_start_matches([',', ' ']);
+        let rest = rest.strip_prefix("each ").unwrap_or(rest);
+        return DIRECT_VERBS
+            .iter()
+            .any(|v| rest.starts_with(v) && rest[v.len()..].starts_with([' ', ',', ':', ';']));
+    }
+}
+
+/// In ", in consultation with A, B, and C, shall …", where the verb
+/// starts (the byte after the aside's closing comma), if it is a verb.
+fn verb_after_aside(r: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = r[from..].find(", ") {
+        let at = from + i + 2;
+        let after = &r[at..];
+        let after = after.strip_prefix("each ").unwrap_or(after);
+        if DIRECT_VERBS
+            .iter()
+            .any(|v| after.starts_with(v) && after[v.len()..].starts_with([' ', ',', ':', ';']))
+        {
+            return Some(at);
+        }
+        from = at;
+        if from > 400 {
+            break;
+        }
+    }
+    None
+}
+
+/// The role of mention `k` of sentence `s`.
+fn role_of(s: &str, ms: &[Mention], k: usize, members_here: bool) -> Option<Role> {
+    let m = &ms[k];
+    let before = &s[..m.start];
+    // Possessives and "the Secretary's designee" are not the agency acting.
+    if is_subject(s, ms, k) {
+        // "in consultation with the Secretary of X, the Y shall": X is consulted,
+        // but is_subject already skips consultation asides only after a title.
+        if in_consult_zone(before) {
+            return Some(Role::Consults);
+        }
+        return Some(Role::Directs);
+    }
+    if agent_of_duty(before) || acts_as_head(before) {
+        return Some(Role::Directs);
+    }
+    let tail = before.strip_suffix("the ").unwrap_or(before);
+    if DIRECT_BEFORE
+        .iter()
+        .any(|c| before.ends_with(c) || tail.ends_with(c.trim_end_matches("the ")))
+        && !s[m.end..].starts_with("'s")
+    {
+        return Some(Role::Directs);
+    }
+    if in_consult_zone(before) {
+        return Some(Role::Consults);
+    }
+    if members_here {
+        let cue = MEMBER_CUES.iter().filter_map(|c| before.rfind(c)).max();
+        if cue.is_some() {
+            return Some(Role::Member);
+        }
+    }
+    None
+}
+
+/// Verbs of a duty done by someone: "shall be performed by the Secretary".
+const AGENT_VERBS: &[&str] = &[
+    "performed",
+    "supported",
+    "prepared",
+    "exercised",
+    "administered",
+    "carried out",
+    "provided",
+    "assigned",
+    "conducted",
+    "chaired",
+    "headed",
+    "led",
+    "implemented",
+    "coordinated",
+    "funded",
+    "staffed",
+    "appointed",
+    "terminated sooner",
+    "terminated",
+    "made",
+    "submitted",
+    "developed",
+    "issued jointly",
+];
+
+/// "… shall be performed by the Secretary of Transportation", "supported
+/// administratively and financially by the Department of Defense": the
+/// agent of a duty the sentence states.
+fn agent_of_duty(before: &str) -> bool {
+    let Some(head) = before
+        .strip_suffix("by the ")
+        .or_else(|| before.strip_suffix("by "))
+    else {
+        return false;
+    };
+    if head.ends_with("appointed ") && before.ends_with("President ") {
+        return false;
+    }
+    let window = &head[head.len().saturating_sub(70)..];
+    let window = window.rsplit([';', ':']).next().unwrap_or(window);
+    (before.contains("shall")
+        || before.contains(" will ")
+        || before.contains(" are ")
+        || before.contains(" is "))
+        && AGENT_VERBS
+            .iter()
+            .any(|v| window.contains(&format!("{v} ")))
+        && !window.contains("established")
+        && !window.contains("promulgated")
+}
+
+/// An order of succession: "… shall act as, and perform the functions and
+/// duties of, the office of the Secretary of X": the officers of X act.
+fn acts_as_head(before: &str) -> bool {
+    let b = before.trim_end();
+    (b.ends_with("the office of")
+        || b.ends_with("the office of,")
+        || b.ends_with("the office of, the")
+        || b.ends_with("the office of the"))
+        && (before.contains("shall act as") || before.contains("perform the functions and duties"))
+        || b.ends_with("officials of the")
+        || b.ends_with("officers of the")
+}
+
+/// Whether the text just before a mention is inside "in consultation
+/// with …" (a list of titles continuing it).
+fn in_consult_zone(before: &str) -> bool {
+    let lower = before.to_lowercase();
+    let Some(cue) = CONSULT_CUES
+        .iter()
+        .filter_map(|c| lower.rfind(c).map(|p| p + c.len()))
+        .max()
+    else {
+        return false;
+    };
+    let between = &before[cue..];
+    // The aside ends at a verb or a clause that is not a list of names.
+    !(between.contains(" shall ")
+        || between.contains(';')
+        || between.contains(" to ") && between.len() > 120)
+        && between.len() < 400
+}
+
+/// "the heads of all executive departments and agencies shall …".
+fn directs_all(s: &str) -> bool {
+    let lower = s.to_lowercase();
+    let cues = [
+        "heads of all executive departments and agencies",
+        "heads of executive departments and agencies",
+        "heads of all agencies",
+        "all executive departments and agencies",
+        "each executive department and agency",
+        "heads of all executive agencies",
+        "all agencies shall",
+        "each agency shall",
+        "heads of agencies shall",
+        "agency heads shall",
+    ];
+    cues.iter().any(|c| {
+        lower.find(c).is_some_and(|p| {
+            let after = &lower[p + c.len()..];
+            after.contains("shall")
+                || after.contains("are directed")
+                || after.contains("should")
+                || c.ends_with("shall")
+        })
+    })
+}
+
+/// "Executive Order 12866 of September 30, 1993", "Executive Order No. 12866".
+fn cross_references(
+    s: &str,
+    own: Option<&str>,
+    label: &str,
+    cited: &mut BTreeMap<String, (String, String)>,
+) {
+    for marker in [
+        "Executive Order No. ",
+        "Executive Order ",
+        "Executive Orders ",
+    ] {
+        for (p, _) in s.match_indices(marker) {
+            let mut rest = &s[p + marker.len()..];
+            // "Executive Orders 12866 and 13563": every number of the run.
+            loop {
+                let num: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+                if num.len() < 4 || num.len() > 5 {
+                    break;
+                }
+                if own != Some(num.as_str()) {
+                    cited
+                        .entry(num.clone())
+                        .or_insert_with(|| (label.to_string(), s.to_string()));
+                }
+                rest = &rest[num.len()..];
+                let Some(r) = [", and ", " and ", ", "]
+                    .iter()
+                    .find_map(|j| rest.strip_prefix(j))
+                else {
+                    break;
+                };
+                rest = r;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles(text: &str) -> Vec<(Role, &'static str)> {
+        extract(text, None)
+            .findings
+            .iter()
+            .map(|f| (f.role, f.slug))
+            .collect()
+    }
+
+    #[test]
+    fn duties_consultations_and_members() {
+        let t = "Sec. 2. Policy. The Secretary of Labor shall, in consultation with the Secretary of the Treasury and the Attorney General, issue guidance.\n\nSec. 3. Council. (a) There is established the Council. The Council shall be composed of the following members:\n\n(i) the Secretary of State;\n\n(ii) the Administrator of General Services.\n\nSec. 4. Functions. The functions of the President under the Act are assigned to the Director of the Office of Management and Budget. The Secretary of Energy and the Secretary of Commerce shall report.\n\nSec. 5. General Provisions. (a) Nothing in this order shall be construed to impair the functions of the Secretary of Defense.\n";
+        assert_eq!(
+            roles(t),
+            [
+                (Role::Directs, "commerce-department"),
+                (Role::Directs, "energy-department"),
+                (Role::Member, "general-services-administration"),
+                (Role::Consults, "justice-department"),
+                (Role::Directs, "labor-department"),
+                (Role::Directs, "management-and-budget-office"),
+                (Role::Member, "state-department"),
+                (Role::Consults, "treasury-department"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_defined_short_name_is_followed() {
+        let t = "Sec. 1. The Secretary of Labor (Secretary) is a good title.\n\nSec. 2. Duties. The Secretary shall report.\n";
+        let x = extract(t, None);
+        assert_eq!(x.slugs(Role::Directs), ["labor-department"]);
+        assert_eq!(x.findings[0].section, "Sec. 2");
+        assert_eq!(x.findings[0].quote, "The Secretary shall report.");
+    }
+
+    #[test]
+    fn heads_of_all_agencies_once_and_cited_orders() {
+        let t = "Sec. 1. The heads of all executive departments and agencies shall comply with Executive Order 12866 of September 30, 1993, and Executive Orders 13563 and 13610.\n";
+        let x = extract(t, Some("13610"));
+        assert!(x.findings.is_empty());
+        assert!(x.all_agencies.is_some());
+        let nums: Vec<&str> = x.cited_orders.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(nums, ["12866", "13563"]);
+    }
+
+    #[test]
+    fn unknown_titles_are_listed() {
+        let t = "Sec. 1. The Director of the Office of Unicorn Affairs shall report.\n";
+        assert_eq!(
+            extract(t, None).unknown_titles,
+            ["Director of the Office of Unicorn Affairs"]
+        );
+    }
+}

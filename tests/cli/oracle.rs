@@ -223,6 +223,29 @@ impl Graph {
             }
             frontier = next;
         }
+        // docs/cli.md (agencies): an agency the entity directs is followed
+        // one step further, along its own `consults` only.
+        if depth >= 2 {
+            let directed: Vec<String> = self
+                .neighbours(start)
+                .iter()
+                .filter(|(p, e)| {
+                    e.source == start && e.relation == "directs" && self.agency_like(p)
+                })
+                .map(|(p, _)| p.clone())
+                .collect();
+            for a in directed {
+                for (q, e) in self.neighbours(&a) {
+                    if q != start
+                        && e.source == a
+                        && e.relation == "consults"
+                        && self.agency_like(q)
+                    {
+                        found.entry(q.clone()).or_insert((2, false));
+                    }
+                }
+            }
+        }
         if direct {
             return found;
         }
@@ -607,8 +630,18 @@ fn check_agencies(
                 d
             };
             for (i, (node, e, rev)) in steps.iter().enumerate() {
+                // docs/cli.md (agencies): a chain may pass through an agency
+                // the entity directs, when its next step is that agency's
+                // own `consults`.
+                let consulted = i == 0
+                    && c.graph.agency_like(node)
+                    && e.relation == "directs"
+                    && !*rev
+                    && steps
+                        .get(1)
+                        .is_some_and(|(_, e2, rev2)| e2.relation == "consults" && !*rev2);
                 if i + 1 < walk_len {
-                    if !c.graph.passes_through(node) {
+                    if !c.graph.passes_through(node) && !consulted {
                         problems.push(format!("{what}: {aid}: the chain walks through {node}"));
                     }
                     if matches!(e.relation.as_str(), "cites" | "related") {

@@ -144,7 +144,16 @@ pub fn run(ctx: &Ctx, args: &SyncArgs) -> anyhow::Result<Status> {
 
 /// The sources of `sources.ron`, or its diagnostic rendered and an error.
 pub(super) fn sources(ctx: &Ctx) -> anyhow::Result<Vec<SourceDef>> {
-    let path = config::path_of(&ctx.knowledge, SOURCES_FILE);
+    read_config(ctx, SOURCES_FILE)
+}
+
+/// The entries of a list file at the knowledge base's root (`sources.ron`,
+/// `watches.ron`), or its diagnostic rendered and an error.
+pub(super) fn read_config<T>(ctx: &Ctx, file: &str) -> anyhow::Result<Vec<T>>
+where
+    T: serde::de::DeserializeOwned + config::Named,
+{
+    let path = config::path_of(&ctx.knowledge, file);
     match config::read_list(&path)? {
         Ok(list) => Ok(list),
         Err(e) => {

@@ -94,18 +94,7 @@ const HEADER: &str = "The watches `policygraph digest` reports on (docs/sync.md)
 
 /// The watches of `watches.ron`, or its diagnostic rendered and an error.
 pub(super) fn watches(ctx: &Ctx) -> anyhow::Result<Vec<Watch>> {
-    let path = config::path_of(&ctx.knowledge, WATCHES_FILE);
-    match config::read_list(&path)? {
-        Ok(list) => Ok(list),
-        Err(e) => {
-            render::diagnostics_stderr(std::slice::from_ref(&e.diagnostic), &[e.file]);
-            Err(policygraph::Error::Usage(format!(
-                "{} has an error; fix it and run again",
-                path.display()
-            ))
-            .into())
-        }
-    }
+    super::sync::read_config(ctx, WATCHES_FILE)
 }
 
 /// Runs `watch`.

@@ -116,6 +116,8 @@ const DIRECT_BEFORE: &[&str] = &[
     "directs the ",
     "assigned to ",
     "delegated to ",
+    "to the direction of the ",
+    "under the direction of the ",
 ];
 const CONSULT_CUES: &[&str] = &[
     "in collaboration with",
@@ -166,6 +168,10 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
         })
         .map(|s| s.label.as_str())
         .collect();
+    let mut implicit = implicit_aliases(&outline, &general, &mut aliases);
+    // "performed by the head of the department or agency designated after
+    // each committee": the agency in brackets after each item is directed.
+    let mut designated_after = false;
     // A list of members follows a sentence that announces it.
     let mut member_list = false;
     for p in &outline.paragraphs {
@@ -183,8 +189,11 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
             if in_general || limits(s) {
                 continue;
             }
+            if designates_after_each(s) {
+                designated_after = true;
+            }
             let ms = titles::mentions(s, &aliases);
-            define_aliases(s, &ms, &mut aliases);
+            define_aliases(s, &ms, &mut aliases, &mut implicit);
             // A short name being defined, "(Secretary)", is not a mention.
             let ms: Vec<Mention> = titles::mentions(s, &aliases)
                 .into_iter()
@@ -194,6 +203,7 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
                         || b.ends_with("(the ")
                         || b.ends_with("(hereinafter the ")
                         || b.ends_with("(hereinafter "))
+                        && implicit_fits(s, m, &implicit)
                 })
                 .collect();
             unknown.extend(titles::unknown_titles(s, &ms));
@@ -227,6 +237,14 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
             member_list = true;
         }
     }
+    if designated_after {
+        for (f, label) in designated_items(&outline, &aliases) {
+            found.entry((Role::Directs, f.slug)).or_insert(Finding {
+                section: label,
+                ..f
+            });
+        }
+    }
     // An agency directed is not also listed as consulted or a member.
     let directed: Vec<&'static str> = found
         .keys()
@@ -243,6 +261,122 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
     unknown.sort();
     unknown.dedup();
     out.unknown_titles = unknown;
+    out
+}
+
+/// The bare titles an order may use for the one official of that kind it
+/// names: "the Secretary" where the operative text names one Secretary.
+const IMPLICIT: &[&str] = &["Secretary", "Administrator", "Director"];
+
+/// "The Secretary" (or Administrator, Director) with no short name
+/// defined stands for the one official of that title the order names
+/// outside its general provisions, when there is exactly one (counting
+/// titles the table does not know, so that an unknown "Director of the
+/// Office of Foo" makes "the Director" ambiguous).
+fn implicit_aliases(
+    outline: &Outline,
+    general: &[&str],
+    aliases: &mut HashMap<String, Title>,
+) -> Vec<String> {
+    let mut seen: BTreeMap<&str, Vec<Title>> = BTreeMap::new();
+    let mut unknown: BTreeMap<&str, usize> = BTreeMap::new();
+    let none = HashMap::new();
+    for p in outline.paragraphs.iter().filter(|p| !p.heading) {
+        if general.contains(&super::normal_label(p.section).as_str()) {
+            continue;
+        }
+        for s in sentences(p.text).into_iter().filter(|s| !limits(s)) {
+            let ms = titles::mentions(s, &none);
+            for m in &ms {
+                for w in IMPLICIT {
+                    if m.title.title.starts_with(&format!("{w} of "))
+                        || m.title.title.starts_with(&format!("{w} for "))
+                    {
+                        let v = seen.entry(w).or_default();
+                        if !v.iter().any(|t| t.slug == m.title.slug) {
+                            v.push(m.title.clone());
+                        }
+                    }
+                }
+            }
+            for u in titles::unknown_titles(s, &ms) {
+                for w in IMPLICIT {
+                    if u.starts_with(&format!("{w} ")) {
+                        *unknown.entry(w).or_default() += 1;
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (w, v) in seen {
+        if v.len() == 1 && !unknown.contains_key(w) && !aliases.contains_key(w) {
+            aliases.insert(w.to_string(), v[0].clone());
+            out.push(w.to_string());
+        }
+    }
+    out
+}
+
+/// A bare title stands for its official only as "the Secretary", not in
+/// "Cabinet Secretary", "the Secretary concerned" or an unknown
+/// "Secretary of the Smithsonian Institution".
+fn implicit_fits(s: &str, m: &Mention, implicit: &[String]) -> bool {
+    let word = &s[m.start..m.end];
+    if !implicit.iter().any(|w| w == word) {
+        return true;
+    }
+    let before = &s[..m.start];
+    let after = &s[m.end..];
+    (before.ends_with("the ") || before.ends_with("The "))
+        && ![" of ", " for ", " concerned", " General", "-", " to the"]
+            .iter()
+            .any(|a| after.starts_with(a))
+}
+
+/// "… performed by the head of the department or agency designated after
+/// each committee": the order's list names the agency after each item.
+fn designates_after_each(s: &str) -> bool {
+    s.contains("designated after each") || s.contains("named after each")
+}
+
+/// The list items that end with an agency in brackets, "(k) President's
+/// Committee …; Executive Order 12994, as amended (Department of Health
+/// and Human Services).", each a finding with the item as its quote.
+fn designated_items(outline: &Outline, aliases: &HashMap<String, Title>) -> Vec<(Finding, String)> {
+    let mut out = Vec::new();
+    for p in outline
+        .paragraphs
+        .iter()
+        .filter(|p| !p.heading && p.text.starts_with('('))
+    {
+        let Some(s) = sentences(p.text).into_iter().last() else {
+            continue;
+        };
+        let t = s.trim_end().trim_end_matches(['.', ';']).trim_end();
+        let Some(inner) = t
+            .strip_suffix(')')
+            .and_then(|t| t.rfind('(').map(|i| &t[i + 1..]))
+        else {
+            continue;
+        };
+        let ms = titles::mentions(inner, aliases);
+        if let [m] = ms.as_slice() {
+            if m.start == 0 && m.end == inner.len() {
+                out.push((
+                    Finding {
+                        role: Role::Directs,
+                        slug: m.title.slug,
+                        agency: m.title.agency,
+                        title: m.title.title,
+                        section: String::new(),
+                        quote: s.to_string(),
+                    },
+                    super::normal_label(p.section),
+                ));
+            }
+        }
+    }
     out
 }
 
@@ -280,7 +414,12 @@ fn has_member_cue(s: &str) -> bool {
 
 /// `the Secretary of Labor (Secretary)`, `(the "Director")`: a short name
 /// the document uses for a title.
-fn define_aliases(s: &str, ms: &[Mention], aliases: &mut HashMap<String, Title>) {
+fn define_aliases(
+    s: &str,
+    ms: &[Mention],
+    aliases: &mut HashMap<String, Title>,
+    implicit: &mut Vec<String>,
+) {
     for m in ms {
         let rest = &s[m.end..];
         let Some(inner) = rest
@@ -301,6 +440,11 @@ fn define_aliases(s: &str, ms: &[Mention], aliases: &mut HashMap<String, Title>)
             && inner.starts_with(|c: char| c.is_uppercase())
             && inner.split(' ').count() <= 5
         {
+            // A short name the order defines replaces the one assumed.
+            if let Some(i) = implicit.iter().position(|w| w == inner) {
+                implicit.remove(i);
+                aliases.insert(inner.to_string(), m.title.clone());
+            }
             aliases
                 .entry(inner.to_string())
                 .or_insert_with(|| m.title.clone());
@@ -436,6 +580,9 @@ fn role_of(s: &str, ms: &[Mention], k: usize, members_here: bool) -> Option<Role
         }
         return Some(Role::Directs);
     }
+    // "delegated to the Attorney General and the Director of Central
+    // Intelligence": a list of titles is read from its first.
+    let before = &s[..list_head(s, ms, k)];
     if agent_of_duty(before) || acts_as_head(before) {
         return Some(Role::Directs);
     }
@@ -457,6 +604,26 @@ fn role_of(s: &str, ms: &[Mention], k: usize, members_here: bool) -> Option<Role
         }
     }
     None
+}
+
+/// Where the list of titles that mention `k` ends starts: "the Attorney
+/// General and the Director of Central Intelligence" is one list.
+fn list_head(s: &str, ms: &[Mention], k: usize) -> usize {
+    const JOINERS: &[&str] = &[
+        ", ",
+        ", and ",
+        " and ",
+        ", and the ",
+        " and the ",
+        ", the ",
+        " or the ",
+        ", or the ",
+    ];
+    let mut k = k;
+    while k > 0 && JOINERS.contains(&&s[ms[k - 1].end.min(ms[k].start)..ms[k].start]) {
+        k -= 1;
+    }
+    ms[k].start
 }
 
 /// Verbs of a duty done by someone: "shall be performed by the Secretary".
@@ -484,6 +651,10 @@ const AGENT_VERBS: &[&str] = &[
     "submitted",
     "developed",
     "issued jointly",
+    "prescribed",
+    "approved",
+    "disapproved",
+    "reviewed",
 ];
 
 /// "… shall be performed by the Secretary of Transportation", "supported
@@ -502,6 +673,7 @@ fn agent_of_duty(before: &str) -> bool {
     let window = &head[head.len().saturating_sub(70)..];
     let window = window.rsplit([';', ':']).next().unwrap_or(window);
     (before.contains("shall")
+        || window.contains("to be ")
         || before.contains(" will ")
         || before.contains(" are ")
         || before.contains(" is "))
@@ -655,6 +827,31 @@ mod tests {
         assert!(x.all_agencies.is_some());
         let nums: Vec<&str> = x.cited_orders.iter().map(|c| c.0.as_str()).collect();
         assert_eq!(nums, ["12866", "13563"]);
+    }
+
+    #[test]
+    fn the_one_secretary_named_is_the_secretary() {
+        let t = "Sec. 1. Policy. The Secretary of Labor may act.\n\nSec. 2. Duties. The Secretary shall report. The Cabinet Secretary shall not count.\n";
+        let x = extract(t, None);
+        assert_eq!(x.slugs(Role::Directs), ["labor-department"]);
+        assert_eq!(x.findings[0].quote, "The Secretary shall report.");
+        // Two Secretaries named: "the Secretary" is not guessed.
+        let t = "Sec. 1. The Secretary of Labor and the Secretary of State may act.\n\nSec. 2. The Secretary shall report.\n";
+        assert!(extract(t, None).slugs(Role::Directs).is_empty());
+    }
+
+    #[test]
+    fn lists_after_a_delegation_and_agencies_named_after_items() {
+        let t = "Sec. 1. The function is delegated to the Attorney General and the Director of Central Intelligence, to be exercised jointly. Medals shall be awarded under regulations to be prescribed by the Secretary of Transportation.\n\nSec. 2. Each committee listed below is continued.\n\n(a) President's Export Council; Executive Order 12131, as amended (Department of Commerce).\n\nSec. 3. The functions shall be performed by the head of the department or agency designated after each committee.\n";
+        assert_eq!(
+            roles(t),
+            [
+                (Role::Directs, "central-intelligence-agency"),
+                (Role::Directs, "commerce-department"),
+                (Role::Directs, "justice-department"),
+                (Role::Directs, "transportation-department"),
+            ]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 pub mod dates;
+mod extracted;
 pub(crate) mod locate;
 
 use crate::diag::{self, Diagnostic, Location, Severity};
@@ -120,7 +121,18 @@ impl Checked {
 
     /// Number of warnings.
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    /// Number of notes.
+    pub fn notes(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Note)
+            .count()
     }
 }
 
@@ -415,6 +427,13 @@ pub fn check(loaded: LoadResult) -> Checked {
     check_official_sources(&entities, &keep, &overlays, &kinds, &located, &mut diags);
     for &(base, over) in &overlays {
         check_enrichment(
+            &entities[base],
+            &entities[over],
+            &files,
+            &located,
+            &mut diags,
+        );
+        extracted::contradictions(
             &entities[base],
             &entities[over],
             &files,

@@ -13,6 +13,9 @@ pub enum Severity {
     Error,
     /// Suspicious; `--deny-warnings` turns it into an error.
     Warning,
+    /// For the reader (two sources that disagree, say); never counted
+    /// against the knowledge base.
+    Note,
 }
 
 /// A place in a file: a byte range plus its 1-based line and column
@@ -140,6 +143,14 @@ impl Diagnostic {
     pub fn warning(code: &'static str, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
+            ..Diagnostic::error(code, location, message)
+        }
+    }
+
+    /// A note: reported, never counted as a problem.
+    pub fn note(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
             ..Diagnostic::error(code, location, message)
         }
     }

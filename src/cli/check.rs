@@ -34,6 +34,7 @@ pub struct CheckArgs {
 struct JsonReport<'a> {
     errors: usize,
     warnings: usize,
+    notes: usize,
     files: usize,
     entities: Option<usize>,
     diagnostics: &'a [policygraph::diag::Diagnostic],
@@ -52,12 +53,17 @@ fn plural(n: usize, word: &str) -> String {
 pub fn run(ctx: &Ctx, args: &CheckArgs) -> anyhow::Result<Status> {
     let mut checked = ctx.checked()?;
     if args.deny_warnings {
-        for d in &mut checked.diagnostics {
+        for d in checked
+            .diagnostics
+            .iter_mut()
+            .filter(|d| d.severity == Severity::Warning)
+        {
             d.severity = Severity::Error;
         }
     }
     let errors = checked.errors();
     let warnings = checked.warnings();
+    let notes = checked.notes();
     let entities = checked.corpus.as_ref().map(|c| c.len());
     if args.format.is_some() {
         super::ctx::warn(
@@ -68,6 +74,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> anyhow::Result<Status> {
         super::print_json(&JsonReport {
             errors,
             warnings,
+            notes,
             files: checked.files.len(),
             entities,
             diagnostics: &checked.diagnostics,
@@ -97,6 +104,10 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> anyhow::Result<Status> {
                     plural(warnings, "warning")
                 ),
             ),
+        };
+        let summary = match notes {
+            0 => summary,
+            n => format!("{summary} ({})", plural(n, "note")),
         };
         // `out` is an anstream stream: it drops the styling when colour is off.
         writeln!(out, "{}{summary}{}", style.render(), style.render_reset())?;

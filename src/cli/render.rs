@@ -154,6 +154,7 @@ fn reports(d: &Diagnostic, texts: &Sources, snippets: bool) -> Vec<(Location, Re
         severity: match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
         },
         help: d.help.clone(),
         source: source(loc),
@@ -221,13 +222,14 @@ pub fn diagnostics(
                 diags.len() - MAX_SNIPPETS
             )?;
         }
-        for (loc, r) in reports(d, &texts, full) {
+        for (j, (loc, r)) in reports(d, &texts, full).into_iter().enumerate() {
             let sev = match r.severity {
                 miette::Severity::Error => "error",
                 miette::Severity::Warning => "warning",
                 miette::Severity::Advice => "note",
             };
-            let code = if sev == "note" {
+            // A related location is a note of its own, without a code.
+            let code = if sev == "note" && j > 0 {
                 String::new()
             } else {
                 format!("[{}]", d.code)

@@ -310,3 +310,61 @@ fn fetch_downloads_each_documents_text_and_no_text_skips_it() {
         .join("imported/federal-register/executive-orders/eo-13772.txt")
         .exists());
 }
+
+/// A hand-written order that does not list an agency its text directs:
+/// `check` notes it with both sources and the sentence; a note fails
+/// nothing, not even with `--deny-warnings`.
+#[test]
+fn check_notes_an_extracted_duty_the_hand_written_order_lacks() {
+    let kb = Kb::shipped();
+    let scratch = util::tmp();
+    let (records, texts) = inputs(scratch.path(), &["xml"], &[]);
+    let texts_arg = texts.display().to_string();
+    let mut args = vec!["import", "federal-register"];
+    args.extend(records.iter().map(String::as_str));
+    args.extend(["--text", &texts_arg]);
+    kb.ok(&args);
+    let v: Value = serde_json::from_str(&kb.ok(&["check", "--json"])).unwrap();
+    assert_eq!(v["notes"], 0, "{v:#}");
+    // By hand: EO 13772 consults Treasury; its text says it directs it.
+    std::fs::write(
+        kb.knowledge().join("directives/eo-13772.ron"),
+        "(\n    id: \"eo-13772\",\n    kind: executive_order,\n    name: \"Core Principles for Regulating the United States Financial System\",\n    jurisdiction: \"US\",\n    relations: [\n        (rel: consults, to: \"treasury\", source: 0),\n    ],\n    sources: [(title: \"Federal Register\", url: \"https://www.federalregister.gov/d/2017-02762\")],\n)\n",
+    )
+    .unwrap();
+    let (code, out, err) = kb.run(&["check", "--json", "--deny-warnings"]);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let notes: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "extracted-contradiction")
+        .collect();
+    assert_eq!(notes.len(), 1, "{v:#}");
+    let n = notes[0];
+    assert_eq!(n["severity"], "note");
+    let msg = n["message"].as_str().unwrap();
+    assert!(msg.contains("directs `treasury`"), "{msg}");
+    assert!(
+        msg.contains("The Secretary of the Treasury shall consult"),
+        "{msg}"
+    );
+    assert!(msg.contains("directives/eo-13772.ron"), "{msg}");
+    assert!(
+        n["location"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("executive-orders/eo-13772.ron"),
+        "{n:#}"
+    );
+    assert_eq!(
+        n["related"][0]["label"],
+        "hand-written: consults `treasury`"
+    );
+    assert_eq!(v["notes"], 1);
+    assert_eq!((code, v["errors"].as_u64()), (0, Some(0)), "{v:#}");
+    // The text form says so too, and counts it apart.
+    let (_, out, _) = kb.run(&["check"]);
+    assert!(out.contains("note[extracted-contradiction]"), "{out}");
+    assert!(out.contains("(1 note)"), "{out}");
+}

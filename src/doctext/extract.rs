@@ -64,8 +64,34 @@ pub struct Extraction {
     pub all_agencies: Option<(String, String)>,
     /// Executive orders cited (numbers), with the first sentence.
     pub cited_orders: Vec<(String, String, String)>,
+    /// Public laws and U.S. Code sections cited, with the first sentence.
+    pub cited_laws: Vec<CitedLaw>,
     /// Titles that resolve to nothing in the table.
     pub unknown_titles: Vec<String>,
+}
+
+/// A public law or U.S. Code section a text cites.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CitedLaw {
+    /// Public law or U.S. Code.
+    pub scheme: LawScheme,
+    /// The identifiers to look it up by, most specific first, written as
+    /// entities write them: `Pub. L. 119-27`; `29 U.S.C. 1104(a)(1)`, then
+    /// `29 U.S.C. 1104(a)`, then `29 U.S.C. 1104`.
+    pub keys: Vec<String>,
+    /// The section label.
+    pub section: String,
+    /// The sentence.
+    pub quote: String,
+}
+
+/// The kind of a cited law.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum LawScheme {
+    /// `Public Law 119-27`, `Pub. L. 119–27`.
+    PublicLaw,
+    /// `31 U.S.C. 5112`.
+    UsCode,
 }
 
 impl Extraction {
@@ -158,6 +184,7 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
     let mut found: BTreeMap<(Role, &'static str), Finding> = BTreeMap::new();
     let mut out = Extraction::default();
     let mut cited: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut laws: BTreeMap<(LawScheme, Vec<String>), (String, String)> = BTreeMap::new();
     let mut unknown: Vec<String> = Vec::new();
     let general: Vec<&str> = outline
         .sections
@@ -186,6 +213,10 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
         }
         for s in sentences(p.text) {
             cross_references(s, own_number, &label, &mut cited);
+            for (scheme, keys) in law_citations(s) {
+                laws.entry((scheme, keys))
+                    .or_insert_with(|| (label.clone(), s.to_string()));
+            }
             if in_general || limits(s) {
                 continue;
             }
@@ -258,6 +289,15 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
     out.findings
         .sort_by(|a, b| (a.slug, a.role).cmp(&(b.slug, b.role)));
     out.cited_orders = cited.into_iter().map(|(n, (sec, q))| (n, sec, q)).collect();
+    out.cited_laws = laws
+        .into_iter()
+        .map(|((scheme, keys), (section, quote))| CitedLaw {
+            scheme,
+            keys,
+            section,
+            quote,
+        })
+        .collect();
     unknown.sort();
     unknown.dedup();
     out.unknown_titles = unknown;
@@ -780,6 +820,83 @@ fn cross_references(
     }
 }
 
+/// "Public Law 119-27", "Pub. L. 119–27", "Pub. L. No. 93-406"; "31
+/// U.S.C. 5112", "29 U.S.C. 1104(a)(1)", "12 U.S.C. 5901 et seq.": each
+/// with the identifiers to look it up by (see [`CitedLaw::keys`]).
+fn law_citations(s: &str) -> Vec<(LawScheme, Vec<String>)> {
+    let mut out = Vec::new();
+    for marker in ["Public Law ", "Pub. L. "] {
+        for (p, _) in s.match_indices(marker) {
+            let rest = &s[p + marker.len()..];
+            let rest = rest.strip_prefix("No. ").unwrap_or(rest);
+            let congress: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            let Some(after) =
+                rest[congress.len()..].strip_prefix(['-', '\u{2013}', '\u{2011}', '\u{2010}'])
+            else {
+                continue;
+            };
+            let number: String = after.chars().take_while(char::is_ascii_digit).collect();
+            if congress.is_empty() || congress.len() > 3 || number.is_empty() {
+                continue;
+            }
+            out.push((
+                LawScheme::PublicLaw,
+                vec![format!("Pub. L. {congress}-{number}")],
+            ));
+        }
+    }
+    for (p, _) in s.match_indices(" U.S.C. ") {
+        let head = &s[..p];
+        let title: String = head
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if title.is_empty() || title.len() > 2 {
+            continue;
+        }
+        if head[..head.len() - title.len()]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric())
+        {
+            continue;
+        }
+        let rest = &s[p + " U.S.C. ".len()..];
+        let section: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '(' | ')' | '-' | '.'))
+            .collect();
+        // A sentence's full stop, an unmatched bracket closing an aside.
+        let mut section = section.trim_end_matches('.').to_string();
+        while section.matches(')').count() > section.matches('(').count() {
+            section.pop();
+        }
+        if !section.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        let base = format!("{title} U.S.C. ");
+        let mut keys = Vec::new();
+        if rest[section.len()..].starts_with(" et seq.") {
+            keys.push(format!("{base}{section} et seq."));
+        }
+        // "1104(a)(1)", then "1104(a)", then "1104".
+        let mut sec = section.as_str();
+        loop {
+            keys.push(format!("{base}{sec}"));
+            match sec.rfind('(') {
+                Some(i) if i > 0 => sec = &sec[..i],
+                _ => break,
+            }
+        }
+        out.push((LawScheme::UsCode, keys));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -851,6 +968,37 @@ mod tests {
                 (Role::Directs, "justice-department"),
                 (Role::Directs, "transportation-department"),
             ]
+        );
+    }
+
+    #[test]
+    fn public_laws_and_code_sections_cited() {
+        let t = "Sec. 1. Under the GENIUS Act (Public Law 119-27), Pub. L. 119\u{2013}27, and Pub. L. No. 93-406, and under 31 U.S.C. 5112, 29 U.S.C. 1104(a)(1), and 12 U.S.C. 5901 et seq. (see 5 U.S.C. App.) the Secretary of the Treasury shall act.\n";
+        let x = extract(t, None);
+        let keys: Vec<&str> = x.cited_laws.iter().map(|c| c.keys[0].as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "Pub. L. 119-27",
+                "Pub. L. 93-406",
+                "12 U.S.C. 5901 et seq.",
+                "29 U.S.C. 1104(a)(1)",
+                "31 U.S.C. 5112",
+            ]
+        );
+        let erisa = &x.cited_laws[3];
+        assert_eq!(
+            erisa.keys,
+            [
+                "29 U.S.C. 1104(a)(1)",
+                "29 U.S.C. 1104(a)",
+                "29 U.S.C. 1104"
+            ]
+        );
+        assert_eq!(x.cited_laws[2].keys[1], "12 U.S.C. 5901");
+        assert_eq!(
+            (erisa.section.as_str(), erisa.quote.as_str()),
+            ("Sec. 1", t.trim_end())
         );
     }
 

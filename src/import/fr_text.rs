@@ -11,7 +11,7 @@ use std::path::Path;
 
 use super::federal_register::{agency_stub, eo_stub, relation, DocAgency};
 use super::{Batch, ImportError, Key, Link, Slot};
-use crate::doctext::extract::{extract, Role};
+use crate::doctext::extract::{extract, LawScheme, Role};
 use crate::doctext::{normalise, Rendition};
 use crate::model::{Confidence, Date, Evidence, IdScheme, Kind, RelationKind};
 
@@ -270,6 +270,30 @@ fn links_of(
             slot: Slot::Relation(r),
             targets: vec![Key::new(IdScheme::ExecutiveOrder, number)],
             stub: Some(Box::new(eo_stub(number, None, label, &from, today))),
+        });
+    }
+    // A public law or a U.S. Code section is linked only when an entity
+    // has its identifier: most have none, and no placeholder is made.
+    for law in &x.cited_laws {
+        let scheme = match law.scheme {
+            LawScheme::PublicLaw => IdScheme::PublicLaw,
+            LawScheme::UsCode => IdScheme::UsCode,
+        };
+        let mut r = relation(
+            RelationKind::Cites,
+            format!("The text cites {}.", law.keys[0]),
+            None,
+            None,
+        );
+        r.confidence = Confidence::Extracted;
+        r.evidence = Some(Evidence {
+            section: law.section.clone(),
+            quote: law.quote.clone(),
+        });
+        links.push(Link {
+            slot: Slot::Relation(r),
+            targets: law.keys.iter().map(|k| Key::new(scheme, k)).collect(),
+            stub: None,
         });
     }
     for t in x.unknown_titles {

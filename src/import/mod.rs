@@ -643,6 +643,12 @@ pub fn apply(
                 (None, None) => None,
             };
             let Some(j) = j else {
+                // A law a text cites that has no entity is not a problem
+                // (see fr_text: most laws have none).
+                if matches!(&link.slot, Slot::Relation(r) if r.rel == crate::model::RelationKind::Cites && r.confidence == crate::model::Confidence::Extracted)
+                {
+                    continue;
+                }
                 let keys: Vec<String> = link.targets.iter().map(ToString::to_string).collect();
                 report.warnings.push(format!(
                     "{label}: no entity has {}; the link is left out",

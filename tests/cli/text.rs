@@ -368,3 +368,77 @@ fn check_notes_an_extracted_duty_the_hand_written_order_lacks() {
     assert!(out.contains("note[extracted-contradiction]"), "{out}");
     assert!(out.contains("(1 note)"), "{out}");
 }
+
+/// A public law or U.S. Code section the text cites becomes `cites` when
+/// an entity has that identifier (real text: EO 13571 cites "Public Law
+/// 111-352" and "44 U.S.C. 3501 et seq."); one without an entity (EO
+/// 13891's "Public Law 104-121", "18 U.S.C. 1968") is left out quietly.
+#[test]
+fn cited_public_laws_and_code_sections_with_entities_become_cites() {
+    let kb = Kb::shipped();
+    for (id, name, scheme, value) in [
+        (
+            "gpra-modernization-act",
+            "GPRA Modernization Act of 2010",
+            "public_law",
+            "Pub. L. 111-352",
+        ),
+        (
+            "paperwork-reduction-act",
+            "Paperwork Reduction Act",
+            "us_code",
+            "44 U.S.C. 3501 et seq.",
+        ),
+    ] {
+        std::fs::write(
+            kb.knowledge().join(format!("law/{id}.ron")),
+            format!("(\n    id: \"{id}\",\n    kind: statute,\n    name: \"{name}\",\n    jurisdiction: \"US\",\n    identifiers: [(scheme: {scheme}, value: \"{value}\")],\n    sources: [(title: \"U.S. Code\", url: \"https://uscode.house.gov/\")],\n)\n"),
+        )
+        .unwrap();
+    }
+    let scratch = util::tmp();
+    let (records, texts) = inputs(scratch.path(), &["htm"], &[]);
+    let texts_arg = texts.display().to_string();
+    let mut args = vec!["import", "federal-register", "--json"];
+    args.extend(records.iter().map(String::as_str));
+    args.extend(["--text", &texts_arg]);
+    let report: Value = serde_json::from_str(&kb.ok(&args)).unwrap();
+    let warnings = report["warnings"].to_string();
+    assert!(
+        !warnings.contains("104-121") && !warnings.contains("1968"),
+        "{warnings}"
+    );
+    let ron = std::fs::read_to_string(
+        kb.knowledge()
+            .join("imported/federal-register/executive-orders/eo-13571.ron"),
+    )
+    .unwrap();
+    let cites: Vec<&str> = ron
+        .lines()
+        .filter(|l| l.contains("rel: cites") && l.contains("confidence: extracted"))
+        .collect();
+    assert!(
+        cites
+            .iter()
+            .any(|l| l.contains("to: \"gpra-modernization-act\"")
+                && l.contains("Public Law 111-352")),
+        "{ron}"
+    );
+    assert!(
+        cites
+            .iter()
+            .any(|l| l.contains("to: \"paperwork-reduction-act\"")
+                && l.contains("44 U.S.C. 3501 et seq.")),
+        "{ron}"
+    );
+    let eo_13891 = std::fs::read_to_string(
+        kb.knowledge()
+            .join("imported/federal-register/executive-orders/eo-13891.ron"),
+    )
+    .unwrap();
+    assert!(
+        !eo_13891.contains("104-121\"") && !eo_13891.contains("law/"),
+        "{eo_13891}"
+    );
+    kb.ok(&["check"]);
+}

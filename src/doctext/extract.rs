@@ -196,6 +196,9 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
         .map(|s| s.label.as_str())
         .collect();
     let mut implicit = implicit_aliases(&outline, &general, &mut aliases);
+    // The bare titles whose official an earlier sentence named in full:
+    // "the Secretary" refers back, never forward.
+    let mut introduced: Vec<String> = Vec::new();
     // "performed by the head of the department or agency designated after
     // each committee": the agency in brackets after each item is directed.
     let mut designated_after = false;
@@ -234,9 +237,18 @@ pub fn extract(text: &str, own_number: Option<&str>) -> Extraction {
                         || b.ends_with("(the ")
                         || b.ends_with("(hereinafter the ")
                         || b.ends_with("(hereinafter "))
-                        && implicit_fits(s, m, &implicit)
+                        && implicit_fits(s, m, &implicit, &introduced)
                 })
                 .collect();
+            for w in &implicit {
+                let named = ms.iter().any(|m| {
+                    s[m.start..m.end].starts_with(&format!("{w} "))
+                        && aliases.get(w).is_some_and(|t| t.slug == m.title.slug)
+                });
+                if named && !introduced.contains(w) {
+                    introduced.push(w.clone());
+                }
+            }
             unknown.extend(titles::unknown_titles(s, &ms));
             let members_here = has_member_cue(s);
             for (k, m) in ms.iter().enumerate() {
@@ -358,13 +370,17 @@ fn implicit_aliases(
     out
 }
 
-/// A bare title stands for its official only as "the Secretary", not in
+/// A bare title stands for its official only after an earlier sentence
+/// named the official in full, and only as "the Secretary", not in
 /// "Cabinet Secretary", "the Secretary concerned" or an unknown
 /// "Secretary of the Smithsonian Institution".
-fn implicit_fits(s: &str, m: &Mention, implicit: &[String]) -> bool {
+fn implicit_fits(s: &str, m: &Mention, implicit: &[String], introduced: &[String]) -> bool {
     let word = &s[m.start..m.end];
     if !implicit.iter().any(|w| w == word) {
         return true;
+    }
+    if !introduced.iter().any(|w| w == word) {
+        return false;
     }
     let before = &s[..m.start];
     let after = &s[m.end..];
@@ -954,6 +970,10 @@ mod tests {
         assert_eq!(x.findings[0].quote, "The Secretary shall report.");
         // Two Secretaries named: "the Secretary" is not guessed.
         let t = "Sec. 1. The Secretary of Labor and the Secretary of State may act.\n\nSec. 2. The Secretary shall report.\n";
+        assert!(extract(t, None).slugs(Role::Directs).is_empty());
+        // Named only after: "the Secretary" is someone else (an amended
+        // order's Secretary, say).
+        let t = "Sec. 1. The functions are delegated to the Secretary, who shall act in consultation with the Secretary of State.\n";
         assert!(extract(t, None).slugs(Role::Directs).is_empty());
     }
 

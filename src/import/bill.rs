@@ -367,6 +367,14 @@ pub enum Meaning {
     /// Passage by a chamber: "passed one chamber" the first time,
     /// "passed both" once a second chamber passed it.
     Passage(Chamber),
+    /// Passage by a chamber with an amendment of its own: in the second
+    /// chamber, the first must agree before the bill passed both.
+    AmendedPassage(Chamber),
+    /// A chamber agreeing to the other chamber's amendment (concurring);
+    /// `true` when it adds an amendment of its own.
+    Agreement(Chamber, bool),
+    /// A chamber adopting a conference committee's report.
+    ConferenceAdopted(Chamber),
     /// A known kind of action with no stage (a reading, an amendment).
     Plain,
     /// No classification at all.
@@ -375,60 +383,7 @@ pub enum Meaning {
     Unknown,
 }
 
-/// Turns meanings into stages, in date order (`meanings` must already be
-/// sorted by date, stably). The status is the furthest step reached, so:
-///
-/// - passage gives `passed_one_chamber`, then `passed_both` once a second
-///   chamber (or a one-chamber legislature) passed the bill;
-/// - after a passage, an introduction, referral or committee report in the
-///   other chamber is kept as a plain `action`;
-/// - once signed or enacted, a later "became law" or "chaptered" is an
-///   `action` too (the signature made it law).
-pub fn resolve_stages(meanings: &[(Meaning, Chamber)]) -> Vec<Stage> {
-    let mut passed: BTreeSet<Chamber> = BTreeSet::new();
-    let mut both = false;
-    let mut law = false;
-    let mut out = Vec::with_capacity(meanings.len());
-    for &(m, chamber) in meanings {
-        let stage = match m {
-            Meaning::Passage(ch) => {
-                match if ch == Chamber::Unknown { chamber } else { ch } {
-                    Chamber::Unicameral => both = true,
-                    // An unknown chamber after a passage is taken as the other one.
-                    Chamber::Unknown if !passed.is_empty() => both = true,
-                    c => {
-                        passed.insert(c);
-                        both |= passed.len() >= 2;
-                    }
-                }
-                if both {
-                    Stage::PassedBoth
-                } else {
-                    Stage::PassedOneChamber
-                }
-            }
-            Meaning::Stage(Stage::PassedBoth) => {
-                both = true;
-                Stage::PassedBoth
-            }
-            Meaning::Stage(Stage::Introduced | Stage::Referred | Stage::CommitteeAction)
-                if !passed.is_empty() || both || law =>
-            {
-                Stage::Action
-            }
-            Meaning::Stage(Stage::Enacted) if law => Stage::Action,
-            Meaning::Stage(s) => {
-                if matches!(s, Stage::Signed | Stage::Enacted) {
-                    law = true;
-                }
-                s
-            }
-            Meaning::Plain | Meaning::Unclassified | Meaning::Unknown => Stage::Action,
-        };
-        out.push(stage);
-    }
-    out
-}
+pub use super::passage::{refine, resolve_stages};
 
 /// Reads a source date: `2025-05-01`, or a timestamp such as
 /// `2025-05-01T04:00:00+00:00`, whose calendar date is taken as written.
@@ -732,7 +687,10 @@ impl BillRecord {
         let order = chronological(&self.actions);
         let meanings: Vec<(Meaning, Chamber)> = order
             .iter()
-            .map(|&i| (self.actions[i].meaning, self.actions[i].chamber))
+            .map(|&i| {
+                let a = &self.actions[i];
+                (refine(a.meaning, &a.text), a.chamber)
+            })
             .collect();
         let mut stages = resolve_stages(&meanings);
         if self.key.is_simple_resolution() {
@@ -793,6 +751,10 @@ impl BillRecord {
         let mut aliases: Vec<String> = Vec::new();
         let name = if self.title.trim().is_empty() {
             self.key.number.to_string()
+        } else if let Some(short) = super::titles::short_title(&self.title, &self.other_titles) {
+            // The official title stays, as an alias.
+            aliases.push(self.title.trim().to_owned());
+            short.to_owned()
         } else {
             self.title.trim().to_owned()
         };
@@ -911,7 +873,10 @@ pub fn precedence(m: Meaning) -> Option<u8> {
             Stage::Enacted => 9,
             _ => 4,
         },
-        Meaning::Passage(_) => 4,
+        Meaning::Passage(_)
+        | Meaning::AmendedPassage(_)
+        | Meaning::Agreement(..)
+        | Meaning::ConferenceAdopted(_) => 4,
         Meaning::Plain | Meaning::Unclassified | Meaning::Unknown => return None,
     })
 }
@@ -1125,14 +1090,14 @@ mod tests {
                 Stage::Action,
             ]
         );
-        // A second passage in the same chamber is still one chamber.
+        // A second passage in the same chamber is still one chamber, reached once.
         let again = [
             (Meaning::Passage(Lower), Lower),
             (Meaning::Passage(Lower), Lower),
         ];
         assert_eq!(
             resolve_stages(&again),
-            vec![Stage::PassedOneChamber, Stage::PassedOneChamber]
+            vec![Stage::PassedOneChamber, Stage::Action]
         );
         // A one-chamber legislature passes a bill once.
         assert_eq!(
@@ -1307,14 +1272,20 @@ mod fixtures {
     }
 
     #[test]
-    fn openstates_nh_sb100_stops_in_the_second_chamber() {
-        let b = bill(crate::import::openstates::parse(
-            &read("openstates/nh-2025/SB100.json"),
-            None,
-        ));
-        let (e, _) = b.to_entity("x");
-        assert_eq!(e.status(None), Some(Stage::PassedBoth));
-        assert_eq!(e.kind, Kind::Bill);
+    fn openstates_nh_amended_in_the_second_chamber_never_agreed() {
+        // SB 100: the House passed it with an amendment, the Senate did
+        // not concur. HB 107: the Senate passed it with an amendment, the
+        // House laid it on the table. Neither passed both chambers.
+        for rel in [
+            "openstates/nh-2025/SB100.json",
+            "openstates/nh-2025-amended/HB107.json",
+        ] {
+            let b = bill(crate::import::openstates::parse(&read(rel), None));
+            let (e, _) = b.to_entity("x");
+            assert_eq!(e.status(None), Some(Stage::PassedOneChamber), "{rel}");
+            assert_eq!(e.kind, Kind::Bill);
+            assert!(!e.events.iter().any(|ev| ev.stage == Stage::PassedBoth));
+        }
     }
 
     #[test]
@@ -1340,8 +1311,15 @@ mod fixtures {
         use Stage::*;
         let m = milestones(&b);
         assert_eq!(m.first(), Some(&("2009-12-02".to_owned(), Referred)));
+        // Referred to nine committees, cleared and presented: each stage once.
+        assert_eq!(m.iter().filter(|(_, s)| *s == Referred).count(), 1);
+        assert_eq!(m.iter().filter(|(_, s)| *s == SentToExecutive).count(), 1);
         assert!(m.contains(&("2009-12-11".to_owned(), PassedOneChamber)));
-        assert!(m.contains(&("2010-05-20".to_owned(), PassedBoth)));
+        // The Senate passed it with an amendment; both chambers passed one
+        // text when the Senate agreed to the conference report.
+        assert!(m.contains(&("2010-05-20".to_owned(), PassedOneChamber)));
+        assert!(m.contains(&("2010-07-15".to_owned(), PassedBoth)));
+        assert_eq!(m.iter().filter(|(_, s)| *s == PassedBoth).count(), 1);
         assert_eq!(m.last(), Some(&("2010-07-21".to_owned(), Signed)));
         let (e, _) = b.to_entity("us-111-hr-4173");
         assert_eq!(

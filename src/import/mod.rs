@@ -43,7 +43,9 @@ pub mod lenient;
 pub mod merge;
 mod names;
 pub mod openstates;
+pub mod passage;
 pub mod report;
+pub mod titles;
 pub mod write;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -670,6 +670,9 @@ pub struct Counts {
     pub unknown_classifications: usize,
     /// Actions with no classification at all.
     pub unclassified: usize,
+    /// Impossible dates left out (see `check::dates`), as the report
+    /// words them.
+    pub impossible: Vec<String>,
 }
 
 /// A tag from a subject: lower case, `a-z0-9` runs joined by `-`.

@@ -108,5 +108,8 @@ fn a_defunct_agency_never_takes_a_live_ones_short_name() {
     // Two live agencies: the reference is ambiguous, and says so.
     let (code, _, err) = kb.run(&["show", "FS"]);
     assert_ne!(code, 0);
-    assert!(err.contains("ambiguous") && err.contains("forest-service"), "{err}");
+    assert!(
+        err.contains("ambiguous") && err.contains("forest-service"),
+        "{err}"
+    );
 }

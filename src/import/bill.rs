@@ -367,6 +367,14 @@ pub enum Meaning {
     /// Passage by a chamber: "passed one chamber" the first time,
     /// "passed both" once a second chamber passed it.
     Passage(Chamber),
+    /// Passage by a chamber with an amendment of its own: in the second
+    /// chamber, the first must agree before the bill passed both.
+    AmendedPassage(Chamber),
+    /// A chamber agreeing to the other chamber's amendment (concurring);
+    /// `true` when it adds an amendment of its own.
+    Agreement(Chamber, bool),
+    /// A chamber adopting a conference committee's report.
+    ConferenceAdopted(Chamber),
     /// A known kind of action with no stage (a reading, an amendment).
     Plain,
     /// No classification at all.
@@ -375,60 +383,7 @@ pub enum Meaning {
     Unknown,
 }
 
-/// Turns meanings into stages, in date order (`meanings` must already be
-/// sorted by date, stably). The status is the furthest step reached, so:
-///
-/// - passage gives `passed_one_chamber`, then `passed_both` once a second
-///   chamber (or a one-chamber legislature) passed the bill;
-/// - after a passage, an introduction, referral or committee report in the
-///   other chamber is kept as a plain `action`;
-/// - once signed or enacted, a later "became law" or "chaptered" is an
-///   `action` too (the signature made it law).
-pub fn resolve_stages(meanings: &[(Meaning, Chamber)]) -> Vec<Stage> {
-    let mut passed: BTreeSet<Chamber> = BTreeSet::new();
-    let mut both = false;
-    let mut law = false;
-    let mut out = Vec::with_capacity(meanings.len());
-    for &(m, chamber) in meanings {
-        let stage = match m {
-            Meaning::Passage(ch) => {
-                match if ch == Chamber::Unknown { chamber } else { ch } {
-                    Chamber::Unicameral => both = true,
-                    // An unknown chamber after a passage is taken as the other one.
-                    Chamber::Unknown if !passed.is_empty() => both = true,
-                    c => {
-                        passed.insert(c);
-                        both |= passed.len() >= 2;
-                    }
-                }
-                if both {
-                    Stage::PassedBoth
-                } else {
-                    Stage::PassedOneChamber
-                }
-            }
-            Meaning::Stage(Stage::PassedBoth) => {
-                both = true;
-                Stage::PassedBoth
-            }
-            Meaning::Stage(Stage::Introduced | Stage::Referred | Stage::CommitteeAction)
-                if !passed.is_empty() || both || law =>
-            {
-                Stage::Action
-            }
-            Meaning::Stage(Stage::Enacted) if law => Stage::Action,
-            Meaning::Stage(s) => {
-                if matches!(s, Stage::Signed | Stage::Enacted) {
-                    law = true;
-                }
-                s
-            }
-            Meaning::Plain | Meaning::Unclassified | Meaning::Unknown => Stage::Action,
-        };
-        out.push(stage);
-    }
-    out
-}
+pub use super::passage::{refine, resolve_stages};
 
 /// Reads a source date: `2025-05-01`, or a timestamp such as
 /// `2025-05-01T04:00:00+00:00`, whose calendar date is taken as written.
@@ -715,6 +670,9 @@ pub struct Counts {
     pub unknown_classifications: usize,
     /// Actions with no classification at all.
     pub unclassified: usize,
+    /// Impossible dates left out (see `check::dates`), as the report
+    /// words them.
+    pub impossible: Vec<String>,
 }
 
 /// A tag from a subject: lower case, `a-z0-9` runs joined by `-`.
@@ -732,7 +690,10 @@ impl BillRecord {
         let order = chronological(&self.actions);
         let meanings: Vec<(Meaning, Chamber)> = order
             .iter()
-            .map(|&i| (self.actions[i].meaning, self.actions[i].chamber))
+            .map(|&i| {
+                let a = &self.actions[i];
+                (refine(a.meaning, &a.text), a.chamber)
+            })
             .collect();
         let mut stages = resolve_stages(&meanings);
         if self.key.is_simple_resolution() {
@@ -793,6 +754,10 @@ impl BillRecord {
         let mut aliases: Vec<String> = Vec::new();
         let name = if self.title.trim().is_empty() {
             self.key.number.to_string()
+        } else if let Some(short) = super::titles::short_title(&self.title, &self.other_titles) {
+            // The official title stays, as an alias.
+            aliases.push(self.title.trim().to_owned());
+            short.to_owned()
         } else {
             self.title.trim().to_owned()
         };
@@ -911,7 +876,10 @@ pub fn precedence(m: Meaning) -> Option<u8> {
             Stage::Enacted => 9,
             _ => 4,
         },
-        Meaning::Passage(_) => 4,
+        Meaning::Passage(_)
+        | Meaning::AmendedPassage(_)
+        | Meaning::Agreement(..)
+        | Meaning::ConferenceAdopted(_) => 4,
         Meaning::Plain | Meaning::Unclassified | Meaning::Unknown => return None,
     })
 }
@@ -980,404 +948,11 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn n(s: &str) -> String {
-        BillNumber::parse(s)
-            .map(|b| b.to_string())
-            .unwrap_or_default()
-    }
-
-    #[test]
-    fn numbers_normalise() {
-        for s in ["S 1582", "S. 1582", "s1582", "S.1582", " s 01582 "] {
-            assert_eq!(n(s), "S 1582", "{s}");
-        }
-        for s in ["HB 302", "H.B. 302", "hb302", "HB0302"] {
-            assert_eq!(n(s), "HB 302", "{s}");
-        }
-        assert_eq!(n("H.R. 3633"), "HR 3633");
-        assert_eq!(n("SJR 1"), "SJR 1");
-        assert_eq!(n("H.Con.Res. 14"), "HCONRES 14");
-        assert_eq!(n("HJRES 3"), "HJRES 3");
-        assert_eq!(n("HB 1A"), "HB 1A");
-        assert!(BillNumber::parse("1582").is_none());
-        assert!(BillNumber::parse("S").is_none());
-        assert!(BillNumber::parse("HB 302 (2025)").is_none());
-        assert!(BillNumber::parse("ocd-bill/123").is_none());
-    }
-
-    #[test]
-    fn legiscan_federal_prefixes() {
-        let f = |s: &str| {
-            BillNumber::parse(s)
-                .map(|b| b.from_legiscan_federal().to_string())
-                .unwrap_or_default()
-        };
-        assert_eq!(f("SB1582"), "S 1582");
-        assert_eq!(f("HB3633"), "HR 3633");
-        assert_eq!(f("HR5"), "HRES 5");
-        assert_eq!(f("SJR7"), "SJRES 7");
-    }
-
-    #[test]
-    fn ids_are_stable_and_readable() {
-        let key = |j: &str, s: &str, b: &str| BillKey {
-            jurisdiction: j.into(),
-            session: s.into(),
-            number: BillNumber::parse(b).unwrap(),
-        };
-        assert_eq!(key("US", "119", "S. 1582").id().unwrap(), "us-119-s-1582");
-        assert_eq!(
-            key("US-NH", "2025", "HB302").id().unwrap(),
-            "us-nh-2025-hb-302"
-        );
-        assert_ne!(key("US", "118", "S 1582"), key("US", "119", "S 1582"));
-    }
-
-    #[test]
-    fn instants_are_read_in_the_legislatures_zone() {
-        let us = record_zone("US");
-        let d = |raw: &str| {
-            parse_date_in(raw, us.as_ref())
-                .unwrap()
-                .unwrap()
-                .to_string()
-        };
-        // "Rule H. Res. 580 passed House" on the evening of July 16.
-        assert_eq!(d("2025-07-17T03:04:08+00:00"), "2025-07-16");
-        assert_eq!(d("2025-07-17T19:54:11+00:00"), "2025-07-17");
-        // Open States' bare days: local midnight, or midnight UTC.
-        assert_eq!(d("2025-07-18T04:00:00+00:00"), "2025-07-18");
-        assert_eq!(d("2025-05-07T00:00:00+00:00"), "2025-05-07");
-        assert_eq!(d("2025-05-07T00:00:00.000000Z"), "2025-05-07");
-        assert_eq!(d("2025-05-07T00:00:00+0000"), "2025-05-07");
-        assert_eq!(d("2010-07-21T18:00:00-04:00"), "2010-07-21");
-        assert_eq!(d("2025-07-17"), "2025-07-17");
-        assert_eq!(d("2025-07-17T23:30:00"), "2025-07-17");
-        assert!(parse_date_in("2025-02-30T12:00:00+00:00", us.as_ref()).is_err());
-        let hi = record_zone("US-HI");
-        assert_eq!(
-            parse_date_in("2025-04-02T08:00:00+00:00", hi.as_ref())
-                .unwrap()
-                .unwrap()
-                .to_string(),
-            "2025-04-01"
-        );
-        assert!(record_zone("US-ZZ").is_none());
-    }
-
-    #[test]
-    fn sessions() {
-        let s = |j: &str, raw: &str| state_session(j, raw).unwrap();
-        assert_eq!(s("US-NH", "2025"), "2025");
-        assert_eq!(s("US-GA", "2023_24"), "2023");
-        assert_eq!(s("US-PA", "2023-2024"), "2023");
-        assert_eq!(s("US-CO", "2025S1"), "2025s1");
-        assert_eq!(s("US-NH", "2025 Special Session 2"), "2025s2");
-        // Numbered legislatures meet LegiScan's years.
-        assert_eq!(s("US-TX", "89R"), "2025");
-        assert_eq!(s("US-TX", "88R"), "2023");
-        assert_eq!(s("US-TX", "891"), "2025s1");
-        assert_eq!(s("US-TX", "882"), "2023s2");
-        assert_eq!(s("US-OH", "136"), "2025");
-        assert_eq!(s("US-OH", "135"), "2023");
-        assert_eq!(s("US-NJ", "221"), "2024");
-        assert_eq!(s("US-IL", "104th"), "2025");
-        assert_eq!(s("US-MA", "194th"), "2025");
-        assert_eq!(s("US-AZ", "57th-1st-regular"), "2025");
-        assert_eq!(s("US-AZ", "57th-2nd-regular"), "2026");
-        // Not of a known form, or not a numbered legislature: kept.
-        assert_eq!(s("US-AZ", "57th-1st-special"), "57th-1st-special");
-        assert_eq!(s("US-NH", "89R"), "89r");
-        assert_eq!(s("US-TX", "9999"), "9999");
-        assert_eq!(congress_of_year(2025), Some(119));
-        assert_eq!(congress_of_year(2026), Some(119));
-        assert_eq!(congress_of_year(2009), Some(111));
-    }
-
-    #[test]
-    fn passage_order_decides_one_or_both() {
-        use Chamber::*;
-        let m = [
-            (Meaning::Stage(Stage::Introduced), Upper),
-            (Meaning::Stage(Stage::Referred), Upper),
-            (Meaning::Passage(Upper), Upper),
-            (Meaning::Stage(Stage::Introduced), Lower),
-            (Meaning::Stage(Stage::CommitteeAction), Lower),
-            (Meaning::Passage(Lower), Lower),
-            (Meaning::Stage(Stage::Signed), Executive),
-            (Meaning::Stage(Stage::Enacted), Executive),
-            (Meaning::Unknown, Lower),
-        ];
-        assert_eq!(
-            resolve_stages(&m),
-            vec![
-                Stage::Introduced,
-                Stage::Referred,
-                Stage::PassedOneChamber,
-                Stage::Action,
-                Stage::Action,
-                Stage::PassedBoth,
-                Stage::Signed,
-                Stage::Action,
-                Stage::Action,
-            ]
-        );
-        // A second passage in the same chamber is still one chamber.
-        let again = [
-            (Meaning::Passage(Lower), Lower),
-            (Meaning::Passage(Lower), Lower),
-        ];
-        assert_eq!(
-            resolve_stages(&again),
-            vec![Stage::PassedOneChamber, Stage::PassedOneChamber]
-        );
-        // A one-chamber legislature passes a bill once.
-        assert_eq!(
-            resolve_stages(&[(Meaning::Passage(Unicameral), Unicameral)]),
-            vec![Stage::PassedBoth]
-        );
-    }
-
-    #[test]
-    fn one_days_actions_run_in_the_order_of_events() {
-        let a = |text: &str, meaning: Meaning, at: Option<&str>| Action {
-            date: "2026-04-30".parse().unwrap(),
-            text: text.into(),
-            chamber: Chamber::Unknown,
-            meaning,
-            at: at.map(|t| t.parse().unwrap()),
-        };
-        let texts = |acts: &[Action]| -> Vec<String> {
-            chronological(acts)
-                .into_iter()
-                .map(|i| acts[i].text.clone())
-                .collect()
-        };
-        // Newest first, told by the times of day (S. 4465).
-        let acts = [
-            a("law", Meaning::Stage(Stage::Enacted), None),
-            a(
-                "house",
-                Meaning::Passage(Chamber::Lower),
-                Some("2026-04-30T20:43:45Z"),
-            ),
-            a("received", Meaning::Plain, Some("2026-04-30T19:46:34Z")),
-            a("senate", Meaning::Passage(Chamber::Upper), None),
-            a("introduced", Meaning::Stage(Stage::Introduced), None),
-        ];
-        assert_eq!(
-            texts(&acts),
-            ["introduced", "senate", "received", "house", "law"]
-        );
-        // Nothing tells: the stages trade places, the rest stays.
-        let acts = [
-            a("law", Meaning::Stage(Stage::Enacted), None),
-            a("note", Meaning::Plain, None),
-            a("signed", Meaning::Stage(Stage::Signed), None),
-            a("introduced", Meaning::Stage(Stage::Introduced), None),
-        ];
-        assert_eq!(texts(&acts), ["introduced", "note", "signed", "law"]);
-        assert_eq!(
-            entry_instant("2026-04-30T04:00:00+00:00", record_zone("US").as_ref()),
-            None
-        );
-        assert!(entry_instant("2026-04-30T20:43:45+00:00", record_zone("US").as_ref()).is_some());
-    }
-
-    #[test]
-    fn dates_from_sources() {
-        assert_eq!(
-            parse_date("2025-07-18T04:00:00+00:00")
-                .unwrap()
-                .unwrap()
-                .to_string(),
-            "2025-07-18"
-        );
-        assert_eq!(parse_date("").unwrap(), None);
-        assert!(parse_date("2025-02-30").is_err());
-        assert_eq!(
-            text_date("Signed by Governor Ayotte 05/06/2025; Chapter 4; eff. 05/07/2025")
-                .unwrap()
-                .to_string(),
-            "2025-05-06"
-        );
-        assert_eq!(text_date("no date here"), None);
-    }
-}
+#[path = "bill_tests.rs"]
+mod tests;
 
 /// The real samples in `tests/fixtures/bills/`, read by each source and
 /// mapped to stages.
 #[cfg(test)]
-mod fixtures {
-    use super::*;
-
-    fn read(rel: &str) -> Vec<u8> {
-        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/bills")
-            .join(rel);
-        std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-    }
-
-    fn bill(parsed: Result<Parsed, ParseError>) -> BillRecord {
-        match parsed {
-            Ok(Parsed::Bill(b)) => *b,
-            Ok(other) => panic!("not a bill: {other:?}"),
-            Err(ParseError::Json(e)) => panic!("{e}"),
-            Err(ParseError::WrongFormat { looks_like }) => panic!("wrong format {looks_like:?}"),
-        }
-    }
-
-    /// `(date, stage)` of every event that sets the status.
-    fn milestones(b: &BillRecord) -> Vec<(String, Stage)> {
-        let id = b.key.id().unwrap();
-        let (e, _) = b.to_entity(&id);
-        e.events
-            .iter()
-            .filter(|ev| ev.stage.sets_status())
-            .map(|ev| (ev.date.to_string(), ev.stage))
-            .collect()
-    }
-
-    fn ms(v: &[(&str, Stage)]) -> Vec<(String, Stage)> {
-        v.iter().map(|(d, s)| (d.to_string(), *s)).collect()
-    }
-
-    #[test]
-    fn openstates_s1582() {
-        let b = bill(crate::import::openstates::parse(
-            &read("openstates/usa-119/S1582.json"),
-            None,
-        ));
-        assert_eq!(b.key.id().unwrap(), "us-119-s-1582");
-        use Stage::*;
-        assert_eq!(
-            milestones(&b),
-            ms(&[
-                ("2025-05-01", Introduced),
-                ("2025-06-17", PassedOneChamber),
-                ("2025-07-17", PassedBoth),
-                ("2025-07-17", SentToExecutive),
-                ("2025-07-18", Signed),
-            ])
-        );
-        let (e, counts) = b.to_entity("us-119-s-1582");
-        assert_eq!(e.kind, Kind::Statute);
-        assert!(e
-            .identifiers
-            .iter()
-            .any(|i| i.scheme == IdScheme::PublicLaw && i.value == "Pub. L. 119-27"));
-        assert!(e.sponsors.iter().any(|s| s.matches("Lummis")));
-        assert!(counts.unclassified > 10);
-        assert_eq!(e.status(None), Some(Signed));
-    }
-
-    #[test]
-    fn openstates_nh_hb302() {
-        let b = bill(crate::import::openstates::parse(
-            &read("openstates/nh-2025/HB302.json"),
-            None,
-        ));
-        assert_eq!(b.key.id().unwrap(), "us-nh-2025-hb-302");
-        use Stage::*;
-        assert_eq!(
-            milestones(&b),
-            ms(&[
-                ("2025-01-07", Introduced),
-                ("2025-03-05", CommitteeAction),
-                ("2025-03-13", PassedOneChamber),
-                ("2025-04-10", PassedOneChamber),
-                ("2025-05-01", PassedBoth),
-                ("2025-05-07", Signed),
-            ])
-        );
-        let (e, _) = b.to_entity("us-nh-2025-hb-302");
-        // The signature's text gives an earlier day than the action.
-        assert!(
-            e.notes.iter().any(|n| n.contains("2025-05-06")),
-            "{:?}",
-            e.notes
-        );
-        assert_eq!(
-            e.sponsors.first().map(|s| (s.name.as_str(), s.role)),
-            Some(("Keith Michael Ammon", crate::model::SponsorRole::Sponsor))
-        );
-    }
-
-    #[test]
-    fn openstates_nh_sb100_stops_in_the_second_chamber() {
-        let b = bill(crate::import::openstates::parse(
-            &read("openstates/nh-2025/SB100.json"),
-            None,
-        ));
-        let (e, _) = b.to_entity("x");
-        assert_eq!(e.status(None), Some(Stage::PassedBoth));
-        assert_eq!(e.kind, Kind::Bill);
-    }
-
-    #[test]
-    fn legiscan_georgia() {
-        let b = bill(crate::import::legiscan::parse(&read("legiscan/HB1.json")));
-        assert_eq!(b.key.id().unwrap(), "us-ga-2023-hb-1");
-        assert_eq!(milestones(&b), ms(&[("2022-11-22", Stage::Introduced)]));
-        let (e, _) = b.to_entity("us-ga-2023-hb-1");
-        assert!(e.sources[0].title.contains("CC BY 4.0"));
-        assert!(e
-            .identifiers
-            .iter()
-            .any(|i| i.scheme == IdScheme::Legiscan && i.value == "1634354"));
-        assert!(e.sponsors.iter().any(|s| s.matches("kendrick")));
-    }
-
-    #[test]
-    fn congress_dodd_frank() {
-        let b = bill(crate::import::congress::parse(&read(
-            "congress/hr4173-111.json",
-        )));
-        assert_eq!(b.key.id().unwrap(), "us-111-hr-4173");
-        use Stage::*;
-        let m = milestones(&b);
-        assert_eq!(m.first(), Some(&("2009-12-02".to_owned(), Referred)));
-        assert!(m.contains(&("2009-12-11".to_owned(), PassedOneChamber)));
-        assert!(m.contains(&("2010-05-20".to_owned(), PassedBoth)));
-        assert_eq!(m.last(), Some(&("2010-07-21".to_owned(), Signed)));
-        let (e, _) = b.to_entity("us-111-hr-4173");
-        assert_eq!(
-            e.name,
-            "Dodd-Frank Wall Street Reform and Consumer Protection Act"
-        );
-        assert!(e.identifiers.iter().any(|i| i.value == "Pub. L. 111-203"));
-        assert_eq!(e.kind, Kind::Statute);
-        assert!(b
-            .related
-            .iter()
-            .any(|r| r.key.id().unwrap() == "us-111-s-3217"));
-    }
-
-    #[test]
-    fn wrong_importer_says_which_one() {
-        let ls = read("legiscan/HB1.json");
-        assert!(matches!(
-            crate::import::openstates::parse(&ls, None),
-            Err(ParseError::WrongFormat {
-                looks_like: Some("legiscan")
-            })
-        ));
-        let cg = read("congress/hr3590-111.json");
-        assert!(matches!(
-            crate::import::legiscan::parse(&cg),
-            Err(ParseError::WrongFormat {
-                looks_like: Some("congress")
-            })
-        ));
-        let os = read("openstates/nh-2025/HB1.json");
-        assert!(matches!(
-            crate::import::congress::parse(&os),
-            Err(ParseError::WrongFormat {
-                looks_like: Some("openstates")
-            })
-        ));
-    }
-}
+#[path = "bill_fixtures.rs"]
+mod fixtures;

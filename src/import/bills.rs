@@ -354,6 +354,7 @@ fn assemble(
     let mut others: std::collections::BTreeMap<&'static str, usize> = Default::default();
     let mut unknown = 0usize;
     let mut unclassified = 0usize;
+    let mut impossible: Vec<String> = Vec::new();
     let mut bills = 0usize;
     // An API page's results are taken one by one, as separate files are.
     let mut empty_pages: Vec<&Path> = Vec::new();
@@ -380,6 +381,12 @@ fn assemble(
                 let (record, counts) = record(&b, &input, today);
                 unknown += counts.unknown_classifications;
                 unclassified += counts.unclassified;
+                impossible.extend(
+                    counts
+                        .impossible
+                        .into_iter()
+                        .map(|m| format!("{}: {m}", record.label)),
+                );
                 batch.records.push(record);
             }
             Outcome::Other(what) => *others.entry(what).or_default() += 1,
@@ -450,6 +457,18 @@ fn assemble(
             "{unknown} action(s) with an unknown classification kept on the timeline as `action` events"
         ));
     }
+    if !impossible.is_empty() {
+        const SHOWN: usize = 10;
+        let mut w = format!(
+            "{} impossible date(s) in the input, left out of timelines and kept in each bill's notes: {}",
+            impossible.len(),
+            impossible[..impossible.len().min(SHOWN)].join("; ")
+        );
+        if impossible.len() > SHOWN {
+            w.push_str(&format!("; and {} more", impossible.len() - SHOWN));
+        }
+        batch.warnings.push(w);
+    }
     if unclassified > 0 {
         batch.warnings.push(format!(
             "{unclassified} action(s) without a classification kept on the timeline as `action` events"
@@ -484,7 +503,11 @@ fn record(b: &BillRecord, input: &str, today: Date) -> (Record, super::bill::Cou
         super::slug(&format!("{} {}", b.key.session, b.key.number), 40)
     );
     let id = b.key.id().unwrap_or(fallback);
-    let (mut entity, counts) = b.to_entity(&id);
+    let (mut entity, mut counts) = b.to_entity(&id);
+    // The rule the Federal Register import and `check` apply: an action
+    // dated before the bill's introduction is left out of the timeline
+    // and kept in a note.
+    counts.impossible = crate::check::dates::strip_impossible(&mut entity);
     entity.provenance = Some(super::provenance(b.source.name(), input, today));
     if let Some(s) = entity.sources.first_mut() {
         s.retrieved = Some(today);

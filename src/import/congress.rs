@@ -130,6 +130,12 @@ pub fn meaning(
         "vote" | "vote2" => match vote_type {
             "override" if passed => Meaning::Stage(Stage::VetoOverridden),
             "override" => Meaning::Plain,
+            // The other chamber's amendment agreed to, with one more
+            // (`PASS_BACK`) or not; a conference report adopted.
+            "pingpong" if passed => Meaning::Agreement(chamber, status.starts_with("PASS_BACK")),
+            "conference" if passed => Meaning::ConferenceAdopted(chamber),
+            // Passed with an amendment, back to the first chamber.
+            _ if passed && status.starts_with("PASS_BACK") => Meaning::AmendedPassage(chamber),
             _ if passed => Meaning::Passage(chamber),
             "vote" | "vote2" | "pingpong" | "conference" => Meaning::Stage(Stage::Failed),
             _ => Meaning::Plain,

@@ -201,15 +201,38 @@ pub fn read(inputs: Vec<Input>, today: Date) -> Result<Batch, ImportError> {
     // A short name by agency id, to tell one a sub-agency borrows from
     // its parent (the Employment Standards Administration's "DOL").
     let mut shorts: std::collections::HashMap<String, String> = Default::default();
+    type Listed = (String, String, String, String, Option<String>);
+    let mut listed: Vec<Listed> = Vec::new();
     for (_, items) in &agencies {
         for v in items {
             if let Ok(a) = json::record::<Agency>(v) {
                 if let (Some(id), Some(short)) = (a.id.as_ref(), non_empty(&a.short_name)) {
                     shorts.insert(id.0.trim().to_owned(), short.to_ascii_lowercase());
+                    listed.push((
+                        id.0.trim().to_owned(),
+                        a.name.clone().unwrap_or_default(),
+                        short.to_owned(),
+                        a.description.clone().unwrap_or_default(),
+                        a.parent_id.as_ref().map(|p| p.0.trim().to_owned()),
+                    ));
                 }
             }
         }
     }
+    // One short name, several agencies: the defunct ones lose it.
+    // (A sub-agency that borrows its parent's short name loses it below.)
+    let listed: Vec<(String, String, String, String)> = listed
+        .into_iter()
+        .filter(|(_, _, short, _, parent)| {
+            parent
+                .as_ref()
+                .and_then(|p| shorts.get(p))
+                .is_none_or(|ps| *ps != short.to_ascii_lowercase())
+        })
+        .map(|(id, name, short, desc, _)| (id, name, short, desc))
+        .collect();
+    let (defunct_shorts, clashes) = super::names::short_name_clashes(&listed);
+    batch.warnings.extend(clashes);
     // Agencies first: documents link to them.
     for (name, items) in agencies {
         for (index, v) in items.iter().enumerate() {
@@ -222,6 +245,12 @@ pub fn read(inputs: Vec<Input>, today: Date) -> Result<Batch, ImportError> {
                         non_empty(&a.slug).unwrap_or("?"),
                         non_empty(&a.short_name).unwrap_or_default()
                     ));
+                    a.short_name = None;
+                }
+                if a.id
+                    .as_ref()
+                    .is_some_and(|id| defunct_shorts.contains(id.0.trim()))
+                {
                     a.short_name = None;
                 }
                 a

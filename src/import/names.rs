@@ -148,9 +148,137 @@ pub(super) fn drop_clashing_aliases(
     }
 }
 
+/// Whether an agency's own description says it is gone: "The Amtrak
+/// Reform Council was …", "Name changed … to Office of Investment
+/// Security", "Renamed the Bureau of Industry and Security", abolished,
+/// terminated.
+fn says_defunct(name: &str, description: &str) -> bool {
+    let d = description.trim().to_lowercase();
+    let n = name.trim().to_lowercase();
+    let was = [format!("the {n} was "), format!("{n} was ")]
+        .iter()
+        .find_map(|p| d.strip_prefix(p.as_str()).map(str::to_owned));
+    // "was established in 1905" says when it began, not that it ended.
+    was.is_some_and(|rest| {
+        !["established", "created", "formed", "founded", "set up"]
+            .iter()
+            .any(|w| rest.starts_with(w))
+    }) || [
+        "name changed",
+        "renamed",
+        "abolished",
+        "terminated",
+        "was dissolved",
+        "ceased to exist",
+        "no longer exists",
+    ]
+    .iter()
+    .any(|w| d.contains(w))
+}
+
+/// The agencies of one Federal Register list (`(id, name, short name,
+/// description)`) that lose their short name: where several share one
+/// short name, those that are defunct (by their own description, or
+/// because another of them is "the successor agency to" them) while a
+/// live one remains. A defunct agency never takes a live one's short name
+/// (PRC is the Postal Regulatory Commission, not the Postal Rate
+/// Commission; IIO the Investment Security Office). Where several live
+/// agencies share it (FS: the Fiscal Service and the Forest Service), all
+/// keep it, a reference by it is ambiguous, and the clash is reported.
+/// Returns the ids that lose it, and the warnings.
+pub(super) fn short_name_clashes(
+    agencies: &[(String, String, String, String)],
+) -> (std::collections::HashSet<String>, Vec<String>) {
+    let mut by_short: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (i, (_, _, short, _)) in agencies.iter().enumerate() {
+        if !short.trim().is_empty() {
+            by_short.entry(norm(short)).or_default().push(i);
+        }
+    }
+    let mut lose = std::collections::HashSet::new();
+    let mut warnings = Vec::new();
+    for group in by_short.values().filter(|g| g.len() > 1) {
+        let defunct = |i: usize| {
+            let (_, name, _, desc) = &agencies[i];
+            let n = name.trim().to_lowercase();
+            says_defunct(name, desc)
+                || group.iter().any(|&j| {
+                    j != i && {
+                        let other = agencies[j].3.to_lowercase();
+                        other.contains(&format!("successor agency to the {n}"))
+                            || other.contains(&format!("successor to the {n}"))
+                    }
+                })
+        };
+        let live: Vec<usize> = group.iter().copied().filter(|&i| !defunct(i)).collect();
+        let short = &agencies[group[0]].2;
+        let names = |v: &[usize]| {
+            v.iter()
+                .map(|&i| format!("{} ({})", agencies[i].1, agencies[i].0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if live.is_empty() || live.len() == group.len() {
+            warnings.push(format!(
+                "short name `{short}` is shared by {}; a reference by it is ambiguous",
+                names(group)
+            ));
+            continue;
+        }
+        let gone: Vec<usize> = group
+            .iter()
+            .copied()
+            .filter(|i| !live.contains(i))
+            .collect();
+        warnings.push(format!(
+            "short name `{short}` stays with {}; not made an alias of the defunct {}",
+            names(&live),
+            names(&gone)
+        ));
+        for i in gone {
+            lose.insert(agencies[i].0.clone());
+        }
+    }
+    (lose, warnings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::norm;
+
+    #[test]
+    fn a_defunct_agency_never_takes_a_live_ones_short_name() {
+        let a = |id: &str, name: &str, short: &str, desc: &str| {
+            (
+                id.to_owned(),
+                name.to_owned(),
+                short.to_owned(),
+                desc.to_owned(),
+            )
+        };
+        // From the Federal Register's agency list.
+        let list = [
+            a("21", "Amtrak Reform Council", "ARC", "The Amtrak Reform Council was an independent bipartisan Federal commission"),
+            a("25", "Appalachian Regional Commission", "ARC", "The Appalachian Regional Commission (ARC) is a regional economic development agency"),
+            a("564", "Postal Rate Commission", "PRC", "The Postal Regulatory Commission (PRC) is an independent agency"),
+            a("409", "Postal Regulatory Commission", "PRC", "The Postal Regulatory Commission is the successor agency to the Postal Rate Commission, which was created"),
+            a("259", "International Investment Office", "IIO", "Name changed Nov. 21, 2008 (73 FR 70716) to Office of Investment Security."),
+            a("603", "Investment Security Office", "IIO", "The Investment Security office is responsible for"),
+            a("150", "Export Administration Bureau", "EAB", "Renamed the Bureau of Industry and Security by order of April 18, 2002"),
+            a("118", "Economic Analysis Bureau", "EAB", "The Bureau of Economic Analysis (BEA) promotes"),
+            a("585", "Fiscal Service", "FS", ""),
+            a("209", "Forest Service", "FS", "The U.S.Forest Service was established in 1905"),
+        ];
+        let (lose, warnings) = super::short_name_clashes(&list);
+        let mut lose: Vec<&str> = lose.iter().map(String::as_str).collect();
+        lose.sort_unstable();
+        assert_eq!(lose, ["150", "21", "259", "564"]);
+        assert!(
+            warnings.iter().any(|w| w.contains("`FS` is shared by")),
+            "{warnings:?}"
+        );
+        assert_eq!(warnings.len(), 5);
+    }
 
     #[test]
     fn names_compare_without_punctuation_or_case() {

@@ -216,11 +216,12 @@ pub fn meaning(classes: &[&str]) -> Meaning {
             }
             "introduction" | "filing" => (10, Meaning::Stage(Stage::Introduced)),
             "referral-committee" | "referral" => (11, Meaning::Stage(Stage::Referred)),
+            // Enrolled: the text both chambers passed (see `passage`).
+            "enrolled" => (12, Meaning::Stage(Stage::PassedBoth)),
             "reading-1"
             | "reading-2"
             | "reading-3"
             | "receipt"
-            | "enrolled"
             | "substitution"
             | "deferral"
             | "executive-veto-line-item"
@@ -235,7 +236,7 @@ pub fn meaning(classes: &[&str]) -> Meaning {
             | "committee-amendment"
             | "became-law-without-signature"
             | "other"
-            | "" => (12, Meaning::Plain),
+            | "" => (13, Meaning::Plain),
             _ => return None,
         })
     };
@@ -252,7 +253,7 @@ pub fn meaning(classes: &[&str]) -> Meaning {
         }
     }
     match best {
-        Some((12, _)) | None if unknown => Meaning::Unknown,
+        Some((13, _)) | None if unknown => Meaning::Unknown,
         Some((_, m)) => m,
         None => Meaning::Unclassified,
     }

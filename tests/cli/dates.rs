@@ -145,3 +145,68 @@ fn check_warns_on_impossible_dates() {
         "{all}"
     );
 }
+
+/// The bill importers apply the same rule. No real record of NH 2025 or
+/// the 119th Congress has an action before its introduction (counted:
+/// none), so the fixture `bills-bad/before-introduction.json` is NH HB 107
+/// of 2025 (Open States) with one edit, the year of its House committee
+/// report typed 2024 for 2025, as the Federal Register's notices type it.
+#[test]
+fn bill_import_leaves_out_an_action_before_introduction() {
+    let kb = PrivateKb::copy_of(&util::shipped());
+    let bill = util::fixture("bills-bad").join("before-introduction.json");
+    let (code, out, err) = kb.run(&[
+        "import",
+        "openstates",
+        "--jurisdiction",
+        "US-NH",
+        bill.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let all = format!("{out}{err}");
+    assert!(all.contains("1 impossible date(s)"), "{all}");
+    assert!(
+        all.contains(
+            "`committee_action` on 2024-02-06 is before the `introduced` event on 2024-12-26"
+        ),
+        "{all}"
+    );
+    let (_, show, _) = kb.run(&["show", "us-nh-2025-hb-107", "--json"]);
+    let v: Value = serde_json::from_str(&show).unwrap();
+    let e = &v["entity"];
+    assert!(
+        e["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|ev| ev["date"] != "2024-02-06"),
+        "{e}"
+    );
+    assert!(e["notes"].to_string().contains("2024-02-06"), "{e}");
+    let (_, check, _) = kb.run(&["check"]);
+    assert!(check.contains("no problems"), "{check}");
+}
+
+/// An effective date before publication is what the source says, not a
+/// typo: a rule takes effect on the day it is filed for public
+/// inspection, the day before it is printed, and rules and laws can
+/// reach back. Document 2023-28792 of the Federal Register sample, a rule
+/// effective 2024-01-01 and published 2024-01-02, keeps its `effective`
+/// event and `check` does not flag it.
+#[test]
+fn an_effective_date_before_publication_is_kept() {
+    let kb = PrivateKb::copy_of(&util::shipped());
+    let page = util::fixture("federal-register").join("documents-2024-01-sample.json");
+    let (code, out, err) = kb.run(&["import", "federal-register", page.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!format!("{out}{err}").contains("2023-28792: `effective`"));
+    let (_, show, _) = kb.run(&["show", "fr-2023-28792", "--json"]);
+    let v: Value = serde_json::from_str(&show).unwrap();
+    let events = v["entity"]["events"].to_string();
+    assert!(
+        events.contains("\"2024-01-01\"") && events.contains("effective"),
+        "{events}"
+    );
+    let (_, check, _) = kb.run(&["check"]);
+    assert!(!check.contains("fr-2023-28792"), "{check}");
+}

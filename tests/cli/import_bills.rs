@@ -201,8 +201,8 @@ fn reimport_of_unchanged_input_changes_no_file() {
     assert_eq!(r["changed"], 0, "{out}");
     // 41 before issue 25: the five House rules Open States calls
     // "companions" of HR 1, HR 4, S 1582 and S 5 are no longer linked
-    // from the bills (their own records link them).
-    assert_eq!(r["unchanged"], 36, "{out}");
+    // from the bills (their own records link them); 37 with NH HB 107.
+    assert_eq!(r["unchanged"], 37, "{out}");
     assert_eq!(kb.imported(), before);
     let after: Vec<_> = before.keys().map(|p| stamp(p)).collect();
     assert_eq!(times, after, "a file was rewritten");
@@ -265,10 +265,16 @@ fn stage_mapping_of_each_source_on_real_actions() {
     );
     assert_eq!(status("nh-hb-302", Some("2025-05-02")).0, "passed_both");
     assert_eq!(status("nh-hb-302", None).0, "signed");
-    // SB 100 passed the Senate, then the House: passed both, not law.
+    // SB 100 passed the Senate, then the House with an amendment the
+    // Senate did not concur in; HB 107 passed the House, then the Senate
+    // with an amendment the House laid on the table: neither passed both.
     assert_eq!(
         status("us-nh-2025-sb-100", None),
-        ("passed_both".into(), "bill".into())
+        ("passed_one_chamber".into(), "bill".into())
+    );
+    assert_eq!(
+        status("us-nh-2025-hb-107", None),
+        ("passed_one_chamber".into(), "bill".into())
     );
     // Open States, Congress: the Laken Riley Act became law.
     assert_eq!(
@@ -281,9 +287,15 @@ fn stage_mapping_of_each_source_on_real_actions() {
         status("us-111-hr-4173", Some("2009-12-12")).0,
         "passed_one_chamber"
     );
+    // The Senate passed it with an amendment (2010-05-20); both chambers
+    // passed one text with the conference report (2010-07-15).
     assert_eq!(
         status("us-111-hr-4173", Some("2010-06-01")).0,
-        "passed_both"
+        "passed_one_chamber"
+    );
+    assert_eq!(
+        status("us-111-hr-4173", Some("2010-07-15")).0,
+        "sent_to_executive"
     );
     assert_eq!(
         status("us-111-hr-4173", Some("2010-07-16")).0,

@@ -86,3 +86,30 @@ fn a_short_name_a_hand_written_entity_answers_to_stays_its_own() {
     let (code, out, err) = kb.run(&["deadlines", "--owner", "DOL"]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+#[test]
+fn a_defunct_agency_never_takes_a_live_ones_short_name() {
+    // Real records of the Federal Register's agency list: the Amtrak
+    // Reform Council ("was an independent … commission") and the
+    // Appalachian Regional Commission are both "ARC"; the Postal Regulatory
+    // Commission is "the successor agency to the Postal Rate Commission",
+    // both "PRC"; the Fiscal Service and the Forest Service, both live,
+    // are both "FS".
+    let kb = PrivateKb::copy_of(&shipped());
+    let report = import(&kb, "agencies-short-clash.json");
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("not made an alias of the defunct Amtrak Reform Council (21)"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("`FS` is shared by"), "{warnings}");
+    assert_eq!(resolves_to(&kb, "ARC"), "appalachian-regional-commission");
+    assert_eq!(resolves_to(&kb, "PRC"), "postal-regulatory-commission");
+    // Two live agencies: the reference is ambiguous, and says so.
+    let (code, _, err) = kb.run(&["show", "FS"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("ambiguous") && err.contains("forest-service"),
+        "{err}"
+    );
+}

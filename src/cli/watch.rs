@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use policygraph::model::{Kind, Stage};
 use policygraph::sync::config::{self, Watch, WATCHES_FILE};
-use policygraph::sync::digest::{self, DigestState, WatchState};
+use policygraph::sync::digest::{DigestState, WatchState};
+use policygraph::sync::snapshot::{self, Snapshot};
 use policygraph::sync::state;
-use policygraph::track::Side;
 
 use super::flags::{parse_jurisdiction, JsonOpt};
 use super::{render, Ctx, Status};
@@ -124,9 +124,20 @@ fn add(ctx: &Ctx, a: &AddArgs) -> anyhow::Result<Status> {
         ))
         .into());
     }
-    let now = Side::from_dir(&ctx.knowledge, "now")?;
+    // Measured against a snapshot another watch already has, only what
+    // changed since is read.
+    let mut st = DigestState::load(&ctx.index)?;
+    let base = match st.watches.values().next() {
+        Some(ws) => Snapshot::read(&ctx.index, &ws.snapshot).unwrap_or_default(),
+        None => Snapshot::empty(),
+    };
+    let now = snapshot::scan(&ctx.knowledge, &base)?;
     if let Some(id) = &a.entity {
-        if !now.entities.contains_key(id) {
+        let there = match now.merged.get(id) {
+            Some(_) => true,
+            None => !now.touched.contains(id) && base.get(id)?.is_some(),
+        };
+        if !there {
             return Err(policygraph::Error::UnknownEntity {
                 reference: id.clone(),
                 suggestions: Vec::new(),
@@ -147,8 +158,7 @@ fn add(ctx: &Ctx, a: &AddArgs) -> anyhow::Result<Status> {
     });
     // The baseline first: a watch in the file always has one, or gets one
     // at its first digest.
-    let snapshot = digest::write_snapshot(&ctx.index, &now, &lock)?;
-    let mut st = DigestState::load(&ctx.index)?;
+    let snapshot = snapshot::write(&ctx.index, &base, &now, &lock)?;
     st.watches.insert(
         a.name.clone(),
         WatchState {

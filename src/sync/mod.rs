@@ -10,4 +10,5 @@ pub mod digest;
 pub mod feed;
 pub mod fetch;
 pub mod mail;
+pub mod snapshot;
 pub mod state;

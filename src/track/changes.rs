@@ -91,42 +91,16 @@ impl Side {
         Ok(side)
     }
 
-    /// Makes one entity of the files of each id, as `check` and the index
-    /// do: a hand-written file and the files importers wrote for the same
-    /// id (one per importer) are one entity, merged into the hand-written
-    /// file, else into the first complete import in path order (see
-    /// [`crate::import::merge::merge`]). A second file of the same writer
-    /// is a duplicate: the first path wins, and a warning names the other.
-    fn settle(&mut self, mut files: Vec<(Entity, PathBuf)>) {
-        use crate::import::merge::{base_rank, importer_of, merge};
-        files.sort_by(|a, b| a.1.cmp(&b.1));
-        let mut groups: BTreeMap<String, Vec<(Entity, PathBuf)>> = BTreeMap::new();
-        for (e, path) in files {
-            groups.entry(e.id.clone()).or_default().push((e, path));
+    /// Makes one entity of the files of each id (see [`settle`]), and
+    /// sorts the warnings so that every way of reading a version lists
+    /// them in one order.
+    fn settle(&mut self, files: Vec<(Entity, PathBuf)>) {
+        let (entities, dups) = settle(files);
+        self.entities = entities;
+        for (path, msg) in dups {
+            self.warn(&path, &msg);
         }
-        for (id, group) in groups {
-            let mut writers: Vec<Option<String>> = Vec::new();
-            let mut kept: Vec<Entity> = Vec::new();
-            for (e, path) in group {
-                let writer = importer_of(&e).map(str::to_owned);
-                if writers.contains(&writer) {
-                    let msg = format!("duplicate id `{id}`; this copy is ignored");
-                    self.warn(&path, &msg);
-                } else {
-                    writers.push(writer);
-                    kept.push(e);
-                }
-            }
-            let Some(rank) = kept.iter().map(base_rank).min() else {
-                continue;
-            };
-            let at = kept.iter().position(|e| base_rank(e) == rank).unwrap_or(0);
-            let mut base = kept.remove(at);
-            for over in kept {
-                merge(&mut base, over);
-            }
-            self.entities.insert(id, base);
-        }
+        self.warnings.sort();
     }
 
     fn warn(&mut self, path: &Path, msg: &str) {
@@ -135,16 +109,59 @@ impl Side {
     }
 
     fn warn_diag(&mut self, d: &crate::diag::Diagnostic) {
-        let l = &d.location;
-        self.warnings.push(format!(
-            "{}: {}:{}:{}: {}",
-            self.label,
-            l.path.display(),
-            l.line,
-            l.col,
-            d.message
-        ));
+        self.warnings
+            .push(format!("{}: {}", self.label, diag_line(d)));
     }
+}
+
+/// A diagnostic as one line of a [`Side`]'s warnings, without the label:
+/// `PATH:LINE:COL: MESSAGE`.
+pub fn diag_line(d: &crate::diag::Diagnostic) -> String {
+    let l = &d.location;
+    format!("{}:{}:{}: {}", l.path.display(), l.line, l.col, d.message)
+}
+
+/// Makes one entity of the files of each id, as `check` and the index
+/// do: a hand-written file and the files importers wrote for the same
+/// id (one per importer) are one entity, merged into the hand-written
+/// file, else into the first complete import in path order (see
+/// [`crate::import::merge::merge`]). A second file of the same writer
+/// is a duplicate: the first path wins, and the warning returned names
+/// the other (its path and the message).
+pub fn settle(
+    mut files: Vec<(Entity, PathBuf)>,
+) -> (BTreeMap<String, Entity>, Vec<(PathBuf, String)>) {
+    use crate::import::merge::{base_rank, importer_of, merge};
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut groups: BTreeMap<String, Vec<(Entity, PathBuf)>> = BTreeMap::new();
+    for (e, path) in files {
+        groups.entry(e.id.clone()).or_default().push((e, path));
+    }
+    let mut entities = BTreeMap::new();
+    let mut dups = Vec::new();
+    for (id, group) in groups {
+        let mut writers: Vec<Option<String>> = Vec::new();
+        let mut kept: Vec<Entity> = Vec::new();
+        for (e, path) in group {
+            let writer = importer_of(&e).map(str::to_owned);
+            if writers.contains(&writer) {
+                dups.push((path, format!("duplicate id `{id}`; this copy is ignored")));
+            } else {
+                writers.push(writer);
+                kept.push(e);
+            }
+        }
+        let Some(rank) = kept.iter().map(base_rank).min() else {
+            continue;
+        };
+        let at = kept.iter().position(|e| base_rank(e) == rank).unwrap_or(0);
+        let mut base = kept.remove(at);
+        for over in kept {
+            merge(&mut base, over);
+        }
+        entities.insert(id, base);
+    }
+    (entities, dups)
 }
 
 /// An entity added or removed.

@@ -63,7 +63,9 @@ pub struct DigestArgs {
     /// an HTML alternative; nothing is sent when nothing is new.
     #[arg(long = "email", value_name = "TO", conflicts_with = "output")]
     pub email: Vec<String>,
-    /// The SMTP server for --email: `smtp://[USER[:PASS]@]HOST[:PORT]`.
+    /// The SMTP server for --email: `smtp://[USER[:PASS]@]HOST[:PORT]`
+    /// (plain), `smtps://...` (TLS), or `smtp://...?tls=required`
+    /// (STARTTLS).
     #[arg(
         long,
         value_name = "URL",
@@ -120,7 +122,7 @@ enum Baseline {
 pub fn run(ctx: &Ctx, args: &DigestArgs) -> anyhow::Result<Status> {
     if !args.email.is_empty() && args.smtp.is_none() {
         return Err(policygraph::Error::Usage(
-            "--email needs an SMTP server: --smtp smtp://HOST[:PORT], or POLICYGRAPH_SMTP".into(),
+            "--email needs an SMTP server: --smtp smtp://HOST[:PORT] (or smtps://, or ?tls=required), or POLICYGRAPH_SMTP".into(),
         )
         .into());
     }

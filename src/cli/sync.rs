@@ -253,19 +253,21 @@ fn add(ctx: &Ctx, a: &AddSource) -> anyhow::Result<Status> {
         .into());
     }
     let lock = ctx.lock("sync add")?;
-    let mut list = sources(ctx)?;
+    let list = sources(ctx)?;
     if list.iter().any(|s| s.name == name) {
         return Err(policygraph::Error::Usage(format!(
             "there is already a source named `{name}` in {SOURCES_FILE}; pass --name to name this one"
         ))
         .into());
     }
-    list.push(SourceDef {
+    let path = config::path_of(&ctx.knowledge, SOURCES_FILE);
+    let def = SourceDef {
         name: name.clone(),
         api,
-    });
-    let path = config::path_of(&ctx.knowledge, SOURCES_FILE);
-    config::write_list(&path, SOURCES_HEADER, &list)?;
+    };
+    if let Some(n) = policygraph::sync::edit::add(&path, SOURCES_HEADER, &list, def)?.note(&path) {
+        super::ctx::note(&n);
+    }
     drop(lock);
     super::ctx::note(&format!(
         "added source `{name}` to {}; run `policygraph sync {name}`",

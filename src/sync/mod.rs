@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod digest;
+pub mod edit;
 pub mod feed;
 pub mod fetch;
 pub mod mail;

@@ -86,7 +86,9 @@ pub struct Snapshot {
     pub files: Vec<FileRec>,
     /// Its entities, by id.
     pub ids: Vec<IdRec>,
+    /// The encoded entities, from `at` on.
     body: Vec<u8>,
+    at: usize,
 }
 
 fn hash_bytes(b: &[u8]) -> u64 {
@@ -138,10 +140,13 @@ impl Snapshot {
         {
             return Err(corrupt(&path, "truncated"));
         }
+        // The body stays where it was read, without a copy.
+        let at = bytes.len() - body.len();
         Ok(Snapshot {
             files: table.files,
             ids: table.ids,
-            body: body.to_vec(),
+            body: bytes,
+            at,
         })
     }
 
@@ -161,7 +166,7 @@ impl Snapshot {
         self.ids.push(IdRec {
             to: e.relations.iter().map(|r| r.to.clone()).collect(),
             deadlines: !e.deadlines.is_empty(),
-            off: self.body.len() as u64,
+            off: (self.body.len() - self.at) as u64,
             len: bytes.len() as u64,
             id,
         });
@@ -173,13 +178,13 @@ impl Snapshot {
     fn push_from(&mut self, other: &Snapshot, r: &IdRec) {
         let Some(bytes) = other.bytes(r) else { return };
         let mut r = r.clone();
-        r.off = self.body.len() as u64;
+        r.off = (self.body.len() - self.at) as u64;
         self.body.extend_from_slice(bytes);
         self.ids.push(r);
     }
 
     fn bytes(&self, r: &IdRec) -> Option<&[u8]> {
-        let start = usize::try_from(r.off).ok()?;
+        let start = usize::try_from(r.off).ok()?.checked_add(self.at)?;
         let end = start.checked_add(usize::try_from(r.len).ok()?)?;
         self.body.get(start..end)
     }
@@ -572,7 +577,8 @@ pub fn write(
         w.write_all(&(table.len() as u64).to_le_bytes())
             .map_err(io)?;
         w.write_all(&table).map_err(io)?;
-        w.write_all(&snap.body).map_err(io)
+        w.write_all(snap.body.get(snap.at..).unwrap_or_default())
+            .map_err(io)
     })?;
     Ok(name)
 }

@@ -240,12 +240,20 @@ pub fn run(ctx: &Ctx, args: &DigestArgs) -> anyhow::Result<Status> {
             _ => None,
         };
         // The whole graph's relations, for a neighbourhood only.
-        let adj = match (&w.entity, measured.get(key)) {
-            (None, _) => digest::Adjacency::new(),
-            (Some(_), Some((snap, now))) => digest::adjacency(snap.edges(now)),
-            (Some(_), None) => digest::adjacency(digest::edges(&pair.old, &pair.new)),
+        let scope = match measured.get(key) {
+            Some((snap, now)) => digest::scope(
+                w,
+                &pair.old,
+                &pair.new,
+                hits.as_ref(),
+                &snap.edges(now),
+                today,
+            ),
+            None => {
+                let edges = digest::edges(&pair.old, &pair.new);
+                digest::scope(w, &pair.old, &pair.new, hits.as_ref(), &edges, today)
+            }
         };
-        let scope = digest::scope(w, &pair.old, &pair.new, hits.as_ref(), &adj, today);
         let basis = Basis {
             old: &pair.old,
             new: &pair.new,

@@ -16,7 +16,7 @@
 //! which snapshot each watch is measured against and since when. A
 //! snapshot moves only when the caller says the digest was delivered.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{Hash as _, Hasher as _};
 use std::path::{Path, PathBuf};
 
@@ -155,7 +155,7 @@ pub fn scope(
     old: &Side,
     new: &Side,
     hits: Option<&BTreeSet<String>>,
-    adj: &Adjacency<'_>,
+    edges: &Edges<'_>,
     today: Date,
 ) -> Scope {
     let filtered = !w.kinds.is_empty()
@@ -179,18 +179,25 @@ pub fn scope(
     }
     if let Some(start) = &w.entity {
         let depth = w.depth.unwrap_or(1);
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        let mut queue = VecDeque::from([(start.as_str(), 0usize)]);
-        seen.insert(start.clone());
-        while let Some((id, d)) = queue.pop_front() {
-            if d >= depth {
-                continue;
+        // Level by level, each a walk over every relation: no map of the
+        // whole graph is built for the few levels a watch asks for.
+        let mut seen: BTreeSet<String> = BTreeSet::from([start.clone()]);
+        let mut frontier: HashSet<String> = HashSet::from([start.clone()]);
+        for _ in 0..depth {
+            if frontier.is_empty() {
+                break;
             }
-            for next in adj.get(id).into_iter().flatten() {
-                if seen.insert((*next).to_owned()) {
-                    queue.push_back((*next, d + 1));
+            let mut next: HashSet<String> = HashSet::new();
+            edges(&mut |a: &str, b: &str| {
+                if frontier.contains(a) && !seen.contains(b) {
+                    next.insert(b.to_owned());
                 }
-            }
+                if frontier.contains(b) && !seen.contains(a) {
+                    next.insert(a.to_owned());
+                }
+            });
+            seen.extend(next.iter().cloned());
+            frontier = next;
         }
         return Scope {
             all: false,
@@ -213,29 +220,24 @@ pub fn scope(
     Scope { all: false, ids }
 }
 
-/// Who is related to whom, either way, in either version: for the scope
-/// of a watch of an entity's neighbourhood.
-pub type Adjacency<'a> = HashMap<&'a str, Vec<&'a str>>;
+/// The relations of both versions, as (from, to) pairs given to the
+/// callback: for the scope of a watch of an entity's neighbourhood.
+pub type Edges<'a> = dyn Fn(&mut OnEdge<'_>) + 'a;
 
-/// The adjacency of relations given as (from, to) pairs.
-pub fn adjacency<'a>(edges: impl Iterator<Item = (&'a str, &'a str)>) -> Adjacency<'a> {
-    let mut adj: Adjacency<'a> = HashMap::new();
-    for (from, to) in edges {
-        adj.entry(from).or_default().push(to);
-        adj.entry(to).or_default().push(from);
+/// What [`Edges`] calls with each relation's (from, to).
+pub type OnEdge<'f> = dyn FnMut(&str, &str) + 'f;
+
+/// The relations of two full versions, for [`scope`].
+pub fn edges<'a>(old: &'a Side, new: &'a Side) -> impl Fn(&mut OnEdge<'_>) + 'a {
+    move |f| {
+        for side in [old, new] {
+            for e in side.entities.values() {
+                for r in &e.relations {
+                    f(&e.id, &r.to);
+                }
+            }
+        }
     }
-    adj
-}
-
-/// The relations of two full versions, as (from, to) pairs.
-pub fn edges<'a>(old: &'a Side, new: &'a Side) -> impl Iterator<Item = (&'a str, &'a str)> {
-    [old, new].into_iter().flat_map(|side| {
-        side.entities.values().flat_map(|e| {
-            e.relations
-                .iter()
-                .map(move |r| (e.id.as_str(), r.to.as_str()))
-        })
-    })
 }
 
 /// A stable key for an item: a hash of its parts.

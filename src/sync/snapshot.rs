@@ -262,19 +262,22 @@ impl Snapshot {
         Ok((a, b))
     }
 
-    /// The relations of either version, as (from, to) pairs: the
-    /// snapshot's, and the touched entities' now.
-    pub fn edges<'a>(&'a self, now: &'a Now) -> impl Iterator<Item = (&'a str, &'a str)> {
-        let old = self
-            .ids
-            .iter()
-            .flat_map(|r| r.to.iter().map(move |t| (r.id.as_str(), t.as_str())));
-        let new = now.merged.values().flat_map(|e| {
-            e.relations
-                .iter()
-                .map(move |r| (e.id.as_str(), r.to.as_str()))
-        });
-        old.chain(new)
+    /// The relations of either version, as (from, to) pairs given to the
+    /// callback: the snapshot's, and the touched entities' now (for
+    /// [`super::digest::scope`]).
+    pub fn edges<'a>(&'a self, now: &'a Now) -> impl Fn(&mut super::digest::OnEdge<'_>) + 'a {
+        move |f| {
+            for r in &self.ids {
+                for t in &r.to {
+                    f(&r.id, t);
+                }
+            }
+            for e in now.merged.values() {
+                for r in &e.relations {
+                    f(&e.id, &r.to);
+                }
+            }
+        }
     }
 
     /// The ids that set deadlines now.

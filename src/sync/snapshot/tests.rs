@@ -159,8 +159,8 @@ fn watch(text: &str) -> Watch {
     ron::from_str(text).unwrap()
 }
 
-fn items(w: &Watch, pair: &Pair, adj: &digest::Adjacency<'_>, today: Date) -> Vec<Item> {
-    let scope = digest::scope(w, &pair.old, &pair.new, None, adj, today);
+fn items(w: &Watch, pair: &Pair, edges: &digest::Edges<'_>, today: Date) -> Vec<Item> {
+    let scope = digest::scope(w, &pair.old, &pair.new, None, edges, today);
     let basis = Basis {
         old: &pair.old,
         new: &pair.new,
@@ -218,10 +218,8 @@ fn the_fast_comparison_gives_what_a_full_reparse_gives() {
         "(name: \"bills\", kinds: [bill], jurisdiction: Some(\"NH\"))",
     ] {
         let w = watch(w);
-        let adj_fast = digest::adjacency(snap.edges(&now));
-        let adj_full = digest::adjacency(digest::edges(&full.old, &full.new));
-        let a = items(&w, &fast, &adj_fast, today);
-        let b = items(&w, &full, &adj_full, today);
+        let a = items(&w, &fast, &snap.edges(&now), today);
+        let b = items(&w, &full, &digest::edges(&full.old, &full.new), today);
         assert_eq!(a, b, "watch {}", w.name);
         assert!(!a.is_empty(), "watch {}", w.name);
     }

@@ -29,6 +29,11 @@ pub struct ChangesArgs {
     /// Compare two knowledge directories instead of git revisions.
     #[arg(long)]
     pub dirs: bool,
+    /// Read every file of both revisions, not only the files that differ
+    /// and the other files of their ids (the warnings then name every
+    /// file that does not parse, not only those read).
+    #[arg(long, conflicts_with = "dirs")]
+    pub full: bool,
     #[command(flatten)]
     pub json: JsonOpt,
     #[command(flatten)]
@@ -43,12 +48,27 @@ pub fn run(ctx: &Ctx, args: &ChangesArgs) -> anyhow::Result<Status> {
         let new = args.new.as_deref().unwrap_or_default();
         (side_from_dir(&args.old)?, side_from_dir(new)?)
     } else {
-        let old = Side::from_git(&ctx.knowledge, &args.old)?;
-        let new = match &args.new {
-            Some(rev) => Side::from_git(&ctx.knowledge, rev)?,
-            None => Side::from_dir(&ctx.knowledge, "working tree")?,
+        let fast = if args.full {
+            None
+        } else {
+            track::gitdiff::sides(&ctx.knowledge, &args.old, args.new.as_deref())?
         };
-        (old, new)
+        match fast {
+            Some(sides) => sides,
+            None => {
+                if !args.full {
+                    super::ctx::note(
+                        "a file that differs holds an id other than its file name (`check` reports it): every file of both versions is read",
+                    );
+                }
+                let old = Side::from_git(&ctx.knowledge, &args.old)?;
+                let new = match &args.new {
+                    Some(rev) => Side::from_git(&ctx.knowledge, rev)?,
+                    None => Side::from_dir(&ctx.knowledge, "working tree")?,
+                };
+                (old, new)
+            }
+        }
     };
     // As of a day, both versions are seen as they stood then: what did not
     // exist yet is left out, and what came later is hidden (`Entity::on`).

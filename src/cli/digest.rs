@@ -16,8 +16,9 @@ use policygraph::sync::config::Watch;
 use policygraph::sync::digest::{self, Basis, DigestState, WatchDigest, WatchState};
 use policygraph::sync::feed::{self, Entry, FeedMeta};
 use policygraph::sync::mail;
+use policygraph::sync::snapshot::{self, Pair, Snapshot};
 use policygraph::sync::state::{self, State};
-use policygraph::track::{self, Side};
+use policygraph::track::Side;
 
 use super::flags::{JsonOpt, LangOpt};
 use super::{Ctx, Status};
@@ -62,7 +63,9 @@ pub struct DigestArgs {
     /// an HTML alternative; nothing is sent when nothing is new.
     #[arg(long = "email", value_name = "TO", conflicts_with = "output")]
     pub email: Vec<String>,
-    /// The SMTP server for --email: `smtp://[USER[:PASS]@]HOST[:PORT]`.
+    /// The SMTP server for --email: `smtp://[USER[:PASS]@]HOST[:PORT]`
+    /// (plain), `smtps://...` (TLS), or `smtp://...?tls=required`
+    /// (STARTTLS).
     #[arg(
         long,
         value_name = "URL",
@@ -119,7 +122,7 @@ enum Baseline {
 pub fn run(ctx: &Ctx, args: &DigestArgs) -> anyhow::Result<Status> {
     if !args.email.is_empty() && args.smtp.is_none() {
         return Err(policygraph::Error::Usage(
-            "--email needs an SMTP server: --smtp smtp://HOST[:PORT], or POLICYGRAPH_SMTP".into(),
+            "--email needs an SMTP server: --smtp smtp://HOST[:PORT] (or smtps://, or ?tls=required), or POLICYGRAPH_SMTP".into(),
         )
         .into());
     }
@@ -142,22 +145,28 @@ pub fn run(ctx: &Ctx, args: &DigestArgs) -> anyhow::Result<Status> {
     let today = Date::today();
     let now_ts = state::now();
     let lang = ctx.lang.as_deref();
-    let new = Side::from_dir(&ctx.knowledge, "now")?;
-    for w in &new.warnings {
-        super::ctx::warn(w);
-    }
     let last = args.since == "last";
-    // The old version of each watch, read once per distinct baseline.
-    let mut sides: BTreeMap<String, Side> = BTreeMap::new();
+    let deadlines = chosen.iter().any(|w| w.deadlines.is_some());
+    // The old version of each watch and what changed since, made once per
+    // distinct baseline.
+    let mut pairs: BTreeMap<String, Pair> = BTreeMap::new();
     let mut baselines: Vec<Baseline> = Vec::new();
+    // Each snapshot read and the knowledge base now measured against it;
+    // the next snapshot is made from the first.
+    let mut measured: BTreeMap<String, (Snapshot, snapshot::Now)> = BTreeMap::new();
+    let mut first: Option<String> = None;
     if last {
         let st = DigestState::load(&ctx.index)?;
         for w in &chosen {
             match st.watches.get(&w.name) {
                 Some(ws) => {
-                    if !sides.contains_key(&ws.snapshot) {
-                        let side = digest::read_snapshot(&ctx.index, &ws.snapshot, &ws.since)?;
-                        sides.insert(ws.snapshot.clone(), side);
+                    if !pairs.contains_key(&ws.snapshot) {
+                        let snap = Snapshot::read(&ctx.index, &ws.snapshot)?;
+                        let now = snapshot::scan(&ctx.knowledge, &snap)?;
+                        let pair = Pair::of(&snap, &now, deadlines, &ws.since)?;
+                        pairs.insert(ws.snapshot.clone(), pair);
+                        first.get_or_insert_with(|| ws.snapshot.clone());
+                        measured.insert(ws.snapshot.clone(), (snap, now));
                     }
                     let day = ws.day.unwrap_or(today);
                     baselines.push(Baseline::Snapshot(
@@ -169,22 +178,33 @@ pub fn run(ctx: &Ctx, args: &DigestArgs) -> anyhow::Result<Status> {
                 None => baselines.push(Baseline::Fresh),
             }
         }
+        if first.is_none() {
+            // No watch has a baseline yet: every file is read once.
+            let snap = Snapshot::empty();
+            let now = snapshot::scan(&ctx.knowledge, &snap)?;
+            first = Some(String::new());
+            measured.insert(String::new(), (snap, now));
+        }
+        if let Some((_, now)) = first.as_ref().and_then(|k| measured.get(k)) {
+            for w in &now.warnings {
+                super::ctx::warn(&format!("now: {w}"));
+            }
+        }
     } else {
         let (rev, day) = match args.since.parse::<Date>() {
             Ok(d) => (git_rev_before(ctx, d)?, d),
             Err(_) => (args.since.clone(), today),
         };
-        let side = Side::from_git(&ctx.knowledge, &rev)?;
+        let old = Side::from_git(&ctx.knowledge, &rev)?;
+        let new = Side::from_dir(&ctx.knowledge, "now")?;
+        for w in &new.warnings {
+            super::ctx::warn(w);
+        }
         let label = args.since.clone();
-        sides.insert(label.clone(), side);
+        pairs.insert(label.clone(), Pair::full(old, new));
         for _ in &chosen {
             baselines.push(Baseline::Snapshot(label.clone(), label.clone(), day));
         }
-    }
-    // One diff per distinct baseline.
-    let mut diffs: BTreeMap<String, track::Changes> = BTreeMap::new();
-    for (k, old) in &sides {
-        diffs.insert(k.clone(), track::changes(old, &new, None));
     }
     let store = if chosen.iter().any(|w| w.search.is_some()) {
         Some(ctx.store()?)
@@ -201,7 +221,7 @@ pub fn run(ctx: &Ctx, args: &DigestArgs) -> anyhow::Result<Status> {
             });
             continue;
         };
-        let (Some(old), Some(changes)) = (sides.get(key), diffs.get(key)) else {
+        let Some(pair) = pairs.get(key) else {
             continue;
         };
         let hits = match (&w.search, &store) {
@@ -219,11 +239,25 @@ pub fn run(ctx: &Ctx, args: &DigestArgs) -> anyhow::Result<Status> {
             }
             _ => None,
         };
-        let scope = digest::scope(w, old, &new, hits.as_ref(), today);
+        // The whole graph's relations, for a neighbourhood only.
+        let scope = match measured.get(key) {
+            Some((snap, now)) => digest::scope(
+                w,
+                &pair.old,
+                &pair.new,
+                hits.as_ref(),
+                &snap.edges(now),
+                today,
+            ),
+            None => {
+                let edges = digest::edges(&pair.old, &pair.new);
+                digest::scope(w, &pair.old, &pair.new, hits.as_ref(), &edges, today)
+            }
+        };
         let basis = Basis {
-            old,
-            new: &new,
-            changes,
+            old: &pair.old,
+            new: &pair.new,
+            changes: &pair.changes,
             today,
             since_day: *day,
             lang,
@@ -302,7 +336,11 @@ pub fn run(ctx: &Ctx, args: &DigestArgs) -> anyhow::Result<Status> {
     }
     if last {
         let lock = ctx.lock("digest")?;
-        let snapshot = digest::write_snapshot(&ctx.index, &new, &lock)?;
+        let (base, now) = first
+            .as_ref()
+            .and_then(|k| measured.get(k))
+            .ok_or_else(|| policygraph::Error::Index("no snapshot was measured".into()))?;
+        let snapshot = snapshot::write(&ctx.index, base, now, &lock)?;
         let mut st = DigestState::load(&ctx.index)?;
         for w in &chosen {
             st.watches.insert(

@@ -229,26 +229,7 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
             term: a.term.clone(),
         };
         let bar = progress_bar();
-        let mut on_progress = |p: http::Progress| match p {
-            http::Progress::Page { done, total } => {
-                if let Some(b) = &bar {
-                    if let Some(t) = total {
-                        b.set_length(t);
-                    }
-                    b.set_position(done);
-                }
-            }
-            http::Progress::Retry { url, reason, wait } => {
-                let msg = format!(
-                    "{reason}; trying again in {:.1} s: {url}",
-                    wait.as_secs_f64()
-                );
-                match &bar {
-                    Some(b) => b.println(msg),
-                    None => super::ctx::note(&msg),
-                }
-            }
-        };
+        let mut on_progress = progress(bar.as_ref(), "");
         let got = fr_api::fetch(
             &a.base_url,
             &q,
@@ -257,7 +238,7 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
             &http::Retry::default(),
             &mut on_progress,
         );
-        if let Some(b) = bar {
+        if let Some(b) = &bar {
             b.finish_and_clear();
         }
         got?
@@ -284,14 +265,7 @@ fn federal_register(ctx: &Ctx, a: &FederalRegisterArgs) -> anyhow::Result<Status
         // Each document's text, through the same client (retries, rate
         // limits); `--no-text` skips it.
         let client = http::Client::new(http::Retry::default());
-        let mut on_progress = |p: http::Progress| {
-            if let http::Progress::Retry { url, reason, wait } = p {
-                super::ctx::note(&format!(
-                    "{reason}; trying again in {:.1} s: {url}",
-                    wait.as_secs_f64()
-                ));
-            }
-        };
+        let mut on_progress = progress(None, "");
         import::fr_text::fetch_and_attach(
             &mut batch,
             &inputs,
@@ -342,6 +316,34 @@ pub(super) fn progress_bar() -> Option<indicatif::ProgressBar> {
         bar.set_style(style);
     }
     Some(bar)
+}
+
+/// What an HTTP client's progress shows: pages fetched on `bar`, and each
+/// retry as a note (above the bar, when there is one), after `prefix`.
+pub(super) fn progress<'a>(
+    bar: Option<&'a indicatif::ProgressBar>,
+    prefix: &'a str,
+) -> impl FnMut(http::Progress) + 'a {
+    move |p| match p {
+        http::Progress::Page { done, total } => {
+            if let Some(b) = bar {
+                if let Some(t) = total {
+                    b.set_length(t);
+                }
+                b.set_position(done);
+            }
+        }
+        http::Progress::Retry { url, reason, wait } => {
+            let msg = format!(
+                "{prefix}{reason}; trying again in {:.1} s: {url}",
+                wait.as_secs_f64()
+            );
+            match bar {
+                Some(b) => b.println(msg),
+                None => super::ctx::note(&msg),
+            }
+        }
+    }
 }
 
 /// Prints the report: JSON with `--json`, else a summary, the files that

@@ -253,19 +253,21 @@ fn add(ctx: &Ctx, a: &AddSource) -> anyhow::Result<Status> {
         .into());
     }
     let lock = ctx.lock("sync add")?;
-    let mut list = sources(ctx)?;
+    let list = sources(ctx)?;
     if list.iter().any(|s| s.name == name) {
         return Err(policygraph::Error::Usage(format!(
             "there is already a source named `{name}` in {SOURCES_FILE}; pass --name to name this one"
         ))
         .into());
     }
-    list.push(SourceDef {
+    let path = config::path_of(&ctx.knowledge, SOURCES_FILE);
+    let def = SourceDef {
         name: name.clone(),
         api,
-    });
-    let path = config::path_of(&ctx.knowledge, SOURCES_FILE);
-    config::write_list(&path, SOURCES_HEADER, &list)?;
+    };
+    if let Some(n) = policygraph::sync::edit::add(&path, SOURCES_HEADER, &list, def)?.note(&path) {
+        super::ctx::note(&n);
+    }
     drop(lock);
     super::ctx::note(&format!(
         "added source `{name}` to {}; run `policygraph sync {name}`",
@@ -444,27 +446,8 @@ fn one(ctx: &Ctx, def: &SourceDef, dry_run: bool, today: Date) -> SourceRun {
             .map(|s| s.cursor.clone())
             .unwrap_or_default();
         let bar = super::import::progress_bar();
-        let mut on_progress = |p: http::Progress| match p {
-            http::Progress::Page { done, total } => {
-                if let Some(b) = &bar {
-                    if let Some(t) = total {
-                        b.set_length(t);
-                    }
-                    b.set_position(done);
-                }
-            }
-            http::Progress::Retry { url, reason, wait } => {
-                let msg = format!(
-                    "{}: {reason}; trying again in {:.1} s: {url}",
-                    def.name,
-                    wait.as_secs_f64()
-                );
-                match &bar {
-                    Some(b) => b.println(msg),
-                    None => super::ctx::note(&msg),
-                }
-            }
-        };
+        let prefix = format!("{}: ", def.name);
+        let mut on_progress = super::import::progress(bar.as_ref(), &prefix);
         let env = |var: &str| std::env::var(var).ok();
         let got = fetch::fetch(
             def,
@@ -474,7 +457,7 @@ fn one(ctx: &Ctx, def: &SourceDef, dry_run: bool, today: Date) -> SourceRun {
             today,
             &mut on_progress,
         );
-        if let Some(b) = bar {
+        if let Some(b) = &bar {
             b.finish_and_clear();
         }
         let got = got?;

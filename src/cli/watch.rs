@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use policygraph::model::{Kind, Stage};
 use policygraph::sync::config::{self, Watch, WATCHES_FILE};
-use policygraph::sync::digest::{self, DigestState, WatchState};
-use policygraph::sync::state;
-use policygraph::track::Side;
+use policygraph::sync::digest::{DigestState, WatchState};
+use policygraph::sync::snapshot::{self, Snapshot};
+use policygraph::sync::{edit, state};
 
 use super::flags::{parse_jurisdiction, JsonOpt};
 use super::{render, Ctx, Status};
@@ -116,7 +116,7 @@ fn add(ctx: &Ctx, a: &AddArgs) -> anyhow::Result<Status> {
             .map_err(|e| policygraph::Error::Usage(format!("--search: {e}")))?;
     }
     let lock = ctx.lock("watch add")?;
-    let mut list = watches(ctx)?;
+    let list = watches(ctx)?;
     if list.iter().any(|w| w.name == a.name) {
         return Err(policygraph::Error::Usage(format!(
             "there is already a watch named `{}` in {WATCHES_FILE}",
@@ -124,9 +124,20 @@ fn add(ctx: &Ctx, a: &AddArgs) -> anyhow::Result<Status> {
         ))
         .into());
     }
-    let now = Side::from_dir(&ctx.knowledge, "now")?;
+    // Measured against a snapshot another watch already has, only what
+    // changed since is read.
+    let mut st = DigestState::load(&ctx.index)?;
+    let base = match st.watches.values().next() {
+        Some(ws) => Snapshot::read(&ctx.index, &ws.snapshot).unwrap_or_default(),
+        None => Snapshot::empty(),
+    };
+    let now = snapshot::scan(&ctx.knowledge, &base)?;
     if let Some(id) = &a.entity {
-        if !now.entities.contains_key(id) {
+        let there = match now.merged.get(id) {
+            Some(_) => true,
+            None => !now.touched.contains(id) && base.get(id)?.is_some(),
+        };
+        if !there {
             return Err(policygraph::Error::UnknownEntity {
                 reference: id.clone(),
                 suggestions: Vec::new(),
@@ -134,7 +145,7 @@ fn add(ctx: &Ctx, a: &AddArgs) -> anyhow::Result<Status> {
             .into());
         }
     }
-    list.push(Watch {
+    let watch = Watch {
         name: a.name.clone(),
         search: a.search.clone(),
         entity: a.entity.clone(),
@@ -144,11 +155,10 @@ fn add(ctx: &Ctx, a: &AddArgs) -> anyhow::Result<Status> {
         stages: a.stages.clone(),
         tags: a.tags.clone(),
         deadlines: a.deadlines,
-    });
+    };
     // The baseline first: a watch in the file always has one, or gets one
     // at its first digest.
-    let snapshot = digest::write_snapshot(&ctx.index, &now, &lock)?;
-    let mut st = DigestState::load(&ctx.index)?;
+    let snapshot = snapshot::write(&ctx.index, &base, &now, &lock)?;
     st.watches.insert(
         a.name.clone(),
         WatchState {
@@ -159,7 +169,9 @@ fn add(ctx: &Ctx, a: &AddArgs) -> anyhow::Result<Status> {
     );
     st.save(&ctx.index, &lock)?;
     let path = config::path_of(&ctx.knowledge, WATCHES_FILE);
-    config::write_list(&path, HEADER, &list)?;
+    if let Some(n) = edit::add(&path, HEADER, &list, watch)?.note(&path) {
+        super::ctx::note(&n);
+    }
     drop(lock);
     super::ctx::note(&format!(
         "added watch `{}` to {}; `policygraph digest` reports what changes from now on",
@@ -171,10 +183,8 @@ fn add(ctx: &Ctx, a: &AddArgs) -> anyhow::Result<Status> {
 
 fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<Status> {
     let lock = ctx.lock("watch remove")?;
-    let mut list = watches(ctx)?;
-    let before = list.len();
-    list.retain(|w| w.name != name);
-    if list.len() == before {
+    let list = watches(ctx)?;
+    let Some(at) = list.iter().position(|w| w.name == name) else {
         let names: Vec<&str> = list.iter().map(|w| w.name.as_str()).collect();
         return Err(policygraph::Error::Usage(format!(
             "no watch named `{name}`; the watches are: {}",
@@ -185,9 +195,11 @@ fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<Status> {
             }
         ))
         .into());
-    }
+    };
     let path = config::path_of(&ctx.knowledge, WATCHES_FILE);
-    config::write_list(&path, HEADER, &list)?;
+    if let Some(n) = edit::remove(&path, HEADER, &list, at)?.note(&path) {
+        super::ctx::note(&n);
+    }
     let mut st = DigestState::load(&ctx.index)?;
     st.watches.remove(name);
     st.save(&ctx.index, &lock)?;

@@ -2,8 +2,8 @@
 //! beside `knowledge/`: `sources.ron` (where `sync` reads from) and
 //! `watches.ron` (what `digest` reports on). Both are RON lists read with
 //! the entity files' options, so a typo is an error at its line and
-//! column, in the same words as a broken entity file; and both are
-//! written whole and atomically by `sync add` and `watch add|remove`.
+//! column, in the same words as a broken entity file; `sync add` and
+//! `watch add|remove` edit them in place ([`super::edit`]).
 
 use std::path::{Path, PathBuf};
 

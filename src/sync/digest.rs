@@ -16,7 +16,7 @@
 //! which snapshot each watch is measured against and since when. A
 //! snapshot moves only when the caller says the digest was delivered.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{Hash as _, Hasher as _};
 use std::path::{Path, PathBuf};
 
@@ -155,6 +155,7 @@ pub fn scope(
     old: &Side,
     new: &Side,
     hits: Option<&BTreeSet<String>>,
+    edges: &Edges<'_>,
     today: Date,
 ) -> Scope {
     let filtered = !w.kinds.is_empty()
@@ -178,27 +179,25 @@ pub fn scope(
     }
     if let Some(start) = &w.entity {
         let depth = w.depth.unwrap_or(1);
-        let mut adj: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for side in [old, new] {
-            for e in side.entities.values() {
-                for r in &e.relations {
-                    adj.entry(&e.id).or_default().insert(&r.to);
-                    adj.entry(&r.to).or_default().insert(&e.id);
+        // Level by level, each a walk over every relation: no map of the
+        // whole graph is built for the few levels a watch asks for.
+        let mut seen: BTreeSet<String> = BTreeSet::from([start.clone()]);
+        let mut frontier: HashSet<String> = HashSet::from([start.clone()]);
+        for _ in 0..depth {
+            if frontier.is_empty() {
+                break;
+            }
+            let mut next: HashSet<String> = HashSet::new();
+            edges(&mut |a: &str, b: &str| {
+                if frontier.contains(a) && !seen.contains(b) {
+                    next.insert(b.to_owned());
                 }
-            }
-        }
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        let mut queue = VecDeque::from([(start.as_str(), 0usize)]);
-        seen.insert(start.clone());
-        while let Some((id, d)) = queue.pop_front() {
-            if d >= depth {
-                continue;
-            }
-            for next in adj.get(id).into_iter().flatten() {
-                if seen.insert((*next).to_owned()) {
-                    queue.push_back((next, d + 1));
+                if frontier.contains(b) && !seen.contains(a) {
+                    next.insert(a.to_owned());
                 }
-            }
+            });
+            seen.extend(next.iter().cloned());
+            frontier = next;
         }
         return Scope {
             all: false,
@@ -219,6 +218,26 @@ pub fn scope(
         .map(|e| e.id.clone())
         .collect();
     Scope { all: false, ids }
+}
+
+/// The relations of both versions, as (from, to) pairs given to the
+/// callback: for the scope of a watch of an entity's neighbourhood.
+pub type Edges<'a> = dyn Fn(&mut OnEdge<'_>) + 'a;
+
+/// What [`Edges`] calls with each relation's (from, to).
+pub type OnEdge<'f> = dyn FnMut(&str, &str) + 'f;
+
+/// The relations of two full versions, for [`scope`].
+pub fn edges<'a>(old: &'a Side, new: &'a Side) -> impl Fn(&mut OnEdge<'_>) + 'a {
+    move |f| {
+        for side in [old, new] {
+            for e in side.entities.values() {
+                for r in &e.relations {
+                    f(&e.id, &r.to);
+                }
+            }
+        }
+    }
 }
 
 /// A stable key for an item: a hash of its parts.
@@ -551,7 +570,7 @@ fn state_path(index: &Path) -> PathBuf {
 }
 
 fn snapshots(index: &Path) -> PathBuf {
-    super::state::dir(index).join("snapshots")
+    super::snapshot::dir(index)
 }
 
 impl DigestState {
@@ -592,44 +611,4 @@ impl DigestState {
         }
         Ok(())
     }
-}
-
-/// Writes a snapshot of `side` (unless one of the same contents is
-/// there) and returns its file name.
-pub fn write_snapshot(
-    index: &Path,
-    side: &Side,
-    _lock: &crate::lock::WriteLock,
-) -> crate::Result<String> {
-    let entities: Vec<&Entity> = side.entities.values().collect();
-    let bytes = postcard::to_allocvec(&entities)
-        .map_err(|e| crate::Error::Index(format!("cannot encode a snapshot: {e}")))?;
-    #[allow(deprecated)]
-    let mut h = std::hash::SipHasher::new();
-    bytes.hash(&mut h);
-    let name = format!("snap-{:016x}.bin", h.finish());
-    let dir = snapshots(index);
-    std::fs::create_dir_all(&dir).map_err(|e| crate::Error::io(&dir, e))?;
-    let path = dir.join(&name);
-    if !path.exists() {
-        crate::fsio::write_atomic(&path, &bytes)?;
-    }
-    Ok(name)
-}
-
-/// Reads a snapshot as a [`Side`] labelled `label`.
-pub fn read_snapshot(index: &Path, name: &str, label: &str) -> crate::Result<Side> {
-    let path = snapshots(index).join(name);
-    let bytes = std::fs::read(&path).map_err(|e| crate::Error::io(&path, e))?;
-    let entities: Vec<Entity> = postcard::from_bytes(&bytes).map_err(|e| {
-        crate::Error::Index(format!(
-            "{}: {e}; `policygraph watch` and `digest` start afresh once it is deleted",
-            path.display()
-        ))
-    })?;
-    Ok(Side {
-        label: label.to_owned(),
-        entities: entities.into_iter().map(|e| (e.id.clone(), e)).collect(),
-        warnings: Vec::new(),
-    })
 }

@@ -7,7 +7,9 @@
 
 pub mod config;
 pub mod digest;
+pub mod edit;
 pub mod feed;
 pub mod fetch;
 pub mod mail;
+pub mod snapshot;
 pub mod state;

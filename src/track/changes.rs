@@ -31,25 +31,8 @@ pub struct Side {
 impl Side {
     /// Reads every `.ron` file under `dir`.
     pub fn from_dir(dir: &Path, label: impl Into<String>) -> Result<Side> {
-        let loaded = load::load_dir(dir)?;
-        let mut side = Side {
-            label: label.into(),
-            ..Side::default()
-        };
-        for d in &loaded.diagnostics {
-            side.warn_diag(d);
-        }
-        let mut files = Vec::with_capacity(loaded.entities.len());
-        for l in loaded.entities {
-            let path = loaded
-                .files
-                .get(l.file)
-                .map(|f| f.path.clone())
-                .unwrap_or_default();
-            files.push((l.entity, path));
-        }
-        side.settle(files);
-        Ok(side)
+        let label: String = label.into();
+        Ok(Side::from_listed(dir, &label, load::list_files(dir)?))
     }
 
     /// Reads every `.ron` file under `knowledge` as it was committed in the
@@ -57,11 +40,21 @@ impl Side {
     pub fn from_git(knowledge: &Path, rev: &str) -> Result<Side> {
         let repo = GitRepo::find(knowledge)?;
         let commit = repo.commit(rev)?;
+        let files = repo.files(&commit)?;
+        Side::from_blobs(&repo, rev, &files)
+    }
+
+    /// Reads `files` (path relative to the knowledge directory, blob id)
+    /// of the repository `repo`, as the version `label`.
+    pub(crate) fn from_blobs(
+        repo: &GitRepo,
+        label: &str,
+        files: &[(PathBuf, String)],
+    ) -> Result<Side> {
         let mut side = Side {
-            label: rev.to_owned(),
+            label: label.to_owned(),
             ..Side::default()
         };
-        let files = repo.files(&commit)?;
         let blobs = repo.blobs(files.iter().map(|(_, sha)| sha.as_str()))?;
         let mut parsed = Vec::with_capacity(files.len());
         for ((rel, _), blob) in files.iter().zip(blobs) {
@@ -91,42 +84,44 @@ impl Side {
         Ok(side)
     }
 
-    /// Makes one entity of the files of each id, as `check` and the index
-    /// do: a hand-written file and the files importers wrote for the same
-    /// id (one per importer) are one entity, merged into the hand-written
-    /// file, else into the first complete import in path order (see
-    /// [`crate::import::merge::merge`]). A second file of the same writer
-    /// is a duplicate: the first path wins, and a warning names the other.
-    fn settle(&mut self, mut files: Vec<(Entity, PathBuf)>) {
-        use crate::import::merge::{base_rank, importer_of, merge};
-        files.sort_by(|a, b| a.1.cmp(&b.1));
-        let mut groups: BTreeMap<String, Vec<(Entity, PathBuf)>> = BTreeMap::new();
-        for (e, path) in files {
-            groups.entry(e.id.clone()).or_default().push((e, path));
+    /// Reads the files `paths` (relative to `dir`) as the version `label`,
+    /// with the diagnostics of the walk that listed them.
+    pub(crate) fn from_listed(
+        dir: &Path,
+        label: &str,
+        listed: (Vec<PathBuf>, Vec<crate::diag::Diagnostic>),
+    ) -> Side {
+        let loaded = load::load_listed(dir, listed);
+        let mut side = Side {
+            label: label.to_owned(),
+            ..Side::default()
+        };
+        for d in &loaded.diagnostics {
+            side.warn_diag(d);
         }
-        for (id, group) in groups {
-            let mut writers: Vec<Option<String>> = Vec::new();
-            let mut kept: Vec<Entity> = Vec::new();
-            for (e, path) in group {
-                let writer = importer_of(&e).map(str::to_owned);
-                if writers.contains(&writer) {
-                    let msg = format!("duplicate id `{id}`; this copy is ignored");
-                    self.warn(&path, &msg);
-                } else {
-                    writers.push(writer);
-                    kept.push(e);
-                }
-            }
-            let Some(rank) = kept.iter().map(base_rank).min() else {
-                continue;
-            };
-            let at = kept.iter().position(|e| base_rank(e) == rank).unwrap_or(0);
-            let mut base = kept.remove(at);
-            for over in kept {
-                merge(&mut base, over);
-            }
-            self.entities.insert(id, base);
+        let mut files = Vec::with_capacity(loaded.entities.len());
+        for l in loaded.entities {
+            let path = loaded
+                .files
+                .get(l.file)
+                .map(|f| f.path.clone())
+                .unwrap_or_default();
+            files.push((l.entity, path));
         }
+        side.settle(files);
+        side
+    }
+
+    /// Makes one entity of the files of each id (see [`settle`]), and
+    /// sorts the warnings so that every way of reading a version lists
+    /// them in one order.
+    fn settle(&mut self, files: Vec<(Entity, PathBuf)>) {
+        let (entities, dups) = settle(files);
+        self.entities = entities;
+        for (path, msg) in dups {
+            self.warn(&path, &msg);
+        }
+        self.warnings.sort();
     }
 
     fn warn(&mut self, path: &Path, msg: &str) {
@@ -135,16 +130,59 @@ impl Side {
     }
 
     fn warn_diag(&mut self, d: &crate::diag::Diagnostic) {
-        let l = &d.location;
-        self.warnings.push(format!(
-            "{}: {}:{}:{}: {}",
-            self.label,
-            l.path.display(),
-            l.line,
-            l.col,
-            d.message
-        ));
+        self.warnings
+            .push(format!("{}: {}", self.label, diag_line(d)));
     }
+}
+
+/// A diagnostic as one line of a [`Side`]'s warnings, without the label:
+/// `PATH:LINE:COL: MESSAGE`.
+pub fn diag_line(d: &crate::diag::Diagnostic) -> String {
+    let l = &d.location;
+    format!("{}:{}:{}: {}", l.path.display(), l.line, l.col, d.message)
+}
+
+/// Makes one entity of the files of each id, as `check` and the index
+/// do: a hand-written file and the files importers wrote for the same
+/// id (one per importer) are one entity, merged into the hand-written
+/// file, else into the first complete import in path order (see
+/// [`crate::import::merge::merge`]). A second file of the same writer
+/// is a duplicate: the first path wins, and the warning returned names
+/// the other (its path and the message).
+pub fn settle(
+    mut files: Vec<(Entity, PathBuf)>,
+) -> (BTreeMap<String, Entity>, Vec<(PathBuf, String)>) {
+    use crate::import::merge::{base_rank, importer_of, merge};
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut groups: BTreeMap<String, Vec<(Entity, PathBuf)>> = BTreeMap::new();
+    for (e, path) in files {
+        groups.entry(e.id.clone()).or_default().push((e, path));
+    }
+    let mut entities = BTreeMap::new();
+    let mut dups = Vec::new();
+    for (id, group) in groups {
+        let mut writers: Vec<Option<String>> = Vec::new();
+        let mut kept: Vec<Entity> = Vec::new();
+        for (e, path) in group {
+            let writer = importer_of(&e).map(str::to_owned);
+            if writers.contains(&writer) {
+                dups.push((path, format!("duplicate id `{id}`; this copy is ignored")));
+            } else {
+                writers.push(writer);
+                kept.push(e);
+            }
+        }
+        let Some(rank) = kept.iter().map(base_rank).min() else {
+            continue;
+        };
+        let at = kept.iter().position(|e| base_rank(e) == rank).unwrap_or(0);
+        let mut base = kept.remove(at);
+        for over in kept {
+            merge(&mut base, over);
+        }
+        entities.insert(id, base);
+    }
+    (entities, dups)
 }
 
 /// An entity added or removed.
@@ -324,16 +362,16 @@ pub fn changes(old: &Side, new: &Side, as_of: Option<Date>) -> Changes {
 }
 
 /// The git repository holding a knowledge directory.
-struct GitRepo {
+pub(crate) struct GitRepo {
     /// The repository's top level.
-    top: PathBuf,
+    pub(crate) top: PathBuf,
     /// The knowledge directory relative to `top`, with a trailing `/`, or
     /// empty when it is the top level.
-    prefix: String,
+    pub(crate) prefix: String,
 }
 
 impl GitRepo {
-    fn find(knowledge: &Path) -> Result<GitRepo> {
+    pub(crate) fn find(knowledge: &Path) -> Result<GitRepo> {
         let out = git(knowledge, &["rev-parse", "--show-toplevel", "--show-prefix"])
             .map_err(|e| match e {
                 GitError::Failed(msg) if msg.contains("not a git repository") => {
@@ -352,7 +390,7 @@ impl GitRepo {
     }
 
     /// The full commit id `rev` names.
-    fn commit(&self, rev: &str) -> Result<String> {
+    pub(crate) fn commit(&self, rev: &str) -> Result<String> {
         let unknown = || {
             Error::Usage(format!(
                 "unknown revision `{rev}` in the git repository at `{}`",
@@ -373,7 +411,7 @@ impl GitRepo {
 
     /// The `.ron` files under the knowledge directory in `commit`, as
     /// (path relative to the knowledge directory, blob id), sorted by path.
-    fn files(&self, commit: &str) -> Result<Vec<(PathBuf, String)>> {
+    pub(crate) fn files(&self, commit: &str) -> Result<Vec<(PathBuf, String)>> {
         let spec = if self.prefix.is_empty() {
             "."
         } else {
@@ -410,7 +448,10 @@ impl GitRepo {
 
     /// The contents of blobs, in order, through one `git cat-file --batch`;
     /// `None` for a missing object.
-    fn blobs<'a>(&self, shas: impl Iterator<Item = &'a str>) -> Result<Vec<Option<Vec<u8>>>> {
+    pub(crate) fn blobs<'a>(
+        &self,
+        shas: impl Iterator<Item = &'a str>,
+    ) -> Result<Vec<Option<Vec<u8>>>> {
         let input: String = shas.map(|s| format!("{s}\n")).collect();
         if input.is_empty() {
             return Ok(Vec::new());
@@ -470,7 +511,7 @@ fn parse_batch(mut buf: &[u8]) -> Result<Vec<Option<Vec<u8>>>> {
     Ok(out)
 }
 
-enum GitError {
+pub(crate) enum GitError {
     Spawn(std::io::Error),
     Failed(String),
 }
@@ -488,7 +529,7 @@ impl From<GitError> for Error {
 }
 
 /// Runs git in `dir` and returns its stdout.
-fn git(dir: &Path, args: &[&str]) -> std::result::Result<Vec<u8>, GitError> {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> std::result::Result<Vec<u8>, GitError> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)

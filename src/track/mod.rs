@@ -9,6 +9,7 @@
 //! rules in docs/cli.md (sections "timeline" and "deadlines").
 
 pub mod changes;
+pub mod gitdiff;
 
 use serde::Serialize;
 

@@ -447,3 +447,60 @@ fn a_dry_run_reports_and_writes_nothing_and_keeps_the_cursors() {
     let v = kb.sync();
     assert_eq!(changed_files(&v, "nh", "added"), ["us-nh-2025-sb-100"]);
 }
+
+#[test]
+fn comments_survive_sync_add_and_watch_add_and_remove() {
+    let dir = util::tmp();
+    let (k, index) = (dir.path().join("knowledge"), dir.path().join("index"));
+    util::copy_tree(&util::fixture("clean"), &k);
+    let run = |args: &[&str]| {
+        let (code, out, err) = util::run_with_index(&k, &index, args);
+        assert_eq!(code, 0, "{args:?}\n{out}\n{err}");
+        out
+    };
+    let sources = dir.path().join("sources.ron");
+    std::fs::write(
+        &sources,
+        "// Our sources; ask Ana before changing.\n[\n    // Orders only.\n    (name: \"eo\", api: FederalRegister(executive_orders: true)), // since 2025\n]\n",
+    )
+    .unwrap();
+    run(&["sync", "add", "openstates", "--jurisdiction", "NH"]);
+    let text = std::fs::read_to_string(&sources).unwrap();
+    for c in [
+        "// Our sources; ask Ana before changing.",
+        "// Orders only.",
+        "// since 2025",
+    ] {
+        assert!(text.contains(c), "{c}: {text}");
+    }
+    let listed: Value = serde_json::from_str(&run(&["--json", "sync", "list"])).unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["eo", "openstates-nh"], "{listed:#}");
+
+    let watches = dir.path().join("watches.ron");
+    std::fs::write(
+        &watches,
+        "// What the team follows.\n#![enable(implicit_some)]\n[\n    (\n        name: \"all\", // everything\n    ),\n    /* old: (name: \"x\") */\n    (name: \"bills\", kinds: [bill]),\n]\n",
+    )
+    .unwrap();
+    run(&["watch", "add", "due", "--deadlines", "30"]);
+    run(&["watch", "remove", "all"]);
+    let text = std::fs::read_to_string(&watches).unwrap();
+    for c in ["// What the team follows.", "/* old: (name: \"x\") */"] {
+        assert!(text.contains(c), "{c}: {text}");
+    }
+    assert!(!text.contains("name: \"all\""), "{text}");
+    let listed: Value = serde_json::from_str(&run(&["--json", "watch", "list"])).unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["bills", "due"], "{listed:#}");
+}

@@ -660,3 +660,87 @@ fn timeline_titles_and_major_events() {
     let (_, asked, _) = util::run(&k, &["timeline", "--major", "--stage", "action"]);
     assert!(asked.contains("Held at the desk"), "{asked}");
 }
+
+/// `changes` in git mode reads only the files that differ and the other
+/// files of their ids; `--full` reads every file of both versions. Both
+/// give the same answer across an import merged into hand-written ids, a
+/// removal, a rename and an edit, between a revision and the working tree
+/// and between two revisions; a file whose id is not its name makes the
+/// fast way give up (with a note) rather than guess.
+#[test]
+fn changes_in_git_mode_reads_what_differs_and_agrees_with_a_full_read() {
+    if !util::have("git") {
+        return;
+    }
+    let dir = util::tmp();
+    let k = dir.path().join("knowledge");
+    git(dir.path(), &["init", "-q"]);
+    util::copy_tree(&util::shipped(), &k);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "before"]);
+    let bills = util::fixture("bills").join("openstates");
+    let docs = util::fixture("federal-register").join("documents-2024-01-sample.json");
+    for args in [
+        vec!["import", "openstates", bills.to_str().unwrap()],
+        vec!["import", "federal-register", docs.to_str().unwrap()],
+    ] {
+        let (code, out, err) = util::run(&k, &args);
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+    }
+    std::fs::remove_file(k.join("events/crypto-week-2025.ron")).unwrap();
+    std::fs::create_dir(k.join("figures/moved")).unwrap();
+    std::fs::rename(
+        k.join("figures/fig-415c-limit-2025.ron"),
+        k.join("figures/moved/fig-415c-limit-2025.ron"),
+    )
+    .unwrap();
+    let report = k.join("reports/pwg-report-2025.ron");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("within 180 days"));
+    std::fs::write(
+        &report,
+        text.replace("within 180 days", "within 180 days (six months)"),
+    )
+    .unwrap();
+
+    let both = |args: &[&str]| {
+        let fast = util::run(&k, &[&["--json", "changes"], args].concat());
+        let full = util::run(&k, &[&["--json", "changes", "--full"], args].concat());
+        assert_eq!(fast.0, 0, "{}", fast.2);
+        assert_eq!(fast.1, full.1, "{args:?}");
+        let v: Value = serde_json::from_str(&fast.1).unwrap();
+        (v, fast.2)
+    };
+    for args in [&["HEAD"][..], &["HEAD~1", "HEAD"][..]] {
+        if args.len() == 2 {
+            git(dir.path(), &["add", "-A"]);
+            git(dir.path(), &["commit", "-q", "-m", "after"]);
+        }
+        let (v, err) = both(args);
+        assert!(!err.contains("every file"), "{err}");
+        let ids = |key: &str| -> Vec<String> {
+            v[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| str(&e["id"]).to_owned())
+                .collect()
+        };
+        for id in ["genius-act", "nh-hb-302", "pwg-report-2025"] {
+            assert!(ids("modified").contains(&id.to_owned()), "{id}: {v:#}");
+        }
+        assert_eq!(ids("removed"), ["crypto-week-2025"], "{v:#}");
+        assert!(!ids("added").is_empty(), "{v:#}");
+        let all = [ids("added"), ids("modified")].concat();
+        assert!(!all.iter().any(|id| id == "fig-415c-limit-2025"), "{v:#}");
+    }
+    // An id that is not its file's name: every file is read.
+    std::fs::write(
+        k.join("figures/odd-name.ron"),
+        "(id: \"odd-id\", kind: figure, name: \"Odd\", jurisdiction: \"US\")\n",
+    )
+    .unwrap();
+    let (v, err) = both(&["HEAD"]);
+    assert!(err.contains("every file of both versions is read"), "{err}");
+    assert_eq!(v["added"][0]["id"], "odd-id", "{v:#}");
+}

@@ -104,14 +104,22 @@ pub fn stop(index_dir: &Path) -> bool {
     ask(index_dir, "stop", Duration::from_millis(500)).is_some()
 }
 
-/// The paths changed since `token` (`None`: the journal's position now,
-/// with no paths), once every change made before this call has reached
+/// The paths changed in `knowledge` since `token` (`None`: the journal's
+/// position now, with no paths), once every change made before this call has reached
 /// the daemon; [`Since::Unknown`] when it cannot say.
-pub fn since(index_dir: &Path, token: Option<&str>) -> Since {
+pub fn since(index_dir: &Path, knowledge: &Path, token: Option<&str>) -> Since {
+    // The daemon answers only for the directory it watches.
+    let Ok(root) = std::fs::canonicalize(knowledge) else {
+        return Since::Unknown;
+    };
+    let root = root.to_string_lossy();
+    if root.contains('\n') {
+        return Since::Unknown;
+    }
     let Some(cookie) = Cookie::new(index_dir) else {
         return Since::Unknown;
     };
-    let request = format!("since {} {}", token.unwrap_or("now"), cookie.1);
+    let request = format!("since {} {} {root}", token.unwrap_or("now"), cookie.1);
     let Some(lines) = ask(index_dir, &request, ANSWER_WITHIN) else {
         return Since::Unknown;
     };

@@ -37,6 +37,10 @@ struct State {
     cookies: HashSet<String>,
     walks_because: Option<String>,
     root: String,
+    /// When a directory last appeared or moved: the watcher adds its
+    /// watch just after it reports the event, so for a moment a change
+    /// inside could go unseen, and no token is handed out.
+    dir_seen: Option<Instant>,
 }
 
 impl State {
@@ -122,6 +126,7 @@ fn start(
             cookies: HashSet::new(),
             walks_because: None,
             root: root.to_string_lossy().into_owned(),
+            dir_seen: None,
         }),
         Condvar::new(),
     ));
@@ -233,6 +238,9 @@ fn on_event(shared: &Shared, root: &Path, mdir: &Path, res: notify::Result<notif
         }
         let entry = classify(&event.kind, path, &rel);
         if let Some(entry) = entry {
+            if entry.starts_with("dir:") {
+                st.dir_seen = Some(Instant::now());
+            }
             st.push(entry);
         }
     }
@@ -331,7 +339,14 @@ fn answer(conn: UnixStream, shared: &Shared) -> Option<bool> {
         Some("since") => {
             let token = words.next().unwrap_or("");
             let cookie = words.next().unwrap_or("").to_owned();
-            out.push_str(&since(shared, token, &cookie));
+            // The rest of the line: the knowledge directory the query means.
+            let root = line
+                .trim_end_matches('\n')
+                .splitn(4, ' ')
+                .nth(3)
+                .unwrap_or("")
+                .to_owned();
+            out.push_str(&since(shared, token, &cookie, &root));
         }
         _ => out.push_str("unknown\n"),
     }
@@ -341,8 +356,12 @@ fn answer(conn: UnixStream, shared: &Shared) -> Option<bool> {
     Some(stop)
 }
 
-/// The answer to `since TOKEN COOKIE`.
-fn since(shared: &Shared, token: &str, cookie: &str) -> String {
+/// How long after a directory appears no token is handed out (see
+/// `State::dir_seen`).
+const DIR_GRACE: Duration = Duration::from_millis(200);
+
+/// The answer to `since TOKEN COOKIE ROOT`.
+fn since(shared: &Shared, token: &str, cookie: &str, root: &str) -> String {
     let deadline = Instant::now() + COOKIE_WAIT;
     let mut st = lock(shared);
     while !st.cookies.remove(cookie) {
@@ -356,7 +375,10 @@ fn since(shared: &Shared, token: &str, cookie: &str) -> String {
             .map(|(g, _)| g)
             .unwrap_or_else(|e| e.into_inner().0);
     }
-    if st.walks_because.is_some() {
+    if st.walks_because.is_some() || root != st.root {
+        return "unknown\n".into();
+    }
+    if st.dir_seen.is_some_and(|t| t.elapsed() < DIR_GRACE) {
         return "unknown\n".into();
     }
     let from = if token == "now" {

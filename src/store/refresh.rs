@@ -123,6 +123,9 @@ pub struct Refreshed {
     pub store: Store,
     /// What was done.
     pub outcome: Outcome,
+    /// Whether the file-system monitor told what changed, so that no walk
+    /// of `knowledge/` was needed (see [`crate::monitor`]).
+    pub watched: bool,
 }
 
 /// Brings the index in `index_dir` up to date with `knowledge` (see the
@@ -139,6 +142,7 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
     match existing {
         Some(Ok(Some(s))) if !opts.check_freshness => {
             return Ok(Refreshed {
+                watched: false,
                 store: s,
                 outcome: Outcome::Unchecked,
             })
@@ -157,17 +161,19 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
                 Watched::Fresh if s.valid_until.is_none_or(|d| d > opts.today) => {
                     tidy(index_dir, &s);
                     return Ok(Refreshed {
+                        watched: true,
                         store: s,
                         outcome: Outcome::Fresh,
                     });
                 }
                 Watched::Fresh | Watched::Changes(..) => {}
                 Watched::Walk => {
-                    let token = watched::token_now(index_dir);
+                    let token = watched::token_now(index_dir, knowledge);
                     if is_fresh(&s, &fingerprint(knowledge)?, opts.today) {
                         watched::claim(index_dir, &s, token.as_deref());
                         tidy(index_dir, &s);
                         return Ok(Refreshed {
+                            watched: false,
                             store: s,
                             outcome: Outcome::Fresh,
                         });
@@ -188,13 +194,14 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
             return Ok(done);
         }
     }
-    let token = watched::token_now(index_dir);
+    let token = watched::token_now(index_dir, knowledge);
     let walked = walk::list(knowledge)?;
     let scan = scan_of(&walked);
     let fp = fingerprint_of(&scan);
     let rebuild = |reason: Option<Reason>| -> Result<Refreshed> {
         let store = rebuild(knowledge, index_dir, &walked, &scan, opts.today)?;
         Ok(Refreshed {
+            watched: false,
             store,
             outcome: reason.map_or(Outcome::Built, Outcome::Rebuilt),
         })
@@ -209,6 +216,7 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
             }
             Ok(None) => rebuild(None)?,
             Ok(Some(s)) if is_fresh(&s, &fp, opts.today) => Refreshed {
+                watched: false,
                 store: s,
                 outcome: if waited {
                     Outcome::RefreshedByOther
@@ -225,6 +233,7 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
                     drop(s);
                     match Store::open(index_dir)? {
                         Some(store) => Refreshed {
+                            watched: false,
                             store,
                             outcome: Outcome::Patched(n),
                         },
@@ -270,6 +279,7 @@ fn by_monitor(
     let (changes, token) = match watched::ask(index_dir, knowledge, &s) {
         Watched::Fresh => {
             return Ok(Some(Refreshed {
+                watched: true,
                 store: s,
                 outcome: if waited {
                     Outcome::RefreshedByOther
@@ -292,6 +302,7 @@ fn by_monitor(
             };
             watched::claim(index_dir, &store, Some(&token));
             Ok(Some(Refreshed {
+                watched: true,
                 store,
                 outcome: Outcome::Patched(n),
             }))

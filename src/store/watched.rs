@@ -39,7 +39,8 @@ pub(super) fn ask(index_dir: &Path, knowledge: &Path, store: &Store) -> Watched 
     if claimed_gen != gen || fp != store.fingerprint {
         return Watched::Walk;
     }
-    let Since::Changes { mut paths, token } = client::since(index_dir, Some(&token)) else {
+    let Since::Changes { mut paths, token } = client::since(index_dir, knowledge, Some(&token))
+    else {
         return Watched::Walk;
     };
     if paths.is_empty() {
@@ -108,19 +109,19 @@ pub(super) fn ask(_: &Path, _: &Path, _: &Store) -> Watched {
 /// The monitor's token now, taken before a walk, when a monitor runs:
 /// the walk's result may then be claimed as of it.
 #[cfg(unix)]
-pub(super) fn token_now(index_dir: &Path) -> Option<String> {
+pub(super) fn token_now(index_dir: &Path, knowledge: &Path) -> Option<String> {
     use crate::monitor::client::{self, Since};
     if !client::present(index_dir) {
         return None;
     }
-    match client::since(index_dir, None) {
+    match client::since(index_dir, knowledge, None) {
         Since::Changes { token, .. } => Some(token),
         Since::Unknown => None,
     }
 }
 
 #[cfg(not(unix))]
-pub(super) fn token_now(_: &Path) -> Option<String> {
+pub(super) fn token_now(_: &Path, _: &Path) -> Option<String> {
     None
 }
 

@@ -79,7 +79,7 @@ impl Drop for Cookie {
 
 /// The daemon's status, or `None` when none answers.
 pub fn status(index_dir: &Path) -> Option<Status> {
-    let lines = ask(index_dir, "status", Duration::from_millis(500))?;
+    let lines = ask(index_dir, "status", Duration::from_secs(2))?;
     let mut st = Status {
         pid: 0,
         token: String::new(),
@@ -101,7 +101,7 @@ pub fn status(index_dir: &Path) -> Option<Status> {
 
 /// Asks the daemon to stop; whether one answered.
 pub fn stop(index_dir: &Path) -> bool {
-    ask(index_dir, "stop", Duration::from_millis(500)).is_some()
+    ask(index_dir, "stop", Duration::from_secs(2)).is_some()
 }
 
 /// The paths changed in `knowledge` since `token` (`None`: the journal's

@@ -41,6 +41,10 @@ struct State {
     /// watch just after it reports the event, so for a moment a change
     /// inside could go unseen, and no token is handed out.
     dir_seen: Option<Instant>,
+    /// Every directory of the tree the daemon knows of, so that a name
+    /// that vanished can be told from a file (an editor's or `sed -i`'s
+    /// temporary file renamed over an entity file) without a `stat`.
+    dirs: HashSet<String>,
 }
 
 impl State {
@@ -127,6 +131,7 @@ fn start(
             walks_because: None,
             root: root.to_string_lossy().into_owned(),
             dir_seen: None,
+            dirs: HashSet::new(),
         }),
         Condvar::new(),
     ));
@@ -144,8 +149,13 @@ fn start(
         .watch(&root, RecursiveMode::Recursive)
         .map_err(watch_error)?;
     // Links lead where no watch sees: with one in the tree, queries walk.
-    let link = first_link(&root, "");
-    lock(&shared).walks_because = link.map(|l| format!("{l} is a symbolic link"));
+    let mut dirs = HashSet::new();
+    let link = scan_tree(&root, "", &mut dirs);
+    {
+        let mut st = lock(&shared);
+        st.walks_because = link.map(|l| format!("{l} is a symbolic link"));
+        st.dirs.extend(dirs);
+    }
     crate::fsio::write_atomic(
         &mdir.join(PID_FILE),
         std::process::id().to_string().as_bytes(),
@@ -168,8 +178,9 @@ fn watch_error(e: notify::Error) -> Error {
 }
 
 /// The first symbolic link under `dir` (not following links), skipping
-/// names that start with `.` as the walk does.
-fn first_link(dir: &Path, rel: &str) -> Option<String> {
+/// names that start with `.` as the walk does; collects the directories
+/// into `dirs`.
+fn scan_tree(dir: &Path, rel: &str, dirs: &mut HashSet<String>) -> Option<String> {
     let rd = std::fs::read_dir(dir).ok()?;
     let mut subdirs = Vec::new();
     for entry in rd.flatten() {
@@ -188,9 +199,13 @@ fn first_link(dir: &Path, rel: &str) -> Option<String> {
             _ => {}
         }
     }
-    subdirs
-        .into_iter()
-        .find_map(|(path, here)| first_link(&path, &here))
+    let mut link = None;
+    for (path, here) in subdirs {
+        dirs.insert(here.clone());
+        let found = scan_tree(&path, &here, dirs);
+        link = link.or(found);
+    }
+    link
 }
 
 /// Journals one event: a file of the knowledge base by its path, anything
@@ -236,10 +251,19 @@ fn on_event(shared: &Shared, root: &Path, mdir: &Path, res: notify::Result<notif
         if matches!(event.kind, EventKind::Create(_)) && is_link(path) {
             st.walks_because = Some(format!("{rel} is a symbolic link"));
         }
-        let entry = classify(&event.kind, path, &rel);
+        let entry = classify(&event.kind, path, &rel, &mut st.dirs);
         if let Some(entry) = entry {
             if entry.starts_with("dir:") {
                 st.dir_seen = Some(Instant::now());
+                // A directory that came (made, or moved in or within the
+                // tree): learn its subdirectories, and any link inside.
+                if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+                    let mut found = HashSet::new();
+                    if let Some(link) = scan_tree(path, &rel, &mut found) {
+                        st.walks_because = Some(format!("{link} is a symbolic link"));
+                    }
+                    st.dirs.extend(found);
+                }
             }
             st.push(entry);
         }
@@ -251,31 +275,42 @@ fn is_link(path: &Path) -> bool {
 }
 
 /// What the journal records of an event at `rel`: the path of a file of
-/// the knowledge base; `dir:<rel>` when it may be (or have been) a
-/// directory; nothing for another file.
-fn classify(kind: &EventKind, path: &Path, rel: &str) -> Option<String> {
-    let folder = matches!(
-        kind,
-        EventKind::Create(CreateKind::Folder) | EventKind::Remove(RemoveKind::Folder)
-    );
-    let said_file = matches!(
-        kind,
-        EventKind::Create(CreateKind::File) | EventKind::Remove(RemoveKind::File)
-    );
-    let now = std::fs::symlink_metadata(path).ok();
-    let is_dir = now.as_ref().is_some_and(std::fs::Metadata::is_dir);
-    if rel.is_empty() || folder || is_dir {
-        return Some(format!("dir:{rel}"));
+/// the knowledge base; `dir:<rel>` when it is or was a directory (files
+/// may have come or gone with it); nothing for another file. `dirs` is
+/// kept up to date.
+fn classify(
+    kind: &EventKind,
+    path: &Path,
+    rel: &str,
+    dirs: &mut HashSet<String>,
+) -> Option<String> {
+    let dir = || Some(format!("dir:{rel}"));
+    if rel.is_empty() {
+        return dir();
+    }
+    match kind {
+        EventKind::Create(CreateKind::Folder) => {
+            dirs.insert(rel.to_owned());
+            return dir();
+        }
+        EventKind::Remove(RemoveKind::Folder) => {
+            dirs.remove(rel);
+            return dir();
+        }
+        _ => {}
+    }
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+        dirs.insert(rel.to_owned());
+        return dir();
+    }
+    // Gone or a file now: a directory only if it was one.
+    if dirs.remove(rel) {
+        return dir();
     }
     if crate::walk::is_knowledge_file(rel.rsplit('/').next().unwrap_or(rel)) {
-        return Some(rel.to_owned());
-    }
-    let plain_file = now.as_ref().is_some_and(std::fs::Metadata::is_file);
-    if said_file || plain_file {
-        None
+        Some(rel.to_owned())
     } else {
-        // Gone, and nothing says it was a file (a directory renamed away).
-        Some(format!("dir:{rel}"))
+        None
     }
 }
 
@@ -352,7 +387,8 @@ fn answer(conn: UnixStream, shared: &Shared) -> Option<bool> {
     }
     out.push_str("end\n");
     let mut conn = conn;
-    conn.write_all(out.as_bytes()).ok()?;
+    // Stops even when the asker is gone.
+    let _ = conn.write_all(out.as_bytes());
     Some(stop)
 }
 

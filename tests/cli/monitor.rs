@@ -195,6 +195,22 @@ fn monitor_faults_never_give_a_wrong_answer() {
     rename_entity(&files_in(&kb.knowledge.join("rules/000"))[2], "kingfisher");
     same("an edit in the renamed directory", "kingfisher");
 
+    // An editor's save (as `sed -i` does): a temporary file renamed over
+    // the entity file.
+    let saved = files_in(&kb.knowledge.join("rules/000"))[3].clone();
+    let tmp = kb.knowledge.join("rules/000/save-tmp");
+    std::fs::copy(&saved, &tmp).unwrap();
+    rename_entity(&tmp, "narwhal");
+    std::fs::rename(&tmp, &saved).unwrap();
+    same("a save through a temporary file", "narwhal");
+    // A subdirectory of the renamed directory moved out of the tree.
+    std::fs::rename(
+        kb.knowledge.join("rules/000"),
+        kb.dir.path().join("moved-out"),
+    )
+    .unwrap();
+    same("a directory moved out", "innovation");
+
     // An edit through a symbolic link to a file outside.
     let outside = kb.dir.path().join("outside");
     std::fs::create_dir(&outside).unwrap();

@@ -45,6 +45,7 @@ pub mod import;
 pub mod load;
 pub mod lock;
 pub mod model;
+pub mod monitor;
 pub mod query;
 pub mod rank;
 pub mod resolve;

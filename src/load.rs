@@ -68,6 +68,11 @@ pub fn listed_of(walked: &[(String, Found)]) -> (Vec<PathBuf>, Vec<Diagnostic>) 
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for (rel, found) in walked {
+        // A text is read with its entity file (see `read_text`); the walk
+        // lists it only for the freshness check.
+        if crate::walk::is_text_entry(rel, found) {
+            continue;
+        }
         let rel = PathBuf::from(rel);
         match found {
             Found::File { .. } => files.push(rel),

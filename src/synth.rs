@@ -167,9 +167,9 @@ pub fn generate(dir: &Path, n: usize, seed: u64) -> Result<Written> {
                 dir.display()
             )));
         }
-        let holds_ron = crate::walk::list(dir)?
-            .iter()
-            .any(|(_, f)| matches!(f, crate::walk::Found::File { .. }));
+        let holds_ron = crate::walk::list(dir)?.iter().any(|(rel, f)| {
+            crate::walk::is_entity_file(rel) && matches!(f, crate::walk::Found::File { .. })
+        });
         if holds_ron {
             return Err(Error::Usage(format!(
                 "{} already holds a knowledge base (.ron files); synth writes only into a new or empty directory",

@@ -102,15 +102,36 @@ impl Visit for Vec<(String, Found)> {
     }
 }
 
-/// The names the knowledge walk wants: entity files, `*.ron`.
+/// The entity files of a knowledge base: `*.ron`.
 pub fn is_entity_file(name: &str) -> bool {
     name.ends_with(".ron")
 }
 
+/// The names the knowledge walk wants: entity files, and the texts kept
+/// beside them (`<id>.txt` beside `<id>.ron`, see docs/knowledge-format.md),
+/// so that the freshness check sees a hand-edited text too. Loading reads
+/// only the entity files ([`is_entity_file`]); a text is read with its
+/// entity.
+pub fn is_knowledge_file(name: &str) -> bool {
+    is_entity_file(name) || name.ends_with(".txt")
+}
+
+/// Whether a walk entry is a text beside an entity (or something named
+/// like one that is not a readable file), which loading leaves to the
+/// entity it belongs to. Problems that any name can have (a loop, a
+/// directory walked twice) are the entity walk's as before.
+pub fn is_text_entry(rel: &str, found: &Found) -> bool {
+    rel.ends_with(".txt")
+        && matches!(
+            found,
+            Found::File { .. } | Found::NotAFile(_) | Found::Problem(Problem::BrokenLink)
+        )
+}
+
 /// Walks the knowledge directory `dir` (see [`walk_matching`]) for
-/// entity files.
+/// entity files and their texts ([`is_knowledge_file`]).
 pub fn walk<V: Visit>(dir: &Path) -> crate::Result<V> {
-    walk_matching(dir, &is_entity_file).map_err(|_| crate::Error::NoKnowledge(dir.to_path_buf()))
+    walk_matching(dir, &is_knowledge_file).map_err(|_| crate::Error::NoKnowledge(dir.to_path_buf()))
 }
 
 /// Walks `dir` on a few threads, giving each entry whose name `wants`
@@ -222,6 +243,17 @@ fn file_of(m: &Metadata) -> Found {
         mtime,
         ctime,
         ino,
+    }
+}
+
+/// What the walk would report of the one path `path` (following links):
+/// `None` when nothing is there.
+pub fn stat(path: &Path) -> Option<Found> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Some(file_of(&m)),
+        Ok(m) => Some(Found::NotAFile(m.file_type())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => Some(Found::Problem(Problem::Unreadable(e.to_string()))),
     }
 }
 
@@ -493,7 +525,7 @@ fn loop_to(ancestors: &Arc<Ancestor>, id: FileId) -> Option<String> {
     None
 }
 
-/// Every entity file and problem under `dir`, sorted by path.
+/// Every entity file, text and problem under `dir`, sorted by path.
 pub fn list(dir: &Path) -> crate::Result<Vec<(String, Found)>> {
     let mut all: Vec<(String, Found)> = walk(dir)?;
     all.sort_unstable_by(|a, b| a.0.cmp(&b.0));

@@ -20,6 +20,7 @@ use super::import::ImportArgs;
 use super::index::IndexArgs;
 use super::list::ListArgs;
 use super::man::ManArgs;
+use super::monitor::MonitorArgs;
 use super::neighbors::NeighborsArgs;
 use super::path::PathArgs;
 use super::search::SearchArgs;
@@ -304,6 +305,9 @@ stablecoin and a few more also find their synonyms (docs/search.md, \"Synonyms\"
     Sync(SyncArgs),
     /// Add, list or remove the watches `digest` reports on (`watches.ron`).
     Watch(WatchArgs),
+    /// Start, stop or ask about the file-system monitor that lets queries
+    /// skip the walk of `knowledge/` (see docs/performance.md).
+    Monitor(MonitorArgs),
     /// What is new on each watch since the last digest: text, JSON, Atom,
     /// JSON Feed or email.
     Digest(DigestArgs),
@@ -347,6 +351,7 @@ impl Command {
             Command::Import(_) => "import",
             Command::Sync(_) => "sync",
             Command::Watch(_) => "watch",
+            Command::Monitor(_) => "monitor",
             Command::Digest(_) => "digest",
             Command::Site(_) => "site",
             Command::Synth(_) => "synth",
@@ -387,6 +392,10 @@ impl Command {
             Command::Site(a) => o(Some(&a.json), Some(&a.as_of), Some(&a.lang)),
             Command::Import(a) => o(Some(&a.common().json), None, None),
             Command::Watch(a) => Offered {
+                json: Some(a.json()),
+                ..o(None, None, None)
+            },
+            Command::Monitor(a) => Offered {
                 json: Some(a.json()),
                 ..o(None, None, None)
             },

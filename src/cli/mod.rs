@@ -19,6 +19,7 @@ mod import;
 mod index;
 mod list;
 mod man;
+mod monitor;
 mod neighbors;
 mod path;
 mod render;
@@ -135,6 +136,7 @@ fn run_healing(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
             | Command::Check(_)
             | Command::Sync(_)
             | Command::Watch(_)
+            | Command::Monitor(_)
     );
     match run(ctx, command) {
         Err(e) if ctx.refresh && answers_from_index && index_damage(&e) => {
@@ -183,6 +185,7 @@ fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<Status> {
         Command::Import(a) => import::run(ctx, a),
         Command::Sync(a) => sync::run(ctx, a),
         Command::Watch(a) => watch::run(ctx, a),
+        Command::Monitor(a) => monitor::run(ctx, a),
         Command::Digest(a) => digest::run(ctx, a),
         Command::Timeline(a) => timeline::run(ctx, a),
         Command::Deadlines(a) => deadlines::run(ctx, a),

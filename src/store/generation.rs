@@ -1,4 +1,3 @@
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -242,58 +241,6 @@ pub(super) fn read_left_out(gen: &Path) -> Result<LeftOut> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LeftOut::default()),
         Err(e) => Err(Error::io(&path, e)),
     }
-}
-
-/// What the last build saw of each file: path, size, change stamp (see
-/// [`super::stamp`]) and the id it held. Stored beside the index, named after the fingerprint it belongs
-/// to, so that it always matches the commit that names it.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(super) struct Manifest {
-    pub(super) files: Vec<(String, u64, u128, String)>,
-}
-
-pub(super) fn manifest_path(gen: &Path, fingerprint: &str) -> PathBuf {
-    gen.join(format!("manifest-{fingerprint}.bin"))
-}
-
-pub(super) fn write_manifest(
-    gen: &Path,
-    fingerprint: &str,
-    scan: &[FileMeta],
-    corpus: &Corpus,
-) -> Result<()> {
-    let id_of: HashMap<String, &str> = corpus
-        .paths
-        .iter()
-        .zip(&corpus.entities)
-        .map(|(p, e)| (p.to_string_lossy().replace('\\', "/"), e.id.as_str()))
-        .collect();
-    let m = Manifest {
-        files: scan
-            .iter()
-            .map(|(p, size, mtime)| {
-                (
-                    p.clone(),
-                    *size,
-                    *mtime,
-                    id_of.get(p).map(|s| (*s).to_owned()).unwrap_or_default(),
-                )
-            })
-            .collect(),
-    };
-    save_manifest(gen, fingerprint, &m)
-}
-
-pub(super) fn save_manifest(gen: &Path, fingerprint: &str, m: &Manifest) -> Result<()> {
-    let bytes = postcard::to_stdvec(m)
-        .map_err(|e| Error::Index(format!("cannot encode the manifest: {e}")))?;
-    let path = manifest_path(gen, fingerprint);
-    fsio::write_new(&path, &bytes)
-}
-
-pub(super) fn read_manifest(gen: &Path, fingerprint: &str) -> Option<Manifest> {
-    let bytes = std::fs::read(manifest_path(gen, fingerprint)).ok()?;
-    postcard::from_bytes(&bytes).ok()
 }
 
 /// The payload of the commit in `dir`, read from `meta.json` directly:

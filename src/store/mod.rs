@@ -9,15 +9,19 @@
 //! Layout of `index/`:
 //! - `CURRENT`: the name of the generation in use, replaced atomically;
 //! - `gen-<n>/`: a complete tantivy index whose commit payload records the
-//!   fingerprint of the `knowledge/` it was built from;
+//!   fingerprint of the `knowledge/` it was built from, and its manifest
+//!   (see `manifest.rs`: a base and a log of changes);
 //! - `.build-*`: a build in progress. Builds happen there and are renamed
 //!   into place, so an interrupted build leaves the previous one working.
 //!
-//! Freshness is a metadata walk of `knowledge/`: every `.ron` file's path,
-//! size, modification time, change time and inode are hashed and compared
-//! with the payload.
+//! Freshness is a metadata walk of `knowledge/`: every `.ron` file's (and
+//! every `.txt` text's beside it) path, size, modification time, change
+//! time and inode are hashed and compared with the payload; or, when a
+//! file-system monitor runs (`crate::monitor`), the monitor's list of the
+//! paths changed since the index was last known fresh.
 
 mod generation;
+mod manifest;
 mod reader;
 mod record;
 mod refresh;
@@ -25,8 +29,10 @@ mod scan;
 mod schema;
 mod stats;
 mod update;
+mod watched;
 
 pub use generation::*;
+use manifest::*;
 pub use reader::*;
 pub use record::*;
 pub use refresh::{refresh, Options, Outcome, Reason, Refreshed};

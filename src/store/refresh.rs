@@ -25,6 +25,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use super::watched::{self, Watched};
 use super::*;
 use crate::check::{Checked, Corpus};
 use crate::lock::{self, Holder, Wait};
@@ -122,6 +123,9 @@ pub struct Refreshed {
     pub store: Store,
     /// What was done.
     pub outcome: Outcome,
+    /// Whether the file-system monitor told what changed, so that no walk
+    /// of `knowledge/` was needed (see [`crate::monitor`]).
+    pub watched: bool,
 }
 
 /// Brings the index in `index_dir` up to date with `knowledge` (see the
@@ -138,6 +142,7 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
     match existing {
         Some(Ok(Some(s))) if !opts.check_freshness => {
             return Ok(Refreshed {
+                watched: false,
                 store: s,
                 outcome: Outcome::Unchecked,
             })
@@ -149,24 +154,54 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
             bare(&e)
         )))
         }
-        Some(Ok(Some(s))) if is_fresh(&s, &fingerprint(knowledge)?, opts.today) => {
-            tidy(index_dir, &s);
-            return Ok(Refreshed {
-                store: s,
-                outcome: Outcome::Fresh,
-            });
+        Some(Ok(Some(s))) => {
+            // The monitor, when one runs and vouches for the index; else
+            // the walk, claimed fresh as of a token taken before it.
+            match watched::ask(index_dir, knowledge, &s) {
+                Watched::Fresh if s.valid_until.is_none_or(|d| d > opts.today) => {
+                    tidy(index_dir, &s);
+                    return Ok(Refreshed {
+                        watched: true,
+                        store: s,
+                        outcome: Outcome::Fresh,
+                    });
+                }
+                Watched::Fresh | Watched::Changes(..) => {}
+                Watched::Walk => {
+                    let token = watched::token_now(index_dir, knowledge);
+                    if is_fresh(&s, &fingerprint(knowledge)?, opts.today) {
+                        watched::claim(index_dir, &s, token.as_deref());
+                        tidy(index_dir, &s);
+                        return Ok(Refreshed {
+                            watched: false,
+                            store: s,
+                            outcome: Outcome::Fresh,
+                        });
+                    }
+                }
+            }
+            drop(s); // its reader lock would keep `clean` off it
         }
-        other => drop(other), // its reader lock would keep `clean` off it
+        other => drop(other),
     }
     // Something must change: one process at a time.
     let lock = lock::acquire(index_dir, "index", opts.wait, &mut |h| (opts.on_wait)(h))?;
     let waited = lock.waited();
+    if !opts.force {
+        if let Some(done) = by_monitor(knowledge, index_dir, opts.today, waited)? {
+            clean(index_dir);
+            drop(lock);
+            return Ok(done);
+        }
+    }
+    let token = watched::token_now(index_dir, knowledge);
     let walked = walk::list(knowledge)?;
     let scan = scan_of(&walked);
     let fp = fingerprint_of(&scan);
     let rebuild = |reason: Option<Reason>| -> Result<Refreshed> {
         let store = rebuild(knowledge, index_dir, &walked, &scan, opts.today)?;
         Ok(Refreshed {
+            watched: false,
             store,
             outcome: reason.map_or(Outcome::Built, Outcome::Rebuilt),
         })
@@ -181,6 +216,7 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
             }
             Ok(None) => rebuild(None)?,
             Ok(Some(s)) if is_fresh(&s, &fp, opts.today) => Refreshed {
+                watched: false,
                 store: s,
                 outcome: if waited {
                     Outcome::RefreshedByOther
@@ -197,6 +233,7 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
                     drop(s);
                     match Store::open(index_dir)? {
                         Some(store) => Refreshed {
+                            watched: false,
                             store,
                             outcome: Outcome::Patched(n),
                         },
@@ -216,9 +253,62 @@ pub fn refresh(knowledge: &Path, index_dir: &Path, opts: &Options) -> Result<Ref
             },
         }
     };
+    if done.store.fingerprint == fp {
+        watched::claim(index_dir, &done.store, token.as_deref());
+    }
     clean(index_dir);
     drop(lock);
     Ok(done)
+}
+
+/// Under the write lock: the store made fresh from the monitor's list of
+/// changes, when a monitor runs and can vouch for them and the patch
+/// applies; `None` when a walk must decide.
+fn by_monitor(
+    knowledge: &Path,
+    index_dir: &Path,
+    today: Date,
+    waited: bool,
+) -> Result<Option<Refreshed>> {
+    let Ok(Some(s)) = Store::open(index_dir) else {
+        return Ok(None);
+    };
+    if s.valid_until.is_some_and(|d| d <= today) {
+        return Ok(None);
+    }
+    let (changes, token) = match watched::ask(index_dir, knowledge, &s) {
+        Watched::Fresh => {
+            return Ok(Some(Refreshed {
+                watched: true,
+                store: s,
+                outcome: if waited {
+                    Outcome::RefreshedByOther
+                } else {
+                    Outcome::Fresh
+                },
+            }))
+        }
+        Watched::Walk => return Ok(None),
+        Watched::Changes(changes, token) => (changes, token),
+    };
+    let Some(manifest) = read_manifest(&s.dir, &s.fingerprint) else {
+        return Ok(None);
+    };
+    match patch(index_dir, knowledge, &s, &manifest, &changes, today) {
+        Ok(Patch::Patched(n)) => {
+            drop(s);
+            let Some(store) = Store::open(index_dir)? else {
+                return Ok(None);
+            };
+            watched::claim(index_dir, &store, Some(&token));
+            Ok(Some(Refreshed {
+                watched: true,
+                store,
+                outcome: Outcome::Patched(n),
+            }))
+        }
+        Ok(Patch::Rebuild(_)) | Err(_) => Ok(None),
+    }
 }
 
 /// An index error's message without its `index error: ` head, to quote
@@ -238,7 +328,10 @@ fn tidy(index_dir: &Path, current: &Store) {
     let current_name = current.dir.file_name();
     let litter = rd.flatten().any(|e| {
         let name = e.file_name();
-        name != "CURRENT" && name != lock::LOCK_FILE && Some(name.as_os_str()) != current_name
+        name != "CURRENT"
+            && name != lock::LOCK_FILE
+            && name != crate::monitor::DIR_NAME
+            && Some(name.as_os_str()) != current_name
     });
     if !litter {
         return;

@@ -72,6 +72,38 @@ pub fn fingerprint_of(entries: &[FileMeta]) -> String {
     d.fingerprint()
 }
 
+/// The fingerprint `fp` (of [`fingerprint_of`]) once the files `old` are
+/// replaced by `new`: the digest is a sum, so it is patched without the
+/// other files. `None` when `fp` is not one of this version's.
+pub fn fingerprint_patched(fp: &str, old: &[FileMeta], new: &[FileMeta]) -> Option<String> {
+    let rest = fp.strip_prefix(&format!("v{FORMAT_VERSION}-"))?;
+    let (count, sum) = rest.split_once('-')?;
+    let mut d = Digest {
+        count: count.parse().ok()?,
+        sum: u64::from_str_radix(sum, 16).ok()?,
+    };
+    for (p, size, stamp) in old {
+        let mut one = Digest::default();
+        one.file(p, *size, *stamp);
+        d.sum = d.sum.wrapping_sub(one.sum);
+        d.count = d.count.checked_sub(1)?;
+    }
+    for (p, size, stamp) in new {
+        d.file(p, *size, *stamp);
+    }
+    Some(d.fingerprint())
+}
+
+/// The metadata of one path as the walk would count it (see
+/// [`walk::stat`]): `None` when nothing is there.
+pub fn meta_at(path: &Path) -> Option<(u64, u128, bool)> {
+    walk::stat(path).map(|f| {
+        let is_file = matches!(f, Found::File { .. });
+        let (size, stamp) = meta_of(&f);
+        (size, stamp, is_file)
+    })
+}
+
 /// The fingerprint of `knowledge/` as it is now, equal to
 /// `fingerprint_of(&scan(knowledge)?)`, from the same walk but without
 /// collecting or sorting the files. This is the one O(n) step of a fresh

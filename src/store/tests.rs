@@ -96,7 +96,8 @@ fn quick_fingerprint_matches_scan() {
     write(k, "a.ron", "one");
     write(k, "agency/dol.ron", "two");
     write(k, "agency/deep/ebsa.ron", "three");
-    write(k, "notes.txt", "ignored");
+    write(k, "notes.md", "ignored");
+    write(k, "agency/dol.txt", "a text, counted with its entity");
     let both = || {
         let quick = fingerprint(k).unwrap();
         let listed = scan(k).unwrap();
@@ -106,11 +107,19 @@ fn quick_fingerprint_matches_scan() {
     let (first, listed) = both();
     assert_eq!(
         listed.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
-        ["a.ron", "agency/deep/ebsa.ron", "agency/dol.ron"]
+        [
+            "a.ron",
+            "agency/deep/ebsa.ron",
+            "agency/dol.ron",
+            "agency/dol.txt"
+        ]
     );
-    assert!(first.starts_with(&format!("v{FORMAT_VERSION}-3-")));
-    write(k, "notes.txt", "still ignored");
+    assert!(first.starts_with(&format!("v{FORMAT_VERSION}-4-")));
+    write(k, "notes.md", "still ignored");
     assert_eq!(both().0, first);
+    write(k, "agency/dol.txt", "a text, edited by hand");
+    let text_edited = both().0;
+    assert_ne!(text_edited, first);
     write(k, "agency/dol.ron", "two, longer");
     let edited = both().0;
     assert_ne!(edited, first);
@@ -118,7 +127,7 @@ fn quick_fingerprint_matches_scan() {
     let renamed = both().0;
     assert_ne!(renamed, edited);
     write(k, "b.ron", "four");
-    assert!(both().0.starts_with(&format!("v{FORMAT_VERSION}-4-")));
+    assert!(both().0.starts_with(&format!("v{FORMAT_VERSION}-5-")));
 }
 
 /// The store answers `list --status` (from the stored statuses today,

@@ -42,6 +42,46 @@ pub fn update(
     scan: &[FileMeta],
     today: Date,
 ) -> Result<Patch> {
+    let Some(old) = read_manifest(&store.dir, &store.fingerprint) else {
+        return Ok(Patch::Rebuild("the index has no file list"));
+    };
+    let (changed, removed) = diff(&old.all()?, scan);
+    let changes = Changes {
+        changed,
+        removed,
+        fingerprint: fingerprint_of(scan),
+    };
+    patch(index_dir, knowledge, store, &old, &changes, today)
+}
+
+/// What changed in `knowledge/` since a generation was built: found by a
+/// walk compared with the manifest ([`update`]), or from a file-system
+/// monitor's list of changed paths.
+#[derive(Clone, Debug, Default)]
+pub struct Changes {
+    /// Files new or different, as they are now.
+    pub changed: Vec<FileMeta>,
+    /// Paths gone.
+    pub removed: Vec<String>,
+    /// The fingerprint of `knowledge/` with these changes.
+    pub fingerprint: String,
+}
+
+/// The entity file a text belongs to (`a/b.txt` → `a/b.ron`).
+pub(super) fn entity_of_text(path: &str) -> Option<String> {
+    path.strip_suffix(".txt").map(|stem| format!("{stem}.ron"))
+}
+
+/// [`update`] with the changes known, against the manifest `old` of the
+/// store's generation.
+pub(super) fn patch(
+    index_dir: &Path,
+    knowledge: &Path,
+    store: &Store,
+    old: &Manifest,
+    changes: &Changes,
+    today: Date,
+) -> Result<Patch> {
     if !store.left_out.files.is_empty() {
         return Ok(Patch::Rebuild("the last build left out files with errors"));
     }
@@ -51,45 +91,54 @@ pub fn update(
             "another process replaced the index meanwhile",
         ));
     };
-    let Some(old) = read_manifest(&gen, &store.fingerprint) else {
-        return Ok(Patch::Rebuild("the index has no file list"));
-    };
     if store.searcher.segment_readers().len() >= MAX_SEGMENTS {
         return Ok(Patch::Rebuild(
             "the index has too many segments; a rebuild compacts it",
         ));
     }
-    let before: HashMap<&str, (u64, u128, &str)> = old
-        .files
-        .iter()
-        .map(|(p, size, mtime, id)| (p.as_str(), (*size, *mtime, id.as_str())))
-        .collect();
-    let now: std::collections::HashSet<&str> = scan.iter().map(|(p, _, _)| p.as_str()).collect();
-    let changed: Vec<&str> = scan
-        .iter()
-        .filter(|(p, s, m)| {
-            before
-                .get(p.as_str())
-                .is_none_or(|(bs, bm, _)| (bs, bm) != (s, m))
-        })
-        .map(|(p, _, _)| p.as_str())
-        .collect();
-    let removed: Vec<&str> = old
-        .files
-        .iter()
-        .map(|f| f.0.as_str())
-        .filter(|p| !now.contains(p))
-        .collect();
-    if changed.len() + removed.len() > MAX_INCREMENTAL {
+    if changes.changed.len() + changes.removed.len() > MAX_INCREMENTAL {
         return Ok(Patch::Rebuild("more than 2,000 files changed"));
     }
-    // Ids whose documents go away or change.
-    let old_ids: std::collections::BTreeSet<String> = changed
+    let removed_set: std::collections::HashSet<&str> =
+        changes.removed.iter().map(String::as_str).collect();
+    // The entity files to parse again: those changed, and those whose
+    // text (`.txt` beside them) changed, came or went.
+    let mut changed: Vec<String> = changes
+        .changed
         .iter()
-        .chain(&removed)
-        .filter_map(|p| before.get(p).map(|b| b.2.to_owned()))
-        .filter(|id| !id.is_empty())
+        .map(|(p, _, _)| p.clone())
+        .filter(|p| entity_of_text(p).is_none())
         .collect();
+    let texts = changes
+        .changed
+        .iter()
+        .map(|(p, _, _)| p.as_str())
+        .chain(removed_set.iter().copied())
+        .filter_map(entity_of_text);
+    for ron in texts {
+        if changed.contains(&ron) || removed_set.contains(ron.as_str()) {
+            continue;
+        }
+        if old.get(&ron)?.is_some() {
+            changed.push(ron);
+        }
+    }
+    let removed: Vec<&str> = changes
+        .removed
+        .iter()
+        .map(String::as_str)
+        .filter(|p| entity_of_text(p).is_none())
+        .collect();
+    let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
+    // Ids whose documents go away or change.
+    let mut old_ids: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for p in changed.iter().chain(&removed) {
+        if let Some(e) = old.get(p)? {
+            if !e.id.is_empty() {
+                old_ids.insert(e.id);
+            }
+        }
+    }
     let changed_paths: std::collections::HashSet<&str> =
         changed.iter().chain(&removed).copied().collect();
     // An imported entity, or a hand-written one that an import enriches,
@@ -347,38 +396,36 @@ pub fn update(
         writer.add_document(doc).map_err(ix)?;
     }
     super::stats::write(staged.path(), &totals)?;
-    let fingerprint = fingerprint_of(scan);
-    // The manifest maps paths to ids: the old one, patched.
-    let mut ids: HashMap<&str, &str> = old
-        .files
+    let fingerprint = changes.fingerprint.as_str();
+    // The manifest's new records: what each changed path is now, with the
+    // id it holds, and a tombstone for each path gone.
+    let id_at: HashMap<&str, &str> = nodes
         .iter()
-        .map(|(p, _, _, id)| (p.as_str(), id.as_str()))
+        .map(|n| (n.path.as_str(), n.entity.id.as_str()))
         .collect();
-    for n in &nodes {
-        ids.insert(n.path.as_str(), n.entity.id.as_str());
-    }
-    let manifest = Manifest {
-        files: scan
-            .iter()
-            .map(|(p, size, mtime)| {
-                (
-                    p.clone(),
-                    *size,
-                    *mtime,
-                    ids.get(p.as_str())
-                        .map(|s| (*s).to_owned())
-                        .unwrap_or_default(),
-                )
-            })
-            .collect(),
-    };
-    save_manifest(staged.path(), &fingerprint, &manifest)?;
+    let records = changes
+        .changed
+        .iter()
+        .map(|(p, size, stamp)| {
+            let entry = Entry {
+                size: *size,
+                stamp: *stamp,
+                id: id_at
+                    .get(p.as_str())
+                    .map(|s| (*s).to_owned())
+                    .unwrap_or_default(),
+            };
+            (p.clone(), Some(entry))
+        })
+        .chain(changes.removed.iter().map(|p| (p.clone(), None)))
+        .collect();
+    old.patch(&gen, staged.path(), fingerprint, records)?;
     let mut prepared = writer.prepare_commit().map_err(ix)?;
     let next = match (store.valid_until, next_event_after(fresh.values(), today)) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
-    prepared.set_payload(&payload(&fingerprint, next));
+    prepared.set_payload(&payload(fingerprint, next));
     prepared.commit().map_err(ix)?;
     writer.wait_merging_threads().map_err(ix)?;
     drop(index);
@@ -398,19 +445,16 @@ pub enum Patch {
 /// Fills a build directory with the files of generation `from`: hard
 /// links where the file system allows them (tantivy writes new files and
 /// replaces its metadata by renaming, so the old generation is never
-/// changed through a link), copies elsewhere. Locks, manifests and the
-/// readers' lock file are the new generation's own.
+/// changed through a link), copies elsewhere. Locks, the manifest (see
+/// [`Manifest::patch`]) and the readers' lock file are the new
+/// generation's own.
 fn link_generation(from: &Path, to: &Path) -> Result<()> {
     let rd = std::fs::read_dir(from).map_err(|e| Error::io(from, e))?;
     for entry in rd {
         let entry = entry.map_err(|e| Error::io(from, e))?;
         let name = entry.file_name();
         let n = name.to_string_lossy();
-        if n == READERS
-            || n.starts_with("manifest-")
-            || n.ends_with(".lock")
-            || n == "left-out.json"
-        {
+        if n == READERS || n == BASE || n == LOG || n.ends_with(".lock") || n == "left-out.json" {
             continue;
         }
         if !entry.file_type().is_ok_and(|t| t.is_file()) {

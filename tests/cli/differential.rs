@@ -76,7 +76,7 @@ impl Rng {
 }
 
 /// `PG_DIFF_CASES`, or the default.
-fn cases(default: usize) -> usize {
+pub(crate) fn cases(default: usize) -> usize {
     std::env::var("PG_DIFF_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -84,7 +84,7 @@ fn cases(default: usize) -> usize {
 }
 
 /// `PG_DIFF_SEED`, or a fixed seed so that CI is reproducible.
-fn seed() -> u64 {
+pub(crate) fn seed() -> u64 {
     std::env::var("PG_DIFF_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -867,7 +867,7 @@ fn said(out: std::process::Output, ix: &Path) -> (Option<i32>, String, String) {
 }
 
 #[derive(Default, Debug)]
-struct Tally {
+pub(crate) struct Tally {
     patched: usize,
     rebuilt: BTreeMap<String, usize>,
     other: BTreeMap<String, usize>,
@@ -877,6 +877,9 @@ struct Tally {
     rank_only: usize,
     /// Time spent refreshing A, reopening A, building B, querying (ms).
     millis: [u128; 4],
+    /// Reopenings of A that the file-system monitor vouched for, without a
+    /// walk (see tests/cli/monitor.rs).
+    pub(crate) watched: usize,
 }
 
 /// Where two answers first differ, with a few lines of context.
@@ -1018,6 +1021,7 @@ impl World {
         let t3 = std::time::Instant::now();
         match (&outcome, a, b) {
             (Ok(o), Ok(a), Ok(b)) => {
+                tally.watched += usize::from(a.watched);
                 assert_eq!(
                     a.outcome,
                     Outcome::Fresh,
@@ -1150,6 +1154,27 @@ fn run(corpus: &Path, steps: usize, seed: u64) -> Tally {
         let touched = w.hand_step(step);
         w.compare(step, &touched, &mut tally);
     }
+    finish(&corpus.display().to_string(), steps, tally)
+}
+
+/// [`run`] with something set up after the first build of A and kept
+/// until the end: `watch(knowledge, index A)` starts a file-system monitor
+/// on it (tests/cli/monitor.rs).
+pub(crate) fn run_watched<G>(
+    corpus: &Path,
+    steps: usize,
+    seed: u64,
+    watch: impl FnOnce(&Path, &Path) -> G,
+) -> Tally {
+    let mut w = World::new(corpus, seed);
+    let mut tally = Tally::default();
+    w.first_build();
+    let guard = watch(&w.knowledge, &w.a);
+    for step in 0..steps {
+        let touched = w.hand_step(step);
+        w.compare(step, &touched, &mut tally);
+    }
+    drop(guard);
     finish(&corpus.display().to_string(), steps, tally)
 }
 

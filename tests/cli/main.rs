@@ -32,6 +32,7 @@ mod import_bills;
 mod import_names;
 mod index;
 mod manners;
+mod monitor;
 mod oracle;
 mod query;
 mod ranking;

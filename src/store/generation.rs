@@ -56,15 +56,15 @@ pub(super) fn build_with(
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(threads, 64 * 1024 * 1024 * threads)
         .map_err(ix)?;
-    let nodes = node_refs(corpus);
-    let count = nodes.len();
+    let count = corpus.len();
     // Documents go in in id order, from one thread, so that equal scores
     // always break the same way (doc order) and output never flaps.
-    for node in &nodes {
+    for_each_node(corpus, |node| {
         writer
-            .add_document(document(&f, node, today)?)
+            .add_document(document(&f, &node, today)?)
             .map_err(ix)?;
-    }
+        Ok(())
+    })?;
     let mut prepared = writer.prepare_commit().map_err(ix)?;
     let next = next_event_after(corpus.entities.iter(), today);
     prepared.set_payload(&payload(fingerprint, next));
@@ -262,11 +262,11 @@ pub(super) fn write_manifest(
     scan: &[FileMeta],
     corpus: &Corpus,
 ) -> Result<()> {
-    let id_of: HashMap<String, &str> = corpus
+    let id_of: HashMap<std::borrow::Cow<'_, str>, &str> = corpus
         .paths
         .iter()
         .zip(&corpus.entities)
-        .map(|(p, e)| (p.to_string_lossy().replace('\\', "/"), e.id.as_str()))
+        .map(|(p, e)| (super::record::slashed(p), e.id.as_str()))
         .collect();
     let m = Manifest {
         files: scan
@@ -276,7 +276,10 @@ pub(super) fn write_manifest(
                     p.clone(),
                     *size,
                     *mtime,
-                    id_of.get(p).map(|s| (*s).to_owned()).unwrap_or_default(),
+                    id_of
+                        .get(p.as_str())
+                        .map(|s| (*s).to_owned())
+                        .unwrap_or_default(),
                 )
             })
             .collect(),

@@ -13,6 +13,9 @@
 //!   built from `main`): the whole-corpus lines (`check`, `index --force`,
 //!   `site`) run it too, on the same corpus in the same run, and print the
 //!   ratios of time and peak memory;
+//! - `PG_BENCH_BIN`: the `policygraph` binary to time instead of the one
+//!   cargo built for the benchmark (for example a `release` build, when
+//!   the `bench` profile's LTO build would take too long);
 //! - `PG_BENCH_SITE=0`: leave out the `site` line (a site of a million
 //!   entities takes many minutes per run).
 //!
@@ -36,7 +39,13 @@ use std::time::{Duration, Instant};
 
 use common::{copy_tree, cores, median, min, ms, repo_root};
 
-const BIN: &str = env!("CARGO_BIN_EXE_policygraph");
+/// The binary cargo built for the benchmark.
+const BUILT: &str = env!("CARGO_BIN_EXE_policygraph");
+
+/// The binary to time: `PG_BENCH_BIN`, or the one cargo built.
+fn bin() -> String {
+    std::env::var("PG_BENCH_BIN").unwrap_or_else(|_| BUILT.to_owned())
+}
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is expected.
@@ -50,6 +59,7 @@ fn main() {
     let base = std::env::var_os("PG_BENCH_DIR")
         .map_or_else(|| root.join("target/bench-corpora"), PathBuf::from);
     let baseline = std::env::var_os("PG_BENCH_BASELINE").map(PathBuf::from);
+    let bin = bin();
     let have_rg = Command::new("rg")
         .arg("--version")
         .stdout(Stdio::null())
@@ -58,6 +68,7 @@ fn main() {
     println!("policygraph end-to-end benchmark: {runs} runs per line, median (min) in ms");
     println!("machine: {} cores, {}", cores(), cpu_model());
     println!("load average at start: {}", load_average());
+    println!("binary: {bin}");
     if let Some(b) = &baseline {
         println!("baseline: {}", b.display());
     }
@@ -83,7 +94,7 @@ fn main() {
         if !knowledge.is_dir() {
             eprintln!("generating {n} entities into {} ...", knowledge.display());
             run_ok(
-                &[BIN, "synth", &n.to_string(), knowledge.to_str().unwrap()],
+                &[&bin, "synth", &n.to_string(), knowledge.to_str().unwrap()],
                 &root,
             );
         }
@@ -109,7 +120,7 @@ struct Corpus {
 
 impl Corpus {
     fn pg(&self, extra: &[&str]) -> Vec<String> {
-        self.pg_with(Path::new(BIN), extra)
+        self.pg_with(Path::new(&bin()), extra)
     }
 
     /// [`Corpus::pg`] with another binary.

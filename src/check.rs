@@ -251,9 +251,10 @@ pub fn check_dir(dir: &Path) -> crate::Result<Checked> {
 /// Runs every rule over what `load` found.
 pub fn check(loaded: LoadResult) -> Checked {
     let LoadResult {
-        files,
+        mut files,
         entities,
         diagnostics: mut diags,
+        root,
     } = loaded;
     if files.is_empty() && diags.is_empty() {
         diags.push(
@@ -266,9 +267,13 @@ pub fn check(loaded: LoadResult) -> Checked {
         );
     }
     // Locating needs a tokenized file; only files with a problem pay for it.
-    let cells: Vec<std::cell::OnceCell<Located>> =
+    // Boxed, so that a file nobody locates in costs one pointer.
+    let cells: Vec<std::cell::OnceCell<Box<Located>>> =
         files.iter().map(|_| std::cell::OnceCell::new()).collect();
-    let located = |i: usize| cells[i].get_or_init(|| Located::new(&files[i]));
+    let root_dir = root.as_deref();
+    let located = |i: usize| -> &Located {
+        cells[i].get_or_init(|| Box::new(Located::in_dir(&files[i], root_dir)))
+    };
     let mut first: HashMap<&str, usize> = HashMap::with_capacity(entities.len());
     let mut keep: Vec<usize> = Vec::new();
     // (base entity, imported file that enriches it): the base is the
@@ -399,7 +404,7 @@ pub fn check(loaded: LoadResult) -> Checked {
                     for &i in part {
                         let l = &entities[i];
                         // Cheap: a file is tokenized only if a rule fails.
-                        let at = Located::new(&files[l.file]);
+                        let at = Located::in_dir(&files[l.file], root_dir);
                         ctx.check_entity(&l.entity, &at, &mut diags);
                     }
                     diags
@@ -488,10 +493,39 @@ pub fn check(loaded: LoadResult) -> Checked {
         corpus.merged = merged;
         Some(corpus)
     };
+    drop(cells);
+    if let Some(root) = &root {
+        read_back_texts(root, &mut files, &diags);
+    }
     Checked {
         corpus,
         diagnostics: diags,
         files,
+    }
+}
+
+/// Reads back the texts the loader did not keep (see
+/// [`SourceFile::text`]) where they are needed after `check`: the files a
+/// diagnostic points at, for its snippet, and, when there are errors,
+/// every file, for [`valid_part`] to parse again.
+fn read_back_texts(root: &Path, files: &mut [SourceFile], diags: &[Diagnostic]) {
+    if diags.is_empty() {
+        return;
+    }
+    let all = diags.iter().any(|d| d.severity == Severity::Error);
+    let named: std::collections::HashSet<&Path> = diags
+        .iter()
+        .flat_map(|d| {
+            std::iter::once(d.location.path.as_path())
+                .chain(d.related.iter().map(|r| r.location.path.as_path()))
+        })
+        .collect();
+    for f in files.iter_mut() {
+        if f.text.is_empty() && (all || named.contains(f.path.as_path())) {
+            if let Some(text) = crate::load::read_back(root, &f.path) {
+                f.text = text;
+            }
+        }
     }
 }
 

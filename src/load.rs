@@ -23,7 +23,10 @@ const RECURSION_LIMIT: usize = 64;
 pub struct SourceFile {
     /// Path relative to the knowledge directory, with `/` separators.
     pub path: PathBuf,
-    /// The file's text.
+    /// The file's text. Empty for a file whose entity parsed when
+    /// [`load_listed`] read it: a text is needed only to point at a problem
+    /// in it, so it is not held for the whole corpus, and [`read_back`]
+    /// reads it again when it is (see [`LoadResult::root`]).
     pub text: String,
 }
 
@@ -45,6 +48,9 @@ pub struct LoadResult {
     pub entities: Vec<Loaded>,
     /// Files that could not be read or parsed.
     pub diagnostics: Vec<Diagnostic>,
+    /// The directory the files were read from, when their texts were not
+    /// kept (see [`SourceFile::text`]).
+    pub root: Option<PathBuf>,
 }
 
 /// The RON options every entity file is read with: `Some(..)` may be left
@@ -203,7 +209,14 @@ pub fn load_listed(dir: &Path, listed: (Vec<PathBuf>, Vec<Diagnostic>)) -> LoadR
         }
     }
     out.diagnostics = diagnostics;
+    out.root = Some(dir.to_path_buf());
     out
+}
+
+/// The text of `rel` under `root`, read again (see [`SourceFile::text`]);
+/// `None` if it can no longer be read.
+pub fn read_back(root: &Path, rel: &Path) -> Option<String> {
+    read_file(&root.join(rel), rel).ok()
 }
 
 /// The document text kept beside an entity file (`x.ron` → `x.txt`), if
@@ -237,6 +250,10 @@ fn parse_one(dir: &Path, rel: &Path) -> Parsed {
             e.text = read_text(dir, rel);
             e
         });
+        // Only a file with a problem needs its text again: drop the
+        // others' here, in the parsing thread, so that the corpus's text
+        // is never held whole (see `SourceFile::text`).
+        let text = if entity.is_ok() { String::new() } else { text };
         (text, entity)
     });
     (rel.to_path_buf(), read)

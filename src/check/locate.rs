@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use crate::diag::Location;
-use crate::load::SourceFile;
+use crate::load::{read_back, SourceFile};
 
 /// One step of a path into an entity.
 #[derive(Clone, Copy, Debug)]
@@ -55,6 +55,10 @@ struct Tok {
 /// thousands of scans.
 pub struct Located<'f> {
     file: &'f SourceFile,
+    /// The directory to read the file's text back from when the loader
+    /// did not keep it (see [`SourceFile::text`]).
+    root: Option<&'f std::path::Path>,
+    read_back: std::cell::OnceCell<String>,
     /// The tokens and, for each `Open` token, the index of its `Close` (or
     /// the last token).
     lexed: std::cell::OnceCell<(Vec<Tok>, Vec<usize>)>,
@@ -63,11 +67,31 @@ pub struct Located<'f> {
 
 impl<'f> Located<'f> {
     /// Tokenizes `file`.
+    #[cfg(test)]
     pub fn new(file: &'f SourceFile) -> Located<'f> {
+        Located::in_dir(file, None)
+    }
+
+    /// Tokenizes `file`, read back from under `root` if its text was not
+    /// kept.
+    pub fn in_dir(file: &'f SourceFile, root: Option<&'f std::path::Path>) -> Located<'f> {
         Located {
             file,
+            root,
+            read_back: std::cell::OnceCell::new(),
             lexed: std::cell::OnceCell::new(),
             items: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The file's text, read back from disk on first use if the loader
+    /// did not keep it (empty if it cannot be read any more).
+    fn text(&self) -> &str {
+        match self.root {
+            Some(root) if self.file.text.is_empty() => self
+                .read_back
+                .get_or_init(|| read_back(root, &self.file.path).unwrap_or_default()),
+            _ => &self.file.text,
         }
     }
 
@@ -75,7 +99,7 @@ impl<'f> Located<'f> {
     /// first use, so a file without a problem costs nothing.
     fn lexed(&self) -> &(Vec<Tok>, Vec<usize>) {
         self.lexed.get_or_init(|| {
-            let toks = lex(&self.file.text);
+            let toks = lex(self.text());
             let last = toks.len().saturating_sub(1);
             let mut close = vec![last; toks.len()];
             let mut stack = Vec::new();
@@ -181,7 +205,7 @@ impl<'f> Located<'f> {
             .lexed()
             .0
             .get(value.start)
-            .is_some_and(|t| t.kind == Kind::Word && &self.file.text[t.start..t.end] == "Some");
+            .is_some_and(|t| t.kind == Kind::Word && &self.text()[t.start..t.end] == "Some");
         if is_some && value.len() > 1 {
             let inner = self.items(value.clone());
             if let [only] = inner.as_slice() {
@@ -289,7 +313,7 @@ impl<'f> Located<'f> {
             if colon.kind != Kind::Colon {
                 return None;
             }
-            let text = &self.file.text[k.start..k.end];
+            let text = &self.text()[k.start..k.end];
             let matches = match k.kind {
                 Kind::Word => text == name,
                 Kind::Str => text.len() >= 2 && &text[1..text.len() - 1] == name,

@@ -208,7 +208,9 @@ pub fn build(
 struct Site<'c> {
     corpus: &'c Corpus,
     opts: &'c SiteOptions,
-    nodes: Vec<Node>,
+    /// Each entity's node, borrowed from the corpus (an owned copy of
+    /// every entity would double the site's memory).
+    nodes: Vec<store::NodeRef<'c>>,
     /// Whether entity `i` has a page.
     included: Vec<bool>,
     /// Positions of the entities with a page, ascending.
@@ -267,7 +269,7 @@ impl<'c> Site<'c> {
             })
             .collect();
         let positions = (0..corpus.len()).filter(|&i| included[i]).collect();
-        let nodes = store::build_nodes(corpus);
+        let nodes = store::node_refs(corpus);
         let hashes = nodes
             .iter()
             .map(|n| postcard::to_stdvec(n).map(|b| hash_of(&b)))
@@ -523,7 +525,7 @@ impl NodeSource for Reader<'_> {
         self.deps.borrow_mut().insert(i);
         Ok(Some(
             self.cache[i]
-                .get_or_init(|| Rc::new(self.site.nodes[i].clone()))
+                .get_or_init(|| Rc::new(self.site.nodes[i].to_node()))
                 .clone(),
         ))
     }
@@ -851,7 +853,7 @@ impl Site<'_> {
         let as_of = opts.as_of;
         let day = opts.day();
         let e = &self.corpus.entities[i];
-        let node = &self.nodes[i];
+        let node = self.nodes[i].to_node();
         let rel = format!("e/{}.html", e.id);
         let title = name_in(e, l).text;
         let c = common(l, &rel, title, day, as_of, "");
@@ -1065,8 +1067,8 @@ impl Site<'_> {
             }
         }
         let mut inc: Vec<(usize, &crate::model::Relation)> = Vec::new();
-        for (p, _) in &self.nodes[i].incoming {
-            let Some(j) = self.corpus.index_of(&p.id) else {
+        for (from, _) in self.nodes[i].incoming() {
+            let Some(j) = self.corpus.index_of(from) else {
                 continue;
             };
             for r in &self.corpus.entities[j].relations {

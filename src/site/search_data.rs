@@ -33,7 +33,7 @@ use crate::check::Corpus;
 use crate::model::{Date, RelationKind};
 use crate::resolve::normalize;
 use crate::search::weights::{self, FIELD_WEIGHTS};
-use crate::store::Node;
+use crate::store::NodeRef;
 
 /// One searchable entity: `[id, kind, jurisdiction, English name, zh-Hant
 /// name, zh-Hans name, status, prior, field lengths, founders (row
@@ -100,7 +100,7 @@ pub(crate) fn shard_of(term: &str, shards: u32) -> u32 {
 /// with statuses as of `day`, and the files of terms.
 pub(crate) fn search_data(
     corpus: &Corpus,
-    nodes: &[Node],
+    nodes: &[NodeRef<'_>],
     positions: &[usize],
     day: Date,
 ) -> crate::Result<Vec<(String, Vec<u8>)>> {
@@ -169,16 +169,13 @@ pub(crate) fn search_data(
             keys.entry(k).or_default().push(row);
         }
         let founders: Vec<usize> = node
-            .incoming
-            .iter()
+            .incoming()
             .filter(|(_, r)| r.rel == RelationKind::Establishes)
             .take(3)
-            .filter_map(|(p, _)| row_of.get(p.id.as_str()).copied())
+            .filter_map(|(id, _)| row_of.get(id).copied())
             .collect();
-        let linked = crate::store::linked(
-            &node.entity,
-            node.incoming.iter().map(|(p, r)| (p.id.as_str(), r.rel)),
-        );
+        let linked =
+            crate::store::linked(node.entity(), node.incoming().map(|(id, r)| (id, r.rel)));
         let status = if e.kind.has_status() {
             e.status(Some(day)).map_or("", |s| s.name())
         } else {

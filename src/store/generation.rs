@@ -55,15 +55,15 @@ pub(super) fn build_with(
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(threads, 64 * 1024 * 1024 * threads)
         .map_err(ix)?;
-    let nodes = node_refs(corpus);
-    let count = nodes.len();
+    let count = corpus.len();
     // Documents go in in id order, from one thread, so that equal scores
     // always break the same way (doc order) and output never flaps.
-    for node in &nodes {
+    for_each_node(corpus, |node| {
         writer
-            .add_document(document(&f, node, today)?)
+            .add_document(document(&f, &node, today)?)
             .map_err(ix)?;
-    }
+        Ok(())
+    })?;
     let mut prepared = writer.prepare_commit().map_err(ix)?;
     let next = next_event_after(corpus.entities.iter(), today);
     prepared.set_payload(&payload(fingerprint, next));

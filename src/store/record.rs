@@ -211,8 +211,20 @@ pub struct NodeRef<'a> {
     pub(super) incoming: Vec<(PeerRef<'a>, &'a Relation)>,
 }
 
-impl NodeRef<'_> {
-    pub(super) fn to_node(&self) -> Node {
+impl<'a> NodeRef<'a> {
+    /// The entity this node is about.
+    pub fn entity(&self) -> &'a Entity {
+        self.entity
+    }
+
+    /// The relations pointing at this node: the source's id and the
+    /// relation.
+    pub fn incoming(&self) -> impl Iterator<Item = (&'a str, &'a Relation)> + '_ {
+        self.incoming.iter().map(|(p, r)| (p.id, *r))
+    }
+
+    /// An owned copy of the node.
+    pub fn to_node(&self) -> Node {
         Node {
             entity: self.entity.clone(),
             path: self.path.clone().into_owned(),
@@ -249,46 +261,100 @@ impl Node {
 }
 
 /// The nodes of a corpus, borrowed from it, in id order.
-pub(super) fn node_refs(corpus: &Corpus) -> Vec<NodeRef<'_>> {
-    let peers: Vec<PeerRef> = corpus.entities.iter().map(PeerRef::of).collect();
-    let mut incoming: Vec<Vec<(PeerRef, &Relation)>> = vec![Vec::new(); corpus.len()];
-    for (e, me) in corpus.entities.iter().zip(&peers) {
-        for r in &e.relations {
-            if let Some(j) = corpus.index_of(&r.to) {
-                incoming[j].push((*me, r));
+pub fn node_refs(corpus: &Corpus) -> Vec<NodeRef<'_>> {
+    let links = Links::of(corpus);
+    (0..corpus.len()).map(|i| links.node(i)).collect()
+}
+
+/// Calls `f` with each node of a corpus, borrowed from it, in id order,
+/// building each only when its turn comes: the nodes of a large corpus
+/// (their peers both ways) are never all held at once.
+pub(super) fn for_each_node<'a>(
+    corpus: &'a Corpus,
+    mut f: impl FnMut(NodeRef<'a>) -> Result<()>,
+) -> Result<()> {
+    let links = Links::of(corpus);
+    (0..corpus.len()).try_for_each(|i| f(links.node(i)))
+}
+
+/// Who points at whom in a corpus, as positions: for each entity, the
+/// relations pointing at it as (source entity, relation) in one flat
+/// array (8 bytes a relation), from which its [`NodeRef`] is built.
+struct Links<'a> {
+    corpus: &'a Corpus,
+    /// `incoming[start[i]..start[i + 1]]` point at entity `i`.
+    start: Vec<u32>,
+    incoming: Vec<(u32, u32)>,
+}
+
+impl<'a> Links<'a> {
+    fn of(corpus: &'a Corpus) -> Links<'a> {
+        let n = corpus.len();
+        let pos = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let mut count = vec![0u32; n + 1];
+        for e in &corpus.entities {
+            for r in &e.relations {
+                if let Some(j) = corpus.index_of(&r.to) {
+                    count[j + 1] += 1;
+                }
             }
         }
+        for i in 0..n {
+            count[i + 1] += count[i];
+        }
+        let start = count.clone();
+        let mut incoming = vec![(0u32, 0u32); count[n] as usize];
+        // Sources in id order, their relations in file order, as before.
+        for (i, e) in corpus.entities.iter().enumerate() {
+            for (k, r) in e.relations.iter().enumerate() {
+                if let Some(j) = corpus.index_of(&r.to) {
+                    incoming[count[j] as usize] = (pos(i), pos(k));
+                    count[j] += 1;
+                }
+            }
+        }
+        Links {
+            corpus,
+            start,
+            incoming,
+        }
     }
-    corpus
-        .entities
-        .iter()
-        .zip(&corpus.paths)
-        .zip(incoming)
-        .map(|((e, path), incoming)| NodeRef {
+
+    fn node(&self, i: usize) -> NodeRef<'a> {
+        let corpus = self.corpus;
+        let e = &corpus.entities[i];
+        let peer = |j: usize| PeerRef::of(&corpus.entities[j]);
+        let range = self.start[i] as usize..self.start[i + 1] as usize;
+        NodeRef {
             out: e
                 .relations
                 .iter()
                 .map(|r| {
                     corpus
                         .index_of(&r.to)
-                        .and_then(|j| peers.get(j).copied())
-                        .unwrap_or_else(|| PeerRef::missing(&r.to))
+                        .map_or_else(|| PeerRef::missing(&r.to), peer)
                 })
                 .collect(),
             entity: e,
-            path: slashed(path),
+            path: slashed(&corpus.paths[i]),
             merged: corpus
                 .merged
                 .get(&e.id)
                 .map(|v| v.iter().map(|p| slashed(p)).collect())
                 .unwrap_or_default(),
-            incoming,
-        })
-        .collect()
+            incoming: self.incoming[range]
+                .iter()
+                .map(|&(j, k)| {
+                    let from = &corpus.entities[j as usize];
+                    (PeerRef::of(from), &from.relations[k as usize])
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A relative path with `/` between its parts, on every system.
-fn slashed(path: &std::path::Path) -> std::borrow::Cow<'_, str> {
+pub(super) fn slashed(path: &std::path::Path) -> std::borrow::Cow<'_, str> {
     match path.to_string_lossy() {
         std::borrow::Cow::Borrowed(p) if !p.contains('\\') => std::borrow::Cow::Borrowed(p),
         p => std::borrow::Cow::Owned(p.replace('\\', "/")),

@@ -247,7 +247,10 @@ fn added<T: Serialize>(text: &str, list: &List, entry: &T) -> crate::Result<Stri
     Ok(out)
 }
 
-/// The text without entry `n` (and its comma); comments stay.
+/// The text without entry `n` (and its comma). When the entry has lines of
+/// its own, the comment after it on its last line and the comment lines
+/// just above it (no blank line between) go with it, as they describe it;
+/// every other comment stays.
 fn removed(text: &str, list: &List, n: usize) -> Option<String> {
     let b = text.as_bytes();
     let &(s, e) = list.items.get(n)?;
@@ -259,12 +262,27 @@ fn removed(text: &str, list: &List, n: usize) -> Option<String> {
     let mut start = s;
     if let Some(eol) = eol {
         let ls = line_start(text, s);
-        if text[end..eol].trim().is_empty() && text[ls..s].trim().is_empty() {
+        let rest = text[end..eol].trim();
+        if (rest.is_empty() || is_comment_line(rest)) && text[ls..s].trim().is_empty() {
             start = ls;
             end = eol + 1;
+            while start > 0 {
+                let above = line_start(text, start - 1);
+                if !is_comment_line(text[above..start].trim()) {
+                    break;
+                }
+                start = above;
+            }
         }
     }
     Some(format!("{}{}", &text[..start], &text[end..]))
+}
+
+/// A line that is one comment and nothing else: `// ...`, or `/* ... */`
+/// closed on the same line.
+fn is_comment_line(line: &str) -> bool {
+    let b = line.as_bytes();
+    line.starts_with("//") || (line.starts_with("/*") && skip_token(b, 0) == Some(b.len()))
 }
 
 /// How a list file was written.
@@ -407,11 +425,18 @@ mod tests {
         let gone = removed(&text, &list, 0).unwrap();
         assert_eq!(
             gone,
-            "// My watches.\n#![enable(implicit_some)]\n[\n    // the first\n    /* b, with ] and ) */\n    (name: \"b\", depth: 1), // trailing\n    (\n        name: \"c\",\n        depth: 2,\n    ),\n]\n// end\n"
+            "// My watches.\n#![enable(implicit_some)]\n[\n    /* b, with ] and ) */\n    (name: \"b\", depth: 1), // trailing\n    (\n        name: \"c\",\n        depth: 2,\n    ),\n]\n// end\n"
         );
         let list = scan(&gone).unwrap();
         let gone = removed(&gone, &list, 0).unwrap();
-        assert!(gone.contains("// trailing") && gone.contains("/* b, with ] and ) */"));
+        assert_eq!(
+            gone,
+            "// My watches.\n#![enable(implicit_some)]\n[\n    (\n        name: \"c\",\n        depth: 2,\n    ),\n]\n// end\n"
+        );
+        // A comment set apart by a blank line is not the entry's.
+        let apart = "[\n    // all of them\n\n    (name: \"a\"),\n    (name: \"b\"),\n]\n";
+        let gone = removed(apart, &scan(apart).unwrap(), 0).unwrap();
+        assert_eq!(gone, "[\n    // all of them\n\n    (name: \"b\"),\n]\n");
         // Into an empty list, and after an entry without a comma.
         let empty = "[\n    // none yet\n]\n";
         let one = added(empty, &scan(empty).unwrap(), &w("x")).unwrap();

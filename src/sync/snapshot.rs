@@ -19,7 +19,7 @@
 //! entity is the same as in the snapshot. [`Snapshot::sides`] gives the
 //! two versions of the touched ids (and of any others asked for, from the
 //! snapshot's body), so that [`crate::track::changes()`] compares only
-//! them; and [`write`] makes the next snapshot from the last one, copying
+//! them; and [`write()`] makes the next snapshot from the last one, copying
 //! the encoded entities that did not change.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -485,7 +485,7 @@ fn comments_survive_sync_add_and_watch_add_and_remove() {
     let watches = dir.path().join("watches.ron");
     std::fs::write(
         &watches,
-        "// What the team follows.\n#![enable(implicit_some)]\n[\n    (\n        name: \"all\", // everything\n    ),\n    /* old: (name: \"x\") */\n    (name: \"bills\", kinds: [bill]),\n]\n",
+        "// What the team follows.\n#![enable(implicit_some)]\n[\n    // Everything, for now.\n    (\n        name: \"all\", // everything\n    ),\n    /* old: (name: \"x\") */\n    (name: \"bills\", kinds: [bill]),\n]\n",
     )
     .unwrap();
     run(&["watch", "add", "due", "--deadlines", "30"]);
@@ -495,6 +495,8 @@ fn comments_survive_sync_add_and_watch_add_and_remove() {
         assert!(text.contains(c), "{c}: {text}");
     }
     assert!(!text.contains("name: \"all\""), "{text}");
+    // The comment just above the removed watch described it: it goes too.
+    assert!(!text.contains("Everything, for now."), "{text}");
     let listed: Value = serde_json::from_str(&run(&["--json", "watch", "list"])).unwrap();
     let names: Vec<&str> = listed
         .as_array()
